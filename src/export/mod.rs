@@ -1,0 +1,3 @@
+//! Exports of the graph to other formats.
+
+pub mod dot;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("factgraph: the shell is not written yet");
+}

@@ -1,0 +1,10 @@
+//! The data model: values, dates with precision, names, the schema. No I/O.
+
+pub mod date;
+pub mod names;
+pub mod schema;
+pub mod value;
+
+pub use date::{FDate, Precision};
+pub use schema::Schema;
+pub use value::{NodeId, Path, Props, RelId, Value};

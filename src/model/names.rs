@@ -1,0 +1,99 @@
+//! Name resolution: folding names for lookup, and "did you mean".
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds a name for lookup: lower case, diacritics removed, typographic
+/// apostrophes and dashes made plain, runs of white space made one space.
+/// `"Sergej  Alejnik"`, `"sergej alejnik"` and `"Sérgej Alejnik"` fold alike.
+pub fn fold(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
+            '\u{2010}'..='\u{2015}' => '-',
+            '\u{00df}' => {
+                out.push_str("ss");
+                space = false;
+                continue;
+            }
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Levenshtein distance in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word` (compared folded), if it is close enough
+/// to be what the user meant: within a third of the word's length, or a
+/// candidate the word is a prefix of.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let w = fold(word);
+    if w.is_empty() {
+        return None;
+    }
+    let limit = (w.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let f = fold(c);
+        if f == w {
+            return Some(c.to_string());
+        }
+        let d = if f.starts_with(&w) && w.chars().count() >= 3 { 1 } else { edit_distance(&w, &f) };
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_ignores_case_diacritics_and_spacing() {
+        assert_eq!(fold("Sérgej  ALEJNIK"), "sergej alejnik");
+        assert_eq!(fold("Belarus’"), "belarus'");
+        assert_eq!(fold("Außenministerrat"), "aussenministerrat");
+        assert_eq!(fold("Kùzu"), "kuzu");
+    }
+
+    #[test]
+    fn suggestions() {
+        let labels = ["State", "Organisation", "Person"];
+        assert_eq!(did_you_mean("Stat", labels), Some("State".into()));
+        assert_eq!(did_you_mean("organization", labels), Some("Organisation".into()));
+        assert_eq!(did_you_mean("Xyzzy", labels), None);
+    }
+}

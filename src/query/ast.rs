@@ -1,0 +1,294 @@
+//! The syntax tree of the query language. Every node keeps the span of the
+//! text it came from (byte offsets into the whole script).
+//!
+//! `Display` prints canonical syntax, so that `parse(print(parse(q)))`
+//! equals `parse(q)` (tested in the parser).
+
+use crate::error::Span;
+
+/// A script: statements separated by `;`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub statements: Vec<Statement>,
+}
+
+/// One statement, optionally asked "as of" a date:
+/// `AS OF fdate('2024-01-20') MATCH ...` (the expression must evaluate to a
+/// date; a string such as `'2024-01'` is read as `fdate('2024-01')`).
+/// `EXPLAIN` and `PROFILE` prefixes set `explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub body: StatementBody,
+    pub as_of: Option<Expr>,
+    pub explain: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatementBody {
+    Query(Query),
+    /// `CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`
+    CreateIndex { label: Ident, property: Ident },
+    /// `DROP INDEX ...` (by label and property)
+    DropIndex { label: Ident, property: Ident },
+}
+
+/// `single UNION [ALL] single ...`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub first: SingleQuery,
+    /// Each following part, with `true` for `UNION ALL`.
+    pub unions: Vec<(bool, SingleQuery)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SingleQuery {
+    pub clauses: Vec<Clause>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    Match { optional: bool, pattern: Pattern, where_: Option<Expr>, span: Span },
+    Unwind { expr: Expr, alias: Ident, span: Span },
+    With(Projection),
+    Return(Projection),
+    Create { pattern: Pattern, span: Span },
+    Merge { part: PatternPart, on_create: Vec<SetItem>, on_match: Vec<SetItem>, span: Span },
+    Set { items: Vec<SetItem>, span: Span },
+    Remove { items: Vec<RemoveItem>, span: Span },
+    Delete { detach: bool, exprs: Vec<Expr>, span: Span },
+    /// `CALL proc.name(args) [YIELD a, b AS c [WHERE ...]]`
+    Call { name: String, args: Option<Vec<Expr>>, yields: Vec<(Ident, Option<Ident>)>, where_: Option<Expr>, span: Span },
+}
+
+/// The body of WITH and RETURN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub distinct: bool,
+    /// `*`: every variable in scope, before the listed items.
+    pub star: bool,
+    pub items: Vec<ProjItem>,
+    pub order_by: Vec<SortItem>,
+    pub skip: Option<Expr>,
+    pub limit: Option<Expr>,
+    /// Only for WITH.
+    pub where_: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjItem {
+    pub expr: Expr,
+    pub alias: Option<Ident>,
+    /// The item's text as written, which names the column when there is no
+    /// alias (`RETURN n.name` gives the column `n.name`).
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortItem {
+    pub expr: Expr,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetItem {
+    /// `n.prop = expr` (the target may be any expression ending in a property)
+    Property { target: Expr, key: Ident, value: Expr },
+    /// `n = {map}` replaces all properties
+    Replace { var: Ident, value: Expr },
+    /// `n += {map}` merges properties
+    Merge { var: Ident, value: Expr },
+    /// `n:A:B`
+    Labels { var: Ident, labels: Vec<Ident> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemoveItem {
+    Property { target: Expr, key: Ident },
+    Labels { var: Ident, labels: Vec<Ident> },
+}
+
+/// Comma-separated pattern parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub parts: Vec<PatternPart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathKind {
+    Normal,
+    /// `shortestPath(...)`
+    Shortest,
+    /// `allShortestPaths(...)`
+    AllShortest,
+}
+
+/// `[p =] element`, or `[p =] shortestPath(element)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternPart {
+    pub var: Option<Ident>,
+    pub kind: PathKind,
+    pub element: PatternElement,
+    pub span: Span,
+}
+
+/// `(a)-[r]->(b)<-[s]-(c)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternElement {
+    pub start: NodePattern,
+    pub chain: Vec<(RelPattern, NodePattern)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodePattern {
+    pub var: Option<Ident>,
+    pub labels: Vec<Ident>,
+    /// A map literal or a parameter.
+    pub props: Option<Box<Expr>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// `-[]->`
+    Out,
+    /// `<-[]-`
+    In,
+    /// `-[]-` (or `<-[]->`)
+    Both,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelPattern {
+    pub var: Option<Ident>,
+    /// Alternatives: `[:A|B]` (also `[:A|:B]`).
+    pub types: Vec<Ident>,
+    pub direction: Direction,
+    /// Variable length: `*` is `Some((None, None))`, `*2` is
+    /// `Some((Some(2), Some(2)))`, `*1..3`, `*..3`, `*2..`.
+    pub length: Option<(Option<u64>, Option<u64>)>,
+    pub props: Option<Box<Expr>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    Xor,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    In,
+    StartsWith,
+    EndsWith,
+    Contains,
+    /// `=~`
+    Regex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Plus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    All,
+    Any,
+    None,
+    Single,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapProjItem {
+    /// `.key`
+    Property(Ident),
+    /// `key: expr`
+    Literal(Ident, Expr),
+    /// `var` (includes the variable under its own name)
+    Variable(Ident),
+    /// `.*`
+    AllProperties,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Literal(Literal),
+    /// `$name` (or `$0`)
+    Param(String),
+    Var(String),
+    List(Vec<Expr>),
+    Map(Vec<(Ident, Expr)>),
+    /// `expr.key`
+    Property(Box<Expr>, Ident),
+    /// `expr[index]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `expr[from..to]`
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// Chained comparisons `a < b < c` are parsed as `a < b AND b < c` by the parser.
+    Unary(UnaryOp, Box<Expr>),
+    IsNull(Box<Expr>),
+    IsNotNull(Box<Expr>),
+    /// `n:A:B` as a predicate
+    HasLabels(Box<Expr>, Vec<Ident>),
+    /// `name(args)`; `name` keeps namespaces (`date.truncate`) and its
+    /// spelling; functions are looked up case-insensitively.
+    FnCall { name: String, distinct: bool, args: Vec<Expr> },
+    /// `count(*)`
+    CountStar,
+    /// `CASE [subject] WHEN a THEN b ... [ELSE c] END`
+    Case { subject: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, else_: Option<Box<Expr>> },
+    /// `[x IN list WHERE pred | map]`
+    ListComprehension { var: Ident, list: Box<Expr>, filter: Option<Box<Expr>>, map: Option<Box<Expr>> },
+    /// `[p = (a)-->(b) WHERE pred | map]`
+    PatternComprehension { var: Option<Ident>, element: PatternElement, filter: Option<Box<Expr>>, map: Box<Expr> },
+    /// `all(x IN list WHERE pred)` and any/none/single
+    Quantified { q: Quantifier, var: Ident, list: Box<Expr>, filter: Option<Box<Expr>> },
+    /// `reduce(acc = init, x IN list | expr)`
+    Reduce { acc: Ident, init: Box<Expr>, var: Ident, list: Box<Expr>, expr: Box<Expr> },
+    /// A pattern used as a predicate: `WHERE (a)-->(b)`
+    PatternPredicate(PatternElement),
+    /// `EXISTS { MATCH ... [WHERE ...] }` or `EXISTS { (a)-->(b) [WHERE ...] }`
+    ExistsSubquery { pattern: Pattern, where_: Option<Box<Expr>>, query: Option<Box<Query>> },
+    /// `n {.name, .age, k: expr, .*}`
+    MapProjection(Box<Expr>, Vec<MapProjItem>),
+}

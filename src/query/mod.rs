@@ -1,0 +1,79 @@
+//! The query language: lexer, parser, and evaluator.
+//!
+//! `parse_script` turns text into statements; `execute` runs one statement
+//! against a graph. A statement either succeeds as a whole or changes
+//! nothing.
+
+pub mod ast;
+pub mod eval;
+pub mod lexer;
+pub mod parser;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{FDate, NodeId, Props, RelId, Value};
+
+pub use eval::execute;
+pub use parser::parse_script;
+
+/// Query parameters (`$name`).
+pub type Params = BTreeMap<String, Value>;
+
+/// Settings a statement runs under.
+#[derive(Debug, Clone, Default)]
+pub struct ExecOptions {
+    /// Valid-time filter: only facts valid as of this date are seen
+    /// (the shell's `:asof`). A statement's own `AS OF` overrides it.
+    pub as_of: Option<FDate>,
+}
+
+/// What a statement changed, counted as the openCypher TCK counts side effects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub nodes_created: usize,
+    pub nodes_deleted: usize,
+    pub rels_created: usize,
+    pub rels_deleted: usize,
+    pub props_set: usize,
+    pub props_removed: usize,
+    pub labels_added: usize,
+    pub labels_removed: usize,
+}
+
+impl WriteStats {
+    pub fn is_empty(&self) -> bool {
+        *self == WriteStats::default()
+    }
+}
+
+/// A node as it was when the result was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeSnapshot {
+    pub labels: Vec<String>,
+    pub props: Props,
+}
+
+/// A relationship as it was when the result was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelSnapshot {
+    pub rel_type: String,
+    pub start: NodeId,
+    pub end: NodeId,
+    pub props: Props,
+}
+
+/// The result of one statement: columns, rows, what it changed, and a
+/// snapshot of every node and relationship the rows mention, so that results
+/// can be rendered without the graph (and after a DELETE).
+#[derive(Debug, Clone, Default)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    pub stats: WriteStats,
+    pub nodes: HashMap<NodeId, NodeSnapshot>,
+    pub rels: HashMap<RelId, RelSnapshot>,
+    /// Things the user should know (an entity found through an alias ...).
+    pub notices: Vec<String>,
+    /// For EXPLAIN: the plan as an indented tree, one line per operator.
+    pub plan: Option<String>,
+}

@@ -1,0 +1,424 @@
+//! The store file. The only module that touches files and the only user of bincode.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 0..8 | magic `FACTGRPH` |
+//! | 8..12 | format version (u32) |
+//! | 12..20 | payload length in bytes (u64) |
+//! | 20..24 | CRC-32 of the payload (u32) |
+//! | 24.. | payload: the graph, bincode 2 standard configuration |
+//!
+//! Architecture invariant: a store file is only ever replaced whole, by
+//! [`save`]: a temporary file in the same directory is written, synced,
+//! renamed over the old one, and the directory is synced. A file that fails
+//! to load is never written to.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::Path;
+
+use bincode::{Decode, Encode};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
+use petgraph::visit::{EdgeIndexable, NodeIndexable};
+
+use super::{Graph, Node, Rel};
+use crate::error::StoreError;
+use crate::model::schema::{NodeKind, PropDecl, PropType, RelKind};
+use crate::model::{FDate, Props, Schema, Value};
+
+pub const MAGIC: &[u8; 8] = b"FACTGRPH";
+/// The format this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 24;
+
+#[derive(Encode, Decode)]
+enum SValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    List(Vec<SValue>),
+    Date { year: i32, month: u8, day: u8, precision: u8, approx: bool },
+}
+
+#[derive(Encode, Decode)]
+struct SNode {
+    labels: Vec<String>,
+    props: Vec<(String, SValue)>,
+}
+
+#[derive(Encode, Decode)]
+struct SRel {
+    from: u32,
+    to: u32,
+    rel_type: String,
+    props: Vec<(String, SValue)>,
+}
+
+#[derive(Encode, Decode)]
+struct SPropDecl {
+    name: String,
+    ty: String,
+    required: bool,
+}
+
+#[derive(Encode, Decode)]
+struct SKind {
+    name: String,
+    from: Vec<String>,
+    to: Vec<String>,
+    props: Vec<SPropDecl>,
+    doc: String,
+}
+
+#[derive(Encode, Decode)]
+struct SSchema {
+    nodes: Vec<SKind>,
+    rels: Vec<SKind>,
+}
+
+#[derive(Encode, Decode)]
+struct SGraph {
+    /// Node slots in index order; `None` is a hole left by a deletion.
+    nodes: Vec<Option<SNode>>,
+    /// Relationship slots in index order.
+    rels: Vec<Option<SRel>>,
+    schema: Option<SSchema>,
+}
+
+fn to_svalue(v: &Value) -> SValue {
+    match v {
+        Value::Null | Value::Node(_) | Value::Rel(_) | Value::Path(_) | Value::Map(_) => SValue::Null,
+        Value::Bool(b) => SValue::Bool(*b),
+        Value::Int(i) => SValue::Int(*i),
+        Value::Float(f) => SValue::Float(*f),
+        Value::String(s) => SValue::String(s.clone()),
+        Value::List(items) => SValue::List(items.iter().map(to_svalue).collect()),
+        Value::Date(d) => SValue::Date {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            precision: d.precision as u8,
+            approx: d.approx,
+        },
+    }
+}
+
+fn from_svalue(v: SValue) -> Result<Value, String> {
+    Ok(match v {
+        SValue::Null => Value::Null,
+        SValue::Bool(b) => Value::Bool(b),
+        SValue::Int(i) => Value::Int(i),
+        SValue::Float(f) => Value::Float(f),
+        SValue::String(s) => Value::String(s),
+        SValue::List(items) => Value::List(items.into_iter().map(from_svalue).collect::<Result<_, _>>()?),
+        SValue::Date { year, month, day, precision, approx } => {
+            let d = match precision {
+                0 => Some(FDate::year(year)),
+                1 => FDate::month(year, month),
+                2 => FDate::day(year, month, day),
+                _ => None,
+            }
+            .ok_or_else(|| format!("invalid date {year}-{month}-{day} (precision {precision})"))?;
+            Value::Date(if approx { d.approximate() } else { d })
+        }
+    })
+}
+
+fn to_sprops(p: &Props) -> Vec<(String, SValue)> {
+    p.iter().map(|(k, v)| (k.clone(), to_svalue(v))).collect()
+}
+
+fn from_sprops(p: Vec<(String, SValue)>) -> Result<Props, String> {
+    p.into_iter().map(|(k, v)| Ok((k, from_svalue(v)?))).collect()
+}
+
+fn to_sdecls(d: &[PropDecl]) -> Vec<SPropDecl> {
+    d.iter()
+        .map(|d| SPropDecl { name: d.name.clone(), ty: d.ty.to_string(), required: d.required })
+        .collect()
+}
+
+fn from_sdecls(d: Vec<SPropDecl>) -> Result<Vec<PropDecl>, String> {
+    d.into_iter()
+        .map(|d| {
+            let ty = PropType::parse(&d.ty).ok_or_else(|| format!("unknown property type '{}'", d.ty))?;
+            Ok(PropDecl { name: d.name, ty, required: d.required })
+        })
+        .collect()
+}
+
+fn to_sgraph(graph: &Graph) -> SGraph {
+    let g = graph.raw();
+    let nodes = (0..g.node_bound())
+        .map(|i| {
+            g.node_weight(NodeIndex::new(i))
+                .map(|n| SNode { labels: n.labels.clone(), props: to_sprops(&n.props) })
+        })
+        .collect();
+    let rels = (0..g.edge_bound())
+        .map(|i| {
+            let e = EdgeIndex::new(i);
+            let (a, b) = g.edge_endpoints(e)?;
+            let r = g.edge_weight(e)?;
+            Some(SRel {
+                from: a.index() as u32,
+                to: b.index() as u32,
+                rel_type: r.rel_type.clone(),
+                props: to_sprops(&r.props),
+            })
+        })
+        .collect();
+    let schema = graph.schema().map(|s| SSchema {
+        nodes: s
+            .nodes
+            .values()
+            .map(|k| SKind {
+                name: k.name.clone(),
+                from: vec![],
+                to: vec![],
+                props: to_sdecls(&k.props),
+                doc: k.doc.clone(),
+            })
+            .collect(),
+        rels: s
+            .rels
+            .values()
+            .map(|k| SKind {
+                name: k.name.clone(),
+                from: k.from.clone(),
+                to: k.to.clone(),
+                props: to_sdecls(&k.props),
+                doc: k.doc.clone(),
+            })
+            .collect(),
+    });
+    SGraph { nodes, rels, schema }
+}
+
+fn from_sgraph(s: SGraph) -> Result<Graph, String> {
+    let mut g: StableGraph<Node, Rel, petgraph::Directed, u32> =
+        StableGraph::with_capacity(s.nodes.len(), s.rels.len());
+    // Holes are re-created as placeholder slots and removed afterwards, so
+    // every node and relationship keeps its id.
+    let mut holes = Vec::new();
+    for slot in s.nodes {
+        match slot {
+            Some(n) => {
+                g.add_node(Node { labels: n.labels, props: from_sprops(n.props)? });
+            }
+            None => holes.push(g.add_node(Node::default())),
+        }
+    }
+    let bound = g.node_bound();
+    let mut rel_holes = Vec::new();
+    let anchor = s.rels.iter().flatten().next().map(|r| r.from);
+    for slot in s.rels {
+        match slot {
+            Some(r) => {
+                if r.from as usize >= bound || r.to as usize >= bound {
+                    return Err(format!("relationship refers to node {} beyond the last node", r.from.max(r.to)));
+                }
+                let (a, b) = (NodeIndex::new(r.from as usize), NodeIndex::new(r.to as usize));
+                if holes.contains(&a) || holes.contains(&b) {
+                    return Err("relationship refers to a deleted node".into());
+                }
+                g.add_edge(a, b, Rel { rel_type: r.rel_type, props: from_sprops(r.props)? });
+            }
+            None => {
+                if let Some(a) = anchor {
+                    let a = NodeIndex::new(a as usize);
+                    rel_holes.push(g.add_edge(a, a, Rel::default()));
+                }
+            }
+        }
+    }
+    for e in rel_holes.into_iter().rev() {
+        g.remove_edge(e);
+    }
+    for n in holes.into_iter().rev() {
+        g.remove_node(n);
+    }
+    let schema = match s.schema {
+        None => None,
+        Some(ss) => {
+            let mut schema = Schema::default();
+            for k in ss.nodes {
+                schema.nodes.insert(
+                    k.name.clone(),
+                    NodeKind { name: k.name, props: from_sdecls(k.props)?, doc: k.doc },
+                );
+            }
+            for k in ss.rels {
+                schema.rels.insert(
+                    k.name.clone(),
+                    RelKind { name: k.name, from: k.from, to: k.to, props: from_sdecls(k.props)?, doc: k.doc },
+                );
+            }
+            Some(schema)
+        }
+    };
+    Ok(Graph::from_raw(g, schema))
+}
+
+/// The bytes of a store file holding `graph`.
+pub fn encode(graph: &Graph) -> Vec<u8> {
+    let payload = bincode::encode_to_vec(to_sgraph(graph), bincode::config::standard())
+        .unwrap_or_default();
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// Reads a graph from the bytes of a store file; `path` names it in errors.
+pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
+    let corrupt = |what: String| StoreError::Corrupt { path: path.to_string(), what };
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        if bytes.is_empty() {
+            return Err(corrupt("the file is empty".into()));
+        }
+        return Err(StoreError::NotAStore { path: path.to_string() });
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(corrupt(format!("the file is truncated: {} bytes, shorter than the header", bytes.len())));
+    }
+    let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    let version = u32_at(8);
+    if version > FORMAT_VERSION {
+        return Err(StoreError::NewerVersion { path: path.to_string(), found: version, supported: FORMAT_VERSION });
+    }
+    if version == 0 {
+        return Err(corrupt("format version 0 does not exist".into()));
+    }
+    let mut len8 = [0u8; 8];
+    len8.copy_from_slice(&bytes[12..20]);
+    let len = u64::from_le_bytes(len8);
+    let have = (bytes.len() - HEADER_LEN) as u64;
+    if len != have {
+        return Err(corrupt(if have < len {
+            format!("the file is truncated: the header announces {len} bytes of data, {have} are there")
+        } else {
+            format!("{} bytes follow the announced end of the data", have - len)
+        }));
+    }
+    let payload = &bytes[HEADER_LEN..];
+    let crc = u32_at(20);
+    if crc32fast::hash(payload) != crc {
+        return Err(corrupt("the checksum does not match the data".into()));
+    }
+    // The limit bounds what a length field inside the payload can make the
+    // decoder allocate, so a crafted file cannot ask for gigabytes.
+    let (sg, used): (SGraph, usize) = match payload.len() {
+        0..=0xF_FFFF => bincode::decode_from_slice(payload, bincode::config::standard().with_limit::<{ 1 << 26 }>()),
+        0x10_0000..=0xFFF_FFFF => {
+            bincode::decode_from_slice(payload, bincode::config::standard().with_limit::<{ 1 << 34 }>())
+        }
+        _ => bincode::decode_from_slice(payload, bincode::config::standard().with_limit::<{ 1 << 40 }>()),
+    }
+    .map_err(|e| corrupt(format!("the data does not decode: {e}")))?;
+    if used != payload.len() {
+        return Err(corrupt("the data ends before the file does".into()));
+    }
+    from_sgraph(sg).map_err(corrupt)
+}
+
+/// Opens a store file.
+pub fn load(path: &Path) -> Result<Graph, StoreError> {
+    let shown = path.display().to_string();
+    let bytes = fs::read(path).map_err(|source| StoreError::Io { path: shown.clone(), source })?;
+    decode(&bytes, &shown)
+}
+
+/// Writes `graph` to `path` atomically: temporary file in the same
+/// directory, fsync, rename, fsync of the directory. When this returns Ok
+/// the new contents are on disk; on error the old file is untouched.
+pub fn save(path: &Path, graph: &Graph) -> Result<(), StoreError> {
+    write_atomic(path, &encode(graph))
+}
+
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let shown = path.display().to_string();
+    let io = |source: std::io::Error| StoreError::Io { path: shown.clone(), source };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "store".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        // Make the rename itself durable.
+        if let Ok(d) = File::open(&dir) {
+            d.sync_all()?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Value;
+
+    fn sample() -> Graph {
+        let mut g = Graph::new();
+        let mut p = Props::new();
+        p.insert("name".into(), "Belarus".into());
+        p.insert("since".into(), Value::Date(FDate::parse("~2023-10").unwrap()));
+        p.insert("tags".into(), Value::List(vec![Value::Int(1), Value::Float(2.5)]));
+        let a = g.create_node(vec!["State".into()], p).unwrap();
+        let gone = g.create_node(vec![], Props::new()).unwrap();
+        let b = g.create_node(vec!["Organisation".into()], Props::new()).unwrap();
+        let r0 = g.create_rel(a, b, "X".into(), Props::new()).unwrap();
+        g.create_rel(a, b, "MEMBER_OF".into(), Props::new()).unwrap();
+        g.delete_rel(r0).unwrap();
+        g.delete_node(gone).unwrap();
+        g
+    }
+
+    #[test]
+    fn roundtrip_keeps_ids_properties_and_indexes() {
+        let g = sample();
+        let back = decode(&encode(&g), "mem").unwrap();
+        assert_eq!(back.node_ids().collect::<Vec<_>>(), g.node_ids().collect::<Vec<_>>());
+        assert_eq!(back.rel_ids().collect::<Vec<_>>(), g.rel_ids().collect::<Vec<_>>());
+        for id in g.node_ids() {
+            assert_eq!(back.node(id), g.node(id));
+        }
+        assert_eq!(back.lookup("belarus").len(), 1);
+        assert_eq!(encode(&back), encode(&g));
+    }
+
+    #[test]
+    fn damage_is_detected() {
+        let bytes = encode(&sample());
+        assert!(matches!(decode(b"", "f"), Err(StoreError::Corrupt { .. })));
+        assert!(matches!(decode(b"hello world, not a store", "f"), Err(StoreError::NotAStore { .. })));
+        for cut in [8, 20, 23, bytes.len() / 2, bytes.len() - 1] {
+            assert!(matches!(decode(&bytes[..cut], "f"), Err(StoreError::Corrupt { .. })), "cut at {cut}");
+        }
+        for i in [25, bytes.len() / 2, bytes.len() - 1] {
+            let mut b = bytes.clone();
+            b[i] ^= 0x40;
+            assert!(matches!(decode(&b, "f"), Err(StoreError::Corrupt { .. })), "flip at {i}");
+        }
+        let mut newer = bytes.clone();
+        newer[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+        assert!(matches!(decode(&newer, "f"), Err(StoreError::NewerVersion { .. })));
+    }
+}
