@@ -525,10 +525,11 @@ fn rel_label(r: &DotRel<'_>, modality: Option<&str>) -> String {
 }
 
 /// Splits a line at spaces into lines of at most [`WRAP`] characters (a
-/// longer word stays whole). Line breaks in the text are kept.
+/// longer word stays whole). Line breaks in the text (`\n`, `\r\n`, `\r`)
+/// are kept, each as one break.
 fn wrap(s: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for para in s.split('\n') {
+    for para in s.replace("\r\n", "\n").split(['\n', '\r']) {
         let mut line = String::new();
         for word in para.split(' ') {
             if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WRAP {
@@ -591,7 +592,7 @@ mod tests {
                 "continue"
             ]
         );
-        assert_eq!(wrap("a\nb"), vec!["a", "b"]);
+        assert_eq!(wrap("a\nb\r\nc\rd"), vec!["a", "b", "c", "d"]);
         let long = "x".repeat(40);
         assert_eq!(wrap(&long), vec![long.clone()]);
     }
