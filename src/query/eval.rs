@@ -13,5 +13,8 @@ pub fn execute(
     opts: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
     let _ = (graph, stmt, params, opts);
-    Err(QueryError::semantic("NotImplemented", "the evaluator is not written yet"))
+    Err(QueryError::semantic(
+        "NotImplemented",
+        "the evaluator is not written yet",
+    ))
 }

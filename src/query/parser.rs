@@ -6,5 +6,9 @@ use crate::error::QueryError;
 /// Parses a script of `;`-separated statements. Spans are byte offsets into `src`.
 pub fn parse_script(src: &str) -> Result<Script, QueryError> {
     let _ = src;
-    Err(QueryError::syntax("NotImplemented", "the parser is not written yet", crate::error::Span::new(0, 0)))
+    Err(QueryError::syntax(
+        "NotImplemented",
+        "the parser is not written yet",
+        crate::error::Span::new(0, 0),
+    ))
 }
