@@ -30,11 +30,25 @@ pub struct SeedFile {
 /// The schema compiled into the binary.
 pub const SCHEMA: SeedFile = SeedFile {
     name: "seed/schema.fgs",
-    text: "",
+    text: include_str!("../../seed/schema.fgs"),
 };
 
-/// The fact files compiled into the binary, loaded in this order.
-pub const FACTS: &[SeedFile] = &[];
+/// The fact files compiled into the binary, loaded in this order (entities
+/// merge by key across them, so a later file may use an earlier one's keys).
+pub const FACTS: &[SeedFile] = &[
+    SeedFile {
+        name: "seed/000_ont_2024-01-18.facts",
+        text: include_str!("../../seed/000_ont_2024-01-18.facts"),
+    },
+    SeedFile {
+        name: "seed/002_belta_2024-01-24.facts",
+        text: include_str!("../../seed/002_belta_2024-01-24.facts"),
+    },
+    SeedFile {
+        name: "seed/003_belta_2024-05-21.facts",
+        text: include_str!("../../seed/003_belta_2024-05-21.facts"),
+    },
+];
 
 /// The article texts compiled into the binary, by file name.
 pub const ARTICLES: &[SeedFile] = &[
