@@ -466,3 +466,30 @@ fn build_from_finds_each_articles_text() {
         "seed/3.facts:1:17: no article text 'a3.txt' in seed/articles/ (there are: a1.txt, a2.txt)"
     );
 }
+
+#[test]
+fn truncated_and_damaged_seed_files_give_errors_not_panics() {
+    let schema = parse_schema(SCHEMA.name, SCHEMA.text).unwrap_or_else(|e| panic!("{e}"));
+    for f in FACTS {
+        let article = parse_facts(f.name, f.text)
+            .ok()
+            .and_then(|p| p.article_file().map(|(s, _)| s.to_string()))
+            .and_then(|name| ARTICLES.iter().find(|a| a.name == name))
+            .map(|a| a.text)
+            .unwrap_or_default();
+        let cuts: Vec<usize> = f.text.char_indices().map(|(i, _)| i).step_by(173).collect();
+        for &cut in &cuts {
+            // Cut the file short, and separately drop one character.
+            let short = &f.text[..cut];
+            let mut dropped = f.text.to_string();
+            dropped.remove(cut);
+            for text in [short, dropped.as_str()] {
+                let mut g = Graph::with_schema(schema.clone());
+                if let Err(e) = load_facts(&mut g, f.name, text, article) {
+                    assert!(e.line >= 1 && e.col >= 1, "{e}");
+                    assert_eq!(g.node_count(), 0, "{e}");
+                }
+            }
+        }
+    }
+}
