@@ -14,6 +14,7 @@ pub mod lexer;
 pub mod parser;
 mod pattern;
 mod plan;
+mod print;
 mod regex;
 #[cfg(test)]
 mod tests;
