@@ -23,7 +23,32 @@ enum Kind {
     /// A variable-length relationship: a list of relationships.
     RelList,
     Path,
+    /// Known not to be a graph element (a literal, list, map, number ...).
+    Value,
     Any,
+}
+
+/// What an expression's value is known to be, statically.
+fn kind_of(scope: &Scope, e: &Expr) -> Kind {
+    use super::ast::Literal;
+    match &e.kind {
+        ExprKind::Var(v) => scope.get(v).copied().unwrap_or(Kind::Any),
+        ExprKind::Literal(Literal::Null) => Kind::Any,
+        ExprKind::Literal(_)
+        | ExprKind::List(_)
+        | ExprKind::Map(_)
+        | ExprKind::ListComprehension { .. }
+        | ExprKind::PatternComprehension { .. }
+        | ExprKind::MapProjection(..)
+        | ExprKind::IsNull(_)
+        | ExprKind::IsNotNull(_)
+        | ExprKind::HasLabels(..)
+        | ExprKind::Quantified { .. }
+        | ExprKind::CountStar
+        | ExprKind::Binary(..)
+        | ExprKind::Unary(..) => Kind::Value,
+        _ => Kind::Any,
+    }
 }
 
 type Scope = HashMap<String, Kind>;
@@ -70,6 +95,7 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
             Clause::Match {
                 pattern, where_, ..
             } => {
+                no_param_maps(pattern)?;
                 bind_pattern(&mut scope, pattern, PatternUse::Match)?;
                 check_pattern_exprs(&scope, &pattern.parts)?;
                 if let Some(w) = where_ {
@@ -141,12 +167,19 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
                 for e in exprs {
                     check_expr(&scope, e)?;
                     no_aggregate(e, "DELETE")?;
-                    if matches!(e.kind, ExprKind::HasLabels(..) | ExprKind::Literal(_)) {
+                    if matches!(e.kind, ExprKind::HasLabels(..)) {
                         return Err(sem(
                             "InvalidDelete",
                             "DELETE needs a node, relationship or path",
                             e.span,
                         ));
+                    }
+                    if kind_of(&scope, e) == Kind::Value {
+                        return Err(QueryError::type_error(
+                            "InvalidArgumentType",
+                            "DELETE needs a node, relationship or path",
+                        )
+                        .at(e.span));
                     }
                 }
             }
@@ -158,6 +191,25 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
         }
     }
     Ok(Vec::new())
+}
+
+/// `MATCH (n $param)`: openCypher does not allow a parameter as a pattern's property map.
+fn no_param_maps(pattern: &Pattern) -> Result<(), QueryError> {
+    for part in &pattern.parts {
+        let el = &part.element;
+        let maps = std::iter::once(&el.start.props)
+            .chain(el.chain.iter().flat_map(|(r, n)| [&r.props, &n.props]));
+        for p in maps.flatten() {
+            if matches!(p.kind, ExprKind::Param(_)) {
+                return Err(sem(
+                    "InvalidParameterUse",
+                    "a parameter cannot be a pattern's property map; write {key: $param}",
+                    p.span,
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn need_var(scope: &Scope, v: &Ident) -> Result<(), QueryError> {
@@ -206,7 +258,7 @@ fn check_projection(
     let mut out: Scope = HashMap::new();
     let mut cols: Vec<String> = Vec::new();
     if p.star {
-        if scope.is_empty() {
+        if scope.is_empty() && is_return {
             return Err(sem(
                 "NoVariablesInScope",
                 "RETURN * / WITH * with no variables in scope",
@@ -244,10 +296,7 @@ fn check_projection(
                 it.span,
             ));
         }
-        let kind = match &it.expr.kind {
-            ExprKind::Var(v) => scope.get(v).copied().unwrap_or(Kind::Any),
-            _ => Kind::Any,
-        };
+        let kind = kind_of(scope, &it.expr);
         cols.push(name.clone());
         out.insert(name, kind);
     }
@@ -374,6 +423,13 @@ enum PatternUse {
 }
 
 fn bind(scope: &mut Scope, v: &Ident, kind: Kind, use_: PatternUse) -> Result<(), QueryError> {
+    if kind == Kind::Path && scope.contains_key(&v.name) {
+        return Err(sem(
+            "VariableAlreadyBound",
+            format!("`{}` is already bound and cannot name a path", v.name),
+            v.span,
+        ));
+    }
     match scope.get(&v.name) {
         None => {
             scope.insert(v.name.clone(), kind);
@@ -418,6 +474,7 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Rel => "relationship",
         Kind::RelList => "list of relationships",
         Kind::Path => "path",
+        Kind::Value => "value that is not a graph element",
         Kind::Any => "value",
     }
 }
@@ -445,7 +502,7 @@ fn bind_pattern(scope: &mut Scope, pattern: &Pattern, use_: PatternUse) -> Resul
                     Kind::Rel
                 };
                 match scope.get(&v.name) {
-                    Some(Kind::Any) if kind == Kind::RelList => {}
+                    Some(Kind::Any | Kind::Value) if kind == Kind::RelList => {}
                     _ => bind(scope, v, kind, use_)?,
                 }
             }

@@ -73,7 +73,7 @@ pub fn execute(
         Ok(res)
     });
     match result {
-        Ok((columns, rows)) => Ok(engine.finish(columns, rows)),
+        Ok((columns, rows)) => Ok(engine.finish(columns, rows, backup.as_ref())),
         Err(e) => {
             if let Some(b) = backup {
                 *graph = b;
@@ -126,6 +126,99 @@ pub fn is_updating(q: &Query) -> bool {
         })
 }
 
+/// What a statement created and deleted, to count its side effects as the
+/// openCypher TCK does: as the difference between the graph before and
+/// after (a node created and deleted in one statement is no change; a
+/// property set to the value it had is no change; a label counts once
+/// however many nodes gain it, and only if no node had it before).
+#[derive(Default)]
+struct Changes {
+    created_nodes: BTreeSet<NodeId>,
+    deleted_nodes: BTreeSet<NodeId>,
+    created_rels: BTreeSet<RelId>,
+    deleted_rels: BTreeSet<RelId>,
+}
+
+impl Changes {
+    fn node_deleted(&mut self, n: NodeId) {
+        if !self.created_nodes.remove(&n) {
+            self.deleted_nodes.insert(n);
+        }
+    }
+    fn rel_deleted(&mut self, r: RelId) {
+        if !self.created_rels.remove(&r) {
+            self.deleted_rels.insert(r);
+        }
+    }
+
+    fn stats(
+        &self,
+        before: &Graph,
+        after: &Graph,
+        touched_n: &BTreeSet<NodeId>,
+        touched_r: &BTreeSet<RelId>,
+    ) -> WriteStats {
+        let mut s = WriteStats {
+            nodes_created: self.created_nodes.len(),
+            nodes_deleted: self.deleted_nodes.len(),
+            rels_created: self.created_rels.len(),
+            rels_deleted: self.deleted_rels.len(),
+            ..WriteStats::default()
+        };
+        let diff = |s: &mut WriteStats, old: Option<&Props>, new: Option<&Props>| {
+            let empty = Props::new();
+            let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+            for (k, v) in new {
+                match old.get(k) {
+                    None => s.props_set += 1,
+                    Some(o) if o != v => {
+                        s.props_set += 1;
+                        s.props_removed += 1;
+                    }
+                    Some(_) => {}
+                }
+            }
+            s.props_removed += old.keys().filter(|k| !new.contains_key(*k)).count();
+        };
+        for n in &self.created_nodes {
+            diff(&mut s, None, node_props(after, n));
+        }
+        for n in &self.deleted_nodes {
+            diff(&mut s, node_props(before, n), None);
+        }
+        let kept_n = touched_n
+            .iter()
+            .filter(|n| !self.created_nodes.contains(n) && !self.deleted_nodes.contains(n));
+        for n in kept_n {
+            diff(&mut s, node_props(before, n), node_props(after, n));
+        }
+        for r in &self.created_rels {
+            diff(&mut s, None, rel_props(after, r));
+        }
+        for r in &self.deleted_rels {
+            diff(&mut s, rel_props(before, r), None);
+        }
+        let kept_r = touched_r
+            .iter()
+            .filter(|r| !self.created_rels.contains(r) && !self.deleted_rels.contains(r));
+        for r in kept_r {
+            diff(&mut s, rel_props(before, r), rel_props(after, r));
+        }
+        let lb: BTreeSet<&str> = before.labels().collect();
+        let la: BTreeSet<&str> = after.labels().collect();
+        s.labels_added = la.difference(&lb).count();
+        s.labels_removed = lb.difference(&la).count();
+        s
+    }
+}
+
+fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
+    g.node(*n).map(|x| &x.props)
+}
+fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
+    g.rel(*r).map(|x| &x.props)
+}
+
 /// A table of rows, each laid out by `names`.
 struct Table {
     names: Vec<String>,
@@ -146,7 +239,7 @@ struct Engine<'g> {
     graph: &'g mut Graph,
     params: &'g Params,
     as_of: Option<FDate>,
-    stats: WriteStats,
+    changes: Changes,
     deleted: Deleted,
     touched_nodes: BTreeSet<NodeId>,
     touched_rels: BTreeSet<RelId>,
@@ -166,7 +259,7 @@ impl<'g> Engine<'g> {
             graph,
             params,
             as_of,
-            stats: WriteStats::default(),
+            changes: Changes::default(),
             deleted: Deleted::default(),
             touched_nodes: BTreeSet::new(),
             touched_rels: BTreeSet::new(),
@@ -514,12 +607,10 @@ impl<'g> Engine<'g> {
 
     // ---- writing ---------------------------------------------------------
 
-    fn note_created_node(&mut self, id: NodeId, labels: usize, props: usize) {
+    fn note_created_node(&mut self, id: NodeId) {
         // A deleted node's slot can be reused by the graph.
         self.deleted.nodes.remove(&id);
-        self.stats.nodes_created += 1;
-        self.stats.labels_added += labels;
-        self.stats.props_set += props;
+        self.changes.created_nodes.insert(id);
         self.touched_nodes.insert(id);
     }
 
@@ -557,13 +648,11 @@ impl<'g> Engine<'g> {
                 labels.push(l.name.clone());
             }
         }
-        let nprops = props.values().filter(|v| !v.is_null()).count();
-        let nlabels = labels.len();
         let id = self
             .graph
             .create_node(labels, props)
             .map_err(|e| e.at(n.span))?;
-        self.note_created_node(id, nlabels, nprops);
+        self.note_created_node(id);
         Ok(id)
     }
 
@@ -641,14 +730,12 @@ impl<'g> Engine<'g> {
                     .at(r.span));
                 }
             };
-            let nprops = props.values().filter(|v| !v.is_null()).count();
             let id = self
                 .graph
                 .create_rel(a, b, t.name.clone(), props)
                 .map_err(|e| e.at(r.span))?;
             self.deleted.rels.remove(&id);
-            self.stats.rels_created += 1;
-            self.stats.props_set += nprops;
+            self.changes.created_rels.insert(id);
             self.touched_rels.insert(id);
             if let Some(v) = &r.var
                 && let Some(s) = names.iter().position(|x| *x == v.name)
@@ -721,12 +808,6 @@ impl<'g> Engine<'g> {
     }
 
     fn set_prop(&mut self, target: &Value, key: &str, value: Value) -> R<()> {
-        let old = match target {
-            Value::Node(n) => self.ev().node(*n)?.props.contains_key(key),
-            Value::Rel(r) => self.ev().rel(*r)?.props.contains_key(key),
-            _ => false,
-        };
-        let is_null = value.is_null();
         match target {
             Value::Null => return Ok(()),
             Value::Node(n) => {
@@ -743,13 +824,6 @@ impl<'g> Engine<'g> {
                     v.type_name()
                 )));
             }
-        }
-        // Counted as the TCK counts: overwriting removes the old value and sets a new one.
-        if old {
-            self.stats.props_removed += 1;
-        }
-        if !is_null {
-            self.stats.props_set += 1;
         }
         Ok(())
     }
@@ -827,9 +901,7 @@ impl<'g> Engine<'g> {
                     Value::Null => Ok(()),
                     Value::Node(n) => {
                         for l in labels {
-                            if self.graph.add_label(n, &l.name).map_err(|e| e.at(l.span))? {
-                                self.stats.labels_added += 1;
-                            }
+                            self.graph.add_label(n, &l.name).map_err(|e| e.at(l.span))?;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -873,9 +945,7 @@ impl<'g> Engine<'g> {
                     Value::Null => Ok(()),
                     Value::Node(n) => {
                         for l in labels {
-                            if self.graph.remove_label(n, &l.name)? {
-                                self.stats.labels_removed += 1;
-                            }
+                            self.graph.remove_label(n, &l.name)?;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -935,7 +1005,7 @@ impl<'g> Engine<'g> {
             if seen.insert(r) && self.graph.rel(r).is_some() {
                 self.snapshot_rel(r);
                 self.graph.delete_rel(r)?;
-                self.stats.rels_deleted += 1;
+                self.changes.rel_deleted(r);
             }
         }
         let mut seen = HashSet::new();
@@ -957,23 +1027,37 @@ impl<'g> Engine<'g> {
                     .map(|(r, _)| r)
                     .chain(self.graph.in_rels(n).map(|(r, _)| r))
                     .collect();
-                for r in attached {
-                    self.snapshot_rel(r);
+                for r in &attached {
+                    self.snapshot_rel(*r);
                 }
-                self.stats.rels_deleted += self.graph.detach_delete_node(n)?;
+                self.graph.detach_delete_node(n)?;
+                for r in attached {
+                    self.changes.rel_deleted(r);
+                }
             } else {
                 self.graph.delete_node(n)?;
             }
             self.deleted.nodes.insert(n, snap);
             self.touched_nodes.remove(&n);
-            self.stats.nodes_deleted += 1;
+            self.changes.node_deleted(n);
         }
         Ok(())
     }
 
     // ---- the result -----------------------------------------------------
 
-    fn finish(self, columns: Vec<String>, rows: Vec<Vec<Value>>) -> QueryResult {
+    fn finish(
+        self,
+        columns: Vec<String>,
+        rows: Vec<Vec<Value>>,
+        before: Option<&Graph>,
+    ) -> QueryResult {
+        let stats = match before {
+            Some(b) => self
+                .changes
+                .stats(b, self.graph, &self.touched_nodes, &self.touched_rels),
+            None => WriteStats::default(),
+        };
         let mut node_ids = BTreeSet::new();
         let mut rel_ids = BTreeSet::new();
         for r in &rows {
@@ -1014,7 +1098,7 @@ impl<'g> Engine<'g> {
         QueryResult {
             columns,
             rows,
-            stats: self.stats,
+            stats,
             nodes,
             rels,
             notices: self.notices.into_inner(),
