@@ -90,70 +90,68 @@ thread_local! {
 /// Scenario threads keep their panic messages for the report instead of
 /// printing them; every other thread prints as usual.
 fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if std::thread::current()
-            .name()
-            .is_some_and(|n| n.starts_with("tck-scenario"))
-        {
-            PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
-        } else {
-            previous(info);
-        }
-    }));
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with("tck-scenario"))
+            {
+                PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+            } else {
+                previous(info);
+            }
+        }));
+    });
 }
 
-/// Runs a scenario in its own thread with a large stack, a panic guard and
-/// a watchdog. A thread that outlives the watchdog is left running.
-fn run_guarded(env: &Arc<Env>, sc: &Scenario, n: usize) -> Report {
-    let (tx, rx) = mpsc::channel();
-    let env2 = Arc::clone(env);
-    let sc2 = sc.clone();
-    let spawned = std::thread::Builder::new()
-        .name(format!("tck-scenario-{n}"))
-        .stack_size(SCENARIO_STACK)
-        .spawn(move || {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                exec::run_scenario(&env2, &sc2)
-            }));
-            let report = r.unwrap_or_else(|_| {
-                let msg = PANIC
-                    .with(|p| p.borrow_mut().take())
-                    .unwrap_or_else(|| "unknown panic".into());
-                Report {
-                    outcome: Outcome::Failed {
-                        category: "panic".into(),
-                        reason: format!("the engine panicked: {msg}"),
-                    },
-                    stats_mismatch: None,
-                    class_mapped: false,
-                    reused: 0,
-                }
-            });
-            let _ = tx.send(report);
-        });
-    if let Err(e) = spawned {
-        return Report {
-            outcome: Outcome::Failed {
-                category: "runner: cannot spawn".into(),
-                reason: e.to_string(),
-            },
-            stats_mismatch: None,
-            class_mapped: false,
-            reused: 0,
-        };
-    }
-    rx.recv_timeout(WATCHDOG).unwrap_or_else(|_| Report {
+/// A failed report with nothing else to say.
+fn failed(category: &str, reason: String) -> Report {
+    Report {
         outcome: Outcome::Failed {
-            category: "timeout".into(),
-            reason: format!(
-                "no answer after {} s; the scenario's thread was left running",
-                WATCHDOG.as_secs()
-            ),
+            category: category.into(),
+            reason,
         },
         stats_mismatch: None,
         class_mapped: false,
         reused: 0,
+    }
+}
+
+/// Runs `job` (one scenario) in its own thread with a large stack, a panic
+/// guard and a watchdog. A thread that outlives the watchdog is left running:
+/// Rust cannot stop it, and the run must go on.
+fn run_guarded(
+    n: usize,
+    watchdog: Duration,
+    job: impl FnOnce() -> Report + Send + 'static,
+) -> Report {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("tck-scenario-{n}"))
+        .stack_size(SCENARIO_STACK)
+        .spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            let report = r.unwrap_or_else(|_| {
+                let msg = PANIC
+                    .with(|p| p.borrow_mut().take())
+                    .unwrap_or_else(|| "unknown panic".into());
+                failed("panic", format!("the engine panicked: {msg}"))
+            });
+            let _ = tx.send(report);
+        });
+    if let Err(e) = spawned {
+        return failed("runner: cannot spawn", e.to_string());
+    }
+    rx.recv_timeout(watchdog).unwrap_or_else(|_| {
+        failed(
+            "timeout",
+            format!(
+                "no answer after {} ms; the scenario's thread was left running",
+                watchdog.as_millis()
+            ),
+        )
     })
 }
 
@@ -203,20 +201,24 @@ fn pct(n: usize, d: usize) -> f64 {
 
 /// The README table: our figures per directory, then the published ones to beat.
 fn summary_markdown(dirs: &BTreeMap<String, Counts>, total: &Counts) -> String {
-    let mut s = String::from("| TCK directory | passed / total | % |\n|---|---:|---:|\n");
+    let mut s = String::from(
+        "| TCK directory | passed / total | % | skipped (undeclared procedures) |\n|---|---:|---:|---:|\n",
+    );
     for (d, c) in dirs {
         s += &format!(
-            "| {d} | {} / {} | {:.1}% |\n",
+            "| {d} | {} / {} | {:.1}% | {} |\n",
             c.passed,
             c.total(),
-            pct(c.passed, c.total())
+            pct(c.passed, c.total()),
+            c.skipped
         );
     }
     s += &format!(
-        "| **all** | **{} / {}** | **{:.1}%** |\n\n",
+        "| **all** | **{} / {}** | **{:.1}%** | {} |\n\n",
         total.passed,
         total.total(),
-        pct(total.passed, total.total())
+        pct(total.passed, total.total()),
+        total.skipped
     );
     s += "Published figures to compare with: ArcadeDB 3,061 / 3,897 (78%) on this TCK; \
           Neo4j 79.4%, Memgraph 65.9%, FalkorDB 65.7% on one independent harness of 3,766 scenarios.\n";
@@ -270,7 +272,8 @@ fn tck() {
     let mut categories: BTreeMap<String, usize> = BTreeMap::new();
     let mut entries = Vec::new();
     for (n, (dir, file, sc)) in scenarios.iter().enumerate() {
-        let r = run_guarded(&env, sc, n);
+        let (env2, sc2) = (Arc::clone(&env), sc.clone());
+        let r = run_guarded(n, WATCHDOG, move || exec::run_scenario(&env2, &sc2));
         dirs.entry(dir.clone()).or_default().add(&r);
         total.add(&r);
         let (outcome, category, reason) = match &r.outcome {
@@ -384,4 +387,46 @@ fn tck() {
         total.passed,
         floor_path.display()
     );
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_scenario_is_a_failure_with_its_message() {
+        install_panic_hook();
+        let r = run_guarded(0, Duration::from_secs(60), || panic!("boom in the engine"));
+        let Outcome::Failed { category, reason } = r.outcome else {
+            panic!("not a failure")
+        };
+        assert_eq!(category, "panic");
+        assert!(reason.contains("boom in the engine"), "{reason}");
+    }
+
+    #[test]
+    fn a_scenario_that_never_answers_times_out() {
+        let r = run_guarded(1, Duration::from_millis(50), || {
+            loop {
+                std::thread::park();
+            }
+        });
+        assert!(matches!(r.outcome, Outcome::Failed { ref category, .. } if category == "timeout"));
+    }
+
+    #[test]
+    fn summary_table_has_a_row_per_directory_and_the_figures_to_beat() {
+        let mut dirs = BTreeMap::new();
+        let c = Counts {
+            passed: 3,
+            failed: 1,
+            skipped: 0,
+            ..Counts::default()
+        };
+        dirs.insert("clauses/match".to_string(), c);
+        let md = summary_markdown(&dirs, &c);
+        assert!(md.contains("| clauses/match | 3 / 4 | 75.0% | 0 |"), "{md}");
+        assert!(md.contains("**3 / 4**"));
+        assert!(md.contains("ArcadeDB 3,061 / 3,897"));
+    }
 }
