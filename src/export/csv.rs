@@ -20,7 +20,9 @@
 //! primary key `fg_id` is the factgraph node id (`fg_id_` ... if a property
 //! is already called that). A relationship type is one Kùzu rel table with
 //! a `FROM <table> TO <table>` pair for each pair of tables it joins, and a
-//! file per pair. For neo4j-admin, the files give the labels and the type
+//! file per pair. Kùzu's table names ignore case, so a relationship type
+//! that clashes with a node table (`ORGANISATION` and `Organisation`) is
+//! renamed `ORGANISATION_REL` ([`kuzu_rel_tables`]). For neo4j-admin, the files give the labels and the type
 //! on the command line (`--nodes=Statement:Membership=...`), so no `:LABEL`
 //! or `:TYPE` column is needed.
 //!
@@ -319,6 +321,41 @@ fn key_column(cols: &Columns) -> String {
     k
 }
 
+/// Kùzu's table names: node tables first, then rel tables, unique
+/// ignoring case (Kùzu's catalog ignores case, so the relationship type
+/// `ORGANISATION` and the node table `Organisation` would clash). A clashing
+/// node table gets `_`, `_2` ...; a clashing rel table `_REL`, `_REL2` ...
+fn kuzu_names<'a>(
+    tables: impl Iterator<Item = &'a String>,
+    types: impl Iterator<Item = &'a String>,
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let mut taken = BTreeSet::new();
+    let mut pick = |base: &str, suffix: &str| {
+        let mut name = base.to_string();
+        let mut i = 1;
+        while !taken.insert(name.to_lowercase()) {
+            name = if i == 1 {
+                format!("{base}{suffix}")
+            } else {
+                format!("{base}{suffix}{i}")
+            };
+            i += 1;
+        }
+        name
+    };
+    let nodes = tables.map(|t| (t.clone(), pick(t, "_"))).collect();
+    let rels = types.map(|t| (t.clone(), pick(t, "_REL"))).collect();
+    (nodes, rels)
+}
+
+/// The Kùzu rel table of each relationship type of the view (the type
+/// itself unless its name clashes with a node table, see the module docs).
+pub fn kuzu_rel_tables(view: &View<'_>) -> BTreeMap<String, String> {
+    let tables: BTreeSet<String> = view.nodes.iter().map(|n| node_table(n.labels)).collect();
+    let types: BTreeSet<String> = view.rels.iter().map(|r| r.rel_type.to_string()).collect();
+    kuzu_names(tables.iter(), types.iter()).1
+}
+
 /// The files of a CSV export: (path relative to the directory, content).
 pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
     let mut files = Vec::new();
@@ -337,6 +374,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
         types.entry(r.rel_type.to_string()).or_default().push(r);
     }
 
+    let (node_names, rel_names) = kuzu_names(tables.keys(), types.keys());
     let node_files = unique_files(tables.keys(), "nodes_");
     let mut schema = String::from(
         "// Kùzu schema of a factgraph export; run each line, then copy.cypher, from this directory.\n",
@@ -351,6 +389,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
         let kcols = cols.kuzu(&props);
         let key = key_column(&cols);
         let file = &node_files[t];
+        let kt = &node_names[t];
         // Kùzu
         let dates: Vec<&str> = kcols
             .0
@@ -361,11 +400,11 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
         if !dates.is_empty() {
             let _ = writeln!(
                 schema,
-                "// {t}: factgraph dates (2023 | 2023-10 | 2023-10-11, ~ when approximate) in {}",
+                "// {kt}: factgraph dates (2023 | 2023-10 | 2023-10-11, ~ when approximate) in {}",
                 dates.join(", ")
             );
         }
-        let mut ddl = format!("CREATE NODE TABLE {}({} INT64", kq(t), kq(&key));
+        let mut ddl = format!("CREATE NODE TABLE {}({} INT64", kq(kt), kq(&key));
         for (k, c) in &kcols.0 {
             let _ = write!(ddl, ", {} {}", kq(k), kuzu_type(*c));
         }
@@ -374,7 +413,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
         let _ = writeln!(
             copy,
             "COPY {} FROM '{}' (header=true, parallel=false);",
-            kq(t),
+            kq(kt),
             file
         );
         let mut header: Vec<Option<String>> = vec![Some(key.clone())];
@@ -427,9 +466,10 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
         // Kùzu
         let froms: Vec<String> = pairs
             .keys()
-            .map(|(a, b)| format!("FROM {} TO {}", kq(a), kq(b)))
+            .map(|(a, b)| format!("FROM {} TO {}", kq(&node_names[a]), kq(&node_names[b])))
             .collect();
-        let mut ddl = format!("CREATE REL TABLE {}({}", kq(t), froms.join(", "));
+        let kt = &rel_names[t];
+        let mut ddl = format!("CREATE REL TABLE {}({}", kq(kt), froms.join(", "));
         for (k, c) in &kcols.0 {
             let _ = write!(ddl, ", {} {}", kq(k), kuzu_type(*c));
         }
@@ -445,8 +485,8 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
             let group = if pairs.len() > 1 {
                 format!(
                     ", from='{}', to='{}'",
-                    a.replace('\'', "\\'"),
-                    b.replace('\'', "\\'")
+                    node_names[a].replace('\'', "\\'"),
+                    node_names[b].replace('\'', "\\'")
                 )
             } else {
                 String::new()
@@ -454,7 +494,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
             let _ = writeln!(
                 copy,
                 "COPY {} FROM '{}' (header=true, parallel=false{group});",
-                kq(t),
+                kq(kt),
                 file
             );
             let mut header: Vec<Option<String>> = vec![Some("from".into()), Some("to".into())];
