@@ -8,6 +8,7 @@ pub mod ast;
 pub mod eval;
 pub mod lexer;
 pub mod parser;
+mod print;
 
 use std::collections::{BTreeMap, HashMap};
 
