@@ -976,3 +976,157 @@ fn networkx_reads_the_graphml_with_the_same_counts_and_values() {
         }
     }
 }
+
+// ---- the article graph (the seed) -------------------------------------------
+
+/// One membership step of Belarus in the SCO: statement key, stage name,
+/// status, modality, date (our text encoding).
+type Stage = (String, String, String, String, Option<String>);
+
+/// "Belarus' SCO stages", answered through the Graph API: the
+/// `:Statement:Membership` nodes with SUBJECT Belarus, ORGANISATION the SCO
+/// and a STAGE, sorted by key.
+fn belarus_sco_stages(g: &Graph) -> Vec<Stage> {
+    let name_is = |id: NodeId, want: &str| {
+        g.node(id)
+            .and_then(|n| n.props.get("name"))
+            .is_some_and(|v| v.as_str() == Some(want))
+    };
+    let text = |n: &factgraph::store::Node, k: &str| match n.props.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let mut out = Vec::new();
+    for s in g.nodes_with_label("Membership") {
+        let out_of = |t: &str| -> Vec<NodeId> {
+            g.out_rels(s)
+                .filter(|(r, _)| g.rel(*r).is_some_and(|r| r.rel_type == t))
+                .map(|(_, n)| n)
+                .collect()
+        };
+        if !out_of("SUBJECT").iter().any(|&b| name_is(b, "Belarus"))
+            || !out_of("ORGANISATION")
+                .iter()
+                .any(|&o| name_is(o, "Shanghai Cooperation Organisation"))
+        {
+            continue;
+        }
+        let node = g.node(s).expect("node");
+        for st in out_of("STAGE") {
+            let stage = g.node(st).expect("stage");
+            out.push((
+                text(node, "key"),
+                text(stage, "name"),
+                text(node, "status"),
+                text(node, "modality"),
+                match node.props.get("date") {
+                    Some(Value::Date(d)) => Some(d.to_string()),
+                    _ => None,
+                },
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The article graph in every format, each read by its tool, with the same
+/// counts and the same answer to "Belarus' SCO stages" as factgraph's.
+#[test]
+fn the_article_graph_exports_to_every_format_and_the_tools_agree() {
+    let g = match factgraph::seed::build_default() {
+        Ok(g) => g,
+        Err(e) => panic!("seed::build_default() failed: {e}; this test needs the seed"),
+    };
+    let ours = belarus_sco_stages(&g);
+    assert!(
+        ours.len() >= 5,
+        "the seed has Belarus' SCO stages: {ours:?}"
+    );
+    assert!(
+        ours.iter()
+            .any(|s| s.4.as_deref().is_some_and(|d| d.starts_with('~'))),
+        "an approximate date: {ours:?}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name);
+
+    // JSON: back to an identical graph, schema included.
+    let json = to_string("json", &g);
+    let mut back = Graph::new();
+    import::json::import_json(&json, "articles.json", &mut back).expect("import");
+    assert_eq!(canon(&back), canon(&g));
+    assert!(back.schema().is_some());
+
+    // CSV: Kùzu.
+    export::export_to_path("csv", &g, None, &p("csv")).expect("csv");
+    let view = View::of_graph(&g);
+    let tables = factgraph::export::csv::kuzu_rel_tables(&view);
+    let query = format!(
+        "MATCH (b:State)<-[:{}]-(s:Statement_Membership)-[:{}]->(o:Organisation), (s)-[:{}]->(st:MembershipStage) \
+         WHERE b.name = 'Belarus' AND o.name = 'Shanghai Cooperation Organisation' \
+         RETURN s.key, st.name, s.status, s.modality, s.date ORDER BY s.key",
+        tables["SUBJECT"], tables["ORGANISATION"], tables["STAGE"]
+    );
+    let seen = check(&["kuzu", p("csv").to_str().expect("path"), &query]);
+    assert_eq!(seen["node_count"], J::from(g.node_count()));
+    assert_eq!(seen["rel_count"], J::from(g.rel_count()));
+    let want: Vec<J> = ours
+        .iter()
+        .map(|(k, st, status, m, d)| {
+            serde_json::json!([{"s": k}, {"s": st}, {"s": status}, {"s": m}, d.as_ref().map(|d| serde_json::json!({"s": d}))])
+        })
+        .collect();
+    assert_eq!(seen["answer"], J::Array(want), "Kùzu's answer differs");
+
+    // RDF: rdflib, SPARQL.
+    export::export_to_path("nt", &g, None, &p("g.nt")).expect("nt");
+    export::export_to_path("ttl", &g, None, &p("g.ttl")).expect("ttl");
+    let sparql = "SELECT ?key ?stage ?status ?modality ?date ?approx WHERE { \
+        ?s r:SUBJECT ?b . ?b p:name \"Belarus\" ; a c:State . \
+        ?s r:ORGANISATION ?o . ?o p:name \"Shanghai Cooperation Organisation\" . \
+        ?s r:STAGE ?st . ?st p:name ?stage . \
+        ?s p:key ?key ; p:status ?status ; p:modality ?modality . \
+        OPTIONAL { ?s p:date ?date } OPTIONAL { ?s ax:date ?approx } } ORDER BY ?key";
+    let seen = check(&[
+        "rdf",
+        p("g.nt").to_str().expect("path"),
+        p("g.ttl").to_str().expect("path"),
+        sparql,
+    ]);
+    assert_eq!(seen["isomorphic"], J::Bool(true));
+    for f in ["nt", "ttl"] {
+        assert_eq!(seen[f]["nodes"], J::from(g.node_count()), "{f}");
+        assert_eq!(seen[f]["rels"], J::from(g.rel_count()), "{f}");
+    }
+    let want: Vec<J> = ours
+        .iter()
+        .map(|(k, st, status, m, d)| {
+            let approx = d.as_ref().is_some_and(|d| d.starts_with('~'));
+            serde_json::json!([
+                k,
+                st,
+                status,
+                m,
+                d.as_ref().map(|d| d.trim_start_matches('~').to_string()),
+                approx.then_some("true")
+            ])
+        })
+        .collect();
+    assert_eq!(seen["answer"], J::Array(want), "the SPARQL answer differs");
+
+    // GraphML: networkx.
+    export::export_to_path("graphml", &g, None, &p("g.graphml")).expect("graphml");
+    let seen = check(&["graphml", p("g.graphml").to_str().expect("path")]);
+    assert_eq!(seen["nodes"], J::from(g.node_count()));
+    assert_eq!(seen["edges"], J::from(g.rel_count()));
+
+    // The Cypher dump documents the schema in its header.
+    let dump = to_string("cypher", &g);
+    assert!(
+        dump.contains("// node Membership status:string!"),
+        "schema header"
+    );
+    assert!(dump.contains("fdate('~"), "an approximate date in the dump");
+}

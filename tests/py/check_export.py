@@ -15,6 +15,8 @@ import tempfile
 
 
 def tag(v):
+    if v is None:
+        return None
     if isinstance(v, bool):
         return {"b": v}
     if isinstance(v, int):
