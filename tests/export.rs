@@ -557,6 +557,14 @@ fn csv_import_reads_a_directory() {
     let mut g = Graph::new();
     import::csv::import_csv_dir(dir.path(), &mut g).expect("import");
     assert_eq!((g.node_count(), g.rel_count()), (2, 1));
+    let mut g2 = Graph::new();
+    import::import_path(&dir.path().join("nodes.csv"), &mut g2).expect("import_path");
+    assert_eq!(canon(&g2), canon(&g));
+    let e = import::import_path(&dir.path().join("g.xml"), &mut g2).expect_err("xml");
+    assert!(
+        e.to_string().contains("not a format this import reads"),
+        "{e}"
+    );
     let e = import::csv::import_csv_dir(&dir.path().join("nope"), &mut g).expect_err("missing");
     assert!(
         e.to_string()
