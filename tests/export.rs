@@ -723,7 +723,6 @@ fn cypher_dump_writes_literals_that_read_back() {
 /// article graph). Needs the Cypher evaluator (branch `engine`); passed
 /// on a scratch merge of `engine`.
 #[test]
-#[ignore = "needs the parser and engine branches; run with --ignored once they are merged"]
 fn cypher_dump_round_trip_gives_an_identical_graph() {
     let mut g = sample();
     g.create_node(
