@@ -378,3 +378,21 @@ fn the_first_released_format_keeps_loading() {
     );
     assert!(g.schema().is_none());
 }
+
+#[test]
+fn every_flipped_byte_and_every_truncation_of_a_snapshot_is_refused() {
+    let good = fs::read("tests/data/v1.fg").unwrap();
+    for i in 0..good.len() {
+        for bit in [0x01u8, 0x80] {
+            let mut b = good.clone();
+            b[i] ^= bit;
+            assert!(persist::decode(&b, "f").is_err(), "flip {bit:#x} at {i}");
+        }
+    }
+    for cut in 0..good.len() {
+        assert!(persist::decode(&good[..cut], "f").is_err(), "cut at {cut}");
+    }
+    let mut longer = good.clone();
+    longer.push(0);
+    assert!(persist::decode(&longer, "f").is_err());
+}
