@@ -647,6 +647,10 @@ fn element_vars(el: &PatternElement) -> Vec<(&Ident, Kind)> {
 /// exist, and that graph-only operations get graph elements where the kind
 /// is known.
 fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
+    super::expr::grow_stack(|| check_expr_inner(scope, e))
+}
+
+fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
     match &e.kind {
         ExprKind::Var(v) => {
             if !scope.contains_key(v) {

@@ -119,6 +119,14 @@ struct Parser<'a> {
     /// For each opening bracket token, the index of its closing partner.
     partner: Vec<Option<usize>>,
     depth: usize,
+    /// The deepest `depth` reached while parsing the current expression (see
+    /// [`Parser::subexpr`]): a bound on how tall its tree is. Chains of
+    /// operators (`1 + 1 + ...`, `a.b.c...`, `a < b < c ...`) grow the tree
+    /// one level per operator in a loop, without recursing; they are charged
+    /// their height through this, so a tree is never taller than
+    /// [`MAX_DEPTH`] and whatever walks it later (evaluation, printing,
+    /// dropping) recurses a bounded number of levels.
+    peak: usize,
     /// Whether a bare pattern (`(a)-->(b)`) may appear as an expression here:
     /// only in WHERE and inside `exists(...)`, as in openCypher.
     pattern_ok: bool,
@@ -164,6 +172,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             partner,
             depth: 0,
+            peak: 0,
             pattern_ok: false,
             in_subquery: false,
             first_clause: false,
@@ -1126,13 +1135,33 @@ impl<'a> Parser<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(self.too_deep());
         }
+        let entry = self.depth;
+        let outer_peak = self.peak;
         self.depth += 1;
+        self.peak = self.depth;
         let r = match self.prefix() {
             Ok(lhs) if self.peek_op().is_some() => self.binary_ops(lhs, min),
             other => other,
         };
-        self.depth -= 1;
+        // Chains raise `depth` above the recursion's; put it back.
+        self.depth = entry;
+        self.peak = self.peak.max(outer_peak);
         r
+    }
+
+    /// Before a chain puts a node on top of the tree built so far, whose
+    /// height `peak` bounds: parsing goes on at that height, so the operand
+    /// still to come counts it too, and `units` more are charged for the new
+    /// node. A binary operator's node needs none: its right operand's own
+    /// level (at least one) pays for it.
+    fn grow(&mut self, units: usize) -> Result<(), QueryError> {
+        self.depth = self.depth.max(self.peak);
+        if self.depth + units >= MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.depth += units;
+        self.peak = self.depth;
+        Ok(())
     }
 
     /// Runs `f` charging `units` of depth: constructs whose parsing functions
@@ -1146,6 +1175,7 @@ impl<'a> Parser<'a> {
             return Err(self.too_deep());
         }
         self.depth += units;
+        self.peak = self.peak.max(self.depth);
         let r = f(self);
         self.depth -= units;
         r
@@ -1166,6 +1196,7 @@ impl<'a> Parser<'a> {
             if prec < min {
                 break;
             }
+            self.grow(usize::from(matches!(op, Op::IsNull)))?;
             for _ in 0..len {
                 self.advance();
             }
@@ -1196,6 +1227,7 @@ impl<'a> Parser<'a> {
         let mut result = binary(first, lhs, rhs.clone());
         let mut prev = rhs;
         while let Some((Op::Bin(op), P_CMP, _)) = self.peek_op() {
+            self.grow(0)?;
             self.advance();
             let next = self.subexpr(P_PRED)?;
             let cmp = binary(op, prev, next.clone());
@@ -1325,8 +1357,19 @@ impl<'a> Parser<'a> {
     }
 
     #[inline(never)]
-    fn postfix_ops(&mut self, mut e: Expr, start: usize) -> Result<Expr, QueryError> {
+    fn postfix_ops(&mut self, e: Expr, start: usize) -> Result<Expr, QueryError> {
+        let depth = self.depth;
+        let r = self.postfix_chain(e, start);
+        self.depth = depth;
+        r
+    }
+
+    #[inline(never)]
+    fn postfix_chain(&mut self, mut e: Expr, start: usize) -> Result<Expr, QueryError> {
         loop {
+            if self.postfix_follows(0) {
+                self.grow(1)?;
+            }
             if self.eat(&TokenKind::Dot) {
                 let key = self.symbolic_name("a property key")?;
                 e = Expr {
@@ -1499,6 +1542,7 @@ impl<'a> Parser<'a> {
                 return Err(self.too_deep());
             }
             self.depth += 1;
+            self.peak = self.peak.max(self.depth);
             let r = self.map_projection(var, start);
             self.depth -= 1;
             return r;
