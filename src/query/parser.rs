@@ -2322,7 +2322,7 @@ mod tests {
         same("RETURN (a + b) * c, a + b * c, a - b - c, a - (b - c)");
         check(
             "RETURN a ^ (b ^ c), (-a).x, -(a + b), - -a, -(-9223372036854775808)",
-            "RETURN a ^ (b ^ c), (-a).x, -(a + b), -(-a), -(-9223372036854775808);",
+            "RETURN a ^ (b ^ c), (-a).x, -(a + b), - -a, - -9223372036854775808;",
         );
         same("RETURN NOT (a AND b), (NOT a) = b, (n:A).x");
         same("RETURN a =~ 'x.*', a <> b, a <= b, a >= b");
