@@ -119,13 +119,13 @@ struct Parser<'a> {
     /// For each opening bracket token, the index of its closing partner.
     partner: Vec<Option<usize>>,
     depth: usize,
-    /// The deepest `depth` reached while parsing the current expression (see
-    /// [`Parser::subexpr`]): a bound on how tall its tree is. Chains of
-    /// operators (`1 + 1 + ...`, `a.b.c...`, `a < b < c ...`) grow the tree
-    /// one level per operator in a loop, without recursing; they are charged
-    /// their height through this, so a tree is never taller than
-    /// [`MAX_DEPTH`] and whatever walks it later (evaluation, printing,
-    /// dropping) recurses a bounded number of levels.
+    /// How tall the expression being parsed has grown, counted like
+    /// `depth`: the depth its parsing started at, plus its height less one.
+    /// Recursion raises it, and so does each node a chain of operators
+    /// (`1 + 1 + ...`, `a.b.c...`, `a < b < c ...`) puts on top of the tree
+    /// in a loop, without recursing. Kept at most [`MAX_DEPTH`], so whatever
+    /// walks a tree later (evaluation, printing, dropping) recurses a bounded
+    /// number of levels, not one per operator of a megabyte-long chain.
     peak: usize,
     /// Whether a bare pattern (`(a)-->(b)`) may appear as an expression here:
     /// only in WHERE and inside `exists(...)`, as in openCypher.
@@ -1135,32 +1135,32 @@ impl<'a> Parser<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(self.too_deep());
         }
-        let entry = self.depth;
         let outer_peak = self.peak;
         self.depth += 1;
+        // From here `peak` measures this expression alone.
         self.peak = self.depth;
         let r = match self.prefix() {
             Ok(lhs) if self.peek_op().is_some() => self.binary_ops(lhs, min),
             other => other,
         };
-        // Chains raise `depth` above the recursion's; put it back.
-        self.depth = entry;
+        self.depth -= 1;
         self.peak = self.peak.max(outer_peak);
         r
     }
 
-    /// Before a chain puts a node on top of the tree built so far, whose
-    /// height `peak` bounds: parsing goes on at that height, so the operand
-    /// still to come counts it too, and `units` more are charged for the new
-    /// node. A binary operator's node needs none: its right operand's own
-    /// level (at least one) pays for it.
-    fn grow(&mut self, units: usize) -> Result<(), QueryError> {
-        self.depth = self.depth.max(self.peak);
-        if self.depth + units >= MAX_DEPTH {
+    /// Accounts for a node a chain puts on top of a child parsed at the
+    /// node's own depth, whose `peak` was `below`: one level above it. The
+    /// node's other children, parsed by a recursive call one level deeper,
+    /// are in `peak` already, their level above them counted by that call.
+    fn wrap_over(&mut self, below: usize) -> Result<(), QueryError> {
+        self.peak = self.peak.max(below + 1);
+        self.height_ok(self.peak)
+    }
+
+    fn height_ok(&self, height: usize) -> Result<(), QueryError> {
+        if height > MAX_DEPTH {
             return Err(self.too_deep());
         }
-        self.depth += units;
-        self.peak = self.depth;
         Ok(())
     }
 
@@ -1196,12 +1196,12 @@ impl<'a> Parser<'a> {
             if prec < min {
                 break;
             }
-            self.grow(usize::from(matches!(op, Op::IsNull)))?;
             for _ in 0..len {
                 self.advance();
             }
             lhs = match op {
                 Op::IsNull => {
+                    self.wrap_over(self.peak)?;
                     let span = Span::new(lhs.span.start, self.prev_end());
                     let kind = if len == 3 {
                         ExprKind::IsNotNull(Box::new(lhs))
@@ -1212,8 +1212,11 @@ impl<'a> Parser<'a> {
                 }
                 Op::Bin(b) if prec == P_CMP => self.comparison_chain(lhs, b)?,
                 Op::Bin(b) => {
+                    let below = self.peak;
+                    self.peak = self.depth;
                     // Left-associative: the right side binds one level tighter.
                     let rhs = self.subexpr(prec + 1)?;
+                    self.wrap_over(below)?;
                     binary(b, lhs, rhs)
                 }
             };
@@ -1223,17 +1226,30 @@ impl<'a> Parser<'a> {
 
     // Comparison := PredExpr (CmpOp PredExpr)*   ; a < b < c means a < b AND b < c
     fn comparison_chain(&mut self, lhs: Expr, first: BinOp) -> Result<Expr, QueryError> {
+        // Heights counted as `peak` counts them (see `wrap_over`); each
+        // operand's is measured apart, as an operand is in two comparisons.
+        let below = self.peak;
+        self.peak = self.depth;
         let rhs = self.subexpr(P_PRED)?;
+        let mut prev_peak = self.peak;
+        self.wrap_over(below)?;
+        let mut peak = self.peak;
         let mut result = binary(first, lhs, rhs.clone());
         let mut prev = rhs;
         while let Some((Op::Bin(op), P_CMP, _)) = self.peek_op() {
-            self.grow(0)?;
             self.advance();
+            self.peak = self.depth;
             let next = self.subexpr(P_PRED)?;
+            // `AND` over the chain so far and this comparison, both at this
+            // depth; the comparison over two operands parsed one deeper.
+            peak = peak.max(prev_peak.max(self.peak)) + 1;
+            self.height_ok(peak)?;
+            prev_peak = self.peak;
             let cmp = binary(op, prev, next.clone());
             result = binary(BinOp::And, result, cmp);
             prev = next;
         }
+        self.peak = peak;
         Ok(result)
     }
 
@@ -1357,27 +1373,19 @@ impl<'a> Parser<'a> {
     }
 
     #[inline(never)]
-    fn postfix_ops(&mut self, e: Expr, start: usize) -> Result<Expr, QueryError> {
-        let depth = self.depth;
-        let r = self.postfix_chain(e, start);
-        self.depth = depth;
-        r
-    }
-
-    #[inline(never)]
-    fn postfix_chain(&mut self, mut e: Expr, start: usize) -> Result<Expr, QueryError> {
+    fn postfix_ops(&mut self, mut e: Expr, start: usize) -> Result<Expr, QueryError> {
         loop {
-            if self.postfix_follows(0) {
-                self.grow(1)?;
-            }
             if self.eat(&TokenKind::Dot) {
                 let key = self.symbolic_name("a property key")?;
                 e = Expr {
                     kind: ExprKind::Property(Box::new(e), key),
                     span: self.span_from(start),
                 };
+                self.wrap_over(self.peak)?;
             } else if self.at(&TokenKind::LBracket) {
                 self.advance();
+                let below = self.peak;
+                self.peak = self.depth;
                 let from = if self.at(&TokenKind::DotDot) {
                     None
                 } else {
@@ -1394,6 +1402,7 @@ impl<'a> Parser<'a> {
                         kind: ExprKind::Slice(Box::new(e), from, to),
                         span: self.span_from(start),
                     };
+                    self.wrap_over(below)?;
                 } else {
                     self.expect(&TokenKind::RBracket, "'..' or ']'")?;
                     let Some(index) = from else {
@@ -1403,6 +1412,7 @@ impl<'a> Parser<'a> {
                         kind: ExprKind::Index(Box::new(e), index),
                         span: self.span_from(start),
                     };
+                    self.wrap_over(below)?;
                 }
             } else {
                 break;
@@ -1417,6 +1427,7 @@ impl<'a> Parser<'a> {
                 kind: ExprKind::HasLabels(Box::new(e), labels),
                 span: self.span_from(start),
             };
+            self.wrap_over(self.peak)?;
         }
         Ok(e)
     }
