@@ -290,3 +290,107 @@ fn unclosed_comment(src: &str) -> Option<usize> {
     let (state, at) = split::state_at(src, src.len());
     (state == split::State::BlockComment).then_some(at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Value;
+    use crate::query::WriteStats;
+    use crate::store::Graph;
+
+    fn session(mode: Mode) -> Session<Vec<u8>, Vec<u8>> {
+        let settings = Settings {
+            mode,
+            max_width: Some(12),
+            ..Settings::default()
+        };
+        Session::new(
+            Database::in_memory(Graph::new()),
+            settings,
+            Vec::new(),
+            Vec::new(),
+        )
+    }
+
+    fn texts(s: &Session<Vec<u8>, Vec<u8>>) -> (String, String) {
+        (
+            String::from_utf8_lossy(&s.out).into_owned(),
+            String::from_utf8_lossy(&s.err).into_owned(),
+        )
+    }
+
+    fn result() -> QueryResult {
+        QueryResult {
+            columns: vec!["name".into()],
+            rows: vec![vec!["Shanghai Cooperation Organisation".into()]],
+            stats: WriteStats {
+                nodes_created: 1,
+                ..WriteStats::default()
+            },
+            notices: vec!["'SOZ' is an alias of 'SCO'".into()],
+            ..QueryResult::default()
+        }
+    }
+
+    #[test]
+    fn tables_end_with_row_count_and_summary_and_notes_go_to_stderr() {
+        let mut s = session(Mode::Table);
+        s.print_result(&result(), Duration::ZERO).unwrap();
+        let (out, err) = texts(&s);
+        assert_eq!(
+            out,
+            "┌──────────────┐\n│ name         │\n├──────────────┤\n│ Shanghai Co… │\n└──────────────┘\n1 row, created 1 node\n"
+        );
+        assert_eq!(
+            err,
+            format!(
+                "note: 'SOZ' is an alias of 'SCO'\nnote: {}\n",
+                render::CUT_NOTE
+            )
+        );
+    }
+
+    #[test]
+    fn writes_without_columns_print_only_their_summary() {
+        let mut s = session(Mode::Table);
+        let mut r = result();
+        r.columns.clear();
+        r.rows.clear();
+        s.print_result(&r, Duration::ZERO).unwrap();
+        assert_eq!(texts(&s).0, "created 1 node\n");
+        let mut s = session(Mode::Table);
+        s.print_result(&QueryResult::default(), Duration::ZERO)
+            .unwrap();
+        assert_eq!(texts(&s).0, "no changes\n");
+        // Machine formats print the rows and nothing else on stdout.
+        let mut s = session(Mode::Csv);
+        s.print_result(&r, Duration::ZERO).unwrap();
+        assert_eq!(texts(&s).0, "");
+        let mut s = session(Mode::Ndjson);
+        let mut r = result();
+        r.rows.push(vec![Value::Int(2)]);
+        s.print_result(&r, Duration::ZERO).unwrap();
+        assert_eq!(
+            texts(&s).0,
+            "{\"name\":\"Shanghai Cooperation Organisation\"}\n{\"name\":2}\n"
+        );
+    }
+
+    #[test]
+    fn error_spans_are_moved_into_the_whole_script() {
+        let e = QueryError::expected("')'", "'RETURN'", Span::new(3, 9));
+        assert_eq!(shift(e, 100).span, Some(Span::new(103, 109)));
+    }
+
+    #[test]
+    fn an_unclosed_comment_is_an_error_not_silence() {
+        let mut s = session(Mode::Table);
+        assert_eq!(
+            s.run_source(":stats\n/* RETURN 1;", "-c"),
+            Err(Failed::QUERY)
+        );
+        let (_, err) = texts(&s);
+        assert!(err.contains("comment is not closed"), "{err}");
+        assert!(err.contains("-c:2:1"), "{err}");
+    }
+}
