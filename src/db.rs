@@ -39,9 +39,21 @@ impl Database {
     pub fn open(path: &Path) -> Result<(Database, Opened), Error> {
         if path.exists() {
             let graph = persist::load(path)?;
-            Ok((Database { graph, path: Some(path.to_path_buf()) }, Opened::Existing))
+            Ok((
+                Database {
+                    graph,
+                    path: Some(path.to_path_buf()),
+                },
+                Opened::Existing,
+            ))
         } else {
-            Ok((Database { graph: Graph::new(), path: Some(path.to_path_buf()) }, Opened::Created))
+            Ok((
+                Database {
+                    graph: Graph::new(),
+                    path: Some(path.to_path_buf()),
+                },
+                Opened::Created,
+            ))
         }
     }
 
@@ -57,7 +69,13 @@ impl Database {
             std::fs::create_dir_all(dir)?;
         }
         persist::save(path, &graph)?;
-        Ok((Database { graph, path: Some(path.to_path_buf()) }, Opened::Seeded))
+        Ok((
+            Database {
+                graph,
+                path: Some(path.to_path_buf()),
+            },
+            Opened::Seeded,
+        ))
     }
 
     pub fn graph(&self) -> &Graph {
@@ -103,7 +121,12 @@ impl Database {
     }
 
     /// Parses and runs a script; stops at the first error.
-    pub fn run(&mut self, src: &str, params: &Params, opts: &ExecOptions) -> Result<Vec<QueryResult>, Error> {
+    pub fn run(
+        &mut self,
+        src: &str,
+        params: &Params,
+        opts: &ExecOptions,
+    ) -> Result<Vec<QueryResult>, Error> {
         let script = query::parse_script(src)?;
         let mut out = Vec::new();
         for stmt in &script.statements {

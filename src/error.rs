@@ -158,7 +158,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not a factgraph store (the file does not start with the factgraph magic bytes)")]
+    #[error(
+        "{path}: not a factgraph store (the file does not start with the factgraph magic bytes)"
+    )]
     NotAStore { path: String },
     #[error(
         "{path}: store format version {found} is newer than this factgraph supports ({supported}); upgrade factgraph to open it. The file was not changed."
@@ -168,7 +170,9 @@ pub enum StoreError {
         found: u32,
         supported: u32,
     },
-    #[error("{path}: the store is damaged ({what}). The file was not changed; restore it from a backup or rebuild it.")]
+    #[error(
+        "{path}: the store is damaged ({what}). The file was not changed; restore it from a backup or rebuild it."
+    )]
     Corrupt { path: String, what: String },
 }
 

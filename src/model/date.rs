@@ -88,7 +88,13 @@ pub fn civil_from_days(z: i64) -> (i32, u8, u8) {
 
 impl FDate {
     pub fn year(year: i32) -> FDate {
-        FDate { year, month: 1, day: 1, precision: Precision::Year, approx: false }
+        FDate {
+            year,
+            month: 1,
+            day: 1,
+            precision: Precision::Year,
+            approx: false,
+        }
     }
     pub fn month(year: i32, month: u8) -> Option<FDate> {
         (1..=12).contains(&month).then_some(FDate {
@@ -101,12 +107,24 @@ impl FDate {
     }
     pub fn day(year: i32, month: u8, day: u8) -> Option<FDate> {
         ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(
-            FDate { year, month, day, precision: Precision::Day, approx: false },
+            FDate {
+                year,
+                month,
+                day,
+                precision: Precision::Day,
+                approx: false,
+            },
         )
     }
     pub fn from_days(days: i64) -> FDate {
         let (y, m, d) = civil_from_days(days);
-        FDate { year: y, month: m, day: d, precision: Precision::Day, approx: false }
+        FDate {
+            year: y,
+            month: m,
+            day: d,
+            precision: Precision::Day,
+            approx: false,
+        }
     }
     pub fn approximate(mut self) -> FDate {
         self.approx = true;
@@ -120,7 +138,9 @@ impl FDate {
             Some(rest) => (true, rest),
             None => (false, t),
         };
-        let bad = || format!("'{s}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, optionally after ~");
+        let bad = || {
+            format!("'{s}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, optionally after ~")
+        };
         let parts: Vec<&str> = t.split('-').collect();
         let num = |p: &str, len: usize| -> Result<i64, String> {
             if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
@@ -295,7 +315,10 @@ mod tests {
         let p = d("2024-01-18");
         assert_eq!(resolve_relative("last year", &p), Some(d("2023")));
         assert_eq!(resolve_relative("this year", &p), Some(d("2024")));
-        assert_eq!(resolve_relative("literally a week ago", &p), Some(d("~2024-01-11")));
+        assert_eq!(
+            resolve_relative("literally a week ago", &p),
+            Some(d("~2024-01-11"))
+        );
         assert_eq!(resolve_relative("last month", &p), Some(d("2023-12")));
         assert_eq!(resolve_relative("the other day", &p), None);
     }

@@ -69,7 +69,11 @@ where
         if f == w {
             return Some(c.to_string());
         }
-        let d = if f.starts_with(&w) && w.chars().count() >= 3 { 1 } else { edit_distance(&w, &f) };
+        let d = if f.starts_with(&w) && w.chars().count() >= 3 {
+            1
+        } else {
+            edit_distance(&w, &f)
+        };
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -93,7 +97,10 @@ mod tests {
     fn suggestions() {
         let labels = ["State", "Organisation", "Person"];
         assert_eq!(did_you_mean("Stat", labels), Some("State".into()));
-        assert_eq!(did_you_mean("organization", labels), Some("Organisation".into()));
+        assert_eq!(
+            did_you_mean("organization", labels),
+            Some("Organisation".into())
+        );
         assert_eq!(did_you_mean("Xyzzy", labels), None);
     }
 }

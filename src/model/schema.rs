@@ -99,7 +99,12 @@ pub struct Schema {
     pub rels: BTreeMap<String, RelKind>,
 }
 
-fn check_props(what: &str, decls: &[&PropDecl], props: &Props, complete: bool) -> Result<(), String> {
+fn check_props(
+    what: &str,
+    decls: &[&PropDecl],
+    props: &Props,
+    complete: bool,
+) -> Result<(), String> {
     for (k, v) in props {
         if v.is_null() {
             continue;
@@ -140,7 +145,12 @@ impl Schema {
 
     /// Checks a node's labels and properties. With `complete` false, required
     /// properties are not checked (a statement may still set them).
-    pub fn check_node(&self, labels: &[String], props: &Props, complete: bool) -> Result<(), String> {
+    pub fn check_node(
+        &self,
+        labels: &[String],
+        props: &Props,
+        complete: bool,
+    ) -> Result<(), String> {
         if labels.is_empty() {
             return Err("a node needs a kind (a label) in a store with a schema".into());
         }
@@ -176,8 +186,16 @@ impl Schema {
                 "a :{rel_type} relationship may not join (:{}) to (:{}); the schema allows ({}) -> ({})",
                 from.join(":"),
                 to.join(":"),
-                if k.from.is_empty() { "any".into() } else { k.from.join("|") },
-                if k.to.is_empty() { "any".into() } else { k.to.join("|") },
+                if k.from.is_empty() {
+                    "any".into()
+                } else {
+                    k.from.join("|")
+                },
+                if k.to.is_empty() {
+                    "any".into()
+                } else {
+                    k.to.join("|")
+                },
             ));
         }
         let decls: Vec<&PropDecl> = k.props.iter().collect();

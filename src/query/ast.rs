@@ -28,9 +28,15 @@ pub struct Statement {
 pub enum StatementBody {
     Query(Query),
     /// `CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`
-    CreateIndex { label: Ident, property: Ident },
+    CreateIndex {
+        label: Ident,
+        property: Ident,
+    },
     /// `DROP INDEX ...` (by label and property)
-    DropIndex { label: Ident, property: Ident },
+    DropIndex {
+        label: Ident,
+        property: Ident,
+    },
 }
 
 /// `single UNION [ALL] single ...`
@@ -56,17 +62,50 @@ pub struct Ident {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Clause {
-    Match { optional: bool, pattern: Pattern, where_: Option<Expr>, span: Span },
-    Unwind { expr: Expr, alias: Ident, span: Span },
+    Match {
+        optional: bool,
+        pattern: Pattern,
+        where_: Option<Expr>,
+        span: Span,
+    },
+    Unwind {
+        expr: Expr,
+        alias: Ident,
+        span: Span,
+    },
     With(Projection),
     Return(Projection),
-    Create { pattern: Pattern, span: Span },
-    Merge { part: PatternPart, on_create: Vec<SetItem>, on_match: Vec<SetItem>, span: Span },
-    Set { items: Vec<SetItem>, span: Span },
-    Remove { items: Vec<RemoveItem>, span: Span },
-    Delete { detach: bool, exprs: Vec<Expr>, span: Span },
+    Create {
+        pattern: Pattern,
+        span: Span,
+    },
+    Merge {
+        part: PatternPart,
+        on_create: Vec<SetItem>,
+        on_match: Vec<SetItem>,
+        span: Span,
+    },
+    Set {
+        items: Vec<SetItem>,
+        span: Span,
+    },
+    Remove {
+        items: Vec<RemoveItem>,
+        span: Span,
+    },
+    Delete {
+        detach: bool,
+        exprs: Vec<Expr>,
+        span: Span,
+    },
     /// `CALL proc.name(args) [YIELD a, b AS c [WHERE ...]]`
-    Call { name: String, args: Option<Vec<Expr>>, yields: Vec<(Ident, Option<Ident>)>, where_: Option<Expr>, span: Span },
+    Call {
+        name: String,
+        args: Option<Vec<Expr>>,
+        yields: Vec<(Ident, Option<Ident>)>,
+        where_: Option<Expr>,
+        span: Span,
+    },
 }
 
 /// The body of WITH and RETURN.
@@ -103,7 +142,11 @@ pub struct SortItem {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetItem {
     /// `n.prop = expr` (the target may be any expression ending in a property)
-    Property { target: Expr, key: Ident, value: Expr },
+    Property {
+        target: Expr,
+        key: Ident,
+        value: Expr,
+    },
     /// `n = {map}` replaces all properties
     Replace { var: Ident, value: Expr },
     /// `n += {map}` merges properties
@@ -272,23 +315,56 @@ pub enum ExprKind {
     HasLabels(Box<Expr>, Vec<Ident>),
     /// `name(args)`; `name` keeps namespaces (`date.truncate`) and its
     /// spelling; functions are looked up case-insensitively.
-    FnCall { name: String, distinct: bool, args: Vec<Expr> },
+    FnCall {
+        name: String,
+        distinct: bool,
+        args: Vec<Expr>,
+    },
     /// `count(*)`
     CountStar,
     /// `CASE [subject] WHEN a THEN b ... [ELSE c] END`
-    Case { subject: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, else_: Option<Box<Expr>> },
+    Case {
+        subject: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        else_: Option<Box<Expr>>,
+    },
     /// `[x IN list WHERE pred | map]`
-    ListComprehension { var: Ident, list: Box<Expr>, filter: Option<Box<Expr>>, map: Option<Box<Expr>> },
+    ListComprehension {
+        var: Ident,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+        map: Option<Box<Expr>>,
+    },
     /// `[p = (a)-->(b) WHERE pred | map]`
-    PatternComprehension { var: Option<Ident>, element: PatternElement, filter: Option<Box<Expr>>, map: Box<Expr> },
+    PatternComprehension {
+        var: Option<Ident>,
+        element: PatternElement,
+        filter: Option<Box<Expr>>,
+        map: Box<Expr>,
+    },
     /// `all(x IN list WHERE pred)` and any/none/single
-    Quantified { q: Quantifier, var: Ident, list: Box<Expr>, filter: Option<Box<Expr>> },
+    Quantified {
+        q: Quantifier,
+        var: Ident,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+    },
     /// `reduce(acc = init, x IN list | expr)`
-    Reduce { acc: Ident, init: Box<Expr>, var: Ident, list: Box<Expr>, expr: Box<Expr> },
+    Reduce {
+        acc: Ident,
+        init: Box<Expr>,
+        var: Ident,
+        list: Box<Expr>,
+        expr: Box<Expr>,
+    },
     /// A pattern used as a predicate: `WHERE (a)-->(b)`
     PatternPredicate(PatternElement),
     /// `EXISTS { MATCH ... [WHERE ...] }` or `EXISTS { (a)-->(b) [WHERE ...] }`
-    ExistsSubquery { pattern: Pattern, where_: Option<Box<Expr>>, query: Option<Box<Query>> },
+    ExistsSubquery {
+        pattern: Pattern,
+        where_: Option<Box<Expr>>,
+        query: Option<Box<Query>>,
+    },
     /// `n {.name, .age, k: expr, .*}`
     MapProjection(Box<Expr>, Vec<MapProjItem>),
 }

@@ -1,8 +1,28 @@
-//! The evaluator. (To be written.)
+//! The evaluator: runs a statement clause by clause over a table of rows.
+//!
+//! Each clause takes the whole table of the clause before it and produces a
+//! new one (rows are `Vec<Value>` laid out by the table's variable names),
+//! so a clause always sees every effect of the clauses before it, as
+//! openCypher specifies. MERGE works row by row and sees its own earlier
+//! creations.
+//!
+//! Writes are all-or-nothing: a statement with updating clauses runs on the
+//! graph after a backup copy is taken, and any error (including the
+//! schema's required properties, checked at the end) restores the copy.
 
-use super::ast::Statement;
-use super::{ExecOptions, Params, QueryResult};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::ast::{
+    Clause, Direction, Expr, ExprKind, NodePattern, PatternElement, PatternPart, Projection, Query,
+    RemoveItem, SetItem, SingleQuery, SortItem, Statement, StatementBody,
+};
+use super::compare::{order, row_key};
+use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
+use super::pattern::{match_row, pattern_vars};
+use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::QueryError;
+use crate::model::{FDate, NodeId, Path, Props, RelId, Value};
 use crate::store::Graph;
 
 /// Runs one statement. On error the graph is as it was before.
@@ -12,6 +32,1463 @@ pub fn execute(
     params: &Params,
     opts: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
-    let _ = (graph, stmt, params, opts);
-    Err(QueryError::semantic("NotImplemented", "the evaluator is not written yet"))
+    let query = match &stmt.body {
+        StatementBody::Query(q) => q,
+        StatementBody::CreateIndex { label, property }
+        | StatementBody::DropIndex { label, property } => {
+            // Accepted so that scripts written for Neo4j run; lookups by
+            // label and by name are indexed already.
+            let what = if matches!(stmt.body, StatementBody::CreateIndex { .. }) {
+                "CREATE"
+            } else {
+                "DROP"
+            };
+            return Ok(QueryResult {
+                notices: vec![format!(
+                    "{what} INDEX on :{}({}) accepted and ignored: factgraph indexes labels and names itself",
+                    label.name, property.name
+                )],
+                ..QueryResult::default()
+            });
+        }
+    };
+    super::check::check_query(query)?;
+    if stmt.explain {
+        return Ok(QueryResult {
+            plan: Some(super::plan::explain(query)),
+            ..QueryResult::default()
+        });
+    }
+    let as_of = match &stmt.as_of {
+        None => opts.as_of,
+        Some(e) => Some(eval_as_of(graph, params, e)?),
+    };
+    let updating = is_updating(query);
+    let backup = updating.then(|| graph.clone());
+    let mut engine = Engine::new(graph, params, as_of);
+    let result = engine.run_query(query).and_then(|res| {
+        let nodes: Vec<NodeId> = engine.touched_nodes.iter().copied().collect();
+        let rels: Vec<RelId> = engine.touched_rels.iter().copied().collect();
+        engine.graph.check_complete(&nodes, &rels)?;
+        Ok(res)
+    });
+    match result {
+        Ok((columns, rows)) => Ok(engine.finish(columns, rows, backup.as_ref())),
+        Err(e) => {
+            if let Some(b) = backup {
+                *graph = b;
+            }
+            Err(e)
+        }
+    }
+}
+
+fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
+    let (deleted, notices, rng, alias) = (
+        Deleted::default(),
+        RefCell::default(),
+        Cell::new(1),
+        RefCell::default(),
+    );
+    let ev = Ev {
+        graph,
+        params,
+        as_of: None,
+        deleted: &deleted,
+        notices: &notices,
+        rng: &rng,
+        alias_mode: &alias,
+    };
+    match ev.eval(e, &Env::Empty)? {
+        Value::Date(d) => Ok(d),
+        Value::String(s) => {
+            FDate::parse(&s).map_err(|m| QueryError::argument("InvalidArgumentValue", m).at(e.span))
+        }
+        v => Err(type_err(format!("AS OF needs a date, not {} ({v})", v.type_name())).at(e.span)),
+    }
+}
+
+/// True when the query has a clause that writes.
+pub fn is_updating(q: &Query) -> bool {
+    std::iter::once(&q.first)
+        .chain(q.unions.iter().map(|(_, s)| s))
+        .any(|s| {
+            s.clauses.iter().any(|c| {
+                matches!(
+                    c,
+                    Clause::Create { .. }
+                        | Clause::Merge { .. }
+                        | Clause::Set { .. }
+                        | Clause::Remove { .. }
+                        | Clause::Delete { .. }
+                )
+            })
+        })
+}
+
+/// What a statement created and deleted, to count its side effects as the
+/// openCypher TCK does: as the difference between the graph before and
+/// after (a node created and deleted in one statement is no change; a
+/// property set to the value it had is no change; a label counts once
+/// however many nodes gain it, and only if no node had it before).
+#[derive(Default)]
+struct Changes {
+    created_nodes: BTreeSet<NodeId>,
+    deleted_nodes: BTreeSet<NodeId>,
+    created_rels: BTreeSet<RelId>,
+    deleted_rels: BTreeSet<RelId>,
+}
+
+impl Changes {
+    fn node_deleted(&mut self, n: NodeId) {
+        if !self.created_nodes.remove(&n) {
+            self.deleted_nodes.insert(n);
+        }
+    }
+    fn rel_deleted(&mut self, r: RelId) {
+        if !self.created_rels.remove(&r) {
+            self.deleted_rels.insert(r);
+        }
+    }
+
+    fn stats(
+        &self,
+        before: &Graph,
+        after: &Graph,
+        touched_n: &BTreeSet<NodeId>,
+        touched_r: &BTreeSet<RelId>,
+    ) -> WriteStats {
+        let mut s = WriteStats {
+            nodes_created: self.created_nodes.len(),
+            nodes_deleted: self.deleted_nodes.len(),
+            rels_created: self.created_rels.len(),
+            rels_deleted: self.deleted_rels.len(),
+            ..WriteStats::default()
+        };
+        let diff = |s: &mut WriteStats, old: Option<&Props>, new: Option<&Props>| {
+            let empty = Props::new();
+            let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+            for (k, v) in new {
+                match old.get(k) {
+                    None => s.props_set += 1,
+                    Some(o) if o != v => {
+                        s.props_set += 1;
+                        s.props_removed += 1;
+                    }
+                    Some(_) => {}
+                }
+            }
+            s.props_removed += old.keys().filter(|k| !new.contains_key(*k)).count();
+        };
+        for n in &self.created_nodes {
+            diff(&mut s, None, node_props(after, n));
+        }
+        for n in &self.deleted_nodes {
+            diff(&mut s, node_props(before, n), None);
+        }
+        let kept_n = touched_n
+            .iter()
+            .filter(|n| !self.created_nodes.contains(n) && !self.deleted_nodes.contains(n));
+        for n in kept_n {
+            diff(&mut s, node_props(before, n), node_props(after, n));
+        }
+        for r in &self.created_rels {
+            diff(&mut s, None, rel_props(after, r));
+        }
+        for r in &self.deleted_rels {
+            diff(&mut s, rel_props(before, r), None);
+        }
+        let kept_r = touched_r
+            .iter()
+            .filter(|r| !self.created_rels.contains(r) && !self.deleted_rels.contains(r));
+        for r in kept_r {
+            diff(&mut s, rel_props(before, r), rel_props(after, r));
+        }
+        let lb: BTreeSet<&str> = before.labels().collect();
+        let la: BTreeSet<&str> = after.labels().collect();
+        s.labels_added = la.difference(&lb).count();
+        s.labels_removed = lb.difference(&la).count();
+        s
+    }
+}
+
+fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
+    g.node(*n).map(|x| &x.props)
+}
+fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
+    g.rel(*r).map(|x| &x.props)
+}
+
+/// A table of rows, each laid out by `names`.
+struct Table {
+    names: Vec<String>,
+    rows: Vec<Vec<Value>>,
+}
+
+/// An output row of a projection, the input row (or group representative)
+/// it came from, and the values of its aggregating calls.
+type Projected = (Vec<Value>, Vec<Value>, HashMap<usize, Value>);
+
+/// Hidden names never collide with user variables (which cannot start
+/// with a space).
+fn is_hidden(name: &str) -> bool {
+    name.starts_with(' ')
+}
+
+struct Engine<'g> {
+    graph: &'g mut Graph,
+    params: &'g Params,
+    as_of: Option<FDate>,
+    changes: Changes,
+    deleted: Deleted,
+    touched_nodes: BTreeSet<NodeId>,
+    touched_rels: BTreeSet<RelId>,
+    notices: RefCell<Vec<String>>,
+    rng: Cell<u64>,
+    alias_mode: RefCell<HashMap<String, bool>>,
+}
+
+impl<'g> Engine<'g> {
+    fn new(graph: &'g mut Graph, params: &'g Params, as_of: Option<FDate>) -> Engine<'g> {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9E37_79B9_7F4A_7C15)
+            | 1;
+        Engine {
+            graph,
+            params,
+            as_of,
+            changes: Changes::default(),
+            deleted: Deleted::default(),
+            touched_nodes: BTreeSet::new(),
+            touched_rels: BTreeSet::new(),
+            notices: RefCell::new(Vec::new()),
+            rng: Cell::new(seed),
+            alias_mode: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn ev(&self) -> Ev<'_> {
+        Ev {
+            graph: self.graph,
+            params: self.params,
+            as_of: self.as_of,
+            deleted: &self.deleted,
+            notices: &self.notices,
+            rng: &self.rng,
+            alias_mode: &self.alias_mode,
+        }
+    }
+
+    fn run_query(&mut self, q: &Query) -> R<(Vec<String>, Vec<Vec<Value>>)> {
+        let (columns, mut rows) = self.run_single(&q.first)?;
+        let mut distinct = false;
+        for (all, sq) in &q.unions {
+            let (cols, more) = self.run_single(sq)?;
+            if cols != columns {
+                return Err(QueryError::semantic(
+                    "DifferentColumnsInUnion",
+                    format!(
+                        "all parts of a UNION must return the same columns: {columns:?} vs {cols:?}"
+                    ),
+                )
+                .at(sq.span));
+            }
+            distinct |= !all;
+            rows.extend(more);
+        }
+        if distinct {
+            let mut seen = HashSet::new();
+            rows.retain(|r| seen.insert(row_key(r)));
+        }
+        Ok((columns, rows))
+    }
+
+    fn run_single(&mut self, q: &SingleQuery) -> R<(Vec<String>, Vec<Vec<Value>>)> {
+        let mut t = Table {
+            names: Vec::new(),
+            rows: vec![Vec::new()],
+        };
+        for c in &q.clauses {
+            if let Clause::Return(p) = c {
+                let out = self.project(t, p, true)?;
+                return Ok((out.names, out.rows));
+            }
+            t = self.clause(t, c)?;
+        }
+        Ok((Vec::new(), Vec::new()))
+    }
+
+    fn clause(&mut self, t: Table, c: &Clause) -> R<Table> {
+        match c {
+            Clause::Match {
+                optional,
+                pattern,
+                where_,
+                ..
+            } => {
+                let mut names = t.names.clone();
+                for v in pattern_vars(&pattern.parts) {
+                    if !names.contains(&v) {
+                        names.push(v);
+                    }
+                }
+                let ev = self.ev();
+                let mut rows = Vec::new();
+                for r in &t.rows {
+                    rows.extend(match_row(
+                        &ev,
+                        &names,
+                        r,
+                        pattern,
+                        where_.as_ref(),
+                        *optional,
+                    )?);
+                }
+                Ok(Table { names, rows })
+            }
+            Clause::Unwind { expr, alias, .. } => {
+                let mut names = t.names.clone();
+                names.push(alias.name.clone());
+                let ev = self.ev();
+                let mut rows = Vec::new();
+                for r in &t.rows {
+                    let items = match ev.eval(expr, &Env::row(&t.names, r))? {
+                        Value::Null => vec![],
+                        Value::List(items) => items,
+                        v => vec![v],
+                    };
+                    for it in items {
+                        let mut nr = r.clone();
+                        nr.push(it);
+                        rows.push(nr);
+                    }
+                }
+                Ok(Table { names, rows })
+            }
+            Clause::With(p) => self.project(t, p, false),
+            Clause::Return(p) => self.project(t, p, true),
+            Clause::Create { pattern, .. } => {
+                let mut names = t.names.clone();
+                for v in pattern_vars(&pattern.parts) {
+                    if !names.contains(&v) {
+                        names.push(v);
+                    }
+                }
+                let mut rows = Vec::with_capacity(t.rows.len());
+                for r in t.rows {
+                    let n = r.len();
+                    let mut row = r;
+                    row.resize(names.len(), Value::Null);
+                    let mut assigned = vec![true; n];
+                    assigned.resize(names.len(), false);
+                    for part in &pattern.parts {
+                        self.create_part(&names, &mut row, &mut assigned, part, false)?;
+                    }
+                    rows.push(row);
+                }
+                Ok(Table { names, rows })
+            }
+            Clause::Merge {
+                part,
+                on_create,
+                on_match,
+                ..
+            } => {
+                let mut names = t.names.clone();
+                for v in pattern_vars(std::slice::from_ref(part)) {
+                    if !names.contains(&v) {
+                        names.push(v);
+                    }
+                }
+                let mut rows = Vec::new();
+                for r in t.rows {
+                    self.merge_row(&names, r, part, on_create, on_match, &mut rows)?;
+                }
+                Ok(Table { names, rows })
+            }
+            Clause::Set { items, .. } => {
+                for r in &t.rows {
+                    for it in items {
+                        self.set_item(&t.names, r, it)?;
+                    }
+                }
+                Ok(t)
+            }
+            Clause::Remove { items, .. } => {
+                for r in &t.rows {
+                    for it in items {
+                        self.remove_item(&t.names, r, it)?;
+                    }
+                }
+                Ok(t)
+            }
+            Clause::Delete { detach, exprs, .. } => {
+                self.delete(&t, exprs, *detach)?;
+                Ok(t)
+            }
+            Clause::Call { name, span, .. } => Err(QueryError::semantic(
+                "ProcedureNotFound",
+                format!("there are no procedures in factgraph ({name})"),
+            )
+            .at(*span)),
+        }
+    }
+
+    // ---- projection: WITH and RETURN -----------------------------------
+
+    fn project(&mut self, t: Table, p: &Projection, is_return: bool) -> R<Table> {
+        // (column name, expression)
+        let mut items: Vec<(String, &Expr)> = Vec::new();
+        let star_vars: Vec<Expr>;
+        if p.star {
+            let mut vars: Vec<&String> = t.names.iter().filter(|n| !is_hidden(n)).collect();
+            if is_return {
+                vars.sort();
+            }
+            star_vars = vars
+                .iter()
+                .map(|n| Expr {
+                    kind: ExprKind::Var((*n).clone()),
+                    span: p.span,
+                })
+                .collect();
+            for (n, e) in vars.iter().zip(&star_vars) {
+                items.push(((*n).clone(), e));
+            }
+        }
+        for it in &p.items {
+            let name = match &it.alias {
+                Some(a) => a.name.clone(),
+                None => match (&it.expr.kind, is_return) {
+                    (ExprKind::Var(v), false) => v.clone(),
+                    (_, _) => it.text.clone(),
+                },
+            };
+            items.push((name, &it.expr));
+        }
+        let out_names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
+        let aggregating = items.iter().any(|(_, e)| contains_aggregate(e));
+        let ev = self.ev();
+
+        // Each output row with the row (or group representative) it came
+        // from, and the aggregate values computed for it.
+        let mut out: Vec<Projected> = Vec::new();
+        if aggregating {
+            let mut agg_exprs: Vec<&Expr> = Vec::new();
+            for (_, e) in &items {
+                visit_aggs(e, &mut |x| agg_exprs.push(x));
+            }
+            for s in &p.order_by {
+                visit_aggs(&s.expr, &mut |x| agg_exprs.push(x));
+            }
+            let key_items: Vec<usize> = (0..items.len())
+                .filter(|i| !contains_aggregate(items[*i].1))
+                .collect();
+            let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
+            let mut index: HashMap<String, usize> = HashMap::new();
+            for r in &t.rows {
+                let env = Env::row(&t.names, r);
+                let key: Vec<Value> = key_items
+                    .iter()
+                    .map(|i| ev.eval(items[*i].1, &env))
+                    .collect::<R<_>>()?;
+                let k = row_key(&key);
+                let gi = match index.get(&k) {
+                    Some(g) => *g,
+                    None => {
+                        let accs = agg_exprs
+                            .iter()
+                            .map(|e| Acc::start(e))
+                            .collect::<R<Vec<_>>>()?;
+                        groups.push((key, r.clone(), accs));
+                        index.insert(k, groups.len() - 1);
+                        groups.len() - 1
+                    }
+                };
+                for (a, e) in groups[gi].2.iter_mut().zip(&agg_exprs) {
+                    a.add(&ev, e, &env)?;
+                }
+            }
+            if groups.is_empty() && key_items.is_empty() {
+                let accs = agg_exprs
+                    .iter()
+                    .map(|e| Acc::start(e))
+                    .collect::<R<Vec<_>>>()?;
+                groups.push((Vec::new(), vec![Value::Null; t.names.len()], accs));
+            }
+            for (key, rep, accs) in groups {
+                let mut aggs = HashMap::new();
+                for (a, e) in accs.into_iter().zip(&agg_exprs) {
+                    aggs.insert(*e as *const Expr as usize, a.finish()?);
+                }
+                let base = Env::row(&t.names, &rep);
+                let env = Env::Aggs {
+                    vals: &aggs,
+                    parent: &base,
+                };
+                let mut vals = Vec::with_capacity(items.len());
+                let mut ki = 0;
+                for (i, (_, e)) in items.iter().enumerate() {
+                    if key_items.get(ki) == Some(&i) {
+                        vals.push(key[ki].clone());
+                        ki += 1;
+                    } else {
+                        vals.push(ev.eval(e, &env)?);
+                    }
+                }
+                out.push((vals, rep, aggs));
+            }
+        } else {
+            for r in &t.rows {
+                let env = Env::row(&t.names, r);
+                let vals = items
+                    .iter()
+                    .map(|(_, e)| ev.eval(e, &env))
+                    .collect::<R<Vec<_>>>()?;
+                out.push((vals, r.clone(), HashMap::new()));
+            }
+        }
+
+        if p.distinct {
+            let mut seen = HashSet::new();
+            out.retain(|(v, _, _)| seen.insert(row_key(v)));
+        }
+        if !p.order_by.is_empty() {
+            let mut keyed: Vec<(Vec<Value>, Projected)> = Vec::new();
+            for o in out {
+                let keys = sort_keys(&ev, &p.order_by, &out_names, &o.0, &t.names, &o.1, &o.2)?;
+                keyed.push((keys, o));
+            }
+            keyed.sort_by(|(a, _), (b, _)| {
+                for ((x, y), s) in a.iter().zip(b).zip(&p.order_by) {
+                    let o = order(x, y);
+                    let o = if s.descending { o.reverse() } else { o };
+                    if o != std::cmp::Ordering::Equal {
+                        return o;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            });
+            out = keyed.into_iter().map(|(_, o)| o).collect();
+        }
+        let skip = count_arg(&ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
+        let limit = count_arg(&ev, p.limit.as_ref(), "LIMIT")?;
+        let mut rows: Vec<Projected> = out
+            .into_iter()
+            .skip(skip)
+            .take(limit.unwrap_or(usize::MAX))
+            .collect();
+        if let Some(w) = &p.where_ {
+            let mut kept = Vec::new();
+            for o in rows {
+                let base = Env::row(&t.names, &o.1);
+                let aggs = Env::Aggs {
+                    vals: &o.2,
+                    parent: &base,
+                };
+                let env = Env::Row {
+                    names: &out_names,
+                    vals: &o.0,
+                    parent: Some(&aggs),
+                };
+                if ev.test(w, &env)? {
+                    kept.push(o);
+                }
+            }
+            rows = kept;
+        }
+        Ok(Table {
+            names: out_names,
+            rows: rows.into_iter().map(|(v, _, _)| v).collect(),
+        })
+    }
+
+    // ---- writing ---------------------------------------------------------
+
+    fn note_created_node(&mut self, id: NodeId) {
+        // A deleted node's slot can be reused by the graph.
+        self.deleted.nodes.remove(&id);
+        self.changes.created_nodes.insert(id);
+        self.touched_nodes.insert(id);
+    }
+
+    fn eval_map(&self, e: Option<&Expr>, names: &[String], row: &[Value], merge: bool) -> R<Props> {
+        let Some(e) = e else { return Ok(Props::new()) };
+        match self.ev().eval(e, &Env::row(names, row))? {
+            Value::Map(m) => {
+                if merge && let Some((k, _)) = m.iter().find(|(_, v)| v.is_null()) {
+                    return Err(QueryError::semantic(
+                        "MergeReadOwnWrites",
+                        format!("cannot MERGE with a null property value ({k})"),
+                    )
+                    .at(e.span));
+                }
+                Ok(m)
+            }
+            Value::Null => Ok(Props::new()),
+            v => {
+                Err(type_err(format!("properties must be a map, not {}", v.type_name())).at(e.span))
+            }
+        }
+    }
+
+    fn create_node(
+        &mut self,
+        names: &[String],
+        row: &[Value],
+        n: &NodePattern,
+        merge: bool,
+    ) -> R<NodeId> {
+        let props = self.eval_map(n.props.as_deref(), names, row, merge)?;
+        let mut labels: Vec<String> = Vec::new();
+        for l in &n.labels {
+            if !labels.contains(&l.name) {
+                labels.push(l.name.clone());
+            }
+        }
+        let id = self
+            .graph
+            .create_node(labels, props)
+            .map_err(|e| e.at(n.span))?;
+        self.note_created_node(id);
+        Ok(id)
+    }
+
+    /// The node a pattern node stands for: the bound one, or a new one.
+    fn create_or_bound(
+        &mut self,
+        names: &[String],
+        row: &mut [Value],
+        assigned: &mut [bool],
+        n: &NodePattern,
+        merge: bool,
+    ) -> R<NodeId> {
+        if let Some(v) = &n.var
+            && let Some(s) = names.iter().position(|x| *x == v.name)
+            && assigned[s]
+        {
+            return match &row[s] {
+                Value::Node(id) => Ok(*id),
+                Value::Null => Err(QueryError::semantic(
+                    "CreateWithNull",
+                    format!(
+                        "cannot create a relationship to `{}`, which is null",
+                        v.name
+                    ),
+                )
+                .at(n.span)),
+                v2 => Err(
+                    type_err(format!("`{}` is a {}, not a node", v.name, v2.type_name()))
+                        .at(n.span),
+                ),
+            };
+        }
+        let id = self.create_node(names, row, n, merge)?;
+        if let Some(v) = &n.var
+            && let Some(s) = names.iter().position(|x| *x == v.name)
+        {
+            row[s] = Value::Node(id);
+            assigned[s] = true;
+        }
+        Ok(id)
+    }
+
+    fn create_part(
+        &mut self,
+        names: &[String],
+        row: &mut [Value],
+        assigned: &mut [bool],
+        part: &PatternPart,
+        merge: bool,
+    ) -> R<()> {
+        let el: &PatternElement = &part.element;
+        let mut prev = self.create_or_bound(names, row, assigned, &el.start, merge)?;
+        let mut nodes = vec![prev];
+        let mut rels = Vec::new();
+        for (r, n) in &el.chain {
+            let next = self.create_or_bound(names, row, assigned, n, merge)?;
+            let props = self.eval_map(r.props.as_deref(), names, row, merge)?;
+            let Some(t) = r.types.first() else {
+                return Err(QueryError::semantic(
+                    "NoSingleRelationshipType",
+                    "a relationship to create needs exactly one type",
+                )
+                .at(r.span));
+            };
+            let (a, b) = match r.direction {
+                Direction::In => (next, prev),
+                Direction::Out => (prev, next),
+                // MERGE may leave the direction open; it creates left to right.
+                Direction::Both if merge => (prev, next),
+                Direction::Both => {
+                    return Err(QueryError::semantic(
+                        "RequiresDirectedRelationship",
+                        "a relationship to create needs a direction",
+                    )
+                    .at(r.span));
+                }
+            };
+            let id = self
+                .graph
+                .create_rel(a, b, t.name.clone(), props)
+                .map_err(|e| e.at(r.span))?;
+            self.deleted.rels.remove(&id);
+            self.changes.created_rels.insert(id);
+            self.touched_rels.insert(id);
+            if let Some(v) = &r.var
+                && let Some(s) = names.iter().position(|x| *x == v.name)
+            {
+                row[s] = Value::Rel(id);
+                assigned[s] = true;
+            }
+            rels.push(id);
+            nodes.push(next);
+            prev = next;
+        }
+        if let Some(v) = &part.var
+            && let Some(s) = names.iter().position(|x| *x == v.name)
+        {
+            row[s] = Value::Path(Path { nodes, rels });
+            assigned[s] = true;
+        }
+        Ok(())
+    }
+
+    fn merge_row(
+        &mut self,
+        names: &[String],
+        input: Vec<Value>,
+        part: &PatternPart,
+        on_create: &[SetItem],
+        on_match: &[SetItem],
+        out: &mut Vec<Vec<Value>>,
+    ) -> R<()> {
+        // Null properties cannot be merged on.
+        let probe = {
+            let mut row = input.clone();
+            row.resize(names.len(), Value::Null);
+            row
+        };
+        let el = &part.element;
+        self.eval_map(el.start.props.as_deref(), names, &probe, true)?;
+        for (r, n) in &el.chain {
+            self.eval_map(r.props.as_deref(), names, &probe, true)?;
+            self.eval_map(n.props.as_deref(), names, &probe, true)?;
+        }
+        let pattern = super::ast::Pattern {
+            parts: vec![part.clone()],
+        };
+        // MERGE sees the whole graph, whatever the "as of" date: it must not
+        // create a duplicate of a fact that is merely not valid yet.
+        let found = {
+            let mut ev = self.ev();
+            ev.as_of = None;
+            match_row(&ev, names, &input, &pattern, None, false)?
+        };
+        if found.is_empty() {
+            let mut row = probe;
+            let mut assigned = vec![true; input.len()];
+            assigned.resize(names.len(), false);
+            self.create_part(names, &mut row, &mut assigned, part, true)?;
+            for it in on_create {
+                self.set_item(names, &row, it)?;
+            }
+            out.push(row);
+        } else {
+            for row in found {
+                for it in on_match {
+                    self.set_item(names, &row, it)?;
+                }
+                out.push(row);
+            }
+        }
+        Ok(())
+    }
+
+    fn set_prop(&mut self, target: &Value, key: &str, value: Value) -> R<()> {
+        match target {
+            Value::Null => return Ok(()),
+            Value::Node(n) => {
+                self.graph.set_node_prop(*n, key, value)?;
+                self.touched_nodes.insert(*n);
+            }
+            Value::Rel(r) => {
+                self.graph.set_rel_prop(*r, key, value)?;
+                self.touched_rels.insert(*r);
+            }
+            v => {
+                return Err(type_err(format!(
+                    "cannot set property '{key}' on {} ({v}); only nodes and relationships have properties",
+                    v.type_name()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn set_item(&mut self, names: &[String], row: &[Value], it: &SetItem) -> R<()> {
+        match it {
+            SetItem::Property { target, key, value } => {
+                let (t, v) = {
+                    let ev = self.ev();
+                    let env = Env::row(names, row);
+                    (ev.eval(target, &env)?, ev.eval(value, &env)?)
+                };
+                self.set_prop(&t, &key.name, v).map_err(|e| {
+                    if e.span.is_none() {
+                        e.at(target.span.to(value.span))
+                    } else {
+                        e
+                    }
+                })
+            }
+            SetItem::Replace { var, value } | SetItem::Merge { var, value } => {
+                let replace = matches!(it, SetItem::Replace { .. });
+                let (t, v) = {
+                    let ev = self.ev();
+                    let env = Env::row(names, row);
+                    let t = env.lookup(&var.name).cloned().ok_or_else(|| {
+                        QueryError::semantic(
+                            "UndefinedVariable",
+                            format!("variable `{}` is not defined", var.name),
+                        )
+                        .at(var.span)
+                    })?;
+                    let v = match ev.eval(value, &env)? {
+                        Value::Map(m) => m,
+                        Value::Null => Props::new(),
+                        n @ (Value::Node(_) | Value::Rel(_)) => match ev.properties(&n)? {
+                            Value::Map(m) => m,
+                            _ => Props::new(),
+                        },
+                        v => {
+                            return Err(type_err(format!(
+                                "SET needs a map, not {}",
+                                v.type_name()
+                            ))
+                            .at(value.span));
+                        }
+                    };
+                    (t, v)
+                };
+                if t.is_null() {
+                    return Ok(());
+                }
+                if replace {
+                    let old: Vec<String> = match self.ev().properties(&t)? {
+                        Value::Map(m) => m.into_keys().collect(),
+                        _ => vec![],
+                    };
+                    for k in old {
+                        if !v.contains_key(&k) {
+                            self.set_prop(&t, &k, Value::Null)?;
+                        }
+                    }
+                }
+                for (k, x) in v {
+                    self.set_prop(&t, &k, x).map_err(|e| e.at(value.span))?;
+                }
+                Ok(())
+            }
+            SetItem::Labels { var, labels } => {
+                let t = Env::row(names, row)
+                    .lookup(&var.name)
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                match t {
+                    Value::Null => Ok(()),
+                    Value::Node(n) => {
+                        for l in labels {
+                            self.graph.add_label(n, &l.name).map_err(|e| e.at(l.span))?;
+                        }
+                        self.touched_nodes.insert(n);
+                        Ok(())
+                    }
+                    v => {
+                        Err(type_err(format!("cannot set labels on {}", v.type_name()))
+                            .at(var.span))
+                    }
+                }
+            }
+        }
+    }
+
+    fn remove_item(&mut self, names: &[String], row: &[Value], it: &RemoveItem) -> R<()> {
+        match it {
+            RemoveItem::Property { target, key } => {
+                let t = self.ev().eval(target, &Env::row(names, row))?;
+                let had = match &t {
+                    Value::Null => return Ok(()),
+                    Value::Node(n) => self.ev().node(*n)?.props.contains_key(&key.name),
+                    Value::Rel(r) => self.ev().rel(*r)?.props.contains_key(&key.name),
+                    v => {
+                        return Err(type_err(format!(
+                            "cannot remove a property of {}",
+                            v.type_name()
+                        ))
+                        .at(target.span));
+                    }
+                };
+                if had {
+                    self.set_prop(&t, &key.name, Value::Null)?;
+                }
+                Ok(())
+            }
+            RemoveItem::Labels { var, labels } => {
+                match Env::row(names, row)
+                    .lookup(&var.name)
+                    .cloned()
+                    .unwrap_or(Value::Null)
+                {
+                    Value::Null => Ok(()),
+                    Value::Node(n) => {
+                        for l in labels {
+                            self.graph.remove_label(n, &l.name)?;
+                        }
+                        self.touched_nodes.insert(n);
+                        Ok(())
+                    }
+                    v => Err(
+                        type_err(format!("cannot remove labels from {}", v.type_name()))
+                            .at(var.span),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn snapshot_rel(&mut self, r: RelId) {
+        if let (Some(rel), Some((a, b))) = (self.graph.rel(r), self.graph.rel_ends(r)) {
+            self.deleted.rels.insert(
+                r,
+                RelSnapshot {
+                    rel_type: rel.rel_type.clone(),
+                    start: a,
+                    end: b,
+                    props: rel.props.clone(),
+                },
+            );
+        }
+    }
+
+    fn delete(&mut self, t: &Table, exprs: &[Expr], detach: bool) -> R<()> {
+        let mut nodes: Vec<NodeId> = Vec::new();
+        let mut rels: Vec<RelId> = Vec::new();
+        {
+            let ev = self.ev();
+            for r in &t.rows {
+                let env = Env::row(&t.names, r);
+                for e in exprs {
+                    match ev.eval(e, &env)? {
+                        Value::Null => {}
+                        Value::Node(n) => nodes.push(n),
+                        Value::Rel(x) => rels.push(x),
+                        Value::Path(p) => {
+                            nodes.extend(p.nodes);
+                            rels.extend(p.rels);
+                        }
+                        v => {
+                            return Err(type_err(format!(
+                                "DELETE needs a node, relationship or path, not {}",
+                                v.type_name()
+                            ))
+                            .at(e.span));
+                        }
+                    }
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        for r in rels {
+            if seen.insert(r) && self.graph.rel(r).is_some() {
+                self.snapshot_rel(r);
+                self.graph.delete_rel(r)?;
+                self.changes.rel_deleted(r);
+            }
+        }
+        let mut seen = HashSet::new();
+        for n in nodes {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some(node) = self.graph.node(n) else {
+                continue;
+            };
+            let snap = NodeSnapshot {
+                labels: node.labels.clone(),
+                props: node.props.clone(),
+            };
+            if detach {
+                let attached: Vec<RelId> = self
+                    .graph
+                    .out_rels(n)
+                    .map(|(r, _)| r)
+                    .chain(self.graph.in_rels(n).map(|(r, _)| r))
+                    .collect();
+                for r in &attached {
+                    self.snapshot_rel(*r);
+                }
+                self.graph.detach_delete_node(n)?;
+                for r in attached {
+                    self.changes.rel_deleted(r);
+                }
+            } else {
+                self.graph.delete_node(n)?;
+            }
+            self.deleted.nodes.insert(n, snap);
+            self.touched_nodes.remove(&n);
+            self.changes.node_deleted(n);
+        }
+        Ok(())
+    }
+
+    // ---- the result -----------------------------------------------------
+
+    fn finish(
+        self,
+        columns: Vec<String>,
+        rows: Vec<Vec<Value>>,
+        before: Option<&Graph>,
+    ) -> QueryResult {
+        let stats = match before {
+            Some(b) => self
+                .changes
+                .stats(b, self.graph, &self.touched_nodes, &self.touched_rels),
+            None => WriteStats::default(),
+        };
+        let mut node_ids = BTreeSet::new();
+        let mut rel_ids = BTreeSet::new();
+        for r in &rows {
+            for v in r {
+                mentions(v, &mut node_ids, &mut rel_ids);
+            }
+        }
+        let mut nodes = HashMap::new();
+        for id in node_ids {
+            if let Some(n) = self.graph.node(id) {
+                nodes.insert(
+                    id,
+                    NodeSnapshot {
+                        labels: n.labels.clone(),
+                        props: n.props.clone(),
+                    },
+                );
+            } else if let Some(s) = self.deleted.nodes.get(&id) {
+                nodes.insert(id, s.clone());
+            }
+        }
+        let mut rels = HashMap::new();
+        for id in rel_ids {
+            if let (Some(r), Some((a, b))) = (self.graph.rel(id), self.graph.rel_ends(id)) {
+                rels.insert(
+                    id,
+                    RelSnapshot {
+                        rel_type: r.rel_type.clone(),
+                        start: a,
+                        end: b,
+                        props: r.props.clone(),
+                    },
+                );
+            } else if let Some(s) = self.deleted.rels.get(&id) {
+                rels.insert(id, s.clone());
+            }
+        }
+        QueryResult {
+            columns,
+            rows,
+            stats,
+            nodes,
+            rels,
+            notices: self.notices.into_inner(),
+            plan: None,
+        }
+    }
+}
+
+/// Every node and relationship a value mentions, however deeply nested.
+fn mentions(v: &Value, nodes: &mut BTreeSet<NodeId>, rels: &mut BTreeSet<RelId>) {
+    match v {
+        Value::Node(n) => {
+            nodes.insert(*n);
+        }
+        Value::Rel(r) => {
+            rels.insert(*r);
+        }
+        Value::Path(p) => {
+            nodes.extend(p.nodes.iter().copied());
+            rels.extend(p.rels.iter().copied());
+        }
+        Value::List(items) => items.iter().for_each(|i| mentions(i, nodes, rels)),
+        Value::Map(m) => m.values().for_each(|i| mentions(i, nodes, rels)),
+        _ => {}
+    }
+}
+
+/// Calls `f` on each aggregating call in `e` (not looking inside one).
+fn visit_aggs<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    find_top_aggs(e, f)
+}
+
+fn find_top_aggs<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    let is_agg = matches!(&e.kind, ExprKind::CountStar)
+        || matches!(&e.kind, ExprKind::FnCall { name, .. } if is_aggregate(name));
+    if is_agg {
+        f(e);
+        return;
+    }
+    for c in children(e) {
+        find_top_aggs(c, f);
+    }
+}
+
+/// The direct sub-expressions of an expression (not inside patterns).
+pub(crate) fn children(e: &Expr) -> Vec<&Expr> {
+    use super::ast::MapProjItem;
+    let mut v: Vec<&Expr> = Vec::new();
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Param(_) | ExprKind::Var(_) | ExprKind::CountStar => {}
+        ExprKind::List(items) => v.extend(items.iter()),
+        ExprKind::Map(items) => v.extend(items.iter().map(|(_, x)| x)),
+        ExprKind::Property(x, _)
+        | ExprKind::IsNull(x)
+        | ExprKind::IsNotNull(x)
+        | ExprKind::Unary(_, x) => v.push(x),
+        ExprKind::HasLabels(x, _) => v.push(x),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            v.push(a);
+            v.push(b);
+        }
+        ExprKind::Slice(a, b, c) => {
+            v.push(a);
+            v.extend(b.as_deref());
+            v.extend(c.as_deref());
+        }
+        ExprKind::FnCall { args, .. } => v.extend(args.iter()),
+        ExprKind::Case {
+            subject,
+            whens,
+            else_,
+        } => {
+            v.extend(subject.as_deref());
+            for (a, b) in whens {
+                v.push(a);
+                v.push(b);
+            }
+            v.extend(else_.as_deref());
+        }
+        ExprKind::ListComprehension {
+            list, filter, map, ..
+        } => {
+            v.push(list);
+            v.extend(filter.as_deref());
+            v.extend(map.as_deref());
+        }
+        ExprKind::Quantified { list, filter, .. } => {
+            v.push(list);
+            v.extend(filter.as_deref());
+        }
+        ExprKind::Reduce {
+            init, list, expr, ..
+        } => {
+            v.push(init);
+            v.push(list);
+            v.push(expr);
+        }
+        ExprKind::PatternComprehension { filter, map, .. } => {
+            v.extend(filter.as_deref());
+            v.push(map);
+        }
+        ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => {}
+        ExprKind::MapProjection(x, items) => {
+            v.push(x);
+            for it in items {
+                if let MapProjItem::Literal(_, x) = it {
+                    v.push(x);
+                }
+            }
+        }
+    }
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sort_keys(
+    ev: &Ev,
+    order_by: &[SortItem],
+    out_names: &[String],
+    out: &[Value],
+    in_names: &[String],
+    rep: &[Value],
+    aggs: &HashMap<usize, Value>,
+) -> R<Vec<Value>> {
+    let base = Env::row(in_names, rep);
+    let aggenv = Env::Aggs {
+        vals: aggs,
+        parent: &base,
+    };
+    let env = Env::Row {
+        names: out_names,
+        vals: out,
+        parent: Some(&aggenv),
+    };
+    order_by.iter().map(|s| ev.eval(&s.expr, &env)).collect()
+}
+
+fn count_arg(ev: &Ev, e: Option<&Expr>, what: &str) -> R<Option<usize>> {
+    let Some(e) = e else { return Ok(None) };
+    match ev.eval(e, &Env::Empty)? {
+        Value::Int(i) if i >= 0 => Ok(Some(i as usize)),
+        Value::Int(i) => Err(QueryError::semantic(
+            "NegativeIntegerArgument",
+            format!("{what} needs a non-negative integer, not {i}"),
+        )
+        .at(e.span)),
+        v => Err(QueryError::semantic(
+            "InvalidArgumentType",
+            format!(
+                "{what} needs a non-negative integer, not {} ({v})",
+                v.type_name()
+            ),
+        )
+        .at(e.span)),
+    }
+}
+
+/// The state of one aggregating call over a group.
+enum Acc {
+    Count {
+        n: i64,
+    },
+    Collect(Vec<Value>),
+    Sum(Value),
+    Avg {
+        sum: f64,
+        n: i64,
+        ints: Option<i128>,
+    },
+    Min(Option<Value>),
+    Max(Option<Value>),
+    Dev {
+        pop: bool,
+        xs: Vec<f64>,
+    },
+    Percentile {
+        cont: bool,
+        xs: Vec<f64>,
+        p: Option<f64>,
+    },
+}
+
+/// An aggregate with its DISTINCT bookkeeping.
+struct AccD {
+    acc: Acc,
+    distinct: Option<HashSet<String>>,
+}
+
+impl Acc {
+    fn start(e: &Expr) -> R<AccD> {
+        let (name, distinct, nargs) = match &e.kind {
+            ExprKind::CountStar => {
+                return Ok(AccD {
+                    acc: Acc::Count { n: 0 },
+                    distinct: None,
+                });
+            }
+            ExprKind::FnCall {
+                name,
+                distinct,
+                args,
+            } => (name.to_ascii_lowercase(), *distinct, args.len()),
+            _ => {
+                return Err(
+                    QueryError::semantic("InvalidAggregation", "not an aggregate").at(e.span),
+                );
+            }
+        };
+        let want = if name.starts_with("percentile") { 2 } else { 1 };
+        if nargs != want {
+            return Err(QueryError::semantic(
+                "InvalidNumberOfArguments",
+                format!("{name}() takes {want} argument(s), got {nargs}"),
+            )
+            .at(e.span));
+        }
+        let acc = match name.as_str() {
+            "count" => Acc::Count { n: 0 },
+            "collect" => Acc::Collect(Vec::new()),
+            "sum" => Acc::Sum(Value::Int(0)),
+            "avg" => Acc::Avg {
+                sum: 0.0,
+                n: 0,
+                ints: Some(0),
+            },
+            "min" => Acc::Min(None),
+            "max" => Acc::Max(None),
+            "stdev" => Acc::Dev {
+                pop: false,
+                xs: vec![],
+            },
+            "stdevp" => Acc::Dev {
+                pop: true,
+                xs: vec![],
+            },
+            "percentilecont" => Acc::Percentile {
+                cont: true,
+                xs: vec![],
+                p: None,
+            },
+            _ => Acc::Percentile {
+                cont: false,
+                xs: vec![],
+                p: None,
+            },
+        };
+        Ok(AccD {
+            acc,
+            distinct: distinct.then(HashSet::new),
+        })
+    }
+}
+
+impl AccD {
+    fn add(&mut self, ev: &Ev, e: &Expr, env: &Env) -> R<()> {
+        let args = match &e.kind {
+            ExprKind::FnCall { args, .. } => args,
+            _ => {
+                if let Acc::Count { n, .. } = &mut self.acc {
+                    *n += 1;
+                }
+                return Ok(());
+            }
+        };
+        let v = ev.eval(&args[0], env)?;
+        if v.is_null() {
+            return Ok(());
+        }
+        if let Some(seen) = &mut self.distinct {
+            let mut k = String::new();
+            super::compare::group_key(&v, &mut k);
+            if !seen.insert(k) {
+                return Ok(());
+            }
+        }
+        let num = |v: &Value, what: &str| -> R<f64> {
+            match v {
+                Value::Int(i) => Ok(*i as f64),
+                Value::Float(f) => Ok(*f),
+                v => Err(type_err(format!(
+                    "{what}() needs numbers, not {} ({v})",
+                    v.type_name()
+                ))
+                .at(e.span)),
+            }
+        };
+        match &mut self.acc {
+            Acc::Count { n, .. } => *n += 1,
+            Acc::Collect(items) => items.push(v),
+            Acc::Sum(s) => {
+                *s = match (&*s, &v) {
+                    (Value::Int(a), Value::Int(b)) => {
+                        Value::Int(a.checked_add(*b).ok_or_else(|| {
+                            QueryError::argument("NumberOutOfRange", "integer overflow in sum()")
+                        })?)
+                    }
+                    (a, b) => Value::Float(num(a, "sum")? + num(b, "sum")?),
+                }
+            }
+            Acc::Avg { sum, n, ints } => {
+                if let (Some(acc), Value::Int(i)) = (ints.as_mut(), &v) {
+                    *acc += *i as i128;
+                } else {
+                    *ints = None;
+                }
+                *sum += num(&v, "avg")?;
+                *n += 1;
+            }
+            Acc::Min(m) => {
+                if m.as_ref()
+                    .is_none_or(|x| order(&v, x) == std::cmp::Ordering::Less)
+                {
+                    *m = Some(v);
+                }
+            }
+            Acc::Max(m) => {
+                if m.as_ref()
+                    .is_none_or(|x| order(&v, x) == std::cmp::Ordering::Greater)
+                {
+                    *m = Some(v);
+                }
+            }
+            Acc::Dev { xs, .. } => xs.push(num(&v, "stDev")?),
+            Acc::Percentile { xs, p, .. } => {
+                xs.push(num(&v, "percentile")?);
+                if p.is_none() {
+                    let pv = ev.eval(&args[1], env)?;
+                    let pf = num(&pv, "percentile")?;
+                    if !(0.0..=1.0).contains(&pf) {
+                        return Err(QueryError::argument(
+                            "NumberOutOfRange",
+                            format!("a percentile must be between 0.0 and 1.0, not {pf}"),
+                        )
+                        .at(args[1].span));
+                    }
+                    *p = Some(pf);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> R<Value> {
+        Ok(match self.acc {
+            Acc::Count { n, .. } => Value::Int(n),
+            Acc::Collect(items) => Value::List(items),
+            Acc::Sum(s) => s,
+            Acc::Avg { sum, n, ints } => {
+                if n == 0 {
+                    Value::Null
+                } else if let Some(i) = ints {
+                    Value::Float(i as f64 / n as f64)
+                } else {
+                    Value::Float(sum / n as f64)
+                }
+            }
+            Acc::Min(m) | Acc::Max(m) => m.unwrap_or(Value::Null),
+            Acc::Dev { pop, xs } => {
+                let n = xs.len() as f64;
+                if xs.len() < 2 && !pop || xs.is_empty() {
+                    Value::Float(0.0)
+                } else {
+                    let mean = xs.iter().sum::<f64>() / n;
+                    let ss: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+                    Value::Float((ss / if pop { n } else { n - 1.0 }).sqrt())
+                }
+            }
+            Acc::Percentile { cont, mut xs, p } => {
+                if xs.is_empty() {
+                    return Ok(Value::Null);
+                }
+                xs.sort_by(|a, b| a.total_cmp(b));
+                let p = p.unwrap_or(0.5);
+                if cont {
+                    let pos = p * (xs.len() - 1) as f64;
+                    let lo = pos.floor() as usize;
+                    let hi = pos.ceil() as usize;
+                    Value::Float(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo as f64))
+                } else {
+                    let idx = ((p * xs.len() as f64).ceil() as usize)
+                        .saturating_sub(1)
+                        .min(xs.len() - 1);
+                    let x = xs[idx];
+                    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                        Value::Int(x as i64)
+                    } else {
+                        Value::Float(x)
+                    }
+                }
+            }
+        })
+    }
 }

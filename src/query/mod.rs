@@ -5,9 +5,19 @@
 //! nothing.
 
 pub mod ast;
+mod check;
+mod compare;
 pub mod eval;
+mod expr;
+mod functions;
 pub mod lexer;
 pub mod parser;
+mod pattern;
+mod plan;
+mod print;
+mod regex;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -91,7 +91,10 @@ impl Graph {
         Graph::default()
     }
     pub fn with_schema(schema: Schema) -> Graph {
-        Graph { schema: Some(schema), ..Graph::default() }
+        Graph {
+            schema: Some(schema),
+            ..Graph::default()
+        }
     }
 
     // ---- reading -------------------------------------------------------
@@ -127,11 +130,15 @@ impl Graph {
     }
     /// Outgoing relationships of a node: (relationship, end node).
     pub fn out_rels(&self, id: NodeId) -> impl Iterator<Item = (RelId, NodeId)> + '_ {
-        self.g.edges_directed(ni(id), Direction::Outgoing).map(|e| (rid(e.id()), nid(e.target())))
+        self.g
+            .edges_directed(ni(id), Direction::Outgoing)
+            .map(|e| (rid(e.id()), nid(e.target())))
     }
     /// Incoming relationships of a node: (relationship, start node).
     pub fn in_rels(&self, id: NodeId) -> impl Iterator<Item = (RelId, NodeId)> + '_ {
-        self.g.edges_directed(ni(id), Direction::Incoming).map(|e| (rid(e.id()), nid(e.source())))
+        self.g
+            .edges_directed(ni(id), Direction::Incoming)
+            .map(|e| (rid(e.id()), nid(e.source())))
     }
     pub fn degree(&self, id: NodeId) -> usize {
         self.g.edges_directed(ni(id), Direction::Outgoing).count()
@@ -139,7 +146,10 @@ impl Graph {
     }
     /// Every label in use, sorted.
     pub fn labels(&self) -> impl Iterator<Item = &str> {
-        self.labels.iter().filter(|(_, s)| !s.is_empty()).map(|(l, _)| l.as_str())
+        self.labels
+            .iter()
+            .filter(|(_, s)| !s.is_empty())
+            .map(|(l, _)| l.as_str())
     }
     /// Every relationship type in use, sorted.
     pub fn rel_types(&self) -> BTreeSet<&str> {
@@ -148,15 +158,26 @@ impl Graph {
     /// Every property key in use on nodes and relationships, sorted.
     pub fn property_keys(&self) -> BTreeSet<&str> {
         let mut keys: BTreeSet<&str> = BTreeSet::new();
-        keys.extend(self.g.node_weights().flat_map(|n| n.props.keys().map(String::as_str)));
-        keys.extend(self.g.edge_weights().flat_map(|r| r.props.keys().map(String::as_str)));
+        keys.extend(
+            self.g
+                .node_weights()
+                .flat_map(|n| n.props.keys().map(String::as_str)),
+        );
+        keys.extend(
+            self.g
+                .edge_weights()
+                .flat_map(|r| r.props.keys().map(String::as_str)),
+        );
         keys
     }
 
     /// Nodes whose name or one of whose aliases folds to the same as `name`
     /// (case, diacritics and spacing ignored).
     pub fn lookup(&self, name: &str) -> Vec<NodeId> {
-        self.names.get(&fold(name)).map(|s| s.iter().copied().collect()).unwrap_or_default()
+        self.names
+            .get(&fold(name))
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
     }
     /// The known name or alias closest to `name`, for "did you mean".
     pub fn suggest_name(&self, name: &str) -> Option<String> {
@@ -193,7 +214,8 @@ impl Graph {
         let props: Props = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
         check_storable(&props)?;
         if let Some(s) = &self.schema {
-            s.check_node(&labels, &props, false).map_err(QueryError::schema)?;
+            s.check_node(&labels, &props, false)
+                .map_err(QueryError::schema)?;
         }
         let node = Node { labels, props };
         let id = nid(self.g.add_node(node));
@@ -210,12 +232,25 @@ impl Graph {
     ) -> Result<RelId, QueryError> {
         let props: Props = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
         check_storable(&props)?;
-        let fl = self.node(from).ok_or_else(|| missing_node(from))?.labels.clone();
-        let tl = self.node(to).ok_or_else(|| missing_node(to))?.labels.clone();
+        let fl = self
+            .node(from)
+            .ok_or_else(|| missing_node(from))?
+            .labels
+            .clone();
+        let tl = self
+            .node(to)
+            .ok_or_else(|| missing_node(to))?
+            .labels
+            .clone();
         if let Some(s) = &self.schema {
-            s.check_rel(&rel_type, &fl, &tl, &props, false).map_err(QueryError::schema)?;
+            s.check_rel(&rel_type, &fl, &tl, &props, false)
+                .map_err(QueryError::schema)?;
         }
-        Ok(rid(self.g.add_edge(ni(from), ni(to), Rel { rel_type, props })))
+        Ok(rid(self.g.add_edge(
+            ni(from),
+            ni(to),
+            Rel { rel_type, props },
+        )))
     }
 
     /// Sets (or, with `Value::Null`, removes) a node property.
@@ -225,7 +260,8 @@ impl Graph {
         if let Some(s) = &self.schema {
             let mut props = Props::new();
             props.insert(key.to_string(), value.clone());
-            s.check_node(&node.labels, &props, false).map_err(QueryError::schema)?;
+            s.check_node(&node.labels, &props, false)
+                .map_err(QueryError::schema)?;
         }
         self.unindex_node(id);
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
@@ -249,7 +285,8 @@ impl Graph {
             props.insert(key.to_string(), value.clone());
             let fl = self.node(a).map(|n| n.labels.clone()).unwrap_or_default();
             let tl = self.node(b).map(|n| n.labels.clone()).unwrap_or_default();
-            s.check_rel(&rel.rel_type, &fl, &tl, &props, false).map_err(QueryError::schema)?;
+            s.check_rel(&rel.rel_type, &fl, &tl, &props, false)
+                .map_err(QueryError::schema)?;
         }
         if let Some(r) = self.g.edge_weight_mut(ei(id)) {
             if value.is_null() {
@@ -270,7 +307,8 @@ impl Graph {
         if let Some(s) = &self.schema {
             let mut labels = node.labels.clone();
             labels.push(label.to_string());
-            s.check_node(&labels, &node.props, false).map_err(QueryError::schema)?;
+            s.check_node(&labels, &node.props, false)
+                .map_err(QueryError::schema)?;
         }
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
             n.labels.push(label.to_string());
@@ -281,7 +319,10 @@ impl Graph {
 
     /// Removes a label; returns false if the node did not have it.
     pub fn remove_label(&mut self, id: NodeId, label: &str) -> Result<bool, QueryError> {
-        let node = self.g.node_weight_mut(ni(id)).ok_or_else(|| missing_node(id))?;
+        let node = self
+            .g
+            .node_weight_mut(ni(id))
+            .ok_or_else(|| missing_node(id))?;
         let before = node.labels.len();
         node.labels.retain(|l| l != label);
         let removed = node.labels.len() != before;
@@ -292,7 +333,10 @@ impl Graph {
     }
 
     pub fn delete_rel(&mut self, id: RelId) -> Result<(), QueryError> {
-        self.g.remove_edge(ei(id)).map(|_| ()).ok_or_else(|| missing_rel(id))
+        self.g
+            .remove_edge(ei(id))
+            .map(|_| ())
+            .ok_or_else(|| missing_rel(id))
     }
 
     /// Deletes a node that has no relationships.
@@ -342,14 +386,16 @@ impl Graph {
         let Some(s) = &self.schema else { return Ok(()) };
         for &n in nodes {
             if let Some(node) = self.node(n) {
-                s.check_node(&node.labels, &node.props, true).map_err(QueryError::schema)?;
+                s.check_node(&node.labels, &node.props, true)
+                    .map_err(QueryError::schema)?;
             }
         }
         for &r in rels {
             if let (Some(rel), Some((a, b))) = (self.rel(r), self.rel_ends(r)) {
                 let fl = self.node(a).map(|n| n.labels.clone()).unwrap_or_default();
                 let tl = self.node(b).map(|n| n.labels.clone()).unwrap_or_default();
-                s.check_rel(&rel.rel_type, &fl, &tl, &rel.props, true).map_err(QueryError::schema)?;
+                s.check_rel(&rel.rel_type, &fl, &tl, &rel.props, true)
+                    .map_err(QueryError::schema)?;
             }
         }
         Ok(())
@@ -363,7 +409,9 @@ impl Graph {
     }
 
     fn index_node(&mut self, id: NodeId) {
-        let Some(node) = self.g.node_weight(ni(id)) else { return };
+        let Some(node) = self.g.node_weight(ni(id)) else {
+            return;
+        };
         for name in names_of(node) {
             self.names.entry(fold(name)).or_default().insert(id);
         }
@@ -373,7 +421,9 @@ impl Graph {
     }
 
     fn unindex_node(&mut self, id: NodeId) {
-        let Some(node) = self.g.node_weight(ni(id)) else { return };
+        let Some(node) = self.g.node_weight(ni(id)) else {
+            return;
+        };
         for name in names_of(node) {
             let key = fold(name);
             if let Some(set) = self.names.get_mut(&key) {
@@ -401,7 +451,11 @@ impl Graph {
         g: StableGraph<Node, Rel, petgraph::Directed, u32>,
         schema: Option<Schema>,
     ) -> Graph {
-        let mut graph = Graph { g, schema, ..Graph::default() };
+        let mut graph = Graph {
+            g,
+            schema,
+            ..Graph::default()
+        };
         let ids: Vec<NodeId> = graph.node_ids().collect();
         for id in ids {
             graph.index_node(id);
@@ -441,12 +495,21 @@ mod tests {
                 vec!["Organisation".into()],
                 props(&[
                     ("name", "SCO".into()),
-                    ("aliases", Value::List(vec!["SOZ".into(), "Shanghaier Organisation für Zusammenarbeit".into()])),
+                    (
+                        "aliases",
+                        Value::List(vec![
+                            "SOZ".into(),
+                            "Shanghaier Organisation für Zusammenarbeit".into(),
+                        ]),
+                    ),
                 ]),
             )
             .unwrap();
         assert_eq!(g.lookup("soz"), vec![sco]);
-        assert_eq!(g.lookup("shanghaier organisation fur zusammenarbeit"), vec![sco]);
+        assert_eq!(
+            g.lookup("shanghaier organisation fur zusammenarbeit"),
+            vec![sco]
+        );
         g.set_node_prop(sco, "aliases", Value::Null).unwrap();
         assert!(g.lookup("SOZ").is_empty());
         assert_eq!(g.suggest_name("SCOO"), Some("SCO".into()));

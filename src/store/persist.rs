@@ -41,7 +41,13 @@ enum SValue {
     Float(f64),
     String(String),
     List(Vec<SValue>),
-    Date { year: i32, month: u8, day: u8, precision: u8, approx: bool },
+    Date {
+        year: i32,
+        month: u8,
+        day: u8,
+        precision: u8,
+        approx: bool,
+    },
 }
 
 #[derive(Encode, Decode)]
@@ -91,7 +97,9 @@ struct SGraph {
 
 fn to_svalue(v: &Value) -> SValue {
     match v {
-        Value::Null | Value::Node(_) | Value::Rel(_) | Value::Path(_) | Value::Map(_) => SValue::Null,
+        Value::Null | Value::Node(_) | Value::Rel(_) | Value::Path(_) | Value::Map(_) => {
+            SValue::Null
+        }
         Value::Bool(b) => SValue::Bool(*b),
         Value::Int(i) => SValue::Int(*i),
         Value::Float(f) => SValue::Float(*f),
@@ -114,8 +122,19 @@ fn from_svalue(v: SValue) -> Result<Value, String> {
         SValue::Int(i) => Value::Int(i),
         SValue::Float(f) => Value::Float(f),
         SValue::String(s) => Value::String(s),
-        SValue::List(items) => Value::List(items.into_iter().map(from_svalue).collect::<Result<_, _>>()?),
-        SValue::Date { year, month, day, precision, approx } => {
+        SValue::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(from_svalue)
+                .collect::<Result<_, _>>()?,
+        ),
+        SValue::Date {
+            year,
+            month,
+            day,
+            precision,
+            approx,
+        } => {
             let d = match precision {
                 0 => Some(FDate::year(year)),
                 1 => FDate::month(year, month),
@@ -133,20 +152,31 @@ fn to_sprops(p: &Props) -> Vec<(String, SValue)> {
 }
 
 fn from_sprops(p: Vec<(String, SValue)>) -> Result<Props, String> {
-    p.into_iter().map(|(k, v)| Ok((k, from_svalue(v)?))).collect()
+    p.into_iter()
+        .map(|(k, v)| Ok((k, from_svalue(v)?)))
+        .collect()
 }
 
 fn to_sdecls(d: &[PropDecl]) -> Vec<SPropDecl> {
     d.iter()
-        .map(|d| SPropDecl { name: d.name.clone(), ty: d.ty.to_string(), required: d.required })
+        .map(|d| SPropDecl {
+            name: d.name.clone(),
+            ty: d.ty.to_string(),
+            required: d.required,
+        })
         .collect()
 }
 
 fn from_sdecls(d: Vec<SPropDecl>) -> Result<Vec<PropDecl>, String> {
     d.into_iter()
         .map(|d| {
-            let ty = PropType::parse(&d.ty).ok_or_else(|| format!("unknown property type '{}'", d.ty))?;
-            Ok(PropDecl { name: d.name, ty, required: d.required })
+            let ty = PropType::parse(&d.ty)
+                .ok_or_else(|| format!("unknown property type '{}'", d.ty))?;
+            Ok(PropDecl {
+                name: d.name,
+                ty,
+                required: d.required,
+            })
         })
         .collect()
 }
@@ -155,8 +185,10 @@ fn to_sgraph(graph: &Graph) -> SGraph {
     let g = graph.raw();
     let nodes = (0..g.node_bound())
         .map(|i| {
-            g.node_weight(NodeIndex::new(i))
-                .map(|n| SNode { labels: n.labels.clone(), props: to_sprops(&n.props) })
+            g.node_weight(NodeIndex::new(i)).map(|n| SNode {
+                labels: n.labels.clone(),
+                props: to_sprops(&n.props),
+            })
         })
         .collect();
     let rels = (0..g.edge_bound())
@@ -196,7 +228,11 @@ fn to_sgraph(graph: &Graph) -> SGraph {
             })
             .collect(),
     });
-    SGraph { nodes, rels, schema }
+    SGraph {
+        nodes,
+        rels,
+        schema,
+    }
 }
 
 fn from_sgraph(s: SGraph) -> Result<Graph, String> {
@@ -208,7 +244,10 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
     for slot in s.nodes {
         match slot {
             Some(n) => {
-                g.add_node(Node { labels: n.labels, props: from_sprops(n.props)? });
+                g.add_node(Node {
+                    labels: n.labels,
+                    props: from_sprops(n.props)?,
+                });
             }
             None => holes.push(g.add_node(Node::default())),
         }
@@ -220,13 +259,26 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
         match slot {
             Some(r) => {
                 if r.from as usize >= bound || r.to as usize >= bound {
-                    return Err(format!("relationship refers to node {} beyond the last node", r.from.max(r.to)));
+                    return Err(format!(
+                        "relationship refers to node {} beyond the last node",
+                        r.from.max(r.to)
+                    ));
                 }
-                let (a, b) = (NodeIndex::new(r.from as usize), NodeIndex::new(r.to as usize));
+                let (a, b) = (
+                    NodeIndex::new(r.from as usize),
+                    NodeIndex::new(r.to as usize),
+                );
                 if holes.contains(&a) || holes.contains(&b) {
                     return Err("relationship refers to a deleted node".into());
                 }
-                g.add_edge(a, b, Rel { rel_type: r.rel_type, props: from_sprops(r.props)? });
+                g.add_edge(
+                    a,
+                    b,
+                    Rel {
+                        rel_type: r.rel_type,
+                        props: from_sprops(r.props)?,
+                    },
+                );
             }
             None => {
                 if let Some(a) = anchor {
@@ -249,13 +301,23 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
             for k in ss.nodes {
                 schema.nodes.insert(
                     k.name.clone(),
-                    NodeKind { name: k.name, props: from_sdecls(k.props)?, doc: k.doc },
+                    NodeKind {
+                        name: k.name,
+                        props: from_sdecls(k.props)?,
+                        doc: k.doc,
+                    },
                 );
             }
             for k in ss.rels {
                 schema.rels.insert(
                     k.name.clone(),
-                    RelKind { name: k.name, from: k.from, to: k.to, props: from_sdecls(k.props)?, doc: k.doc },
+                    RelKind {
+                        name: k.name,
+                        from: k.from,
+                        to: k.to,
+                        props: from_sdecls(k.props)?,
+                        doc: k.doc,
+                    },
                 );
             }
             Some(schema)
@@ -266,8 +328,8 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
 
 /// The bytes of a store file holding `graph`.
 pub fn encode(graph: &Graph) -> Vec<u8> {
-    let payload = bincode::encode_to_vec(to_sgraph(graph), bincode::config::standard())
-        .unwrap_or_default();
+    let payload =
+        bincode::encode_to_vec(to_sgraph(graph), bincode::config::standard()).unwrap_or_default();
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -279,20 +341,33 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
 
 /// Reads a graph from the bytes of a store file; `path` names it in errors.
 pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
-    let corrupt = |what: String| StoreError::Corrupt { path: path.to_string(), what };
+    let corrupt = |what: String| StoreError::Corrupt {
+        path: path.to_string(),
+        what,
+    };
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         if bytes.is_empty() {
             return Err(corrupt("the file is empty".into()));
         }
-        return Err(StoreError::NotAStore { path: path.to_string() });
+        return Err(StoreError::NotAStore {
+            path: path.to_string(),
+        });
     }
     if bytes.len() < HEADER_LEN {
-        return Err(corrupt(format!("the file is truncated: {} bytes, shorter than the header", bytes.len())));
+        return Err(corrupt(format!(
+            "the file is truncated: {} bytes, shorter than the header",
+            bytes.len()
+        )));
     }
-    let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    let u32_at =
+        |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let version = u32_at(8);
     if version > FORMAT_VERSION {
-        return Err(StoreError::NewerVersion { path: path.to_string(), found: version, supported: FORMAT_VERSION });
+        return Err(StoreError::NewerVersion {
+            path: path.to_string(),
+            found: version,
+            supported: FORMAT_VERSION,
+        });
     }
     if version == 0 {
         return Err(corrupt("format version 0 does not exist".into()));
@@ -303,7 +378,9 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
     let have = (bytes.len() - HEADER_LEN) as u64;
     if len != have {
         return Err(corrupt(if have < len {
-            format!("the file is truncated: the header announces {len} bytes of data, {have} are there")
+            format!(
+                "the file is truncated: the header announces {len} bytes of data, {have} are there"
+            )
         } else {
             format!("{} bytes follow the announced end of the data", have - len)
         }));
@@ -316,11 +393,18 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
     // The limit bounds what a length field inside the payload can make the
     // decoder allocate, so a crafted file cannot ask for gigabytes.
     let (sg, used): (SGraph, usize) = match payload.len() {
-        0..=0xF_FFFF => bincode::decode_from_slice(payload, bincode::config::standard().with_limit::<{ 1 << 26 }>()),
-        0x10_0000..=0xFFF_FFFF => {
-            bincode::decode_from_slice(payload, bincode::config::standard().with_limit::<{ 1 << 34 }>())
-        }
-        _ => bincode::decode_from_slice(payload, bincode::config::standard().with_limit::<{ 1 << 40 }>()),
+        0..=0xF_FFFF => bincode::decode_from_slice(
+            payload,
+            bincode::config::standard().with_limit::<{ 1 << 26 }>(),
+        ),
+        0x10_0000..=0xFFF_FFFF => bincode::decode_from_slice(
+            payload,
+            bincode::config::standard().with_limit::<{ 1 << 34 }>(),
+        ),
+        _ => bincode::decode_from_slice(
+            payload,
+            bincode::config::standard().with_limit::<{ 1 << 40 }>(),
+        ),
     }
     .map_err(|e| corrupt(format!("the data does not decode: {e}")))?;
     if used != payload.len() {
@@ -332,7 +416,10 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
 /// Opens a store file.
 pub fn load(path: &Path) -> Result<Graph, StoreError> {
     let shown = path.display().to_string();
-    let bytes = fs::read(path).map_err(|source| StoreError::Io { path: shown.clone(), source })?;
+    let bytes = fs::read(path).map_err(|source| StoreError::Io {
+        path: shown.clone(),
+        source,
+    })?;
     decode(&bytes, &shown)
 }
 
@@ -345,12 +432,18 @@ pub fn save(path: &Path, graph: &Graph) -> Result<(), StoreError> {
 
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let shown = path.display().to_string();
-    let io = |source: std::io::Error| StoreError::Io { path: shown.clone(), source };
+    let io = |source: std::io::Error| StoreError::Io {
+        path: shown.clone(),
+        source,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "store".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "store".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
@@ -379,13 +472,22 @@ mod tests {
         let mut g = Graph::new();
         let mut p = Props::new();
         p.insert("name".into(), "Belarus".into());
-        p.insert("since".into(), Value::Date(FDate::parse("~2023-10").unwrap()));
-        p.insert("tags".into(), Value::List(vec![Value::Int(1), Value::Float(2.5)]));
+        p.insert(
+            "since".into(),
+            Value::Date(FDate::parse("~2023-10").unwrap()),
+        );
+        p.insert(
+            "tags".into(),
+            Value::List(vec![Value::Int(1), Value::Float(2.5)]),
+        );
         let a = g.create_node(vec!["State".into()], p).unwrap();
         let gone = g.create_node(vec![], Props::new()).unwrap();
-        let b = g.create_node(vec!["Organisation".into()], Props::new()).unwrap();
+        let b = g
+            .create_node(vec!["Organisation".into()], Props::new())
+            .unwrap();
         let r0 = g.create_rel(a, b, "X".into(), Props::new()).unwrap();
-        g.create_rel(a, b, "MEMBER_OF".into(), Props::new()).unwrap();
+        g.create_rel(a, b, "MEMBER_OF".into(), Props::new())
+            .unwrap();
         g.delete_rel(r0).unwrap();
         g.delete_node(gone).unwrap();
         g
@@ -395,8 +497,14 @@ mod tests {
     fn roundtrip_keeps_ids_properties_and_indexes() {
         let g = sample();
         let back = decode(&encode(&g), "mem").unwrap();
-        assert_eq!(back.node_ids().collect::<Vec<_>>(), g.node_ids().collect::<Vec<_>>());
-        assert_eq!(back.rel_ids().collect::<Vec<_>>(), g.rel_ids().collect::<Vec<_>>());
+        assert_eq!(
+            back.node_ids().collect::<Vec<_>>(),
+            g.node_ids().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            back.rel_ids().collect::<Vec<_>>(),
+            g.rel_ids().collect::<Vec<_>>()
+        );
         for id in g.node_ids() {
             assert_eq!(back.node(id), g.node(id));
         }
@@ -408,17 +516,29 @@ mod tests {
     fn damage_is_detected() {
         let bytes = encode(&sample());
         assert!(matches!(decode(b"", "f"), Err(StoreError::Corrupt { .. })));
-        assert!(matches!(decode(b"hello world, not a store", "f"), Err(StoreError::NotAStore { .. })));
+        assert!(matches!(
+            decode(b"hello world, not a store", "f"),
+            Err(StoreError::NotAStore { .. })
+        ));
         for cut in [8, 20, 23, bytes.len() / 2, bytes.len() - 1] {
-            assert!(matches!(decode(&bytes[..cut], "f"), Err(StoreError::Corrupt { .. })), "cut at {cut}");
+            assert!(
+                matches!(decode(&bytes[..cut], "f"), Err(StoreError::Corrupt { .. })),
+                "cut at {cut}"
+            );
         }
         for i in [25, bytes.len() / 2, bytes.len() - 1] {
             let mut b = bytes.clone();
             b[i] ^= 0x40;
-            assert!(matches!(decode(&b, "f"), Err(StoreError::Corrupt { .. })), "flip at {i}");
+            assert!(
+                matches!(decode(&b, "f"), Err(StoreError::Corrupt { .. })),
+                "flip at {i}"
+            );
         }
         let mut newer = bytes.clone();
         newer[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
-        assert!(matches!(decode(&newer, "f"), Err(StoreError::NewerVersion { .. })));
+        assert!(matches!(
+            decode(&newer, "f"),
+            Err(StoreError::NewerVersion { .. })
+        ));
     }
 }

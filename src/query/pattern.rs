@@ -1,0 +1,841 @@
+//! Pattern matching: MATCH, OPTIONAL MATCH, pattern predicates and
+//! comprehensions, EXISTS, and shortest paths.
+//!
+//! The matcher walks each pattern part from one end, binding variables in a
+//! row as it goes and undoing the bindings when it backtracks. A
+//! relationship is used at most once per match of the whole pattern
+//! (relationship isomorphism), which also keeps variable-length expansion
+//! from running around cycles. With an "as of" date, nodes and
+//! relationships whose `valid_from`/`valid_until` exclude that date are not
+//! seen at all.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::ast::{Clause, RelPattern};
+use super::ast::{
+    Direction, Expr, ExprKind, Ident, NodePattern, PathKind, Pattern, PatternElement, PatternPart,
+    Query,
+};
+use super::compare::equals;
+use super::expr::{Env, Ev, R, type_err};
+use crate::error::QueryError;
+use crate::model::names::fold;
+use crate::model::{NodeId, Path, Props, RelId, Value};
+
+/// True when an element with these properties is valid at the "as of" date
+/// (always without one). Hidden iff `valid_from` starts after the as-of
+/// date ends, or `valid_until` starts on or before the as-of date starts.
+pub fn visible(ev: &Ev, props: &Props) -> bool {
+    let Some(asof) = ev.as_of else { return true };
+    if let Some(Value::Date(f)) = props.get("valid_from")
+        && f.start_days() > asof.end_days()
+    {
+        return false;
+    }
+    if let Some(Value::Date(u)) = props.get("valid_until")
+        && u.start_days() <= asof.start_days()
+    {
+        return false;
+    }
+    true
+}
+
+/// The variables a pattern binds, in order of appearance, without repeats.
+pub fn pattern_vars(parts: &[PatternPart]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |v: &Option<Ident>| {
+        if let Some(v) = v
+            && !out.contains(&v.name)
+        {
+            out.push(v.name.clone());
+        }
+    };
+    for p in parts {
+        add(&p.var);
+        add(&p.element.start.var);
+        for (r, n) in &p.element.chain {
+            add(&r.var);
+            add(&n.var);
+        }
+    }
+    out
+}
+
+struct NodeSpec<'p> {
+    slot: Option<usize>,
+    labels: &'p [Ident],
+    props: Option<&'p Expr>,
+}
+
+struct RelSpec<'p> {
+    slot: Option<usize>,
+    types: &'p [Ident],
+    dir: Direction,
+    len: Option<(u64, Option<u64>)>,
+    props: Option<&'p Expr>,
+}
+
+struct Elem<'p> {
+    nodes: Vec<NodeSpec<'p>>,
+    rels: Vec<RelSpec<'p>>,
+    reversed: bool,
+    path_slot: Option<usize>,
+    kind: &'p PathKind,
+}
+
+fn flip(d: Direction) -> Direction {
+    match d {
+        Direction::Out => Direction::In,
+        Direction::In => Direction::Out,
+        Direction::Both => Direction::Both,
+    }
+}
+
+/// Matches `parts` against the graph, extending `row` (laid out as `names`;
+/// slots flagged in `assigned` are already bound). Calls `on_match` with each
+/// complete row; it returns false to stop early.
+pub fn match_parts(
+    ev: &Ev,
+    names: &[String],
+    parts: &[PatternPart],
+    row: Vec<Value>,
+    assigned: Vec<bool>,
+    on_match: &mut dyn FnMut(&[Value]) -> R<bool>,
+) -> R<()> {
+    let mut m = Matcher {
+        ev,
+        names,
+        parts,
+        row,
+        assigned,
+        used: Vec::new(),
+        path_nodes: Vec::new(),
+        path_rels: Vec::new(),
+        on_match,
+    };
+    m.part(0)?;
+    Ok(())
+}
+
+struct Matcher<'e, 'a, 'p> {
+    ev: &'e Ev<'a>,
+    names: &'e [String],
+    parts: &'p [PatternPart],
+    row: Vec<Value>,
+    assigned: Vec<bool>,
+    used: Vec<RelId>,
+    path_nodes: Vec<NodeId>,
+    path_rels: Vec<RelId>,
+    on_match: &'e mut dyn FnMut(&[Value]) -> R<bool>,
+}
+
+impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
+    fn slot(&self, v: &Option<Ident>) -> Option<usize> {
+        v.as_ref()
+            .and_then(|v| self.names.iter().position(|n| *n == v.name))
+    }
+
+    fn score(&self, n: &NodePattern) -> u8 {
+        if let Some(s) = self.slot(&n.var)
+            && self.assigned[s]
+        {
+            return 3;
+        }
+        if let Some(p) = &n.props
+            && let ExprKind::Map(items) = &p.kind
+            && items.iter().any(|(k, _)| k.name == "name")
+        {
+            return 2;
+        }
+        u8::from(!n.labels.is_empty())
+    }
+
+    fn elem(&self, part: &'p PatternPart) -> Elem<'p> {
+        let el = &part.element;
+        let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
+        let reversed = part.kind == PathKind::Normal && self.score(last) > self.score(&el.start);
+        let spec = |n: &'p NodePattern| NodeSpec {
+            slot: self.slot(&n.var),
+            labels: &n.labels,
+            props: n.props.as_deref(),
+        };
+        let rspec = |r: &'p RelPattern, rev: bool| RelSpec {
+            slot: self.slot(&r.var),
+            types: &r.types,
+            dir: if rev { flip(r.direction) } else { r.direction },
+            len: r.length.map(|(a, b)| (a.unwrap_or(1), b)),
+            props: r.props.as_deref(),
+        };
+        let mut nodes = vec![spec(&el.start)];
+        let mut rels = Vec::new();
+        for (r, n) in &el.chain {
+            rels.push(rspec(r, reversed));
+            nodes.push(spec(n));
+        }
+        if reversed {
+            nodes.reverse();
+            rels.reverse();
+        }
+        Elem {
+            nodes,
+            rels,
+            reversed,
+            path_slot: self.slot(&part.var),
+            kind: &part.kind,
+        }
+    }
+
+    fn eval_props(&self, e: &Expr) -> R<Option<std::collections::BTreeMap<String, Value>>> {
+        let env = Env::row(self.names, &self.row);
+        match self.ev.eval(e, &env)? {
+            Value::Map(m) => Ok(Some(m)),
+            Value::Null => Ok(None),
+            v => Err(type_err(format!(
+                "a pattern's properties must be a map, not {}",
+                v.type_name()
+            ))
+            .at(e.span)),
+        }
+    }
+
+    fn node_ok(&self, spec: &NodeSpec, id: NodeId) -> R<bool> {
+        let Some(node) = self.ev.graph.node(id) else {
+            return Ok(false);
+        };
+        if !spec.labels.iter().all(|l| node.labels.contains(&l.name)) {
+            return Ok(false);
+        }
+        if !visible(self.ev, &node.props) {
+            return Ok(false);
+        }
+        if let Some(p) = spec.props {
+            let Some(want) = self.eval_props(p)? else {
+                return Ok(false);
+            };
+            for (k, v) in &want {
+                let have = node.props.get(k).unwrap_or(&Value::Null);
+                if equals(have, v) == Some(true) {
+                    continue;
+                }
+                if k == crate::store::NAME
+                    && let Value::String(x) = v
+                    && self.name_via_index(x, id, have)
+                {
+                    continue;
+                }
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// `{name: 'X'}` where no node is named exactly X: a node the name index
+    /// finds for X (by alias, or ignoring case and accents) matches, and the
+    /// user is told.
+    fn name_via_index(&self, x: &str, id: NodeId, have: &Value) -> bool {
+        let g = self.ev.graph;
+        let alias_mode = *self
+            .ev
+            .alias_mode
+            .borrow_mut()
+            .entry(x.to_string())
+            .or_insert_with(|| {
+                !g.lookup(x).iter().any(|n| {
+                    g.node(*n).and_then(|n| n.props.get(crate::store::NAME))
+                        == Some(&Value::String(x.to_string()))
+                })
+            });
+        if !alias_mode || !g.lookup(x).contains(&id) {
+            return false;
+        }
+        let canon = have.as_str().unwrap_or("?");
+        let notice = if fold(canon) == fold(x) {
+            format!("'{x}' matched {canon} (names match ignoring case and accents)")
+        } else {
+            format!("'{x}' matched {canon} through its alias")
+        };
+        let mut notices = self.ev.notices.borrow_mut();
+        if !notices.contains(&notice) {
+            notices.push(notice);
+        }
+        true
+    }
+
+    fn start_candidates(&self, spec: &NodeSpec) -> R<Vec<NodeId>> {
+        if let Some(s) = spec.slot
+            && self.assigned[s]
+        {
+            return match &self.row[s] {
+                Value::Node(n) => Ok(vec![*n]),
+                Value::Null => Ok(vec![]),
+                v => Err(type_err(format!(
+                    "`{}` is a {}, not a node",
+                    self.names[s],
+                    v.type_name()
+                ))),
+            };
+        }
+        let g = self.ev.graph;
+        if let Some(p) = spec.props
+            && let ExprKind::Map(items) = &p.kind
+            && let Some((_, e)) = items.iter().find(|(k, _)| k.name == crate::store::NAME)
+        {
+            let env = Env::row(self.names, &self.row);
+            if let Value::String(x) = self.ev.eval(e, &env)? {
+                return Ok(g.lookup(&x));
+            }
+        }
+        if !spec.labels.is_empty() {
+            let best = spec
+                .labels
+                .iter()
+                .min_by_key(|l| g.nodes_with_label(&l.name).count())
+                .map(|l| l.name.as_str())
+                .unwrap_or("");
+            return Ok(g.nodes_with_label(best).collect());
+        }
+        Ok(g.node_ids().collect())
+    }
+
+    /// Binds a node to a spec's variable; None when it does not fit,
+    /// Some(true) when a slot was newly assigned (to be undone).
+    fn bind_node(&mut self, spec_slot: Option<usize>, ok: bool, id: NodeId) -> Option<bool> {
+        match spec_slot {
+            Some(s) if self.assigned[s] => (ok && self.row[s] == Value::Node(id)).then_some(false),
+            Some(s) => {
+                if !ok {
+                    return None;
+                }
+                self.row[s] = Value::Node(id);
+                self.assigned[s] = true;
+                Some(true)
+            }
+            None => ok.then_some(false),
+        }
+    }
+
+    fn check_node(&self, e: &Elem, i: usize, id: NodeId) -> R<bool> {
+        let spec = &e.nodes[i];
+        if let Some(s) = spec.slot
+            && self.assigned[s]
+        {
+            // Bound earlier: identity is enough, but labels and properties
+            // written again must still hold.
+            if self.row[s] != Value::Node(id) {
+                return Ok(false);
+            }
+            if spec.labels.is_empty() && spec.props.is_none() {
+                return Ok(true);
+            }
+        }
+        self.node_ok(spec, id)
+    }
+
+    fn unbind(&mut self, slot: Option<usize>, newly: bool) {
+        if newly && let Some(s) = slot {
+            self.row[s] = Value::Null;
+            self.assigned[s] = false;
+        }
+    }
+
+    /// Relationships leaving `cur` that fit `spec` (type, properties,
+    /// validity, not yet used): (relationship, node at the other end).
+    fn expand(&self, cur: NodeId, spec: &RelSpec) -> R<Vec<(RelId, NodeId)>> {
+        let g = self.ev.graph;
+        let mut cands: Vec<(RelId, NodeId)> = Vec::new();
+        match spec.dir {
+            Direction::Out => cands.extend(g.out_rels(cur)),
+            Direction::In => cands.extend(g.in_rels(cur)),
+            Direction::Both => {
+                cands.extend(g.out_rels(cur));
+                // A self-loop is one relationship, found once.
+                cands.extend(g.in_rels(cur).filter(|(_, o)| *o != cur));
+            }
+        }
+        let want = match spec.props {
+            Some(p) => match self.eval_props(p)? {
+                Some(m) => Some(m),
+                None => return Ok(vec![]),
+            },
+            None => None,
+        };
+        let bound = match spec.slot {
+            Some(s) if self.assigned[s] && spec.len.is_none() => match &self.row[s] {
+                Value::Rel(r) => Some(*r),
+                Value::Null => return Ok(vec![]),
+                v => {
+                    return Err(type_err(format!(
+                        "`{}` is a {}, not a relationship",
+                        self.names[s],
+                        v.type_name()
+                    )));
+                }
+            },
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for (r, o) in cands {
+            if self.used.contains(&r) || bound.is_some_and(|b| b != r) {
+                continue;
+            }
+            let Some(rel) = g.rel(r) else { continue };
+            if !spec.types.is_empty() && !spec.types.iter().any(|t| t.name == rel.rel_type) {
+                continue;
+            }
+            if !visible(self.ev, &rel.props) {
+                continue;
+            }
+            if let Some(w) = &want
+                && !w
+                    .iter()
+                    .all(|(k, v)| equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true))
+            {
+                continue;
+            }
+            out.push((r, o));
+        }
+        Ok(out)
+    }
+
+    fn part(&mut self, pi: usize) -> R<bool> {
+        if pi == self.parts.len() {
+            return (self.on_match)(&self.row);
+        }
+        let part = &self.parts[pi];
+        let e = self.elem(part);
+        if *e.kind != PathKind::Normal {
+            return self.shortest(pi, &e);
+        }
+        let cands = self.start_candidates(&e.nodes[0])?;
+        for n in cands {
+            let ok = self.check_node(&e, 0, n)?;
+            let Some(newly) = self.bind_node(e.nodes[0].slot, ok, n) else {
+                continue;
+            };
+            self.path_nodes.push(n);
+            let cont = self.step(pi, &e, 0, n)?;
+            self.path_nodes.pop();
+            self.unbind(e.nodes[0].slot, newly);
+            if !cont {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Binds a value to an optional slot: Some(newly) if it fits.
+    fn bind_value(&mut self, slot: Option<usize>, v: Value) -> Option<bool> {
+        match slot {
+            Some(s) if self.assigned[s] => {
+                (super::compare::same(&self.row[s], &v)).then_some(false)
+            }
+            Some(s) => {
+                self.row[s] = v;
+                self.assigned[s] = true;
+                Some(true)
+            }
+            None => Some(false),
+        }
+    }
+
+    fn finish_elem(&mut self, pi: usize, e: &Elem, start_len: usize) -> R<bool> {
+        let mut nodes = self.path_nodes
+            [self.path_nodes.len() - (self.path_rels.len() - start_len) - 1..]
+            .to_vec();
+        let mut rels = self.path_rels[start_len..].to_vec();
+        if e.reversed {
+            nodes.reverse();
+            rels.reverse();
+        }
+        let Some(newly) = self.bind_value(e.path_slot, Value::Path(Path { nodes, rels })) else {
+            return Ok(true);
+        };
+        let saved = std::mem::take(&mut self.path_nodes);
+        let saved_rels = std::mem::take(&mut self.path_rels);
+        let cont = self.part(pi + 1);
+        self.path_nodes = saved;
+        self.path_rels = saved_rels;
+        self.unbind(e.path_slot, newly);
+        cont
+    }
+
+    fn step(&mut self, pi: usize, e: &Elem, ri: usize, cur: NodeId) -> R<bool> {
+        if ri == e.rels.len() {
+            return self.finish_elem(pi, e, 0);
+        }
+        let spec = &e.rels[ri];
+        match spec.len {
+            None => {
+                for (r, o) in self.expand(cur, spec)? {
+                    let Some(rnew) = self.bind_value(spec.slot, Value::Rel(r)) else {
+                        continue;
+                    };
+                    let ok = self.check_node(e, ri + 1, o)?;
+                    if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, o) {
+                        self.used.push(r);
+                        self.path_rels.push(r);
+                        self.path_nodes.push(o);
+                        let cont = self.step(pi, e, ri + 1, o);
+                        self.path_nodes.pop();
+                        self.path_rels.pop();
+                        self.used.pop();
+                        self.unbind(e.nodes[ri + 1].slot, nnew);
+                        if !cont? {
+                            self.unbind(spec.slot, rnew);
+                            return Ok(false);
+                        }
+                    }
+                    self.unbind(spec.slot, rnew);
+                }
+                Ok(true)
+            }
+            Some((min, max)) => self.var_len(pi, e, ri, cur, 0, min, max, self.path_rels.len()),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_len(
+        &mut self,
+        pi: usize,
+        e: &Elem,
+        ri: usize,
+        cur: NodeId,
+        depth: u64,
+        min: u64,
+        max: Option<u64>,
+        seg_start: usize,
+    ) -> R<bool> {
+        let spec = &e.rels[ri];
+        if depth >= min {
+            let mut seg: Vec<Value> = self.path_rels[seg_start..]
+                .iter()
+                .map(|r| Value::Rel(*r))
+                .collect();
+            if e.reversed {
+                seg.reverse();
+            }
+            if let Some(rnew) = self.bind_value(spec.slot, Value::List(seg)) {
+                let ok = self.check_node(e, ri + 1, cur)?;
+                if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, cur) {
+                    let cont = self.step(pi, e, ri + 1, cur);
+                    self.unbind(e.nodes[ri + 1].slot, nnew);
+                    if !cont? {
+                        self.unbind(spec.slot, rnew);
+                        return Ok(false);
+                    }
+                }
+                self.unbind(spec.slot, rnew);
+            }
+        }
+        if max.is_some_and(|m| depth >= m) {
+            return Ok(true);
+        }
+        let unbound = RelSpec {
+            slot: None,
+            types: spec.types,
+            dir: spec.dir,
+            len: None,
+            props: spec.props,
+        };
+        for (r, o) in self.expand(cur, &unbound)? {
+            self.used.push(r);
+            self.path_rels.push(r);
+            self.path_nodes.push(o);
+            let cont = self.var_len(pi, e, ri, o, depth + 1, min, max, seg_start);
+            self.path_nodes.pop();
+            self.path_rels.pop();
+            self.used.pop();
+            if !cont? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// shortestPath / allShortestPaths: a breadth-first search from each
+    /// start candidate.
+    fn shortest(&mut self, pi: usize, e: &Elem) -> R<bool> {
+        if e.rels.len() != 1 {
+            return Err(QueryError::semantic(
+                "InvalidPatternForShortestPath",
+                "shortestPath needs a pattern of exactly one relationship, e.g. shortestPath((a)-[*]-(b))",
+            )
+            .at(self.parts[pi].span));
+        }
+        let all = *e.kind == PathKind::AllShortest;
+        let spec = &e.rels[0];
+        let (min, max) = spec.len.unwrap_or((1, Some(1)));
+        let unbound = RelSpec {
+            slot: None,
+            types: spec.types,
+            dir: spec.dir,
+            len: None,
+            props: spec.props,
+        };
+        let starts = self.start_candidates(&e.nodes[0])?;
+        for s in starts {
+            let ok = self.check_node(e, 0, s)?;
+            let Some(snew) = self.bind_node(e.nodes[0].slot, ok, s) else {
+                continue;
+            };
+            // BFS: distance and every predecessor on a shortest path.
+            let mut dist: HashMap<NodeId, u64> = HashMap::from([(s, 0)]);
+            let mut preds: HashMap<NodeId, Vec<(NodeId, RelId)>> = HashMap::new();
+            let mut order: Vec<NodeId> = vec![s];
+            let mut queue = VecDeque::from([s]);
+            while let Some(u) = queue.pop_front() {
+                let du = dist[&u];
+                if max.is_some_and(|m| du >= m) {
+                    continue;
+                }
+                for (r, v) in self.expand(u, &unbound)? {
+                    match dist.get(&v) {
+                        None => {
+                            dist.insert(v, du + 1);
+                            preds.insert(v, vec![(u, r)]);
+                            order.push(v);
+                            queue.push_back(v);
+                        }
+                        Some(&dv) if dv == du + 1 => preds.entry(v).or_default().push((u, r)),
+                        _ => {}
+                    }
+                }
+            }
+            for t in order {
+                let d = dist[&t];
+                if d < min || (t == s && min > 0) {
+                    continue;
+                }
+                let ok = self.check_node(e, 1, t)?;
+                let Some(tnew) = self.bind_node(e.nodes[1].slot, ok, t) else {
+                    continue;
+                };
+                let mut paths: Vec<(Vec<NodeId>, Vec<RelId>)> = Vec::new();
+                collect_paths(&preds, s, t, all, &mut vec![t], &mut Vec::new(), &mut paths);
+                for (nodes, rels) in paths {
+                    let rel_val = if spec.len.is_some() {
+                        Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
+                    } else {
+                        rels.first().map(|r| Value::Rel(*r)).unwrap_or(Value::Null)
+                    };
+                    let Some(rnew) = self.bind_value(spec.slot, rel_val) else {
+                        continue;
+                    };
+                    let pv = Value::Path(Path {
+                        nodes,
+                        rels: rels.clone(),
+                    });
+                    if let Some(pnew) = self.bind_value(e.path_slot, pv) {
+                        let n_used = self.used.len();
+                        self.used.extend(rels.iter().copied());
+                        let cont = self.part(pi + 1);
+                        self.used.truncate(n_used);
+                        self.unbind(e.path_slot, pnew);
+                        if !cont? {
+                            self.unbind(spec.slot, rnew);
+                            self.unbind(e.nodes[1].slot, tnew);
+                            self.unbind(e.nodes[0].slot, snew);
+                            return Ok(false);
+                        }
+                    }
+                    self.unbind(spec.slot, rnew);
+                }
+                self.unbind(e.nodes[1].slot, tnew);
+            }
+            self.unbind(e.nodes[0].slot, snew);
+        }
+        Ok(true)
+    }
+}
+
+/// Walks predecessor lists back from `t` to `s`; with `all` false, only the
+/// first path.
+fn collect_paths(
+    preds: &HashMap<NodeId, Vec<(NodeId, RelId)>>,
+    s: NodeId,
+    t: NodeId,
+    all: bool,
+    nodes: &mut Vec<NodeId>,
+    rels: &mut Vec<RelId>,
+    out: &mut Vec<(Vec<NodeId>, Vec<RelId>)>,
+) {
+    if t == s {
+        let mut n = nodes.clone();
+        let mut r = rels.clone();
+        n.reverse();
+        r.reverse();
+        out.push((n, r));
+        return;
+    }
+    if let Some(ps) = preds.get(&t) {
+        for (u, r) in ps {
+            if !all && !out.is_empty() {
+                return;
+            }
+            nodes.push(*u);
+            rels.push(*r);
+            collect_paths(preds, s, *u, all, nodes, rels, out);
+            nodes.pop();
+            rels.pop();
+        }
+    }
+}
+
+/// Runs a MATCH (or OPTIONAL MATCH) for one input row: returns the extended
+/// rows (laid out as `names`, the input's names followed by the new ones).
+pub fn match_row(
+    ev: &Ev,
+    names: &[String],
+    input: &[Value],
+    pattern: &Pattern,
+    where_: Option<&Expr>,
+    optional: bool,
+) -> R<Vec<Vec<Value>>> {
+    let mut row = input.to_vec();
+    row.resize(names.len(), Value::Null);
+    let mut assigned = vec![true; input.len()];
+    assigned.resize(names.len(), false);
+    let mut out = Vec::new();
+    match_parts(ev, names, &pattern.parts, row.clone(), assigned, &mut |r| {
+        if let Some(w) = where_
+            && !ev.test(w, &Env::row(names, r))?
+        {
+            return Ok(true);
+        }
+        out.push(r.to_vec());
+        Ok(true)
+    })?;
+    if out.is_empty() && optional {
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// Sets up a match of `parts` inside an expression: the enclosing bindings
+/// flattened into a row, followed by slots for the pattern's new variables.
+fn nested(
+    env: &Env,
+    parts: &[PatternPart],
+    extra: Option<&Ident>,
+) -> (Vec<String>, Vec<Value>, Vec<bool>) {
+    let (mut names, mut vals) = env.flatten();
+    let mut assigned = vec![true; names.len()];
+    let mut vars = pattern_vars(parts);
+    if let Some(x) = extra {
+        vars.push(x.name.clone());
+    }
+    for v in vars {
+        if !names.contains(&v) {
+            names.push(v);
+            vals.push(Value::Null);
+            assigned.push(false);
+        }
+    }
+    (names, vals, assigned)
+}
+
+fn single_part(var: Option<&Ident>, element: &PatternElement) -> PatternPart {
+    PatternPart {
+        var: var.cloned(),
+        kind: PathKind::Normal,
+        element: element.clone(),
+        span: element.span,
+    }
+}
+
+/// `WHERE (a)-->(b)`: does the pattern match at least once?
+pub fn exists_element(ev: &Ev, element: &PatternElement, env: &Env) -> R<bool> {
+    let parts = [single_part(None, element)];
+    let (names, vals, assigned) = nested(env, &parts, None);
+    let mut found = false;
+    match_parts(ev, &names, &parts, vals, assigned, &mut |_| {
+        found = true;
+        Ok(false)
+    })?;
+    Ok(found)
+}
+
+/// `[p = (a)-->(b) WHERE pred | expr]`
+pub fn comprehension(
+    ev: &Ev,
+    var: Option<&Ident>,
+    element: &PatternElement,
+    filter: Option<&Expr>,
+    map: &Expr,
+    env: &Env,
+) -> R<Value> {
+    let parts = [single_part(var, element)];
+    let (names, vals, assigned) = nested(env, &parts, None);
+    let mut out = Vec::new();
+    match_parts(ev, &names, &parts, vals, assigned, &mut |r| {
+        let env = Env::row(&names, r);
+        if let Some(f) = filter
+            && !ev.test(f, &env)?
+        {
+            return Ok(true);
+        }
+        out.push(ev.eval(map, &env)?);
+        Ok(true)
+    })?;
+    Ok(Value::List(out))
+}
+
+/// `EXISTS { pattern [WHERE ...] }` or `EXISTS { MATCH ... [WHERE ...] ... }`
+/// (a subquery made of MATCH clauses, optionally ending in RETURN).
+pub fn exists_subquery(
+    ev: &Ev,
+    pattern: &Pattern,
+    where_: Option<&Expr>,
+    query: Option<&Query>,
+    env: &Env,
+) -> R<bool> {
+    let mut steps: Vec<(&Pattern, Option<&Expr>, bool)> = Vec::new();
+    match query {
+        Some(q) => {
+            if !q.unions.is_empty() {
+                return Err(QueryError::semantic(
+                    "Unsupported",
+                    "UNION inside EXISTS { } is not supported",
+                ));
+            }
+            for c in &q.first.clauses {
+                match c {
+                    Clause::Match {
+                        optional,
+                        pattern,
+                        where_,
+                        ..
+                    } => steps.push((pattern, where_.as_ref(), *optional)),
+                    Clause::Return(_) => {}
+                    _ => {
+                        return Err(QueryError::semantic(
+                            "Unsupported",
+                            "EXISTS { } supports MATCH clauses (and a final RETURN) only",
+                        ));
+                    }
+                }
+            }
+        }
+        None => steps.push((pattern, where_, false)),
+    }
+    let (mut names, vals) = env.flatten();
+    let mut rows = vec![vals];
+    for (pat, w, optional) in steps {
+        let before = names.len();
+        for v in pattern_vars(&pat.parts) {
+            if !names.contains(&v) {
+                names.push(v);
+            }
+        }
+        let _ = before;
+        let mut next = Vec::new();
+        for r in &rows {
+            next.extend(match_row(ev, &names, r, pat, w, optional)?);
+        }
+        rows = next;
+        if rows.is_empty() {
+            return Ok(false);
+        }
+    }
+    Ok(!rows.is_empty())
+}

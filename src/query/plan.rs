@@ -1,0 +1,215 @@
+//! EXPLAIN: the clause pipeline the evaluator runs, as an indented tree.
+
+use std::fmt::Write;
+
+use super::ast::{
+    Clause, Direction, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
+};
+
+/// The plan of a query, one operator per line, children indented.
+pub fn explain(q: &Query) -> String {
+    let mut out = String::new();
+    if q.unions.is_empty() {
+        single(&mut out, &q.first, 0);
+    } else {
+        let all = q.unions.iter().all(|(a, _)| *a);
+        let _ = writeln!(
+            out,
+            "{}",
+            if all {
+                "UnionAll"
+            } else {
+                "Union (distinct rows)"
+            }
+        );
+        single(&mut out, &q.first, 1);
+        for (_, s) in &q.unions {
+            single(&mut out, s, 1);
+        }
+    }
+    out
+}
+
+fn single(out: &mut String, q: &SingleQuery, depth: usize) {
+    let pad = "  ".repeat(depth);
+    let _ = writeln!(
+        out,
+        "{pad}Pipeline ({} clause(s), each over all rows of the one before)",
+        q.clauses.len()
+    );
+    for c in &q.clauses {
+        let line = match c {
+            Clause::Match {
+                optional,
+                pattern,
+                where_,
+                ..
+            } => {
+                let parts: Vec<String> = pattern.parts.iter().map(part).collect();
+                format!(
+                    "{}Match {}{}",
+                    if *optional { "Optional" } else { "" },
+                    parts.join(", "),
+                    if where_.is_some() {
+                        " + Filter (WHERE)"
+                    } else {
+                        ""
+                    }
+                ) + &start_hint(&pattern.parts)
+            }
+            Clause::Unwind { alias, .. } => format!("Unwind AS {}", alias.name),
+            Clause::With(p) => projection("With", p),
+            Clause::Return(p) => projection("Return", p),
+            Clause::Create { pattern, .. } => {
+                format!(
+                    "Create {}",
+                    pattern
+                        .parts
+                        .iter()
+                        .map(part)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+            Clause::Merge {
+                part: p,
+                on_create,
+                on_match,
+                ..
+            } => format!(
+                "Merge {} (match, else create; {} ON CREATE, {} ON MATCH item(s))",
+                part(p),
+                on_create.len(),
+                on_match.len()
+            ),
+            Clause::Set { items, .. } => format!("Set ({} item(s))", items.len()),
+            Clause::Remove { items, .. } => format!("Remove ({} item(s))", items.len()),
+            Clause::Delete { detach, exprs, .. } => {
+                format!(
+                    "{}Delete ({} expression(s))",
+                    if *detach { "Detach" } else { "" },
+                    exprs.len()
+                )
+            }
+            Clause::Call { name, .. } => format!("Call {name} (not supported)"),
+        };
+        let _ = writeln!(out, "{pad}  {line}");
+    }
+}
+
+fn start_hint(parts: &[PatternPart]) -> String {
+    let Some(p) = parts.first() else {
+        return String::new();
+    };
+    let n = &p.element.start;
+    let by_name = n.props.as_ref().is_some_and(|e| matches!(&e.kind, super::ast::ExprKind::Map(m) if m.iter().any(|(k, _)| k.name == "name")));
+    if by_name {
+        " [start: name index]".into()
+    } else if let Some(l) = n.labels.first() {
+        format!(" [start: label scan :{}]", l.name)
+    } else {
+        " [start: all nodes]".into()
+    }
+}
+
+fn projection(what: &str, p: &Projection) -> String {
+    let mut s = what.to_string();
+    if p.distinct {
+        s.push_str(" DISTINCT");
+    }
+    let mut items: Vec<String> = Vec::new();
+    if p.star {
+        items.push("*".into());
+    }
+    items.extend(p.items.iter().map(|i| match &i.alias {
+        Some(a) => format!("{} AS {}", i.text, a.name),
+        None => i.text.clone(),
+    }));
+    s.push(' ');
+    s.push_str(&items.join(", "));
+    if p.items
+        .iter()
+        .any(|i| super::expr::contains_aggregate(&i.expr))
+    {
+        s.push_str(" + Aggregate");
+    }
+    if !p.order_by.is_empty() {
+        s.push_str(&format!(" + Sort ({} key(s))", p.order_by.len()));
+    }
+    if p.skip.is_some() {
+        s.push_str(" + Skip");
+    }
+    if p.limit.is_some() {
+        s.push_str(" + Limit");
+    }
+    if p.where_.is_some() {
+        s.push_str(" + Filter (WHERE)");
+    }
+    s
+}
+
+fn node(n: &NodePattern) -> String {
+    let mut s = String::from("(");
+    if let Some(v) = &n.var {
+        s.push_str(&v.name);
+    }
+    for l in &n.labels {
+        s.push(':');
+        s.push_str(&l.name);
+    }
+    if n.props.is_some() {
+        s.push_str(" {...}");
+    }
+    s.push(')');
+    s
+}
+
+fn part(p: &PatternPart) -> String {
+    let mut s = String::new();
+    if let Some(v) = &p.var {
+        s.push_str(&v.name);
+        s.push_str(" = ");
+    }
+    let el = &p.element;
+    let mut body = node(&el.start);
+    for (r, n) in &el.chain {
+        let mut inner = String::new();
+        if let Some(v) = &r.var {
+            inner.push_str(&v.name);
+        }
+        if !r.types.is_empty() {
+            inner.push(':');
+            inner.push_str(
+                &r.types
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            );
+        }
+        if let Some((a, b)) = r.length {
+            inner.push('*');
+            if let Some(a) = a {
+                inner.push_str(&a.to_string());
+            }
+            if a != b || a.is_none() {
+                inner.push_str("..");
+                if let Some(b) = b {
+                    inner.push_str(&b.to_string());
+                }
+            }
+        }
+        let (l, rr) = match r.direction {
+            Direction::Out => ("-", "->"),
+            Direction::In => ("<-", "-"),
+            Direction::Both => ("-", "-"),
+        };
+        body.push_str(&format!("{l}[{inner}]{rr}{}", node(n)));
+    }
+    match p.kind {
+        PathKind::Normal => s.push_str(&body),
+        PathKind::Shortest => s.push_str(&format!("shortestPath{body} [BFS]")),
+        PathKind::AllShortest => s.push_str(&format!("allShortestPaths{body} [BFS]")),
+    }
+    s
+}

@@ -1,0 +1,1015 @@
+//! Evaluator tests: Cypher text in, rows out (rendered the way the TCK
+//! writes them: `(:A {name: 'x'})`, `[:T]`, `<(:A)-[:T]->(:B)>`).
+
+use super::{ExecOptions, Params, QueryResult, WriteStats, execute, parse_script};
+use crate::error::{ErrorClass, QueryError};
+use crate::model::{FDate, Value};
+use crate::store::Graph;
+
+fn run_opts(
+    g: &mut Graph,
+    q: &str,
+    params: &Params,
+    opts: &ExecOptions,
+) -> Result<QueryResult, QueryError> {
+    let script = parse_script(q)?;
+    let mut last = QueryResult::default();
+    for s in &script.statements {
+        last = execute(g, s, params, opts)?;
+    }
+    Ok(last)
+}
+
+fn run(g: &mut Graph, q: &str) -> Result<QueryResult, QueryError> {
+    run_opts(g, q, &Params::new(), &ExecOptions::default())
+}
+
+fn props(p: &crate::model::Props) -> String {
+    if p.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = p.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    format!(" {{{}}}", items.join(", "))
+}
+
+fn render(r: &QueryResult, v: &Value) -> String {
+    match v {
+        Value::Node(n) => match r.nodes.get(n) {
+            Some(s) => {
+                let labels: String = s.labels.iter().map(|l| format!(":{l}")).collect();
+                format!("({labels}{})", props(&s.props)).replace("( {", "({")
+            }
+            None => format!("(missing node {})", n.0),
+        },
+        Value::Rel(x) => match r.rels.get(x) {
+            Some(s) => format!("[:{}{}]", s.rel_type, props(&s.props)),
+            None => format!("[missing rel {}]", x.0),
+        },
+        Value::Path(p) => {
+            let mut s = String::from("<");
+            s.push_str(&render(r, &Value::Node(p.nodes[0])));
+            for (i, rel) in p.rels.iter().enumerate() {
+                let snap = r.rels.get(rel);
+                let fwd = snap.is_some_and(|s| s.start == p.nodes[i]);
+                let body = render(r, &Value::Rel(*rel));
+                s.push_str(&if fwd {
+                    format!("-{body}->")
+                } else {
+                    format!("<-{body}-")
+                });
+                s.push_str(&render(r, &Value::Node(p.nodes[i + 1])));
+            }
+            s.push('>');
+            s
+        }
+        Value::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| render(r, i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Map(m) => {
+            format!(
+                "{{{}}}",
+                m.iter()
+                    .map(|(k, v)| format!("{k}: {}", render(r, v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        v => v.to_string(),
+    }
+}
+
+/// Rows as strings, columns joined by " | ".
+fn rows(g: &mut Graph, q: &str) -> Vec<String> {
+    let r = run(g, q).unwrap_or_else(|e| panic!("{q}\n=> {e:?}"));
+    r.rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|v| render(&r, v))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn err(g: &mut Graph, q: &str) -> QueryError {
+    match run(g, q) {
+        Ok(r) => panic!("{q}\nexpected an error, got {:?}", r.rows),
+        Err(e) => e,
+    }
+}
+
+fn graph(setup: &str) -> Graph {
+    let mut g = Graph::new();
+    if !setup.is_empty() {
+        run(&mut g, setup).unwrap_or_else(|e| panic!("setup failed: {e:?}"));
+    }
+    g
+}
+
+// ---- MATCH -------------------------------------------------------------
+
+#[test]
+fn match_nodes_by_label_and_properties() {
+    let mut g = graph("CREATE (:A {name: 'a'}), (:B {name: 'b'}), (:A:B {name: 'ab'})");
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH (n:A) RETURN n.name")),
+        ["'a'", "'ab'"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n:A:B) RETURN n"),
+        ["(:A:B {name: 'ab'})"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n {name: 'b'}) RETURN labels(n)"),
+        ["['B']"]
+    );
+    assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n)"), ["3"]);
+}
+
+#[test]
+fn match_relationships_in_each_direction() {
+    let mut g =
+        graph("CREATE (a:P {n: 1})-[:KNOWS {w: 1}]->(b:P {n: 2})-[:KNOWS {w: 2}]->(c:P {n: 3})");
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH (a)-[:KNOWS]->(b) RETURN a.n, b.n")),
+        ["1 | 2", "2 | 3"]
+    );
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH (a)<-[r]-(b) RETURN a.n, r.w")),
+        ["2 | 1", "3 | 2"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (a {n: 2})-[r]-(b) RETURN count(*)"),
+        ["2"]
+    );
+    assert_eq!(rows(&mut g, "MATCH (a)-[r {w: 2}]->(b) RETURN b.n"), ["3"]);
+    assert_eq!(
+        rows(&mut g, "MATCH (a)-[:NOPE]->(b) RETURN count(*)"),
+        ["0"]
+    );
+}
+
+#[test]
+fn relationship_is_used_once_per_match() {
+    let mut g = graph("CREATE (a {n: 1})-[:T]->(b {n: 2})");
+    // (a)-(b)-(a) would need the one relationship twice.
+    assert_eq!(
+        rows(&mut g, "MATCH (x)-[r1]-(y)-[r2]-(z) RETURN count(*)"),
+        ["0"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (x)-[]-(y), (y)-[]-(z) RETURN count(*)"),
+        ["0"]
+    );
+}
+
+#[test]
+fn self_loop_undirected_found_once() {
+    let mut g = graph("CREATE (a:A) CREATE (a)-[:T]->(a)");
+    assert_eq!(rows(&mut g, "MATCH ()-[r]-() RETURN type(r) AS r"), ["'T'"]);
+}
+
+#[test]
+fn variable_length_paths() {
+    let mut g = graph("CREATE (a {n: 1})-[:T]->({n: 2})-[:T]->({n: 3})-[:T]->({n: 4})");
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH ({n: 1})-[:T*]->(x) RETURN x.n")),
+        ["2", "3", "4"]
+    );
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH ({n: 1})-[:T*2..3]->(x) RETURN x.n")),
+        ["3", "4"]
+    );
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH ({n: 1})-[:T*0..1]->(x) RETURN x.n")),
+        ["1", "2"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH ({n: 1})-[r:T*3]->(x) RETURN size(r), x.n"),
+        ["3 | 4"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = ({n: 4})<-[:T*]-({n: 1}) RETURN length(p), [x IN nodes(p) | x.n]"
+        ),
+        ["3 | [4, 3, 2, 1]"]
+    );
+    // A cycle does not loop forever: relationships are not reused.
+    let mut c = graph("CREATE (a {n: 1})-[:T]->(b {n: 2})-[:T]->(a)");
+    assert_eq!(
+        sorted(rows(&mut c, "MATCH ({n: 1})-[:T*]-(x) RETURN x.n")),
+        ["1", "1", "2", "2"]
+    );
+}
+
+#[test]
+fn optional_match_gives_nulls() {
+    let mut g = graph("CREATE (:A {n: 1})-[:T]->(:B), (:A {n: 2})");
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            "MATCH (a:A) OPTIONAL MATCH (a)-[r]->(b) RETURN a.n, type(r), b IS NULL"
+        )),
+        ["1 | 'T' | false", "2 | null | true"]
+    );
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            "MATCH (a:A) OPTIONAL MATCH (a)-->(b) WHERE b.x = 1 RETURN a.n, b"
+        )),
+        ["1 | null", "2 | null"]
+    );
+    assert_eq!(rows(&mut g, "OPTIONAL MATCH (x:Nope) RETURN x"), ["null"]);
+}
+
+#[test]
+fn named_paths_and_shortest_path() {
+    let mut g = graph(
+        "CREATE (a:N {n: 'a'})-[:R]->(b:N {n: 'b'})-[:R]->(c:N {n: 'c'})-[:R]->(d:N {n: 'd'}), (a)-[:R]->(x:N {n: 'x'})-[:R]->(d)",
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = shortestPath((a:N {n: 'a'})-[*]->(d:N {n: 'd'})) RETURN [v IN nodes(p) | v.n]"
+        ),
+        ["['a', 'x', 'd']"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (a:N {n: 'd'}), (b:N {n: 'a'}) MATCH p = shortestPath((a)-[*]-(b)) RETURN length(p)"
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = allShortestPaths((a:N {n: 'a'})-[*]->(d:N {n: 'c'})) RETURN length(p)"
+        ),
+        ["2"]
+    );
+    let mut h = graph(
+        "CREATE (a {n: 1})-[:R]->(b {n: 2})-[:R]->(c {n: 3}), (a)-[:R]->(d {n: 4})-[:R]->(c)",
+    );
+    assert_eq!(
+        rows(
+            &mut h,
+            "MATCH p = allShortestPaths(({n: 1})-[*]->({n: 3})) RETURN count(p)"
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut h,
+            "MATCH p = shortestPath(({n: 3})-[*]->({n: 1})) RETURN count(p)"
+        ),
+        ["0"]
+    );
+    assert_eq!(
+        rows(&mut h, "MATCH p = ({n: 1})-[:R]->({n: 2}) RETURN p"),
+        ["<({n: 1})-[:R]->({n: 2})>"]
+    );
+}
+
+#[test]
+fn where_filters_with_three_valued_logic() {
+    let mut g = graph("UNWIND [1, 2, 3] AS i CREATE ({i: i, odd: i % 2 = 1})");
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH (n) WHERE n.i > 1 AND n.odd RETURN n.i")),
+        ["3"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.missing = 1 RETURN count(*)"),
+        ["0"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE NOT n.missing = 1 RETURN count(*)"),
+        ["0"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.missing IS NULL RETURN count(*)"),
+        ["3"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.i IN [1, null] RETURN n.i"),
+        ["1"]
+    );
+}
+
+#[test]
+fn pattern_predicates_and_exists() {
+    let mut g = graph("CREATE (:A {n: 1})-[:T]->(:B), (:A {n: 2})");
+    assert_eq!(
+        rows(&mut g, "MATCH (a:A) WHERE (a)-[:T]->() RETURN a.n"),
+        ["1"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (a:A) WHERE NOT (a)-->(:B) RETURN a.n"),
+        ["2"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (a:A) WHERE exists((a)-->()) RETURN a.n"),
+        ["1"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (a:A) WHERE EXISTS { (a)-->(b:B) } RETURN a.n"
+        ),
+        ["1"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (a:A) WHERE EXISTS { MATCH (a)-->(b) WHERE b:B } RETURN a.n"
+        ),
+        ["1"]
+    );
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            "MATCH (a:A) RETURN a.n, [(a)-->(b) | labels(b)] AS l"
+        )),
+        ["1 | [['B']]", "2 | []"]
+    );
+}
+
+// ---- RETURN / WITH -------------------------------------------------------
+
+#[test]
+fn projections_aliases_distinct_order_skip_limit() {
+    let mut g = graph("UNWIND [3, 1, 2, 1] AS i CREATE ({i: i})");
+    assert_eq!(
+        rows(&mut g, "MATCH (n) RETURN DISTINCT n.i AS i ORDER BY i"),
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) RETURN n.i ORDER BY n.i DESC LIMIT 2"),
+        ["3", "2"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) RETURN n.i ORDER BY n.i SKIP 1 LIMIT 2"),
+        ["1", "2"]
+    );
+    let r = run(&mut g, "MATCH (n) RETURN n.i, n.i * 2 AS double LIMIT 1").unwrap();
+    assert_eq!(r.columns, ["n.i", "double"]);
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WITH n.i AS i WHERE i > 1 RETURN sum(i)"),
+        ["5"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) WITH n ORDER BY n.i DESC LIMIT 1 RETURN n.i"
+        ),
+        ["3"]
+    );
+    assert_eq!(rows(&mut g, "WITH 1 AS a, 2 AS b RETURN *"), ["1 | 2"]);
+    assert_eq!(
+        rows(&mut g, "RETURN 1 + 2 AS x, 'a' + 'b' AS s"),
+        ["3 | 'ab'"]
+    );
+}
+
+#[test]
+fn aggregation_groups_and_functions() {
+    let mut g = graph(
+        "CREATE ({k: 'a', v: 1}), ({k: 'a', v: 2}), ({k: 'b', v: 5}), ({k: 'b'}), ({k: 'c', v: 1.5})",
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) RETURN n.k, count(*), count(n.v), sum(n.v), collect(n.v) ORDER BY n.k"
+        ),
+        [
+            "'a' | 2 | 2 | 3 | [1, 2]",
+            "'b' | 2 | 1 | 5 | [5]",
+            "'c' | 1 | 1 | 1.5 | [1.5]"
+        ]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) RETURN min(n.v), max(n.v), avg(n.v)"),
+        ["1 | 5 | 2.375"]
+    );
+    assert_eq!(rows(&mut g, "MATCH (n) RETURN count(DISTINCT n.k)"), ["3"]);
+    assert_eq!(
+        rows(&mut g, "MATCH (n) RETURN collect(DISTINCT n.k) AS ks"),
+        ["['a', 'b', 'c']"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n:Nope) RETURN count(n), sum(n.v), avg(n.v), collect(n)"
+        ),
+        ["0 | 0 | null | []"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n:Nope) RETURN n.k, count(n)"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) RETURN n.k AS k, count(*) AS c ORDER BY c DESC, k LIMIT 2"
+        ),
+        ["'a' | 2", "'b' | 2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) WITH n.k AS k, count(*) AS c WHERE c > 1 RETURN k ORDER BY k"
+        ),
+        ["'a'", "'b'"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) RETURN count(*) + 1 AS c, size(collect(n.k)) AS s"
+        ),
+        ["6 | 5"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) RETURN n.k, count(*) ORDER BY count(*) DESC, n.k LIMIT 1"
+        ),
+        ["'a' | 2"]
+    );
+    assert_eq!(
+        err(&mut g, "MATCH (n) RETURN n.k ORDER BY max(n.v)").detail,
+        "InvalidAggregation"
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "UNWIND [1, 2, 3, 4] AS x RETURN stDev(x) > 1.29, percentileDisc(x, 0.5)"
+        ),
+        ["true | 2"]
+    );
+}
+
+#[test]
+fn unwind_lists_nulls_and_scalars() {
+    let mut g = Graph::new();
+    assert_eq!(
+        rows(&mut g, "UNWIND [1, [2], null] AS x RETURN x"),
+        ["1", "[2]", "null"]
+    );
+    assert_eq!(
+        rows(&mut g, "UNWIND null AS x RETURN x"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rows(&mut g, "UNWIND [] AS x RETURN x"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "UNWIND [[1, 2], [3]] AS l UNWIND l AS x RETURN sum(x)"
+        ),
+        ["6"]
+    );
+}
+
+#[test]
+fn union_and_union_all() {
+    let mut g = Graph::new();
+    assert_eq!(rows(&mut g, "RETURN 1 AS x UNION RETURN 1 AS x"), ["1"]);
+    assert_eq!(
+        rows(&mut g, "RETURN 1 AS x UNION ALL RETURN 1 AS x"),
+        ["1", "1"]
+    );
+    assert_eq!(
+        err(&mut g, "RETURN 1 AS x UNION RETURN 1 AS y").detail,
+        "DifferentColumnsInUnion"
+    );
+}
+
+// ---- writes and statistics -------------------------------------------------
+
+fn stats(g: &mut Graph, q: &str) -> WriteStats {
+    run(g, q).unwrap_or_else(|e| panic!("{q}: {e:?}")).stats
+}
+
+#[test]
+fn create_counts_side_effects() {
+    let mut g = Graph::new();
+    let s = stats(
+        &mut g,
+        "CREATE (a:A:B {x: 1, y: null})-[:T {w: 2}]->(b), (b)-[:U]->(a)",
+    );
+    assert_eq!(
+        s,
+        WriteStats {
+            nodes_created: 2,
+            rels_created: 2,
+            props_set: 2,
+            labels_added: 2,
+            ..WriteStats::default()
+        }
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (a:A)-[:T]->(b)-[:U]->(a) RETURN a.x"),
+        ["1"]
+    );
+    assert_eq!(
+        rows(&mut g, "CREATE p = (:X)-[:Y]->(:Z) RETURN length(p)"),
+        ["1"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (a:A) CREATE (a)-[:V]->(c:C {v: a.x}) RETURN c.v"
+        ),
+        ["1"]
+    );
+}
+
+#[test]
+fn set_counts_as_the_tck_does() {
+    let mut g = graph("CREATE (:X {name: 'A', name2: 'B'})");
+    let s = stats(&mut g, "MATCH (n:X) SET n.name = 'C'");
+    assert_eq!((s.props_set, s.props_removed), (1, 1));
+    let s = stats(&mut g, "MATCH (n:X) SET n = {name: 'B', baz: 'C'}");
+    assert_eq!((s.props_set, s.props_removed), (2, 2));
+    assert_eq!(
+        rows(&mut g, "MATCH (n:X) RETURN n"),
+        ["(:X {baz: 'C', name: 'B'})"]
+    );
+    let s = stats(&mut g, "MATCH (n:X) SET n += {name: null, extra: 1}");
+    assert_eq!((s.props_set, s.props_removed), (1, 1));
+    let s = stats(&mut g, "MATCH (n:X) SET n:Foo:X");
+    assert_eq!(s.labels_added, 1);
+    let s = stats(&mut g, "MATCH (n:X) REMOVE n:Foo, n.extra, n.nothing");
+    assert_eq!((s.labels_removed, s.props_removed), (1, 1));
+    assert_eq!(rows(&mut g, "MATCH (n:X) RETURN n"), ["(:X {baz: 'C'})"]);
+    let s = stats(&mut g, "MATCH (n:X) SET n.baz = null");
+    assert_eq!((s.props_set, s.props_removed), (0, 1));
+}
+
+#[test]
+fn merge_matches_or_creates() {
+    let mut g = Graph::new();
+    let s = stats(
+        &mut g,
+        "UNWIND [1, 1, 2] AS i MERGE (n:N {i: i}) ON CREATE SET n.c = true ON MATCH SET n.m = true",
+    );
+    assert_eq!(s.nodes_created, 2);
+    assert_eq!(
+        rows(&mut g, "MATCH (n:N) RETURN n.i, n.c, n.m ORDER BY n.i"),
+        ["1 | true | true", "2 | true | null"]
+    );
+    let s = stats(
+        &mut g,
+        "MATCH (a:N {i: 1}), (b:N {i: 2}) MERGE (a)-[:R]->(b) MERGE (a)-[:R]->(b)",
+    );
+    assert_eq!(s.rels_created, 1);
+    let s = stats(
+        &mut g,
+        "MATCH (a:N {i: 1}), (b:N {i: 2}) MERGE (b)-[:R]-(a)",
+    );
+    assert_eq!(s.rels_created, 0);
+    assert_eq!(
+        err(&mut g, "MERGE ({num: null})").detail,
+        "MergeReadOwnWrites"
+    );
+}
+
+#[test]
+fn delete_and_detach_delete() {
+    let mut g = graph("CREATE (:A {n: 1})-[:T]->(:B {n: 2}), (:C)");
+    let e = err(&mut g, "MATCH (a:A) DELETE a");
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (
+            ErrorClass::ConstraintVerificationFailed,
+            "DeleteConnectedNode"
+        )
+    );
+    assert_eq!(g.node_count(), 3, "the failed statement changed nothing");
+    let s = stats(&mut g, "MATCH (a:A) DETACH DELETE a");
+    assert_eq!((s.nodes_deleted, s.rels_deleted), (1, 1));
+    let s = stats(&mut g, "MATCH (c:C) DELETE c");
+    assert_eq!(s.nodes_deleted, 1);
+    // A deleted relationship's type can still be returned; a deleted
+    // node's properties cannot.
+    let mut h = graph("CREATE ()-[:T {num: 0}]->()");
+    assert_eq!(
+        rows(&mut h, "MATCH ()-[r]->() DELETE r RETURN type(r)"),
+        ["'T'"]
+    );
+    let mut h = graph("CREATE ({num: 0})");
+    assert_eq!(
+        err(&mut h, "MATCH (n) DELETE n RETURN n.num").detail,
+        "DeletedEntityAccess"
+    );
+    assert_eq!(h.node_count(), 1);
+    let mut h = graph("CREATE (:A)-[:T]->(:B)-[:T]->(:C)");
+    let s = stats(&mut h, "MATCH p = (:A)-->()-->() DELETE p");
+    assert_eq!((s.nodes_deleted, s.rels_deleted), (3, 2));
+}
+
+#[test]
+fn failed_write_rolls_back_everything() {
+    let mut g = graph("CREATE (:A {n: 1})");
+    let e = err(
+        &mut g,
+        "CREATE (:A {n: 2}) WITH 1 AS x MATCH (a:A) SET a.n = a.n / 0",
+    );
+    assert_eq!(e.class, ErrorClass::ArgumentError);
+    assert_eq!(rows(&mut g, "MATCH (a:A) RETURN a.n"), ["1"]);
+}
+
+// ---- expressions -----------------------------------------------------------
+
+#[test]
+fn null_semantics() {
+    let mut g = Graph::new();
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN null = null, null <> null, NOT null, null AND false, null OR true, null IS NULL"
+        ),
+        ["null | null | null | false | true | true"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN 1 IN [null, 2], 2 IN [null, 2], null IN [], [1, null] = [1, 2]"
+        ),
+        ["null | true | false | null"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN 1 < 'a', [1, 2] < [1, 3], 'a' < 'b', true > false"
+        ),
+        ["null | true | true | true"]
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN {k: null} = {k: null}, {} = {k: null}"),
+        ["null | false"]
+    );
+}
+
+#[test]
+fn order_by_mixed_types_follows_cypher() {
+    let mut g = Graph::new();
+    assert_eq!(
+        rows(
+            &mut g,
+            "UNWIND [1.5, ['list'], 'text', null, false, 0.0 / 0.0, {a: 'map'}, 1] AS t RETURN t ORDER BY t"
+        ),
+        [
+            "{a: 'map'}",
+            "['list']",
+            "'text'",
+            "false",
+            "1",
+            "1.5",
+            "NaN",
+            "null"
+        ]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "UNWIND [[], ['a'], ['a', 1], [1], [1, 'a'], [1, null], [null, 1]] AS l RETURN l ORDER BY l DESC"
+        ),
+        [
+            "[null, 1]",
+            "[1, null]",
+            "[1, 'a']",
+            "[1]",
+            "['a', 1]",
+            "['a']",
+            "[]"
+        ]
+    );
+}
+
+#[test]
+fn arithmetic_and_overflow() {
+    let mut g = Graph::new();
+    assert_eq!(
+        rows(&mut g, "RETURN 7 / 2, 7 % 3, 7.0 / 2, 2 ^ 3, -(3), 1 + 2.5"),
+        ["3 | 1 | 3.5 | 8.0 | -3 | 3.5"]
+    );
+    let e = err(&mut g, "RETURN 9223372036854775807 + 1");
+    assert_eq!(e.class, ErrorClass::ArgumentError);
+    assert_eq!(
+        rows(&mut g, "RETURN [1, 2] + [3], [1] + 2, 'n' + 1"),
+        ["[1, 2, 3] | [1, 2] | 'n1'"]
+    );
+    assert_eq!(err(&mut g, "RETURN 1 + true").class, ErrorClass::TypeError);
+}
+
+#[test]
+fn lists_strings_and_comprehensions() {
+    let mut g = Graph::new();
+    assert_eq!(
+        rows(
+            &mut g,
+            "WITH [1, 2, 3, 4] AS l RETURN l[0], l[-1], l[1..3], l[..-2], l[5], l[2..]"
+        ),
+        ["1 | 4 | [2, 3] | [1, 2] | null | [3, 4]"]
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN [x IN range(1, 5) WHERE x % 2 = 1 | x * 10]"),
+        ["[10, 30, 50]"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN all(x IN [1, 2] WHERE x > 0), any(x IN [1, 2] WHERE x > 1), none(x IN [] WHERE true), single(x IN [1, 2] WHERE x = 1)"
+        ),
+        ["true | true | true | true"]
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN reduce(acc = 0, x IN [1, 2, 3] | acc + x)"),
+        ["6"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN 'Belarus' STARTS WITH 'Bel', 'Belarus' ENDS WITH 'rus', 'SCO' CONTAINS 'C', 'SCO' =~ 'S.O'"
+        ),
+        ["true | true | true | true"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN toUpper('ab'), substring('hello', 1, 3), split('a,b', ','), replace('aXa', 'X', 'y'), trim('  x ')"
+        ),
+        ["'AB' | 'ell' | ['a', 'b'] | 'aya' | 'x'"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN size('abc'), size([1]), head([1, 2]), last([1, 2]), tail([1, 2]), reverse([1, 2])"
+        ),
+        ["3 | 1 | 1 | 2 | [2] | [2, 1]"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN toInteger('42'), toFloat('1.5'), toString(1.0), toBoolean('TRUE'), coalesce(null, 2)"
+        ),
+        ["42 | 1.5 | '1.0' | true | 2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN CASE WHEN 1 > 2 THEN 'a' ELSE 'b' END, CASE 2 WHEN 1 THEN 'x' WHEN 2 THEN 'y' END"
+        ),
+        ["'b' | 'y'"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN abs(-2), ceil(1.2), floor(1.8), round(2.5), sign(-3), sqrt(16)"
+        ),
+        ["2 | 2.0 | 1.0 | 3.0 | -1 | 4.0"]
+    );
+}
+
+#[test]
+fn maps_and_map_projection() {
+    let mut g = graph("CREATE (:P {name: 'x', age: 3})");
+    assert_eq!(
+        rows(
+            &mut g,
+            "WITH {a: 1, b: {c: 2}} AS m RETURN m.a, m.b.c, m['a'], keys(m)"
+        ),
+        ["1 | 2 | 1 | ['a', 'b']"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P) WITH p, 5 AS k RETURN p {.name, k, z: 1}"
+        ),
+        ["{k: 5, name: 'x', z: 1}"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (p:P) RETURN p {.*}"),
+        ["{age: 3, name: 'x'}"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (p:P) RETURN properties(p), p:P, p:Q"),
+        ["{age: 3, name: 'x'} | true | false"]
+    );
+}
+
+#[test]
+fn parameters() {
+    let mut g = graph("CREATE (:P {name: 'x'})");
+    let mut p = Params::new();
+    p.insert("name".into(), Value::String("x".into()));
+    let r = run_opts(
+        &mut g,
+        "MATCH (n:P {name: $name}) RETURN count(n)",
+        &p,
+        &ExecOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r.rows, vec![vec![Value::Int(1)]]);
+    let e = err(&mut g, "RETURN $missing");
+    assert_eq!(e.class, ErrorClass::ParameterMissing);
+}
+
+// ---- dates, valid time, names ------------------------------------------------
+
+#[test]
+fn dates_with_precision() {
+    let mut g = Graph::new();
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN date('2015'), fdate('2023-10'), precision(fdate('2023')), fdate('2023-10').month"
+        ),
+        ["fdate('2015-01-01') | fdate('2023-10') | 'year' | 10"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN date({year: 2020, month: 2, day: 29}), fdate(fdate('2020'))"
+        ),
+        ["fdate('2020-02-29') | fdate('2020')"]
+    );
+    // 2023 < 2023-10 is unknown: October lies inside 2023.
+    assert_eq!(
+        rows(
+            &mut g,
+            "RETURN fdate('2023') < fdate('2023-10'), fdate('2022') < fdate('2023-10'), fdate('2023') = fdate('2023-01')"
+        ),
+        ["null | true | false"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "UNWIND [fdate('2023-10'), fdate('2023'), fdate('2022-12-31')] AS d RETURN d ORDER BY d"
+        ),
+        ["fdate('2022-12-31')", "fdate('2023')", "fdate('2023-10')"]
+    );
+}
+
+#[test]
+fn as_of_hides_facts_not_valid_then() {
+    let setup = "CREATE (b:State {name: 'Belarus'}), (s:Org {name: 'SCO'}), (br:Org {name: 'BRICS'}), (x:Org {name: 'Old'})
+                 CREATE (b)-[:MEMBER {valid_from: fdate('2024-07-04')}]->(s),
+                        (b)-[:PARTNER {valid_from: fdate('2024')}]->(br),
+                        (b)-[:MEMBER {valid_from: fdate('2010'), valid_until: fdate('2024-01')}]->(x)";
+    let mut g = graph(setup);
+    let q = "MATCH (:State)-[r]->(o) RETURN o.name ORDER BY o.name";
+    assert_eq!(rows(&mut g, q), ["'BRICS'", "'Old'", "'SCO'"]);
+    let at = |d: &str| ExecOptions {
+        as_of: Some(FDate::parse(d).unwrap()),
+    };
+    let names = |g: &mut Graph, d: &str| -> Vec<String> {
+        let r = run_opts(g, q, &Params::new(), &at(d)).unwrap();
+        r.rows.iter().map(|row| row[0].to_string()).collect()
+    };
+    // A fact of 2024 is not after 2024-01-20 (the year contains the day).
+    assert_eq!(names(&mut g, "2024-01-20"), ["'BRICS'"]);
+    assert_eq!(names(&mut g, "2023-12-31"), ["'Old'"]);
+    assert_eq!(names(&mut g, "2024-07"), ["'BRICS'", "'SCO'"]);
+    // The statement's own AS OF overrides the option.
+    let r = run_opts(
+        &mut g,
+        &format!("AS OF '2023-06' {q}"),
+        &Params::new(),
+        &at("2024-07"),
+    )
+    .unwrap();
+    assert_eq!(r.rows.len(), 1);
+}
+
+#[test]
+fn names_match_through_aliases_with_a_notice() {
+    let mut g = graph(
+        "CREATE (:Person {name: 'Sergei Aleinik', aliases: ['Sergej Alejnik', 'Alejnik']})-[:HOLDS]->(:State {name: 'Belarus'})",
+    );
+    let r = run(
+        &mut g,
+        "MATCH (p:Person {name: 'Alejnik'})-->(s) RETURN p.name, s.name",
+    )
+    .unwrap();
+    assert_eq!(
+        r.rows,
+        vec![vec![Value::from("Sergei Aleinik"), Value::from("Belarus")]]
+    );
+    assert_eq!(
+        r.notices,
+        ["'Alejnik' matched Sergei Aleinik through its alias"]
+    );
+    let r = run(&mut g, "MATCH (p)-->(s {name: 'belarus'}) RETURN p.name").unwrap();
+    assert_eq!(r.rows.len(), 1);
+    // An exact name never gives a notice, and other properties are exact.
+    let r = run(&mut g, "MATCH (p {name: 'Sergei Aleinik'}) RETURN p.name").unwrap();
+    assert!(r.notices.is_empty());
+    assert_eq!(
+        rows(&mut g, "MATCH (p {aliases: 'Alejnik'}) RETURN p"),
+        Vec::<String>::new()
+    );
+}
+
+// ---- compile-time checks, EXPLAIN, result snapshots ----------------------------------
+
+#[test]
+fn semantic_errors() {
+    let mut g = Graph::new();
+    let detail = |g: &mut Graph, q: &str| err(g, q).detail;
+    assert_eq!(detail(&mut g, "MATCH (a) RETURN b"), "UndefinedVariable");
+    assert_eq!(
+        detail(&mut g, "MATCH (a) CREATE (a)"),
+        "VariableAlreadyBound"
+    );
+    assert_eq!(
+        detail(&mut g, "MATCH (a) CREATE (a:L)-[:T]->()"),
+        "VariableAlreadyBound"
+    );
+    assert_eq!(
+        detail(&mut g, "MATCH (a)-[r]->() CREATE ()-[r:T]->()"),
+        "VariableAlreadyBound"
+    );
+    assert_eq!(
+        detail(&mut g, "MATCH (a)-[a]->() RETURN a"),
+        "VariableTypeConflict"
+    );
+    assert_eq!(
+        detail(&mut g, "MATCH (a) WHERE count(a) > 1 RETURN a"),
+        "InvalidAggregation"
+    );
+    assert_eq!(
+        detail(&mut g, "CREATE ()-[:A|B]->()"),
+        "NoSingleRelationshipType"
+    );
+    assert_eq!(
+        detail(&mut g, "CREATE ()-[:A]-()"),
+        "RequiresDirectedRelationship"
+    );
+    assert_eq!(detail(&mut g, "WITH 1 + 1 RETURN 1"), "NoExpressionAlias");
+    assert_eq!(
+        detail(&mut g, "RETURN 1 AS a, 2 AS a"),
+        "ColumnNameConflict"
+    );
+    assert_eq!(detail(&mut g, "RETURN foo(1)"), "UnknownFunction");
+    assert_eq!(
+        detail(&mut g, "RETURN count(count(1))"),
+        "NestedAggregation"
+    );
+    assert_eq!(
+        detail(&mut g, "MATCH (a) WHERE (a)-->(b) RETURN a"),
+        "UndefinedVariable"
+    );
+    assert_eq!(
+        err(&mut g, "MATCH (a) RETURN b").class,
+        ErrorClass::SemanticError
+    );
+    assert_eq!(g.node_count(), 0);
+}
+
+#[test]
+fn explain_returns_a_plan_and_no_rows() {
+    let mut g = graph("CREATE (:A)");
+    let r = run(
+        &mut g,
+        "EXPLAIN MATCH (a:A)-[:T*1..2]->(b) WHERE b.x = 1 RETURN b.x AS x, count(*) ORDER BY x",
+    )
+    .unwrap();
+    assert!(r.rows.is_empty());
+    let plan = r.plan.unwrap();
+    assert!(
+        plan.contains("Match (a:A)-[:T*1..2]->(b) + Filter (WHERE) [start: label scan :A]"),
+        "{plan}"
+    );
+    assert!(plan.contains("Aggregate"), "{plan}");
+    let s = stats(&mut g, "EXPLAIN CREATE (:B)");
+    assert!(s.is_empty());
+}
+
+#[test]
+fn snapshots_cover_nested_values() {
+    let mut g = graph("CREATE (:A {n: 1})-[:T]->(:B {n: 2})");
+    let r = run(&mut g, "MATCH p = (a)-[r]->(b) RETURN {x: [a]}, p").unwrap();
+    assert_eq!(r.nodes.len(), 2);
+    assert_eq!(r.rels.len(), 1);
+    let r = run(&mut g, "MATCH (a:A) DETACH DELETE a RETURN a").unwrap();
+    assert_eq!(
+        r.nodes.values().next().map(|n| n.labels.clone()),
+        Some(vec!["A".to_string()])
+    );
+}
