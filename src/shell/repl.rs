@@ -113,3 +113,32 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
     }
     0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Database;
+    use crate::shell::Settings;
+    use crate::store::Graph;
+
+    #[test]
+    fn history_lives_next_to_the_store() {
+        assert_eq!(
+            history_path(Some(Path::new("graph/articles.fg"))),
+            Some(PathBuf::from("graph/articles.fg.history"))
+        );
+    }
+
+    #[test]
+    fn the_prompt_shows_the_asof_date() {
+        let mut s = Session::new(
+            Database::in_memory(Graph::new()),
+            Settings::default(),
+            Vec::new(),
+            Vec::new(),
+        );
+        assert_eq!(prompt(&s), "factgraph> ");
+        s.run_source(":asof 2024-05", "<input>").unwrap();
+        assert_eq!(prompt(&s), "factgraph@2024-05> ");
+    }
+}
