@@ -440,3 +440,42 @@ fn seed_flag_gives_the_article_graph_in_memory() {
         "nothing written"
     );
 }
+
+#[test]
+fn export_dot_writes_the_graph_or_what_a_query_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "CREATE (:City {name: 'Minsk'}), (:City {name: 'Wuhan \"2\"'});\n\
+                  :export dot all.dot\n\
+                  :export dot one.dot MATCH (c:City {name: 'Minsk'}) RETURN c;\n";
+    let r = run_in(dir.path(), &["--memory"], script, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("note: wrote all.dot (2 nodes, 0 relationships)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("note: wrote one.dot (1 node, 0 relationships)"),
+        "{}",
+        r.stderr
+    );
+    let all = std::fs::read_to_string(dir.path().join("all.dot")).unwrap();
+    assert!(all.starts_with("digraph"), "{all}");
+    assert!(
+        all.contains("Minsk") && all.contains("Wuhan \\\"2\\\""),
+        "{all}"
+    );
+    let one = std::fs::read_to_string(dir.path().join("one.dot")).unwrap();
+    assert!(one.contains("Minsk") && !one.contains("Wuhan"), "{one}");
+
+    let r = run_in(
+        dir.path(),
+        &["--memory", "-c", ":export svg x.svg"],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("only dot is supported"), "{}", r.stderr);
+}

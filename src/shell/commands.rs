@@ -483,8 +483,9 @@ fn export<O: Write, E: Write>(
         ));
     }
     let query_at = args_at + (args.len() - query.len());
-    let text = if query.is_empty() {
-        dot_text(s.db.graph(), None)
+    let (text, nodes, rels) = if query.is_empty() {
+        let g = s.db.graph();
+        (dot_text(g, None), g.node_count(), g.rel_count())
     } else {
         let results = s.execute_text(src, query_at..query_at + query.len(), origin)?;
         let Some((res, _)) = results.last() else {
@@ -500,25 +501,30 @@ fn export<O: Write, E: Write>(
         for n in &res.notices {
             s.note(n);
         }
-        dot_text(s.db.graph(), Some(res))
-    };
-    let text = match text {
-        Ok(t) => t,
-        Err(why) => return Err(s.report(&why, Failed::QUERY)),
+        (
+            dot_text(s.db.graph(), Some(res)),
+            res.nodes.len(),
+            res.rels.len(),
+        )
     };
     if let Err(e) = std::fs::write(&file, text) {
         return Err(s.report(&format!("cannot write {file}: {e}"), Failed::QUERY));
     }
-    s.note(&format!("wrote {file}"));
+    s.note(&format!(
+        "wrote {file} ({nodes} node{}, {rels} relationship{})",
+        if nodes == 1 { "" } else { "s" },
+        if rels == 1 { "" } else { "s" }
+    ));
     Ok(Flow::Continue)
 }
 
 /// The DOT text of the graph, or of what a result returned.
-fn dot_text(g: &Graph, res: Option<&QueryResult>) -> Result<String, String> {
-    // The `dot` branch provides the writer; until it is merged the command
-    // says so instead of writing a wrong file.
-    let _ = (g, res);
-    Err("DOT export is not built into this factgraph yet".to_string())
+fn dot_text(g: &Graph, res: Option<&QueryResult>) -> String {
+    let opts = crate::export::dot::DotOptions::default();
+    match res {
+        Some(r) => crate::export::dot::result_to_dot(r, &opts),
+        None => crate::export::dot::graph_to_dot(g, &opts),
+    }
 }
 
 #[cfg(test)]
