@@ -477,5 +477,44 @@ fn export_dot_writes_the_graph_or_what_a_query_returns() {
         &[],
     );
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("only dot is supported"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown export format 'svg'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn export_json_then_import_it_into_another_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "CREATE (:City {name: 'Minsk'})-[:TWINNED_WITH]->(:City {name: 'Wuhan'});\n\
+                  :export json g.json\n";
+    let r = run_in(dir.path(), &["--memory"], script, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(
+        dir.path(),
+        &["--store", "copy.fg", "--format", "csv"],
+        ":import g.json\nMATCH (a)-[:TWINNED_WITH]->(b) RETURN a.name, b.name;\n",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "imported 2 nodes, 1 relationship from g.json\na.name,b.name\nMinsk,Wuhan\n"
+    );
+    // The import was saved: a second start sees it.
+    let r = run_in(dir.path(), &["--store", "copy.fg", "-c", ":stats"], "", &[]);
+    assert!(
+        r.stdout.starts_with("2 nodes, 1 relationship\n"),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(
+        dir.path(),
+        &["--memory", "-c", ":import nope.json"],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("nope.json"), "{}", r.stderr);
 }

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
+use std::path::Path;
 
 use super::render::{self, Cell, Mode};
 use super::{Failed, Flow, Session, literal};
@@ -36,6 +37,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "export",
         "dot FILE [QUERY]",
         "write the graph, or what QUERY returns, as Graphviz DOT",
+    ),
+    (
+        "import",
+        "FILE|DIR",
+        "add a JSON export (.json) or a CSV directory (nodes.csv, edges.csv)",
     ),
     ("mode", "[table|csv|json|ndjson]", "how results are printed"),
     (
@@ -266,6 +272,36 @@ pub fn run<O: Write, E: Write>(
             }
         },
         "export" => return export(s, src, args_at, args, origin),
+        "import" => {
+            let (path, rest) = take_path(args);
+            if path.is_empty() || !rest.is_empty() {
+                let e = usage_err(
+                "usage: `:import FILE` (a .json export) or `:import DIR` (nodes.csv, edges.csv)".into(),
+            )
+                    .at(Span::new(args_at, args_at + args.len()));
+                return fail(s, e);
+            }
+            // All or nothing: the import works on a copy, which replaces the
+            // graph (and is saved) only when it succeeded.
+            let mut g = s.db.graph().clone();
+            match crate::import::import_path(std::path::Path::new(&path), &mut g) {
+                Ok(st) => {
+                    if let Err(e) = s.db.replace_graph(g) {
+                        return Err(s.report(&e.to_string(), Failed::STORE));
+                    }
+                    s.graph_changed = true;
+                    let t = format!(
+                        "imported {} node{}, {} relationship{} from {path}\n",
+                        st.nodes,
+                        if st.nodes == 1 { "" } else { "s" },
+                        st.rels,
+                        if st.rels == 1 { "" } else { "s" }
+                    );
+                    s.write_out(&t)?;
+                }
+                Err(e) => return Err(s.report(&e.to_string(), Failed::QUERY)),
+            }
+        }
         _ => {
             let mut e = QueryError::new(
                 ErrorClass::SemanticError,
@@ -454,21 +490,27 @@ fn export<O: Write, E: Write>(
         QueryError::new(
             ErrorClass::SemanticError,
             "InvalidCommand",
-            format!("{msg}; usage: `:export dot FILE [QUERY]`"),
+            format!("{msg}; usage: `:export FORMAT FILE [QUERY]`"),
         )
         .at(span)
     };
     let fmt_len = args.find(char::is_whitespace).unwrap_or(args.len());
     let format = &args[..fmt_len];
-    if format != "dot" {
+    let formats = crate::export::FORMATS;
+    if !formats.iter().any(|f| f.eq_ignore_ascii_case(format)) {
         let msg = if format.is_empty() {
-            "say what to export".to_string()
+            format!("say what to export ({})", formats.join(", "))
         } else {
-            format!("cannot export '{format}': only dot is supported")
+            format!(
+                "unknown export format '{format}'; the formats are {}",
+                formats.join(", ")
+            )
         };
         let mut e = usage(&msg, Span::new(args_at, args_at + fmt_len));
-        if !format.is_empty() && did_you_mean(format, ["dot"]).is_some() {
-            e = e.hint("dot");
+        if let Some(h) =
+            did_you_mean(format, formats.iter().copied()).filter(|_| !format.is_empty())
+        {
+            e = e.hint(h);
         }
         return Err(s.report_query(&e, src, origin));
     }
@@ -483,12 +525,11 @@ fn export<O: Write, E: Write>(
         ));
     }
     let query_at = args_at + (args.len() - query.len());
-    let (text, nodes, rels) = if query.is_empty() {
-        let g = s.db.graph();
-        (dot_text(g, None), g.node_count(), g.rel_count())
+    let result = if query.is_empty() {
+        None
     } else {
         let results = s.execute_text(src, query_at..query_at + query.len(), origin)?;
-        let Some((res, _)) = results.last() else {
+        let Some((res, _)) = results.into_iter().last() else {
             return Err(s.report_query(
                 &usage(
                     "the query has no statement",
@@ -501,14 +542,16 @@ fn export<O: Write, E: Write>(
         for n in &res.notices {
             s.note(n);
         }
-        (
-            dot_text(s.db.graph(), Some(res)),
-            res.nodes.len(),
-            res.rels.len(),
-        )
+        Some(res)
     };
-    if let Err(e) = std::fs::write(&file, text) {
-        return Err(s.report(&format!("cannot write {file}: {e}"), Failed::QUERY));
+    let (nodes, rels) = match &result {
+        Some(r) => (r.nodes.len(), r.rels.len()),
+        None => (s.db.graph().node_count(), s.db.graph().rel_count()),
+    };
+    let written =
+        crate::export::export_to_path(format, s.db.graph(), result.as_ref(), Path::new(&file));
+    if let Err(e) = written {
+        return Err(s.report(&format!("cannot export to {file}: {e}"), Failed::QUERY));
     }
     s.note(&format!(
         "wrote {file} ({nodes} node{}, {rels} relationship{})",
@@ -516,15 +559,6 @@ fn export<O: Write, E: Write>(
         if rels == 1 { "" } else { "s" }
     ));
     Ok(Flow::Continue)
-}
-
-/// The DOT text of the graph, or of what a result returned.
-fn dot_text(g: &Graph, res: Option<&QueryResult>) -> String {
-    let opts = crate::export::dot::DotOptions::default();
-    match res {
-        Some(r) => crate::export::dot::result_to_dot(r, &opts),
-        None => crate::export::dot::graph_to_dot(g, &opts),
-    }
 }
 
 #[cfg(test)]

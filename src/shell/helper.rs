@@ -229,7 +229,7 @@ impl FactHelper {
                             .chain(TOPICS.iter().copied())
                             .collect(),
                         "timer" => vec!["on", "off"],
-                        "export" => vec!["dot"],
+                        "export" => crate::export::FORMATS.to_vec(),
                         "asof" | "width" => vec!["off"],
                         "params" => vec!["clear"],
                         _ => vec![],
