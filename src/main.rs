@@ -1,3 +1,225 @@
-fn main() {
-    println!("factgraph: the shell is not written yet");
+//! The `factgraph` binary: arguments -> open the store -> shell or script.
+//!
+//! Exit status: 0 when everything went well, 1 when a statement or colon
+//! command failed, 2 for a usage error or a store that cannot be opened,
+//! built or written.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+
+use factgraph::Database;
+use factgraph::db::{DEFAULT_STORE, Opened};
+use factgraph::model::FDate;
+use factgraph::shell::render::Mode;
+use factgraph::shell::{Failed, Session, Settings, diag, literal, repl};
+use factgraph::store::Graph;
+
+/// The environment variable that names the default store.
+const STORE_ENV: &str = "FACTGRAPH_STORE";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Aligned table with a row count.
+    Table,
+    /// Header and rows, RFC 4180 quoting.
+    Csv,
+    /// A JSON array of row objects per statement.
+    Json,
+    /// One JSON object per row and line.
+    Ndjson,
+}
+
+impl From<Format> for Mode {
+    fn from(f: Format) -> Mode {
+        match f {
+            Format::Table => Mode::Table,
+            Format::Csv => Mode::Csv,
+            Format::Json => Mode::Json,
+            Format::Ndjson => Mode::Ndjson,
+        }
+    }
+}
+
+/// An embedded, temporal, source-aware knowledge graph with a Cypher shell.
+///
+/// Without -c or -f, and with stdin and stdout on a terminal, opens the
+/// interactive shell; otherwise runs the statements (and `:commands`) of -c,
+/// -f or stdin in order and stops at the first error.
+#[derive(Debug, Parser)]
+#[command(name = "factgraph", version)]
+struct Cli {
+    /// Store file to open; a missing file becomes an empty store. Without it:
+    /// $FACTGRAPH_STORE, else graph/articles.fg; a missing default store is
+    /// built from the article seed.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["memory", "seed"])]
+    store: Option<PathBuf>,
+    /// An empty store in memory; nothing is written to disk.
+    #[arg(long)]
+    memory: bool,
+    /// The article graph in memory, built from the seed; nothing is written.
+    #[arg(long, conflicts_with = "memory")]
+    seed: bool,
+    /// Run these statements and exit.
+    #[arg(
+        short = 'c',
+        long = "command",
+        value_name = "STATEMENTS",
+        conflicts_with = "file"
+    )]
+    command: Option<String>,
+    /// Run the statements in this file (`-` for stdin) and exit.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// How results are printed.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "table")]
+    format: Format,
+    /// Set a query parameter: NAME=VALUE, the value a Cypher literal
+    /// ('Belarus', 42, [1, 2], fdate('2023-10')). Repeatable.
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    param: Vec<String>,
+    /// Run every statement as of this date (2024-01-20, 2024-05, 2023).
+    #[arg(long = "as-of", value_name = "DATE")]
+    as_of: Option<String>,
+}
+
+/// `NO_COLOR` set to anything but the empty string turns colour off.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn fail(msg: &str) -> ExitCode {
+    let _ = io::stderr()
+        .write_all(diag::error_line(msg, io::stderr().is_terminal() && !no_color()).as_bytes());
+    ExitCode::from(2)
+}
+
+/// Opens the store the arguments name; the `String` says where it lives.
+fn open(cli: &Cli) -> Result<(Database, String), String> {
+    if cli.seed {
+        let g = factgraph::seed::build_default()
+            .map_err(|e| format!("cannot build the article graph: {e}"))?;
+        return Ok((Database::in_memory(g), "the article graph in memory".into()));
+    }
+    if cli.memory {
+        return Ok((
+            Database::in_memory(Graph::new()),
+            "an empty store in memory".into(),
+        ));
+    }
+    if let Some(p) = &cli.store {
+        let (db, _) = Database::open(p).map_err(|e| e.to_string())?;
+        return Ok((db, p.display().to_string()));
+    }
+    let path = std::env::var_os(STORE_ENV)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(DEFAULT_STORE), PathBuf::from);
+    let (db, opened) = Database::open_or_seed(&path).map_err(|e| e.to_string())?;
+    if opened == Opened::Seeded {
+        let g = db.graph();
+        let articles = g.nodes_with_label("Article").count();
+        eprintln!(
+            "factgraph: built {} from the seed ({articles} article{}, {} nodes, {} relationships)",
+            path.display(),
+            if articles == 1 { "" } else { "s" },
+            g.node_count(),
+            g.rel_count()
+        );
+    }
+    Ok((db, path.display().to_string()))
+}
+
+fn settings(cli: &Cli) -> Result<Settings, String> {
+    let mut s = Settings {
+        mode: cli.format.into(),
+        color: io::stderr().is_terminal() && !no_color(),
+        ..Settings::default()
+    };
+    for p in &cli.param {
+        let Some((name, value)) = p.split_once('=') else {
+            return Err(format!(
+                "--param {p}: expected NAME=VALUE, e.g. --param \"country='Belarus'\""
+            ));
+        };
+        let v = literal::parse(value).map_err(|e| format!("--param {name}: {e}"))?;
+        s.params
+            .insert(name.trim().trim_start_matches('$').to_string(), v);
+    }
+    if let Some(d) = &cli.as_of {
+        s.as_of = Some(FDate::parse(d).map_err(|e| format!("--as-of {d}: {e}"))?);
+    }
+    Ok(s)
+}
+
+/// The script to run, if any, and the name errors give it.
+fn script(cli: &Cli) -> Result<Option<(String, String)>, String> {
+    if let Some(c) = &cli.command {
+        return Ok(Some((c.clone(), "-c".into())));
+    }
+    let read_stdin = || {
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        Ok::<_, String>(s)
+    };
+    if let Some(f) = &cli.file {
+        if f == Path::new("-") {
+            return Ok(Some((read_stdin()?, "<stdin>".into())));
+        }
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        return Ok(Some((text, f.display().to_string())));
+    }
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        return Ok(None);
+    }
+    Ok(Some((read_stdin()?, "<stdin>".into())))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match settings(&cli) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    // Read the script before opening the store: a missing -f file is a usage
+    // error that should not build or create anything.
+    let script = match script(&cli) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let (db, location) = match open(&cli) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let store_path = db.path().map(Path::to_path_buf);
+    let out = io::BufWriter::new(io::stdout());
+    let mut session = Session::new(db, settings, out, io::stderr());
+    match script {
+        Some((src, origin)) => match session.run_source(&src, &origin) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(Failed { code }) => ExitCode::from(code),
+        },
+        None => {
+            let g = session.db.graph();
+            let banner = format!(
+                "factgraph {} · {location} · {} nodes, {} relationships · type :help for help, Ctrl-D to leave\n",
+                env!("CARGO_PKG_VERSION"),
+                g.node_count(),
+                g.rel_count()
+            );
+            if session.write_out(&banner).is_err() {
+                return ExitCode::from(2);
+            }
+            let color = io::stdout().is_terminal() && !no_color();
+            ExitCode::from(repl::run(
+                &mut session,
+                repl::history_path(store_path.as_deref()),
+                color,
+            ))
+        }
+    }
 }

@@ -1,0 +1,666 @@
+//! Colon commands (`:help`, `:schema`, `:stats`, `:export`, `:mode` ...),
+//! parsed apart from Cypher. They work in scripts too: a line that starts
+//! with `:` between statements.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::ops::Range;
+use std::path::Path;
+
+use super::render::{self, Cell, Mode};
+use super::{Failed, Flow, Session, literal};
+use crate::error::{ErrorClass, QueryError, Span};
+use crate::model::FDate;
+use crate::model::names::did_you_mean;
+use crate::model::schema::PropDecl;
+use crate::query::QueryResult;
+use crate::store::Graph;
+
+/// Every command with its arguments and what it does, for `:help` and completion.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    (
+        "help",
+        "[TOPIC]",
+        "this list, or help on a command or topic (cypher, dates, formats)",
+    ),
+    (
+        "schema",
+        "",
+        "node kinds, relationship types with their endpoints, property types",
+    ),
+    (
+        "stats",
+        "",
+        "how many nodes per label and relationships per type",
+    ),
+    (
+        "export",
+        "dot FILE [QUERY]",
+        "write the graph, or what QUERY returns, as Graphviz DOT",
+    ),
+    (
+        "import",
+        "FILE|DIR",
+        "add a JSON export (.json) or a CSV directory (nodes.csv, edges.csv)",
+    ),
+    ("mode", "[table|csv|json|ndjson]", "how results are printed"),
+    (
+        "param",
+        "NAME VALUE",
+        "set the parameter $NAME to a literal: 'text', 42, [1, 2], fdate('2023-10')",
+    ),
+    (
+        "params",
+        "[clear]",
+        "list the parameters, or forget them all",
+    ),
+    ("timer", "[on|off]", "print how long each statement takes"),
+    (
+        "asof",
+        "[DATE|off]",
+        "run every statement as of a date (2024-01-20, 2024-05, 2023)",
+    ),
+    (
+        "width",
+        "[N|off]",
+        "cut table cells wider than N columns (default 60)",
+    ),
+    ("quit", "", "leave (also :exit, or Ctrl-D)"),
+    ("exit", "", "leave"),
+];
+
+/// Help topics beyond the commands.
+pub const TOPICS: &[&str] = &["cypher", "dates", "formats"];
+
+const HELP_CYPHER: &str = "\
+Statements end with `;`. A Cypher subset:
+  MATCH (s:State {name: 'Belarus'})-[m:MEMBER_OF]->(o:Organisation) RETURN o.name, m;
+  OPTIONAL MATCH, WHERE, WITH, UNWIND, ORDER BY, SKIP, LIMIT, DISTINCT,
+  count/collect/min/max/sum/avg, variable-length paths (*1..3), shortestPath,
+  CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, parameters ($name).
+Names resolve through aliases: MATCH (n) WHERE 'SOZ' IN n.aliases RETURN n.name;
+Prefix a statement with `AS OF fdate('2024-01-20')` to see the graph as of a date,
+or set `:asof 2024-01-20` for every statement.";
+
+const HELP_DATES: &str = "\
+Dates have a precision: fdate('2023') is a year, fdate('2023-10') a month,
+fdate('2023-10-11') a day; fdate('~2024-01') is approximate. Cypher's
+date('2015') keeps its meaning (the day 2015-01-01).
+Comparisons compare the intervals: fdate('2022') < fdate('2023-10') is true,
+fdate('2023-10') < fdate('2023') is null (October lies inside 2023).";
+
+const HELP_FORMATS: &str = "\
+:mode table   aligned table with a row count (long cells cut, see :width)
+:mode csv     header and rows, RFC 4180 quoting
+:mode json    a JSON array of row objects per statement
+:mode ndjson  one JSON object per row and line (keys are the column names)
+Scripts choose with --format. Nodes print as (:State {name: 'Belarus'}) in tables
+and as {\"id\", \"labels\", \"properties\"} in JSON.";
+
+/// Runs the colon command in `src[range]` (starting with `:`).
+pub fn run<O: Write, E: Write>(
+    s: &mut Session<O, E>,
+    src: &str,
+    range: Range<usize>,
+    origin: &str,
+) -> Result<Flow, Failed> {
+    let line = &src[range.clone()];
+    let body = &line[1..];
+    let name_len = body.find(char::is_whitespace).unwrap_or(body.len());
+    let name = &body[..name_len];
+    let args_start = 1 + name_len + (body[name_len..].len() - body[name_len..].trim_start().len());
+    let args = line[args_start..].trim_end();
+    let args_at = range.start + args_start;
+    let name_span = Span::new(range.start, range.start + 1 + name_len);
+    let usage_err = |msg: String| QueryError::new(ErrorClass::SemanticError, "InvalidCommand", msg);
+    let fail = |s: &mut Session<O, E>, e: QueryError| Err(s.report_query(&e, src, origin));
+
+    match name {
+        "quit" | "exit" | "q" => return Ok(Flow::Quit),
+        "help" | "h" | "?" => {
+            let text = help(args);
+            match text {
+                Some(t) => s.write_out(&t)?,
+                None => {
+                    let mut e = usage_err(format!("no help on '{args}'"))
+                        .at(Span::new(args_at, args_at + args.len()));
+                    let names = COMMANDS.iter().map(|c| c.0).chain(TOPICS.iter().copied());
+                    if let Some(h) = did_you_mean(args.trim_start_matches(':'), names) {
+                        e = e.hint(h);
+                    }
+                    return fail(s, e);
+                }
+            }
+        }
+        "schema" => {
+            let text = schema_text(s.db.graph());
+            s.write_out(&text)?;
+        }
+        "stats" => {
+            let text = stats_text(s.db.graph());
+            s.write_out(&text)?;
+        }
+        "mode" => {
+            if args.is_empty() {
+                let t = format!("mode {}\n", s.settings.mode.name());
+                s.write_out(&t)?;
+            } else if let Some(m) = Mode::parse(args) {
+                s.settings.mode = m;
+            } else {
+                let mut e = usage_err(format!(
+                    "unknown mode '{args}'; the modes are table, csv, json and ndjson"
+                ))
+                .at(Span::new(args_at, args_at + args.len()));
+                if let Some(h) = did_you_mean(args, Mode::ALL.iter().map(|m| m.0)) {
+                    e = e.hint(h);
+                }
+                return fail(s, e);
+            }
+        }
+        "timer" => match on_off(args) {
+            Some(v) => s.settings.timer = v.unwrap_or(!s.settings.timer),
+            None => {
+                return fail(
+                    s,
+                    usage_err(format!("`:timer` takes on or off, not '{args}'"))
+                        .at(Span::new(args_at, args_at + args.len())),
+                );
+            }
+        },
+        "width" => match args {
+            "" => {
+                let t = match s.settings.max_width {
+                    Some(w) => format!("table cells are cut at {w} columns\n"),
+                    None => "table cells are never cut\n".to_string(),
+                };
+                s.write_out(&t)?;
+            }
+            "off" | "none" => s.settings.max_width = None,
+            n => match n.parse::<usize>() {
+                Ok(w) if w >= 2 => s.settings.max_width = Some(w),
+                _ => {
+                    return fail(
+                        s,
+                        usage_err(format!(
+                            "`:width` takes a number of columns (2 or more) or off, not '{n}'"
+                        ))
+                        .at(Span::new(args_at, args_at + n.len())),
+                    );
+                }
+            },
+        },
+        "asof" => match args {
+            "" => {
+                let t = match &s.settings.as_of {
+                    Some(d) => format!("statements run as of {d}\n"),
+                    None => "statements see every fact (no :asof date)\n".to_string(),
+                };
+                s.write_out(&t)?;
+            }
+            "off" | "none" => s.settings.as_of = None,
+            d => match FDate::parse(d.trim_matches(['\'', '"'])) {
+                Ok(date) => s.settings.as_of = Some(date),
+                Err(why) => {
+                    return fail(
+                        s,
+                        usage_err(format!(
+                            "`:asof` needs a date like 2024-01-20, 2024-05 or 2023: {why}"
+                        ))
+                        .at(Span::new(args_at, args_at + d.len())),
+                    );
+                }
+            },
+        },
+        "param" => {
+            let pname_len = args
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(args.len());
+            let pname = args[..pname_len].trim_start_matches('$');
+            let rest = args[pname_len..].trim_start();
+            let rest = rest
+                .strip_prefix("=>")
+                .or_else(|| rest.strip_prefix('='))
+                .unwrap_or(rest)
+                .trim();
+            if pname.is_empty() || rest.is_empty() {
+                return fail(
+                    s,
+                    usage_err("usage: `:param NAME VALUE`, e.g. `:param country 'Belarus'`".into())
+                        .at(name_span),
+                );
+            }
+            match literal::parse(rest) {
+                Ok(v) => {
+                    s.settings.params.insert(pname.to_string(), v);
+                }
+                Err(why) => {
+                    let at = args_at + (args.len() - rest.len());
+                    return fail(
+                        s,
+                        usage_err(format!("cannot read the value of ${pname}: {why}"))
+                            .at(Span::new(at, at + rest.len())),
+                    );
+                }
+            }
+        }
+        "params" => match args {
+            "" => {
+                let mut t = String::new();
+                if s.settings.params.is_empty() {
+                    t.push_str("no parameters (set one with `:param NAME VALUE`)\n");
+                }
+                let empty = QueryResult::default();
+                for (k, v) in &s.settings.params {
+                    let mut lit = String::new();
+                    // Strings quoted, so what is shown can be typed back.
+                    if let crate::model::Value::String(st) = v {
+                        let _ = crate::model::value::quote_str(st, &mut lit);
+                    } else {
+                        lit = render::cell_text(v, &empty, true);
+                    }
+                    let _ = writeln!(t, "${k} = {lit}");
+                }
+                s.write_out(&t)?;
+            }
+            "clear" => s.settings.params.clear(),
+            other => {
+                return fail(
+                    s,
+                    usage_err(format!("`:params` takes nothing or `clear`, not '{other}'"))
+                        .at(Span::new(args_at, args_at + other.len())),
+                );
+            }
+        },
+        "export" => return export(s, src, args_at, args, origin),
+        "import" => {
+            let (path, rest) = take_path(args);
+            if path.is_empty() || !rest.is_empty() {
+                let e = usage_err(
+                "usage: `:import FILE` (a .json export) or `:import DIR` (nodes.csv, edges.csv)".into(),
+            )
+                    .at(Span::new(args_at, args_at + args.len()));
+                return fail(s, e);
+            }
+            // All or nothing: the import works on a copy, which replaces the
+            // graph (and is saved) only when it succeeded.
+            let mut g = s.db.graph().clone();
+            match crate::import::import_path(std::path::Path::new(&path), &mut g) {
+                Ok(st) => {
+                    if let Err(e) = s.db.replace_graph(g) {
+                        return Err(s.report(&e.to_string(), Failed::STORE));
+                    }
+                    s.graph_changed = true;
+                    let t = format!(
+                        "imported {} node{}, {} relationship{} from {path}\n",
+                        st.nodes,
+                        if st.nodes == 1 { "" } else { "s" },
+                        st.rels,
+                        if st.rels == 1 { "" } else { "s" }
+                    );
+                    s.write_out(&t)?;
+                }
+                Err(e) => return Err(s.report(&e.to_string(), Failed::QUERY)),
+            }
+        }
+        _ => {
+            let mut e = QueryError::new(
+                ErrorClass::SemanticError,
+                "UnknownCommand",
+                format!("unknown command ':{name}' (type :help for the list)"),
+            )
+            .at(name_span);
+            if let Some(h) = did_you_mean(name, COMMANDS.iter().map(|c| c.0)) {
+                e = e.hint(format!(":{h}"));
+            }
+            return fail(s, e);
+        }
+    }
+    Ok(Flow::Continue)
+}
+
+/// `Some(Some(b))` for on/off, `Some(None)` for nothing (toggle), None otherwise.
+fn on_off(s: &str) -> Option<Option<bool>> {
+    match s.to_ascii_lowercase().as_str() {
+        "" => Some(None),
+        "on" | "true" | "yes" => Some(Some(true)),
+        "off" | "false" | "no" => Some(Some(false)),
+        _ => None,
+    }
+}
+
+/// The help text for a topic or command, or the overview for "".
+pub fn help(topic: &str) -> Option<String> {
+    let topic = topic.trim().trim_start_matches(':').to_ascii_lowercase();
+    let mut t = String::new();
+    match topic.as_str() {
+        "" => {
+            t.push_str("Statements end with `;` and may span lines. Commands start with `:`.\n\n");
+            let w = COMMANDS
+                .iter()
+                .map(|(n, a, _)| n.len() + a.len() + 2)
+                .max()
+                .unwrap_or(0);
+            for (n, a, d) in COMMANDS.iter().filter(|c| c.0 != "exit") {
+                let head = if a.is_empty() {
+                    format!(":{n}")
+                } else {
+                    format!(":{n} {a}")
+                };
+                let _ = writeln!(t, "  {head:<w$}  {d}");
+            }
+            t.push_str("\nMore: :help cypher, :help dates, :help formats. Tab completes keywords, labels,\n");
+            t.push_str("types, properties and names; Ctrl-C cancels the input, Ctrl-D leaves.\n");
+        }
+        "cypher" | "query" | "queries" => t = format!("{HELP_CYPHER}\n"),
+        "dates" | "date" | "fdate" => t = format!("{HELP_DATES}\n"),
+        "formats" | "format" | "modes" => t = format!("{HELP_FORMATS}\n"),
+        name => {
+            let (n, a, d) = COMMANDS.iter().find(|c| c.0 == name)?;
+            let _ = writeln!(t, ":{n} {a}\n  {d}");
+            if *n == "export" {
+                t.push_str("  e.g. :export dot belarus.dot MATCH p = (:State {name: 'Belarus'})--() RETURN p\n");
+            }
+        }
+    }
+    Some(t)
+}
+
+fn props_text(props: &[PropDecl]) -> String {
+    props
+        .iter()
+        .map(|p| format!("{}: {}{}", p.name, p.ty, if p.required { "!" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `:schema`: each kind with its properties, each type with its endpoints.
+pub fn schema_text(g: &Graph) -> String {
+    let Some(schema) = g.schema() else {
+        return "no schema: any label, type and property\n".to_string();
+    };
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "node kinds ({}), `!` marks a required property:",
+        schema.nodes.len()
+    );
+    let w = schema
+        .nodes
+        .keys()
+        .map(|k| render::width(k) + 1)
+        .max()
+        .unwrap_or(0);
+    for k in schema.nodes.values() {
+        let head = format!(":{}", k.name);
+        let pad = w.saturating_sub(render::width(&head));
+        let _ = write!(t, "  {head}{}  {}", " ".repeat(pad), props_text(&k.props));
+        if !k.doc.is_empty() {
+            let _ = write!(t, "  -- {}", k.doc);
+        }
+        t.push('\n');
+    }
+    let _ = writeln!(t, "relationship types ({}):", schema.rels.len());
+    let ends = |v: &[String]| {
+        if v.is_empty() {
+            "any".to_string()
+        } else {
+            v.join("|")
+        }
+    };
+    let heads: Vec<String> = schema
+        .rels
+        .values()
+        .map(|r| format!("(:{})-[:{}]->(:{})", ends(&r.from), r.name, ends(&r.to)))
+        .collect();
+    let w = heads.iter().map(|h| render::width(h)).max().unwrap_or(0);
+    for (r, head) in schema.rels.values().zip(&heads) {
+        let pad = w.saturating_sub(render::width(head));
+        let _ = write!(t, "  {head}{}  {}", " ".repeat(pad), props_text(&r.props));
+        if !r.doc.is_empty() {
+            let _ = write!(t, "  -- {}", r.doc);
+        }
+        let line_end = t.trim_end_matches(' ').len();
+        t.truncate(line_end);
+        t.push('\n');
+    }
+    t
+}
+
+/// `:stats`: totals, nodes per label, relationships per type.
+pub fn stats_text(g: &Graph) -> String {
+    let mut t = format!(
+        "{} {}, {} {}\n",
+        g.node_count(),
+        if g.node_count() == 1 { "node" } else { "nodes" },
+        g.rel_count(),
+        if g.rel_count() == 1 {
+            "relationship"
+        } else {
+            "relationships"
+        }
+    );
+    let labels: Vec<Vec<Cell>> = g
+        .labels()
+        .map(|l| {
+            vec![
+                Cell::left(l),
+                Cell::right(g.nodes_with_label(l).count().to_string()),
+            ]
+        })
+        .collect();
+    if !labels.is_empty() {
+        t.push_str(&render::boxed(&["label".into(), "nodes".into()], &labels, None).0);
+    }
+    let mut types: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for r in g.rel_ids() {
+        if let Some(rel) = g.rel(r) {
+            *types.entry(rel.rel_type.as_str()).or_default() += 1;
+        }
+    }
+    if !types.is_empty() {
+        let rows: Vec<Vec<Cell>> = types
+            .iter()
+            .map(|(k, n)| vec![Cell::left(*k), Cell::right(n.to_string())])
+            .collect();
+        t.push_str(&render::boxed(&["type".into(), "relationships".into()], &rows, None).0);
+    }
+    t
+}
+
+/// Reads a file name: up to white space, or in quotes.
+fn take_path(args: &str) -> (String, &str) {
+    if let Some(q) = args.chars().next().filter(|c| *c == '\'' || *c == '"')
+        && let Some(end) = args[1..].find(q)
+    {
+        return (args[1..1 + end].to_string(), args[end + 2..].trim_start());
+    }
+    let end = args.find(char::is_whitespace).unwrap_or(args.len());
+    (args[..end].to_string(), args[end..].trim_start())
+}
+
+/// `:export dot FILE [QUERY]`.
+fn export<O: Write, E: Write>(
+    s: &mut Session<O, E>,
+    src: &str,
+    args_at: usize,
+    args: &str,
+    origin: &str,
+) -> Result<Flow, Failed> {
+    let usage = |msg: &str, span: Span| {
+        QueryError::new(
+            ErrorClass::SemanticError,
+            "InvalidCommand",
+            format!("{msg}; usage: `:export FORMAT FILE [QUERY]`"),
+        )
+        .at(span)
+    };
+    let fmt_len = args.find(char::is_whitespace).unwrap_or(args.len());
+    let format = &args[..fmt_len];
+    let formats = crate::export::FORMATS;
+    if !formats.iter().any(|f| f.eq_ignore_ascii_case(format)) {
+        let msg = if format.is_empty() {
+            format!("say what to export ({})", formats.join(", "))
+        } else {
+            format!(
+                "unknown export format '{format}'; the formats are {}",
+                formats.join(", ")
+            )
+        };
+        let mut e = usage(&msg, Span::new(args_at, args_at + fmt_len));
+        if let Some(h) =
+            did_you_mean(format, formats.iter().copied()).filter(|_| !format.is_empty())
+        {
+            e = e.hint(h);
+        }
+        return Err(s.report_query(&e, src, origin));
+    }
+    let rest = args[fmt_len..].trim_start();
+    let rest_at = args_at + (args.len() - rest.len());
+    let (file, query) = take_path(rest);
+    if file.is_empty() {
+        return Err(s.report_query(
+            &usage("name the file to write", Span::new(rest_at, rest_at)),
+            src,
+            origin,
+        ));
+    }
+    let query_at = args_at + (args.len() - query.len());
+    let result = if query.is_empty() {
+        None
+    } else {
+        let results = s.execute_text(src, query_at..query_at + query.len(), origin)?;
+        let Some((res, _)) = results.into_iter().last() else {
+            return Err(s.report_query(
+                &usage(
+                    "the query has no statement",
+                    Span::new(query_at, query_at + query.len()),
+                ),
+                src,
+                origin,
+            ));
+        };
+        for n in &res.notices {
+            s.note(n);
+        }
+        Some(res)
+    };
+    let (nodes, rels) = match &result {
+        Some(r) => (r.nodes.len(), r.rels.len()),
+        None => (s.db.graph().node_count(), s.db.graph().rel_count()),
+    };
+    let written =
+        crate::export::export_to_path(format, s.db.graph(), result.as_ref(), Path::new(&file));
+    if let Err(e) = written {
+        return Err(s.report(&format!("cannot export to {file}: {e}"), Failed::QUERY));
+    }
+    s.note(&format!(
+        "wrote {file} ({nodes} node{}, {rels} relationship{})",
+        if nodes == 1 { "" } else { "s" },
+        if rels == 1 { "" } else { "s" }
+    ));
+    Ok(Flow::Continue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Database;
+    use crate::model::{Props, Value};
+    use crate::shell::{Session, Settings};
+
+    fn session() -> Session<Vec<u8>, Vec<u8>> {
+        let mut g = Graph::new();
+        let mut p = Props::new();
+        p.insert("name".into(), "Belarus".into());
+        let a = g.create_node(vec!["State".into()], p).unwrap();
+        let b = g
+            .create_node(vec!["Organisation".into()], Props::new())
+            .unwrap();
+        let c = g
+            .create_node(vec!["Organisation".into()], Props::new())
+            .unwrap();
+        g.create_rel(a, b, "MEMBER_OF".into(), Props::new())
+            .unwrap();
+        g.create_rel(a, c, "MEMBER_OF".into(), Props::new())
+            .unwrap();
+        Session::new(
+            Database::in_memory(g),
+            Settings::default(),
+            Vec::new(),
+            Vec::new(),
+        )
+    }
+
+    fn out(s: &Session<Vec<u8>, Vec<u8>>) -> (String, String) {
+        (
+            String::from_utf8_lossy(&s.out).into_owned(),
+            String::from_utf8_lossy(&s.err).into_owned(),
+        )
+    }
+
+    #[test]
+    fn stats_counts_by_label_and_type() {
+        let mut s = session();
+        assert_eq!(s.run_source(":stats", "-c"), Ok(Flow::Continue));
+        let (o, _) = out(&s);
+        assert!(o.starts_with("3 nodes, 2 relationships\n"), "{o}");
+        assert!(o.contains("│ Organisation │     2 │"), "{o}");
+        assert!(o.contains("│ MEMBER_OF │             2 │"), "{o}");
+    }
+
+    #[test]
+    fn settings_commands_change_settings() {
+        let mut s = session();
+        let script = ":mode ndjson\n:timer on\n:asof 2024-01-20\n:param who 'Belarus'\n:param n => [1, 2]\n:width 30\n";
+        assert_eq!(s.run_source(script, "-c"), Ok(Flow::Continue));
+        assert_eq!(s.settings.mode, Mode::Ndjson);
+        assert!(s.settings.timer);
+        assert_eq!(s.settings.as_of, Some(FDate::day(2024, 1, 20).unwrap()));
+        assert_eq!(s.settings.params.get("who"), Some(&Value::from("Belarus")));
+        assert_eq!(
+            s.settings.params.get("n"),
+            Some(&Value::List(vec![1.into(), 2.into()]))
+        );
+        assert_eq!(s.settings.max_width, Some(30));
+        s.run_source(":params\n:asof off\n", "-c").unwrap();
+        assert_eq!(out(&s).0, "$n = [1, 2]\n$who = 'Belarus'\n");
+        assert_eq!(s.settings.as_of, None);
+        assert_eq!(s.run_source(":quit\n:stats", "-c"), Ok(Flow::Quit));
+    }
+
+    #[test]
+    fn unknown_commands_fail_with_a_suggestion_and_a_caret() {
+        let mut s = session();
+        assert_eq!(
+            s.run_source(":stats\n  :shema", "x.cypher"),
+            Err(Failed::QUERY)
+        );
+        let (_, e) = out(&s);
+        assert!(e.starts_with("error: unknown command ':shema'"), "{e}");
+        assert!(e.contains("--> x.cypher:2:3"), "{e}");
+        assert!(e.contains("|   ^^^^^^\n"), "{e}");
+        assert!(e.contains("did you mean ':schema'?"), "{e}");
+        let mut s = session();
+        assert_eq!(s.run_source(":mode xml", "-c"), Err(Failed::QUERY));
+        assert_eq!(s.run_source(":param x Belarus", "-c"), Err(Failed::QUERY));
+        assert!(out(&s).1.contains("cannot read the value of $x"));
+    }
+
+    #[test]
+    fn schema_without_one_says_anything_goes() {
+        assert_eq!(
+            schema_text(&Graph::new()),
+            "no schema: any label, type and property\n"
+        );
+    }
+
+    #[test]
+    fn help_covers_every_command() {
+        let h = help("").unwrap();
+        for (n, _, _) in COMMANDS.iter().filter(|c| c.0 != "exit") {
+            assert!(h.contains(&format!(":{n}")), "{n} missing from help");
+            assert!(help(n).is_some());
+        }
+        assert!(help("nonsense").is_none());
+    }
+}
