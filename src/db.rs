@@ -1,20 +1,43 @@
 //! A store opened for statements: the graph, where it lives on disk, and the
-//! rule that a statement which changed the graph is on disk before its result
-//! is returned.
+//! rule that a statement which changed the graph is durable before its
+//! result is returned.
+//!
+//! A changing statement is committed by appending its changes to the
+//! write-ahead log and syncing it ([`crate::store::wal`]); the snapshot is
+//! rewritten only at checkpoints: when the log passes a size threshold, on
+//! [`Database::checkpoint`] / [`Database::save`], and when the database is
+//! closed or dropped. One process at a time may open a store for writing;
+//! others get [`StoreError::Locked`] or use [`Database::open_read_only`].
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, QueryError};
+use crate::error::{Error, QueryError, StoreError};
 use crate::query::ast::Statement;
 use crate::query::{self, ExecOptions, Params, QueryResult};
-use crate::store::{Graph, persist};
+use crate::store::wal::{self, Durable, Recovery};
+use crate::store::{Change, Graph};
 
 /// Where the article graph is stored by default, relative to the working directory.
 pub const DEFAULT_STORE: &str = "graph/articles.fg";
 
+/// Log size at which a commit also checkpoints, by default.
+pub const DEFAULT_CHECKPOINT_BYTES: u64 = 32 << 20;
+
+/// A graph and, for a store on disk, the files that keep it.
 pub struct Database {
     graph: Graph,
     path: Option<PathBuf>,
+    mode: Mode,
+    recovery: Option<Recovery>,
+    checkpoint_bytes: u64,
+    checkpoint_on_drop: bool,
+}
+
+enum Mode {
+    Memory,
+    ReadOnly,
+    /// A mutex only so that [`Database::save`] can keep taking `&self`.
+    Writer(std::sync::Mutex<Durable>),
 }
 
 /// How a store was opened.
@@ -31,30 +54,57 @@ pub enum Opened {
 impl Database {
     /// A store that lives in memory only.
     pub fn in_memory(graph: Graph) -> Database {
-        Database { graph, path: None }
+        Database {
+            graph,
+            path: None,
+            mode: Mode::Memory,
+            recovery: None,
+            checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
+            checkpoint_on_drop: true,
+        }
     }
 
-    /// Opens the store at `path`; a missing file gives an empty store that is
-    /// written on the first change.
+    /// Opens the store at `path` for writing; a missing file gives an empty
+    /// store that is written on the first change. Fails with
+    /// [`StoreError::Locked`] if another process has it open for writing.
+    /// A torn log tail is dropped; see [`Database::recovery`].
     pub fn open(path: &Path) -> Result<(Database, Opened), Error> {
-        if path.exists() {
-            let graph = persist::load(path)?;
-            Ok((
-                Database {
-                    graph,
-                    path: Some(path.to_path_buf()),
-                },
-                Opened::Existing,
-            ))
+        let (graph, durable, recovery) = Durable::open(path)?;
+        let how = if graph.is_some() {
+            Opened::Existing
         } else {
-            Ok((
-                Database {
-                    graph: Graph::new(),
-                    path: Some(path.to_path_buf()),
-                },
-                Opened::Created,
-            ))
-        }
+            Opened::Created
+        };
+        Ok((
+            Database {
+                graph: graph.unwrap_or_default(),
+                path: Some(path.to_path_buf()),
+                mode: Mode::Writer(std::sync::Mutex::new(durable)),
+                recovery,
+                checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
+                checkpoint_on_drop: true,
+            },
+            how,
+        ))
+    }
+
+    /// Opens the store at `path` for reading only, without the lock: what
+    /// another process has committed so far. Nothing on disk is changed; a
+    /// statement that would change the graph fails with
+    /// [`StoreError::ReadOnly`].
+    pub fn open_read_only(path: &Path) -> Result<Database, Error> {
+        let (graph, recovery) = wal::load_view(path)?.ok_or_else(|| StoreError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no store file here"),
+        })?;
+        Ok(Database {
+            graph,
+            path: Some(path.to_path_buf()),
+            mode: Mode::ReadOnly,
+            recovery,
+            checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
+            checkpoint_on_drop: true,
+        })
     }
 
     /// Opens the store at `path`; a missing file is built from the seed and saved.
@@ -68,14 +118,14 @@ impl Database {
         {
             std::fs::create_dir_all(dir)?;
         }
-        persist::save(path, &graph)?;
-        Ok((
-            Database {
-                graph,
-                path: Some(path.to_path_buf()),
-            },
-            Opened::Seeded,
-        ))
+        let (mut db, how) = Database::open(path)?;
+        if how == Opened::Existing {
+            // Another process seeded it between our check and our lock.
+            return Ok((db, how));
+        }
+        db.graph = graph;
+        db.save()?;
+        Ok((db, Opened::Seeded))
     }
 
     pub fn graph(&self) -> &Graph {
@@ -85,39 +135,191 @@ impl Database {
         self.path.as_deref()
     }
 
+    /// True for a store opened with [`Database::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.mode, Mode::ReadOnly)
+    }
+
+    /// What was recovered when the store was opened: a torn log tail that
+    /// was dropped. The shell should show it.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    /// Sets the log size (bytes) at which a commit also checkpoints.
+    pub fn set_checkpoint_threshold(&mut self, bytes: u64) {
+        self.checkpoint_bytes = bytes;
+    }
+
+    /// Whether dropping the database checkpoints (default: yes). Off, the
+    /// next open replays the log instead: a fast exit, and how tests stand
+    /// in for a crash.
+    pub fn set_checkpoint_on_drop(&mut self, on: bool) {
+        self.checkpoint_on_drop = on;
+    }
+
+    /// Bytes and statements in the log since the last checkpoint.
+    pub fn log_size(&self) -> (u64, u64) {
+        match &self.mode {
+            Mode::Writer(d) => d
+                .lock()
+                .map(|d| (d.log_len(), d.log_records()))
+                .unwrap_or((0, 0)),
+            _ => (0, 0),
+        }
+    }
+
     /// Replaces the graph (an import) and saves it.
     pub fn replace_graph(&mut self, graph: Graph) -> Result<(), Error> {
+        if let Mode::ReadOnly = self.mode {
+            return Err(self.read_only_error());
+        }
         self.graph = graph;
         self.save()
     }
 
-    /// Writes the store file (nothing for an in-memory store).
+    /// Writes the whole graph as the store's snapshot and empties the log (a
+    /// checkpoint). Nothing for an in-memory store.
     pub fn save(&self) -> Result<(), Error> {
-        if let Some(p) = &self.path {
-            persist::save(p, &self.graph)?;
+        match &self.mode {
+            Mode::Memory => Ok(()),
+            Mode::ReadOnly => Err(self.read_only_error()),
+            Mode::Writer(d) => {
+                let mut d = d
+                    .lock()
+                    .map_err(|_| Error::Other("the store's writer state is poisoned".into()))?;
+                Ok(d.checkpoint(&self.graph)?)
+            }
+        }
+    }
+
+    /// Folds the log into the snapshot (`:checkpoint`).
+    pub fn checkpoint(&mut self) -> Result<(), Error> {
+        self.save()
+    }
+
+    /// Checkpoints and closes the store, reporting what a drop would swallow.
+    pub fn close(self) -> Result<(), Error> {
+        if self.log_size().1 > 0 {
+            self.save()?;
         }
         Ok(())
     }
 
-    /// Runs one parsed statement. If it changed the graph, the store file is
-    /// written before this returns; if that fails, the change is undone.
+    /// Writes a consistent copy of the graph (everything committed) to
+    /// `dest` as a snapshot file, atomically (`:backup FILE`).
+    pub fn backup(&self, dest: &Path) -> Result<(), Error> {
+        if let Some(p) = &self.path {
+            wal::check_backup_target(p, dest)?;
+        }
+        crate::store::persist::save(dest, &self.graph)?;
+        Ok(())
+    }
+
+    /// Runs one parsed statement. If it changed the graph, the change is
+    /// durable (logged and synced) before this returns; if that fails, the
+    /// change is undone.
     pub fn execute(
         &mut self,
         stmt: &Statement,
         params: &Params,
         opts: &ExecOptions,
     ) -> Result<QueryResult, Error> {
-        let before = self.path.is_some().then(|| self.graph.clone());
-        let result = query::execute(&mut self.graph, stmt, params, opts)?;
-        if !result.stats.is_empty()
-            && let Err(e) = self.save()
-        {
-            if let Some(g) = before {
-                self.graph = g;
-            }
-            return Err(e);
+        let journal = !matches!(self.mode, Mode::Memory);
+        if journal {
+            self.graph.start_journal();
+        }
+        let result = query::execute(&mut self.graph, stmt, params, opts);
+        // A failed statement restored the graph, journal included; what is
+        // taken here is then empty or the restored state's, and is dropped.
+        let changes = self.graph.take_journal();
+        let result = result?;
+        if journal && !changes.is_empty() {
+            self.commit(&changes)?;
         }
         Ok(result)
+    }
+
+    /// Runs `f` on the graph as one statement would run: if it succeeds its
+    /// changes are committed (durable before this returns); if it fails, or
+    /// the commit fails, the graph is as before. For writers that work on
+    /// the graph directly (imports, tests, benchmarks).
+    pub fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut Graph) -> Result<T, QueryError>,
+    ) -> Result<T, Error> {
+        if let Mode::Memory = self.mode {
+            let before = self.graph.clone();
+            return f(&mut self.graph).map_err(|e| {
+                self.graph = before;
+                Error::Query(e)
+            });
+        }
+        self.graph.start_journal();
+        let result = f(&mut self.graph);
+        let changes = self.graph.take_journal();
+        match result {
+            Ok(v) => {
+                if !changes.is_empty() {
+                    self.commit(&changes)?;
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                if !changes.is_empty() {
+                    self.reload()?;
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Makes `changes`, already applied to the graph, durable; undoes them
+    /// if that fails.
+    fn commit(&mut self, changes: &[Change]) -> Result<(), Error> {
+        let d = match &mut self.mode {
+            Mode::Memory => return Ok(()),
+            Mode::ReadOnly => {
+                let e = self.read_only_error();
+                self.reload()?;
+                return Err(e);
+            }
+            Mode::Writer(d) => d
+                .get_mut()
+                .map_err(|_| Error::Other("the store's writer state is poisoned".into()))?,
+        };
+        if let Err(e) = d.commit(&self.graph, changes) {
+            self.reload()?;
+            return Err(e.into());
+        }
+        if d.log_len() > self.checkpoint_bytes {
+            // The statement is durable in the log already; a checkpoint that
+            // fails leaves the log as it is, to be folded in next time.
+            let _ = d.checkpoint(&self.graph);
+        }
+        Ok(())
+    }
+
+    /// Undoes uncommitted changes by reading back what is on disk (the
+    /// snapshot and the committed log), the one state that is sure to be
+    /// right after a failed commit.
+    fn reload(&mut self) -> Result<(), Error> {
+        let Some(p) = &self.path else { return Ok(()) };
+        self.graph = match wal::load_view(p)? {
+            Some((g, _)) => g,
+            None => Graph::new(),
+        };
+        Ok(())
+    }
+
+    fn read_only_error(&self) -> Error {
+        Error::Store(StoreError::ReadOnly {
+            path: self
+                .path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        })
     }
 
     /// Parses and runs a script; stops at the first error.
@@ -133,6 +335,20 @@ impl Database {
             out.push(self.execute(stmt, params, opts)?);
         }
         Ok(out)
+    }
+}
+
+impl Drop for Database {
+    /// Checkpoints on the way out, so the next open has no log to replay. A
+    /// failure is not lost data: the log stays and is replayed next time.
+    fn drop(&mut self) {
+        if self.checkpoint_on_drop
+            && let Mode::Writer(d) = &mut self.mode
+            && let Ok(d) = d.get_mut()
+            && d.log_records() > 0
+        {
+            let _ = d.checkpoint(&self.graph);
+        }
     }
 }
 

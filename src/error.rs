@@ -174,6 +174,24 @@ pub enum StoreError {
         "{path}: the store is damaged ({what}). The file was not changed; restore it from a backup or rebuild it."
     )]
     Corrupt { path: String, what: String },
+    /// Another process has the store open for writing.
+    #[error(
+        "{path}: the store is locked by {}: it has the store open for writing. Close it there, or open this store read-only.",
+        locker(*.pid)
+    )]
+    Locked { path: String, pid: Option<u32> },
+    /// A change was made to a store opened read-only.
+    #[error(
+        "{path}: the store is open read-only (another process may be writing it); the change was not made"
+    )]
+    ReadOnly { path: String },
+}
+
+fn locker(pid: Option<u32>) -> String {
+    match pid {
+        Some(p) => format!("process {p}"),
+        None => "another process".into(),
+    }
 }
 
 /// Any error factgraph reports.

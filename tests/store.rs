@@ -30,17 +30,21 @@ fn missing_file_opens_empty_and_is_written_on_save() {
     assert_eq!(how, Opened::Created);
     assert_eq!(db.graph().node_count(), 0);
     assert!(!path.exists(), "opening must not create the file");
+    // The open database holds the writer's lock until it is dropped.
+    drop(db);
     persist::save(&path, &sample()).unwrap();
     let (db, how) = Database::open(&path).unwrap();
     assert_eq!(how, Opened::Existing);
     assert_eq!(db.graph().node_count(), 2);
     assert_eq!(db.graph().lookup("aussenministerrat").len(), 1);
-    // No temporary file is left beside the store.
-    let names: Vec<String> = fs::read_dir(dir.path())
+    // No temporary file is left beside the store: only the store, its log
+    // and its lock file.
+    let mut names: Vec<String> = fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["new.fg"]);
+    names.sort();
+    assert_eq!(names, ["new.fg", "new.fg-wal", "new.fg.lock"]);
 }
 
 fn refused(bytes: &[u8]) -> StoreError {

@@ -1,14 +1,17 @@
 //! The graph: a petgraph `StableGraph` of nodes and relationships, an index of
 //! names and aliases, a label index, and the schema every write is checked
-//! against. Only [`persist`] touches files.
+//! against. Only [`persist`] and [`wal`] touch files.
 
 pub mod persist;
+pub mod wal;
+
+pub use wal::{Report, backup, check};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeIndexable, EdgeRef, NodeIndexable};
 
 use crate::error::QueryError;
 use crate::model::names::{did_you_mean, fold};
@@ -44,7 +47,69 @@ pub struct Graph {
     names: HashMap<String, BTreeSet<NodeId>>,
     labels: BTreeMap<String, BTreeSet<NodeId>>,
     schema: Option<Schema>,
+    /// Changes made since [`Graph::start_journal`], when journaling is on.
+    /// It is part of the graph's state on purpose: a statement that fails is
+    /// rolled back by restoring a clone, which brings back the journal as it
+    /// was, so a failed statement's changes never reach the write-ahead log.
+    journal: Option<Vec<Change>>,
 }
+
+/// One change to the graph, as the write-ahead log records it.
+///
+/// Ids are explicit. `StableGraph` hands out vacant slots from a free list
+/// whose order depends on the order of past deletions, and a graph read back
+/// from a snapshot has its holes in a different order than the process that
+/// wrote the log had. Replaying "create a node" and letting the graph choose
+/// would then give different ids, so every create carries the id it got and
+/// replay puts the element in exactly that slot ([`Graph::apply`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    CreateNode {
+        id: NodeId,
+        labels: Vec<String>,
+        props: Props,
+    },
+    CreateRel {
+        id: RelId,
+        from: NodeId,
+        to: NodeId,
+        rel_type: String,
+        props: Props,
+    },
+    /// `value` None removes the property.
+    SetNodeProp {
+        id: NodeId,
+        key: String,
+        value: Option<Value>,
+    },
+    SetRelProp {
+        id: RelId,
+        key: String,
+        value: Option<Value>,
+    },
+    AddLabel {
+        id: NodeId,
+        label: String,
+    },
+    RemoveLabel {
+        id: NodeId,
+        label: String,
+    },
+    DeleteRel {
+        id: RelId,
+    },
+    /// The node has no relationships left when this is applied (a detach
+    /// delete is logged as its relationship deletions, then this).
+    DeleteNode {
+        id: NodeId,
+    },
+    SetSchema(Option<Schema>),
+}
+
+/// How far beyond the last slot a replayed create may put an element. The
+/// gap exists because a snapshot does not keep trailing holes; the bound
+/// keeps a hostile log from making replay allocate billions of slots.
+const MAX_SLOT_GAP: usize = 1 << 22;
 
 fn ni(id: NodeId) -> NodeIndex<u32> {
     NodeIndex::new(id.0 as usize)
@@ -95,6 +160,159 @@ impl Graph {
             schema: Some(schema),
             ..Graph::default()
         }
+    }
+
+    // ---- journal -------------------------------------------------------
+
+    /// Starts recording changes (clearing any recorded ones).
+    pub fn start_journal(&mut self) {
+        self.journal = Some(Vec::new());
+    }
+
+    /// The changes recorded since [`Graph::start_journal`]; stops recording.
+    pub fn take_journal(&mut self) -> Vec<Change> {
+        self.journal.take().unwrap_or_default()
+    }
+
+    fn record(&mut self, change: impl FnOnce() -> Change) {
+        if let Some(j) = &mut self.journal {
+            j.push(change());
+        }
+    }
+
+    /// Applies a logged change, putting created elements at their logged ids.
+    /// Replay trusts the log for the schema (the writer checked it) but not
+    /// for structure: a change that does not fit the graph is an error.
+    pub fn apply(&mut self, change: Change) -> Result<(), String> {
+        let qe = |e: QueryError| e.message;
+        match change {
+            Change::CreateNode { id, labels, props } => {
+                self.place_node(id, Node { labels, props })?;
+                self.index_node(id);
+            }
+            Change::CreateRel {
+                id,
+                from,
+                to,
+                rel_type,
+                props,
+            } => {
+                if self.node(from).is_none() || self.node(to).is_none() {
+                    return Err(format!(
+                        "relationship {} joins node {} and node {}, one of which does not exist",
+                        id.0, from.0, to.0
+                    ));
+                }
+                self.place_rel(id, from, to, Rel { rel_type, props })?;
+            }
+            Change::SetNodeProp { id, key, value } => {
+                if self.node(id).is_none() {
+                    return Err(missing_node(id).message);
+                }
+                self.unindex_node(id);
+                if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                    match value {
+                        Some(v) => n.props.insert(key, v),
+                        None => n.props.remove(&key),
+                    };
+                }
+                self.index_node(id);
+            }
+            Change::SetRelProp { id, key, value } => {
+                let r = self
+                    .g
+                    .edge_weight_mut(ei(id))
+                    .ok_or_else(|| missing_rel(id).message)?;
+                match value {
+                    Some(v) => r.props.insert(key, v),
+                    None => r.props.remove(&key),
+                };
+            }
+            Change::AddLabel { id, label } => {
+                let n = self
+                    .g
+                    .node_weight_mut(ni(id))
+                    .ok_or_else(|| missing_node(id).message)?;
+                if !n.labels.contains(&label) {
+                    n.labels.push(label.clone());
+                }
+                self.labels.entry(label).or_default().insert(id);
+            }
+            Change::RemoveLabel { id, label } => {
+                self.remove_label(id, &label).map_err(qe)?;
+            }
+            Change::DeleteRel { id } => self.delete_rel(id).map_err(qe)?,
+            Change::DeleteNode { id } => self.delete_node(id).map_err(qe)?,
+            Change::SetSchema(s) => self.schema = s,
+        }
+        Ok(())
+    }
+
+    /// Puts a node in slot `id`, which must be vacant. Slots are taken from
+    /// the free list (or appended) until `id` comes up; the others are given
+    /// back in their old order, so only `id` leaves the free list. Costs the
+    /// number of vacant slots ahead of `id`, which is small: holes come only
+    /// from deletions.
+    fn place_node(&mut self, id: NodeId, node: Node) -> Result<(), String> {
+        if self.node(id).is_some() {
+            return Err(format!("node {} already exists", id.0));
+        }
+        if id.0 as usize > self.g.node_bound().saturating_add(MAX_SLOT_GAP) {
+            return Err(format!("node id {} is out of range", id.0));
+        }
+        let mut taken = Vec::new();
+        loop {
+            let i = self.g.add_node(Node::default());
+            if i == ni(id) {
+                break;
+            }
+            taken.push(i);
+        }
+        // Give back the others (in reverse, so the free list keeps its
+        // order), then `id` last so it is the head the next add takes.
+        for t in taken.into_iter().rev() {
+            self.g.remove_node(t);
+        }
+        self.g.remove_node(ni(id));
+        let got = self.g.add_node(Node::default());
+        // `got` is `id` or the free list was not what the loop left: both
+        // are checked, never assumed.
+        if got != ni(id) {
+            self.g.remove_node(got);
+            return Err(format!("node slot {} could not be placed", id.0));
+        }
+        if let Some(w) = self.g.node_weight_mut(got) {
+            *w = node;
+        }
+        Ok(())
+    }
+
+    /// Puts a relationship in slot `id` (see [`Graph::place_node`]).
+    fn place_rel(&mut self, id: RelId, from: NodeId, to: NodeId, rel: Rel) -> Result<(), String> {
+        if self.rel(id).is_some() {
+            return Err(format!("relationship {} already exists", id.0));
+        }
+        if id.0 as usize > self.g.edge_bound().saturating_add(MAX_SLOT_GAP) {
+            return Err(format!("relationship id {} is out of range", id.0));
+        }
+        let mut taken = Vec::new();
+        loop {
+            let e = self.g.add_edge(ni(from), ni(from), Rel::default());
+            if e == ei(id) {
+                break;
+            }
+            taken.push(e);
+        }
+        for t in taken.into_iter().rev() {
+            self.g.remove_edge(t);
+        }
+        self.g.remove_edge(ei(id));
+        let got = self.g.add_edge(ni(from), ni(to), rel);
+        if got != ei(id) {
+            self.g.remove_edge(got);
+            return Err(format!("relationship slot {} could not be placed", id.0));
+        }
+        Ok(())
     }
 
     // ---- reading -------------------------------------------------------
@@ -207,6 +425,7 @@ impl Graph {
     /// Replaces the schema. Existing nodes are not re-checked here; use
     /// [`Graph::check_all`].
     pub fn set_schema(&mut self, schema: Option<Schema>) {
+        self.record(|| Change::SetSchema(schema.clone()));
         self.schema = schema;
     }
 
@@ -220,6 +439,12 @@ impl Graph {
         let node = Node { labels, props };
         let id = nid(self.g.add_node(node));
         self.index_node(id);
+        if self.journal.is_some()
+            && let Some(n) = self.node(id)
+        {
+            let (labels, props) = (n.labels.clone(), n.props.clone());
+            self.record(|| Change::CreateNode { id, labels, props });
+        }
         Ok(id)
     }
 
@@ -246,11 +471,21 @@ impl Graph {
             s.check_rel(&rel_type, &fl, &tl, &props, false)
                 .map_err(QueryError::schema)?;
         }
-        Ok(rid(self.g.add_edge(
-            ni(from),
-            ni(to),
-            Rel { rel_type, props },
-        )))
+        let change = self
+            .journal
+            .is_some()
+            .then(|| (rel_type.clone(), props.clone()));
+        let id = rid(self.g.add_edge(ni(from), ni(to), Rel { rel_type, props }));
+        if let Some((rel_type, props)) = change {
+            self.record(|| Change::CreateRel {
+                id,
+                from,
+                to,
+                rel_type,
+                props,
+            });
+        }
+        Ok(id)
     }
 
     /// Sets (or, with `Value::Null`, removes) a node property.
@@ -264,6 +499,11 @@ impl Graph {
                 .map_err(QueryError::schema)?;
         }
         self.unindex_node(id);
+        self.record(|| Change::SetNodeProp {
+            id,
+            key: key.to_string(),
+            value: (!value.is_null()).then(|| value.clone()),
+        });
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
             if value.is_null() {
                 n.props.remove(key);
@@ -288,6 +528,11 @@ impl Graph {
             s.check_rel(&rel.rel_type, &fl, &tl, &props, false)
                 .map_err(QueryError::schema)?;
         }
+        self.record(|| Change::SetRelProp {
+            id,
+            key: key.to_string(),
+            value: (!value.is_null()).then(|| value.clone()),
+        });
         if let Some(r) = self.g.edge_weight_mut(ei(id)) {
             if value.is_null() {
                 r.props.remove(key);
@@ -310,6 +555,10 @@ impl Graph {
             s.check_node(&labels, &node.props, false)
                 .map_err(QueryError::schema)?;
         }
+        self.record(|| Change::AddLabel {
+            id,
+            label: label.to_string(),
+        });
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
             n.labels.push(label.to_string());
         }
@@ -329,14 +578,19 @@ impl Graph {
         if removed && let Some(set) = self.labels.get_mut(label) {
             set.remove(&id);
         }
+        if removed {
+            self.record(|| Change::RemoveLabel {
+                id,
+                label: label.to_string(),
+            });
+        }
         Ok(removed)
     }
 
     pub fn delete_rel(&mut self, id: RelId) -> Result<(), QueryError> {
-        self.g
-            .remove_edge(ei(id))
-            .map(|_| ())
-            .ok_or_else(|| missing_rel(id))
+        self.g.remove_edge(ei(id)).ok_or_else(|| missing_rel(id))?;
+        self.record(|| Change::DeleteRel { id });
+        Ok(())
     }
 
     /// Deletes a node that has no relationships.
@@ -357,6 +611,7 @@ impl Graph {
         }
         self.unindex_node(id);
         self.g.remove_node(ni(id));
+        self.record(|| Change::DeleteNode { id });
         Ok(())
     }
 
@@ -374,9 +629,11 @@ impl Graph {
             .collect();
         for r in &rels {
             self.g.remove_edge(ei(*r));
+            self.record(|| Change::DeleteRel { id: *r });
         }
         self.unindex_node(id);
         self.g.remove_node(ni(id));
+        self.record(|| Change::DeleteNode { id });
         Ok(rels.len())
     }
 

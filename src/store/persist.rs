@@ -1,4 +1,5 @@
-//! The store file. The only module that touches files and the only user of bincode.
+//! The store file, and the encoding of write-ahead log records. The only
+//! user of bincode; besides [`super::wal`], the only module that touches files.
 //!
 //! Layout (all integers little-endian):
 //!
@@ -23,10 +24,10 @@ use bincode::{Decode, Encode};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
-use super::{Graph, Node, Rel};
+use super::{Change, Graph, Node, Rel};
 use crate::error::StoreError;
 use crate::model::schema::{NodeKind, PropDecl, PropType, RelKind};
-use crate::model::{FDate, Props, Schema, Value};
+use crate::model::{FDate, NodeId, Props, RelId, Schema, Value};
 
 pub const MAGIC: &[u8; 8] = b"FACTGRPH";
 /// The format this build writes and the newest it reads.
@@ -217,7 +218,16 @@ fn to_sgraph(graph: &Graph) -> SGraph {
             })
         })
         .collect();
-    let schema = graph.schema().map(|s| SSchema {
+    let schema = graph.schema().map(to_sschema);
+    SGraph {
+        nodes,
+        rels,
+        schema,
+    }
+}
+
+fn to_sschema(s: &Schema) -> SSchema {
+    SSchema {
         nodes: s
             .nodes
             .values()
@@ -240,11 +250,6 @@ fn to_sgraph(graph: &Graph) -> SGraph {
                 doc: k.doc.clone(),
             })
             .collect(),
-    });
-    SGraph {
-        nodes,
-        rels,
-        schema,
     }
 }
 
@@ -307,36 +312,274 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
     for n in holes.into_iter().rev() {
         g.remove_node(n);
     }
-    let schema = match s.schema {
-        None => None,
-        Some(ss) => {
-            let mut schema = Schema::default();
-            for k in ss.nodes {
-                schema.nodes.insert(
-                    k.name.clone(),
-                    NodeKind {
-                        name: k.name,
-                        props: from_sdecls(k.props)?,
-                        doc: k.doc,
-                    },
-                );
-            }
-            for k in ss.rels {
-                schema.rels.insert(
-                    k.name.clone(),
-                    RelKind {
-                        name: k.name,
-                        from: k.from,
-                        to: k.to,
-                        props: from_sdecls(k.props)?,
-                        doc: k.doc,
-                    },
-                );
-            }
-            Some(schema)
-        }
-    };
+    let schema = s.schema.map(from_sschema).transpose()?;
     Ok(Graph::from_raw(g, schema))
+}
+
+fn from_sschema(ss: SSchema) -> Result<Schema, String> {
+    let mut schema = Schema::default();
+    for k in ss.nodes {
+        schema.nodes.insert(
+            k.name.clone(),
+            NodeKind {
+                name: k.name,
+                props: from_sdecls(k.props)?,
+                doc: k.doc,
+            },
+        );
+    }
+    for k in ss.rels {
+        schema.rels.insert(
+            k.name.clone(),
+            RelKind {
+                name: k.name,
+                from: k.from,
+                to: k.to,
+                props: from_sdecls(k.props)?,
+                doc: k.doc,
+            },
+        );
+    }
+    Ok(schema)
+}
+
+// ---- write-ahead log records -------------------------------------------
+//
+// A record's payload is one committed statement's changes; the framing
+// (length, checksum, sequence number) is in `wal`. Variants are only ever
+// appended, so old logs keep decoding.
+
+#[derive(Encode, Decode)]
+enum SChange {
+    CreateNode {
+        id: u32,
+        labels: Vec<String>,
+        props: Vec<(String, SValue)>,
+    },
+    CreateRel {
+        id: u32,
+        from: u32,
+        to: u32,
+        rel_type: String,
+        props: Vec<(String, SValue)>,
+    },
+    SetNodeProp {
+        id: u32,
+        key: String,
+        value: Option<SValue>,
+    },
+    SetRelProp {
+        id: u32,
+        key: String,
+        value: Option<SValue>,
+    },
+    AddLabel {
+        id: u32,
+        label: String,
+    },
+    RemoveLabel {
+        id: u32,
+        label: String,
+    },
+    DeleteRel {
+        id: u32,
+    },
+    DeleteNode {
+        id: u32,
+    },
+    SetSchema(Option<SSchema>),
+}
+
+fn to_schange(c: &Change) -> SChange {
+    match c {
+        Change::CreateNode { id, labels, props } => SChange::CreateNode {
+            id: id.0,
+            labels: labels.clone(),
+            props: to_sprops(props),
+        },
+        Change::CreateRel {
+            id,
+            from,
+            to,
+            rel_type,
+            props,
+        } => SChange::CreateRel {
+            id: id.0,
+            from: from.0,
+            to: to.0,
+            rel_type: rel_type.clone(),
+            props: to_sprops(props),
+        },
+        Change::SetNodeProp { id, key, value } => SChange::SetNodeProp {
+            id: id.0,
+            key: key.clone(),
+            value: value.as_ref().map(to_svalue),
+        },
+        Change::SetRelProp { id, key, value } => SChange::SetRelProp {
+            id: id.0,
+            key: key.clone(),
+            value: value.as_ref().map(to_svalue),
+        },
+        Change::AddLabel { id, label } => SChange::AddLabel {
+            id: id.0,
+            label: label.clone(),
+        },
+        Change::RemoveLabel { id, label } => SChange::RemoveLabel {
+            id: id.0,
+            label: label.clone(),
+        },
+        Change::DeleteRel { id } => SChange::DeleteRel { id: id.0 },
+        Change::DeleteNode { id } => SChange::DeleteNode { id: id.0 },
+        Change::SetSchema(s) => SChange::SetSchema(s.as_ref().map(to_sschema)),
+    }
+}
+
+fn from_schange(c: SChange) -> Result<Change, String> {
+    Ok(match c {
+        SChange::CreateNode { id, labels, props } => Change::CreateNode {
+            id: NodeId(id),
+            labels,
+            props: from_sprops(props)?,
+        },
+        SChange::CreateRel {
+            id,
+            from,
+            to,
+            rel_type,
+            props,
+        } => Change::CreateRel {
+            id: RelId(id),
+            from: NodeId(from),
+            to: NodeId(to),
+            rel_type,
+            props: from_sprops(props)?,
+        },
+        SChange::SetNodeProp { id, key, value } => Change::SetNodeProp {
+            id: NodeId(id),
+            key,
+            value: value.map(from_svalue).transpose()?,
+        },
+        SChange::SetRelProp { id, key, value } => Change::SetRelProp {
+            id: RelId(id),
+            key,
+            value: value.map(from_svalue).transpose()?,
+        },
+        SChange::AddLabel { id, label } => Change::AddLabel {
+            id: NodeId(id),
+            label,
+        },
+        SChange::RemoveLabel { id, label } => Change::RemoveLabel {
+            id: NodeId(id),
+            label,
+        },
+        SChange::DeleteRel { id } => Change::DeleteRel { id: RelId(id) },
+        SChange::DeleteNode { id } => Change::DeleteNode { id: NodeId(id) },
+        SChange::SetSchema(s) => Change::SetSchema(s.map(from_sschema).transpose()?),
+    })
+}
+
+/// Decodes with a limit on what the decoder may allocate that grows with the
+/// input: a length field can make bincode reserve memory before it has read
+/// the elements, so a 40-byte input could otherwise ask for gigabytes. Real
+/// data needs far less than 64 bytes of memory per encoded byte.
+fn decode_bounded<T: Decode<()>>(
+    payload: &[u8],
+) -> Result<(T, usize), bincode::error::DecodeError> {
+    let std = bincode::config::standard();
+    match payload.len() {
+        0..=0xFFFF => bincode::decode_from_slice(payload, std.with_limit::<{ 1 << 22 }>()),
+        0x1_0000..=0xF_FFFF => bincode::decode_from_slice(payload, std.with_limit::<{ 1 << 26 }>()),
+        0x10_0000..=0xFFF_FFFF => {
+            bincode::decode_from_slice(payload, std.with_limit::<{ 1 << 34 }>())
+        }
+        _ => bincode::decode_from_slice(payload, std.with_limit::<{ 1 << 40 }>()),
+    }
+}
+
+/// The payload of a log record holding `changes`.
+pub fn encode_changes(changes: &[Change]) -> Vec<u8> {
+    let s: Vec<SChange> = changes.iter().map(to_schange).collect();
+    bincode::encode_to_vec(s, bincode::config::standard()).unwrap_or_default()
+}
+
+/// Decodes a log record's payload. The limit bounds what a length inside it
+/// can make the decoder allocate, whatever the record claims.
+pub fn decode_changes(payload: &[u8]) -> Result<Vec<Change>, String> {
+    let (s, used): (Vec<SChange>, usize) =
+        decode_bounded(payload).map_err(|e| format!("the record does not decode: {e}"))?;
+    if used != payload.len() {
+        return Err("the record has bytes after its changes".into());
+    }
+    s.into_iter().map(from_schange).collect()
+}
+
+// ---- snapshot identity ---------------------------------------------------
+
+/// What identifies the contents of one snapshot: a log names the snapshot it
+/// continues, so a log left over from before a checkpoint (the process died
+/// after the new snapshot was renamed in, before the log was reset) is
+/// recognised as already folded in, never replayed twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotId {
+    pub len: u64,
+    pub crc: u32,
+    pub hash: u64,
+}
+
+impl SnapshotId {
+    pub const ENCODED_LEN: usize = 20;
+    pub fn to_bytes(self) -> [u8; 20] {
+        let mut b = [0u8; 20];
+        b[..8].copy_from_slice(&self.len.to_le_bytes());
+        b[8..12].copy_from_slice(&self.crc.to_le_bytes());
+        b[12..].copy_from_slice(&self.hash.to_le_bytes());
+        b
+    }
+    pub fn from_bytes(b: &[u8; 20]) -> SnapshotId {
+        let mut l = [0u8; 8];
+        l.copy_from_slice(&b[..8]);
+        let mut c = [0u8; 4];
+        c.copy_from_slice(&b[8..12]);
+        let mut h = [0u8; 8];
+        h.copy_from_slice(&b[12..]);
+        SnapshotId {
+            len: u64::from_le_bytes(l),
+            crc: u32::from_le_bytes(c),
+            hash: u64::from_le_bytes(h),
+        }
+    }
+}
+
+/// The identity of a store file's bytes (valid or not): its length, its
+/// CRC-32 and a 64-bit hash, so two snapshots that differ are told apart
+/// even when their CRC-32s collide.
+pub fn snapshot_id(bytes: &[u8]) -> SnapshotId {
+    // FNV-1a over 8-byte words: fast, fixed forever (it is part of the log format).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h ^= u64::from_le_bytes(w);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h ^= h >> 29;
+    }
+    for &b in chunks.remainder() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    SnapshotId {
+        len: bytes.len() as u64,
+        crc: crc32fast::hash(bytes),
+        hash: h,
+    }
+}
+
+/// Like [`save`], and returns the identity of what was written.
+pub fn save_with_id(path: &Path, graph: &Graph) -> Result<SnapshotId, StoreError> {
+    let bytes = encode(graph);
+    write_atomic(path, &bytes)?;
+    Ok(snapshot_id(&bytes))
 }
 
 /// The bytes of a store file holding `graph`.
@@ -403,23 +646,8 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
     if crc32fast::hash(payload) != crc {
         return Err(corrupt("the checksum does not match the data".into()));
     }
-    // The limit bounds what a length field inside the payload can make the
-    // decoder allocate, so a crafted file cannot ask for gigabytes.
-    let (sg, used): (SGraph, usize) = match payload.len() {
-        0..=0xF_FFFF => bincode::decode_from_slice(
-            payload,
-            bincode::config::standard().with_limit::<{ 1 << 26 }>(),
-        ),
-        0x10_0000..=0xFFF_FFFF => bincode::decode_from_slice(
-            payload,
-            bincode::config::standard().with_limit::<{ 1 << 34 }>(),
-        ),
-        _ => bincode::decode_from_slice(
-            payload,
-            bincode::config::standard().with_limit::<{ 1 << 40 }>(),
-        ),
-    }
-    .map_err(|e| corrupt(format!("the data does not decode: {e}")))?;
+    let (sg, used): (SGraph, usize) =
+        decode_bounded(payload).map_err(|e| corrupt(format!("the data does not decode: {e}")))?;
     if used != payload.len() {
         return Err(corrupt("the data ends before the file does".into()));
     }
