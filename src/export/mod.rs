@@ -261,6 +261,7 @@ pub(crate) fn plain_text(v: &crate::model::Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         Value::List(items) => {
             let texts: Vec<serde_json::Value> = items
                 .iter()

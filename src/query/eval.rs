@@ -98,6 +98,7 @@ fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
         notices: &notices,
         rng: &rng,
         alias_mode: &alias,
+        now: clock_now(),
     };
     match ev.eval(e, &Env::Empty)? {
         Value::Date(d) => Ok(d),
@@ -246,6 +247,15 @@ struct Engine<'g> {
     notices: RefCell<Vec<String>>,
     rng: Cell<u64>,
     alias_mode: RefCell<HashMap<String, bool>>,
+    now: i128,
+}
+
+/// Nanoseconds since the epoch, read once per statement.
+fn clock_now() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i128)
+        .unwrap_or(0)
 }
 
 impl<'g> Engine<'g> {
@@ -266,6 +276,7 @@ impl<'g> Engine<'g> {
             notices: RefCell::new(Vec::new()),
             rng: Cell::new(seed),
             alias_mode: RefCell::new(HashMap::new()),
+            now: clock_now(),
         }
     }
 
@@ -278,6 +289,7 @@ impl<'g> Engine<'g> {
             notices: &self.notices,
             rng: &self.rng,
             alias_mode: &self.alias_mode,
+            now: self.now,
         }
     }
 

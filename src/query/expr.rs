@@ -32,6 +32,9 @@ pub struct Ev<'a> {
     /// Per name in a pattern's `{name: ...}`: whether it is matched through
     /// the name index (no node carries the exact name) or exactly.
     pub alias_mode: &'a RefCell<HashMap<String, bool>>,
+    /// The statement's clock, nanoseconds since the epoch: `datetime()`
+    /// and friends read it so that one statement sees one time.
+    pub now: i128,
 }
 
 /// Variable bindings: a row of a clause's table, possibly layered over
@@ -711,15 +714,9 @@ impl<'a> Ev<'a> {
                 "day" => Value::Int(d.day as i64),
                 "precision" => Value::String(d.precision.name().into()),
                 "approximate" | "approx" => Value::Bool(d.approx),
-                _ => {
-                    return Err(QueryError::argument(
-                        "InvalidArgumentValue",
-                        format!(
-                            "a date has no field '{key}' (year, month, day, precision, approximate)"
-                        ),
-                    ));
-                }
+                _ => super::temporal_fns::date_property(d, key)?,
             },
+            Value::Temporal(t) => super::temporal_fns::property(t, key)?,
             v => {
                 return Err(type_err(format!(
                     "cannot read property '{key}' of {} ({v}); only nodes, relationships, maps and dates have properties",
@@ -810,6 +807,9 @@ fn overflow() -> QueryError {
 /// A binary operator other than AND/OR/XOR on evaluated operands.
 pub fn binary_values(op: BinOp, l: &Value, r: &Value) -> R<Value> {
     use Value::*;
+    if let Some(v) = super::temporal_fns::arith(op, l, r) {
+        return v;
+    }
     Ok(match op {
         BinOp::Eq => opt_bool(equals(l, r)),
         BinOp::Ne => opt_bool(equals(l, r).map(|b| !b)),
@@ -953,6 +953,7 @@ pub fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         v => v.to_string(),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::ast::{Expr, ExprKind};
 use super::expr::{Env, Ev, R, plain, type_err};
 use crate::error::QueryError;
-use crate::model::{FDate, Precision, Value};
+use crate::model::{FDate, Value};
 
 /// Every scalar function name (lower case), for "did you mean".
 pub const NAMES: &[&str] = &[
@@ -74,6 +74,37 @@ pub const NAMES: &[&str] = &[
     "tofloatornull",
     "tobooleanornull",
     "valuetype",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+    "date.truncate",
+    "date.transaction",
+    "date.statement",
+    "date.realtime",
+    "localtime.truncate",
+    "localtime.transaction",
+    "localtime.statement",
+    "localtime.realtime",
+    "time.truncate",
+    "time.transaction",
+    "time.statement",
+    "time.realtime",
+    "localdatetime.truncate",
+    "localdatetime.transaction",
+    "localdatetime.statement",
+    "localdatetime.realtime",
+    "datetime.truncate",
+    "datetime.transaction",
+    "datetime.statement",
+    "datetime.realtime",
+    "datetime.fromepoch",
+    "datetime.fromepochmillis",
+    "duration.between",
+    "duration.inmonths",
+    "duration.indays",
+    "duration.inseconds",
 ];
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> R<()> {
@@ -161,6 +192,9 @@ pub fn call(ev: &Ev, name: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
 }
 
 fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
+    if let Some(r) = super::temporal_fns::call(lname, name, args, ev.now) {
+        return r;
+    }
     let one = |a: &[Value]| -> R<Value> {
         arity(name, a, 1, 1)?;
         Ok(a[0].clone())
@@ -330,7 +364,8 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             | Value::Int(_)
             | Value::Float(_)
             | Value::Bool(_)
-            | Value::Date(_)) => Value::String(plain(&v)),
+            | Value::Date(_)
+            | Value::Temporal(_)) => Value::String(plain(&v)),
             _ if lname == "tostringornull" => Value::Null,
             v => return Err(type_err(format!("toString() of {}", v.type_name()))),
         },
@@ -561,38 +596,6 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 }
             }
         }
-        "date" => {
-            arity(name, args, 0, 1)?;
-            match args.first() {
-                None => {
-                    let secs = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_secs() as i64)
-                        .unwrap_or(0);
-                    Value::Date(FDate::from_days(secs.div_euclid(86_400)))
-                }
-                Some(Value::Null) => Value::Null,
-                Some(Value::Date(d)) => Value::Date(as_day(d)),
-                Some(Value::String(s)) => {
-                    let d = FDate::parse(s)
-                        .map_err(|m| QueryError::argument("InvalidArgumentValue", m))?;
-                    if d.approx {
-                        return Err(QueryError::argument(
-                            "InvalidArgumentValue",
-                            format!("date('{s}') cannot be approximate; use fdate('{s}')"),
-                        ));
-                    }
-                    Value::Date(as_day(&d))
-                }
-                Some(Value::Map(m)) => Value::Date(as_day(&date_from_map(m, true)?)),
-                Some(v) => {
-                    return Err(type_err(format!(
-                        "date() of {}, not a string, map or date",
-                        v.type_name()
-                    )));
-                }
-            }
-        }
         "precision" => match one(args)? {
             Value::Null => Value::Null,
             Value::Date(d) => Value::String(d.precision.name().into()),
@@ -612,15 +615,6 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             return Err(err);
         }
     })
-}
-
-/// The first day of a date, at day precision (Cypher's `date()` semantics).
-fn as_day(d: &FDate) -> FDate {
-    FDate {
-        precision: Precision::Day,
-        approx: false,
-        ..*d
-    }
 }
 
 fn date_from_map(m: &BTreeMap<String, Value>, _day: bool) -> R<FDate> {

@@ -16,6 +16,7 @@ mod pattern;
 mod plan;
 mod print;
 mod regex;
+mod temporal_fns;
 #[cfg(test)]
 mod tests;
 

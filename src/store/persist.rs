@@ -49,6 +49,12 @@ enum SValue {
         precision: u8,
         approx: bool,
     },
+    /// Added after format 1 shipped, at the end so that older files decode
+    /// unchanged: a Cypher temporal as its kind and ISO text.
+    Temporal {
+        kind: String,
+        text: String,
+    },
 }
 
 #[derive(Encode, Decode)]
@@ -113,6 +119,10 @@ fn to_svalue(v: &Value) -> SValue {
             precision: d.precision as u8,
             approx: d.approx,
         },
+        Value::Temporal(t) => SValue::Temporal {
+            kind: t.function_name().to_string(),
+            text: t.to_string(),
+        },
     }
 }
 
@@ -144,6 +154,9 @@ fn from_svalue(v: SValue) -> Result<Value, String> {
             }
             .ok_or_else(|| format!("invalid date {year}-{month}-{day} (precision {precision})"))?;
             Value::Date(if approx { d.approximate() } else { d })
+        }
+        SValue::Temporal { kind, text } => {
+            Value::Temporal(crate::model::temporal::parse_stored(&kind, &text)?)
         }
     })
 }
@@ -738,6 +751,28 @@ mod tests {
         }
         assert_eq!(back.lookup("belarus").len(), 1);
         assert_eq!(encode(&back), encode(&g));
+    }
+
+    #[test]
+    fn temporals_roundtrip() {
+        use crate::model::temporal::{Kind, parse, parse_duration};
+        let mut g = Graph::new();
+        let mut p = Props::new();
+        let dt = parse(
+            Kind::DateTime,
+            "1984-10-11T12:31:14.645+01:00[Europe/Stockholm]",
+        )
+        .unwrap();
+        p.insert("at".into(), dt);
+        p.insert("t".into(), parse(Kind::Time, "12:00-02:05:07").unwrap());
+        let dur = parse_duration("PT-1M-0.001S").unwrap();
+        p.insert(
+            "spans".into(),
+            Value::List(vec![Value::Temporal(crate::model::Temporal::Duration(dur))]),
+        );
+        let a = g.create_node(vec![], p).unwrap();
+        let back = decode(&encode(&g), "mem").unwrap();
+        assert_eq!(back.node(a), g.node(a));
     }
 
     #[test]

@@ -317,6 +317,8 @@ pub fn to_tck(v: &Value, res: &QueryResult) -> Result<TckValue, String> {
         Value::Map(m) => TckValue::Map(props_to_tck(m, res)?),
         // The TCK writes dates as ISO strings; only a plain day has one.
         Value::Date(d) => date_to_tck(d),
+        // Likewise times, date-times and durations, as `toString()` prints them.
+        Value::Temporal(t) => TckValue::String(t.to_string()),
         Value::Node(id) => TckValue::Node(node_to_tck(*id, res)?),
         Value::Rel(id) => {
             let r = res.rels.get(id).ok_or_else(|| {
@@ -375,8 +377,8 @@ pub fn to_tck(v: &Value, res: &QueryResult) -> Result<TckValue, String> {
 }
 
 fn date_to_tck(d: &FDate) -> TckValue {
-    if d.precision == Precision::Day && !d.approx && (0..=9999).contains(&d.year) {
-        TckValue::String(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+    if d.precision == Precision::Day && !d.approx {
+        TckValue::String(factgraph::model::temporal::date_string(d.start_days()))
     } else {
         TckValue::Opaque(format!("fdate('{d}')"))
     }
