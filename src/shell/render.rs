@@ -109,6 +109,9 @@ fn write_value(v: &Value, res: &QueryResult, out: &mut String) {
         Value::Date(d) => {
             let _ = write!(out, "{d}");
         }
+        Value::Temporal(t) => {
+            let _ = write!(out, "{t}");
+        }
         Value::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -482,6 +485,7 @@ pub fn json_value(v: &Value, res: &QueryResult) -> serde_json::Value {
         }
         Value::String(s) => J::String(s.clone()),
         Value::Date(d) => J::String(d.to_string()),
+        Value::Temporal(t) => J::String(t.to_string()),
         Value::List(items) => J::Array(items.iter().map(|i| json_value(i, res)).collect()),
         Value::Map(m) => J::Object(
             m.iter()
