@@ -101,6 +101,16 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
                 if let Some(w) = where_ {
                     no_aggregate(w, "WHERE")?;
                     check_expr(&scope, w)?;
+                    if matches!(
+                        kind_of(&scope, w),
+                        Kind::Node | Kind::Rel | Kind::Path | Kind::RelList
+                    ) {
+                        return Err(QueryError::type_error(
+                            "InvalidArgumentType",
+                            "WHERE needs a boolean, not a graph element",
+                        )
+                        .at(w.span));
+                    }
                 }
             }
             Clause::Unwind { expr, alias, .. } => {
@@ -130,9 +140,8 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
             }
             Clause::Create { pattern, .. } => {
                 check_create_pattern(&scope, &pattern.parts, false)?;
-                let before = scope.clone();
                 bind_pattern(&mut scope, pattern, PatternUse::Create)?;
-                check_pattern_exprs(&before, &pattern.parts)?;
+                check_pattern_exprs(&scope, &pattern.parts)?;
             }
             Clause::Merge {
                 part,
@@ -304,13 +313,25 @@ fn check_projection(
     // projection aggregates or is DISTINCT, the variables before it.
     let mut after = scope.clone();
     after.extend(out.iter().map(|(k, v)| (k.clone(), *v)));
+    let g = Grouping::new(p, &out);
+    if aggregating {
+        for it in &p.items {
+            if contains_aggregate(&it.expr) {
+                g.walk(&it.expr, false, &mut Vec::new())?;
+            }
+        }
+    }
     for s in &p.order_by {
-        let sc = if aggregating || p.distinct {
-            check_scope_after(&out, scope, &s.expr, p)
-        } else {
-            after.clone()
-        };
-        check_expr(&sc, &s.expr)?;
+        check_expr(&after, &s.expr)?;
+        if aggregating || p.distinct {
+            // " agg" marks an ORDER BY item that aggregates: there a
+            // non-key variable is ambiguous rather than undefined.
+            let mut locals = Vec::new();
+            if contains_aggregate(&s.expr) {
+                locals.push(" agg".to_string());
+            }
+            g.walk(&s.expr, true, &mut locals)?;
+        }
         if contains_aggregate(&s.expr) && !aggregating {
             return Err(sem(
                 "InvalidAggregation",
@@ -352,36 +373,126 @@ fn check_projection(
     Ok((cols, out))
 }
 
-/// After DISTINCT or aggregation, ORDER BY may use the projected names, and
-/// the old variables only inside expressions that are projected.
-fn check_scope_after(out: &Scope, before: &Scope, e: &Expr, p: &Projection) -> Scope {
-    let projected_text: Vec<&Expr> = p.items.iter().map(|i| &i.expr).collect();
-    let mut sc = out.clone();
-    // Old variables that are projected as plain variables stay visible.
-    for ex in projected_text {
-        if let ExprKind::Var(v) = &ex.kind
-            && let Some(k) = before.get(v)
+/// What may be referred to once a projection has grouped rows (by
+/// aggregation or DISTINCT): the projected expressions themselves, the
+/// projected names, and (in an item's own aggregation) the grouping keys.
+struct Grouping {
+    /// Printed form of every non-aggregating item: the grouping keys.
+    keys: Vec<String>,
+    /// Printed form of every item.
+    items: Vec<String>,
+    /// Variables projected as themselves among the keys.
+    key_vars: Vec<String>,
+    /// Every output name.
+    out: Vec<String>,
+    /// Variables mentioned anywhere in the items.
+    mentioned: Vec<String>,
+}
+
+impl Grouping {
+    fn new(p: &Projection, out: &Scope) -> Grouping {
+        let mut g = Grouping {
+            keys: Vec::new(),
+            items: Vec::new(),
+            key_vars: Vec::new(),
+            out: out.keys().cloned().collect(),
+            mentioned: Vec::new(),
+        };
+        for it in &p.items {
+            let text = it.expr.to_string();
+            if !contains_aggregate(&it.expr) {
+                if let ExprKind::Var(v) = &it.expr.kind {
+                    g.key_vars.push(v.clone());
+                }
+                g.keys.push(text.clone());
+            }
+            g.items.push(text);
+            vars_of(&it.expr, &mut g.mentioned);
+        }
+        if p.star {
+            g.key_vars.extend(out.keys().cloned());
+        }
+        g
+    }
+
+    /// Checks `e`, an item with an aggregation (`order_by` false) or an
+    /// ORDER BY expression after grouping (`order_by` true).
+    fn walk(&self, e: &Expr, order_by: bool, locals: &mut Vec<String>) -> Result<(), QueryError> {
+        let is_agg = matches!(&e.kind, ExprKind::CountStar)
+            || matches!(&e.kind, ExprKind::FnCall { name, .. } if is_aggregate(name));
+        let text = e.to_string();
+        if self.keys.contains(&text) && matches!(e.kind, ExprKind::Var(_) | ExprKind::Property(..))
         {
-            sc.insert(v.clone(), *k);
+            return Ok(());
+        }
+        if is_agg {
+            if !order_by || self.items.contains(&text) {
+                return Ok(());
+            }
+            // Inside an aggregation of ORDER BY only projected names count.
+            let mut inner: Vec<String> = locals.iter().filter(|l| *l != " agg").cloned().collect();
+            return super::eval::children(e)
+                .into_iter()
+                .try_for_each(|c| self.walk(c, order_by, &mut inner));
+        }
+        match &e.kind {
+            ExprKind::Var(v) => {
+                if locals.contains(v)
+                    || self.key_vars.contains(v)
+                    || (order_by && self.out.contains(v))
+                {
+                    return Ok(());
+                }
+                if order_by && !(self.mentioned.contains(v) && locals.iter().any(|l| l == " agg")) {
+                    return Err(sem(
+                        "UndefinedVariable",
+                        format!(
+                            "variable `{v}` is not defined here: the projection before ORDER BY does not keep it"
+                        ),
+                        e.span,
+                    ));
+                }
+                Err(sem(
+                    "AmbiguousAggregationExpression",
+                    format!(
+                        "`{v}` is used next to an aggregation but is not a grouping key of its own"
+                    ),
+                    e.span,
+                ))
+            }
+            ExprKind::Property(base, _) => {
+                if let ExprKind::Var(v) = &base.kind
+                    && (self.key_vars.contains(v) || locals.contains(v))
+                {
+                    return Ok(());
+                }
+                self.walk(base, order_by, locals)
+            }
+            ExprKind::ListComprehension { var, .. } | ExprKind::Quantified { var, .. } => {
+                locals.push(var.name.clone());
+                let r = super::eval::children(e)
+                    .into_iter()
+                    .try_for_each(|c| self.walk(c, order_by, locals));
+                locals.pop();
+                r
+            }
+            ExprKind::Reduce { acc, var, .. } => {
+                locals.push(acc.name.clone());
+                locals.push(var.name.clone());
+                let r = super::eval::children(e)
+                    .into_iter()
+                    .try_for_each(|c| self.walk(c, order_by, locals));
+                locals.truncate(locals.len() - 2);
+                r
+            }
+            ExprKind::PatternComprehension { .. }
+            | ExprKind::PatternPredicate(_)
+            | ExprKind::ExistsSubquery { .. } => Ok(()),
+            _ => super::eval::children(e)
+                .into_iter()
+                .try_for_each(|c| self.walk(c, order_by, locals)),
         }
     }
-    // Lenient: variables used by the ORDER BY expression that are used by a
-    // projected expression are allowed (e.g. `RETURN n.name, count(*) ORDER BY n.name`).
-    let mut used = Vec::new();
-    vars_of(e, &mut used);
-    for v in used {
-        if !sc.contains_key(&v)
-            && let Some(k) = before.get(&v)
-            && p.items.iter().any(|i| {
-                let mut u = Vec::new();
-                vars_of(&i.expr, &mut u);
-                u.contains(&v)
-            })
-        {
-            sc.insert(v, *k);
-        }
-    }
-    sc
 }
 
 fn vars_of(e: &Expr, out: &mut Vec<String>) {
@@ -665,6 +776,9 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             map,
         } => {
             check_expr(scope, list)?;
+            for x in [filter, map].into_iter().flatten() {
+                no_aggregate(x, "a list comprehension")?;
+            }
             let mut inner = scope.clone();
             inner.insert(var.name.clone(), Kind::Any);
             for x in [filter, map].into_iter().flatten() {

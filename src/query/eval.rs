@@ -1278,6 +1278,8 @@ enum Acc {
         cont: bool,
         xs: Vec<f64>,
         p: Option<f64>,
+        /// percentileDisc returns an integer when every input is one.
+        ints: bool,
     },
 }
 
@@ -1338,11 +1340,13 @@ impl Acc {
                 cont: true,
                 xs: vec![],
                 p: None,
+                ints: true,
             },
             _ => Acc::Percentile {
                 cont: false,
                 xs: vec![],
                 p: None,
+                ints: true,
             },
         };
         Ok(AccD {
@@ -1422,8 +1426,9 @@ impl AccD {
                 }
             }
             Acc::Dev { xs, .. } => xs.push(num(&v, "stDev")?),
-            Acc::Percentile { xs, p, .. } => {
+            Acc::Percentile { xs, p, ints, .. } => {
                 xs.push(num(&v, "percentile")?);
+                *ints &= matches!(v, Value::Int(_));
                 if p.is_none() {
                     let pv = ev.eval(&args[1], env)?;
                     let pf = num(&pv, "percentile")?;
@@ -1466,7 +1471,12 @@ impl AccD {
                     Value::Float((ss / if pop { n } else { n - 1.0 }).sqrt())
                 }
             }
-            Acc::Percentile { cont, mut xs, p } => {
+            Acc::Percentile {
+                cont,
+                mut xs,
+                p,
+                ints,
+            } => {
                 if xs.is_empty() {
                     return Ok(Value::Null);
                 }
@@ -1482,7 +1492,7 @@ impl AccD {
                         .saturating_sub(1)
                         .min(xs.len() - 1);
                     let x = xs[idx];
-                    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                    if ints {
                         Value::Int(x as i64)
                     } else {
                         Value::Float(x)

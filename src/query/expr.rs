@@ -765,7 +765,11 @@ impl<'a> Ev<'a> {
             BinOp::And => {
                 let l = truth(&self.eval(a, env)?, "AND")?;
                 if l == Some(false) {
-                    // Still type-check the right side lazily: Cypher short-circuits.
+                    // Short-circuit, but a right side of the wrong type is
+                    // still an error (an error while evaluating it is not).
+                    if let Ok(v) = self.eval(b, env) {
+                        truth(&v, "AND")?;
+                    }
                     return Ok(Value::Bool(false));
                 }
                 let r = truth(&self.eval(b, env)?, "AND")?;
@@ -778,6 +782,9 @@ impl<'a> Ev<'a> {
             BinOp::Or => {
                 let l = truth(&self.eval(a, env)?, "OR")?;
                 if l == Some(true) {
+                    if let Ok(v) = self.eval(b, env) {
+                        truth(&v, "OR")?;
+                    }
                     return Ok(Value::Bool(true));
                 }
                 let r = truth(&self.eval(b, env)?, "OR")?;
