@@ -240,6 +240,8 @@ struct Engine<'g> {
     params: &'g Params,
     as_of: Option<FDate>,
     changes: Changes,
+    /// Mutations done, see [`WriteStats::writes`].
+    writes: usize,
     deleted: Deleted,
     touched_nodes: BTreeSet<NodeId>,
     touched_rels: BTreeSet<RelId>,
@@ -260,6 +262,7 @@ impl<'g> Engine<'g> {
             params,
             as_of,
             changes: Changes::default(),
+            writes: 0,
             deleted: Deleted::default(),
             touched_nodes: BTreeSet::new(),
             touched_rels: BTreeSet::new(),
@@ -611,6 +614,7 @@ impl<'g> Engine<'g> {
         // A deleted node's slot can be reused by the graph.
         self.deleted.nodes.remove(&id);
         self.changes.created_nodes.insert(id);
+        self.writes += 1;
         self.touched_nodes.insert(id);
     }
 
@@ -736,6 +740,7 @@ impl<'g> Engine<'g> {
                 .map_err(|e| e.at(r.span))?;
             self.deleted.rels.remove(&id);
             self.changes.created_rels.insert(id);
+            self.writes += 1;
             self.touched_rels.insert(id);
             if let Some(v) = &r.var
                 && let Some(s) = names.iter().position(|x| *x == v.name)
@@ -812,10 +817,12 @@ impl<'g> Engine<'g> {
             Value::Null => return Ok(()),
             Value::Node(n) => {
                 self.graph.set_node_prop(*n, key, value)?;
+                self.writes += 1;
                 self.touched_nodes.insert(*n);
             }
             Value::Rel(r) => {
                 self.graph.set_rel_prop(*r, key, value)?;
+                self.writes += 1;
                 self.touched_rels.insert(*r);
             }
             v => {
@@ -902,6 +909,7 @@ impl<'g> Engine<'g> {
                     Value::Node(n) => {
                         for l in labels {
                             self.graph.add_label(n, &l.name).map_err(|e| e.at(l.span))?;
+                            self.writes += 1;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -946,6 +954,7 @@ impl<'g> Engine<'g> {
                     Value::Node(n) => {
                         for l in labels {
                             self.graph.remove_label(n, &l.name)?;
+                            self.writes += 1;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -1005,6 +1014,7 @@ impl<'g> Engine<'g> {
             if seen.insert(r) && self.graph.rel(r).is_some() {
                 self.snapshot_rel(r);
                 self.graph.delete_rel(r)?;
+                self.writes += 1;
                 self.changes.rel_deleted(r);
             }
         }
@@ -1031,11 +1041,13 @@ impl<'g> Engine<'g> {
                     self.snapshot_rel(*r);
                 }
                 self.graph.detach_delete_node(n)?;
+                self.writes += 1;
                 for r in attached {
                     self.changes.rel_deleted(r);
                 }
             } else {
                 self.graph.delete_node(n)?;
+                self.writes += 1;
             }
             self.deleted.nodes.insert(n, snap);
             self.touched_nodes.remove(&n);
@@ -1053,9 +1065,12 @@ impl<'g> Engine<'g> {
         before: Option<&Graph>,
     ) -> QueryResult {
         let stats = match before {
-            Some(b) => self
-                .changes
-                .stats(b, self.graph, &self.touched_nodes, &self.touched_rels),
+            Some(b) => WriteStats {
+                writes: self.writes,
+                ..self
+                    .changes
+                    .stats(b, self.graph, &self.touched_nodes, &self.touched_rels)
+            },
             None => WriteStats::default(),
         };
         let mut node_ids = BTreeSet::new();

@@ -9,7 +9,9 @@
 //! relationships whose `valid_from`/`valid_until` exclude that date are not
 //! seen at all.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 use super::ast::{Clause, RelPattern};
 use super::ast::{
@@ -107,11 +109,13 @@ pub fn match_parts(
         names,
         parts,
         row,
+        bound_before: assigned.clone(),
         assigned,
         used: Vec::new(),
         path_nodes: Vec::new(),
         path_rels: Vec::new(),
         on_match,
+        cache: RefCell::new(HashMap::new()),
     };
     m.part(0)?;
     Ok(())
@@ -127,6 +131,10 @@ struct Matcher<'e, 'a, 'p> {
     path_nodes: Vec<NodeId>,
     path_rels: Vec<RelId>,
     on_match: &'e mut dyn FnMut(&[Value]) -> R<bool>,
+    /// Which slots were bound before matching started.
+    bound_before: Vec<bool>,
+    /// Property maps that depend only on those slots, evaluated once.
+    cache: RefCell<HashMap<usize, Rc<Option<Props>>>>,
 }
 
 impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
@@ -185,17 +193,53 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         }
     }
 
-    fn eval_props(&self, e: &Expr) -> R<Option<std::collections::BTreeMap<String, Value>>> {
-        let env = Env::row(self.names, &self.row);
-        match self.ev.eval(e, &env)? {
-            Value::Map(m) => Ok(Some(m)),
-            Value::Null => Ok(None),
-            v => Err(type_err(format!(
-                "a pattern's properties must be a map, not {}",
-                v.type_name()
-            ))
-            .at(e.span)),
+    /// A pattern's property map, evaluated once per match call when it only
+    /// uses variables bound before the pattern (the usual case), else per use.
+    fn eval_props(&self, e: &Expr) -> R<Rc<Option<Props>>> {
+        let key = e as *const Expr as usize;
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return Ok(v.clone());
         }
+        let env = Env::row(self.names, &self.row);
+        let v = Rc::new(match self.ev.eval(e, &env)? {
+            Value::Map(m) => Some(m),
+            Value::Null => None,
+            v => {
+                return Err(type_err(format!(
+                    "a pattern's properties must be a map, not {}",
+                    v.type_name()
+                ))
+                .at(e.span));
+            }
+        });
+        let mut constant = true;
+        super::expr::visit(e, &mut |x| {
+            if let ExprKind::Var(name) = &x.kind
+                && !self
+                    .names
+                    .iter()
+                    .position(|n| n == name)
+                    .is_some_and(|i| self.bound_before[i])
+            {
+                constant = false;
+            }
+            // rand() differs per call; patterns inside may see new bindings.
+            let volatile = matches!(&x.kind, ExprKind::FnCall { name, .. } if name.eq_ignore_ascii_case("rand"));
+            if volatile
+                || matches!(
+                    x.kind,
+                    ExprKind::PatternComprehension { .. }
+                        | ExprKind::PatternPredicate(_)
+                        | ExprKind::ExistsSubquery { .. }
+                )
+            {
+                constant = false;
+            }
+        });
+        if constant {
+            self.cache.borrow_mut().insert(key, v.clone());
+        }
+        Ok(v)
     }
 
     fn node_ok(&self, spec: &NodeSpec, id: NodeId) -> R<bool> {
@@ -209,10 +253,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             return Ok(false);
         }
         if let Some(p) = spec.props {
-            let Some(want) = self.eval_props(p)? else {
+            let want = self.eval_props(p)?;
+            let Some(want) = want.as_ref() else {
                 return Ok(false);
             };
-            for (k, v) in &want {
+            for (k, v) in want {
                 let have = node.props.get(k).unwrap_or(&Value::Null);
                 if equals(have, v) == Some(true) {
                     continue;
@@ -286,12 +331,17 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             }
         }
         if !spec.labels.is_empty() {
-            let best = spec
-                .labels
-                .iter()
-                .min_by_key(|l| g.nodes_with_label(&l.name).count())
-                .map(|l| l.name.as_str())
-                .unwrap_or("");
+            // With several labels, scan the rarest (counting is linear, so
+            // only when there is a choice).
+            let best = if spec.labels.len() == 1 {
+                spec.labels[0].name.as_str()
+            } else {
+                spec.labels
+                    .iter()
+                    .min_by_key(|l| g.nodes_with_label(&l.name).count())
+                    .map(|l| l.name.as_str())
+                    .unwrap_or("")
+            };
             return Ok(g.nodes_with_label(best).collect());
         }
         Ok(g.node_ids().collect())
@@ -353,10 +403,13 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             }
         }
         let want = match spec.props {
-            Some(p) => match self.eval_props(p)? {
-                Some(m) => Some(m),
-                None => return Ok(vec![]),
-            },
+            Some(p) => {
+                let m = self.eval_props(p)?;
+                if m.is_none() {
+                    return Ok(vec![]);
+                }
+                Some(m)
+            }
             None => None,
         };
         let bound = match spec.slot {
@@ -385,7 +438,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             if !visible(self.ev, &rel.props) {
                 continue;
             }
-            if let Some(w) = &want
+            if let Some(w) = want.as_ref().and_then(|w| w.as_ref().as_ref())
                 && !w
                     .iter()
                     .all(|(k, v)| equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true))

@@ -518,9 +518,15 @@ fn create_counts_side_effects() {
             rels_created: 2,
             props_set: 2,
             labels_added: 2,
+            writes: 4,
             ..WriteStats::default()
         }
     );
+    // A label other nodes already carry is no TCK side effect, but it is a write.
+    let mut h = graph("CREATE (:A), ()");
+    let s = stats(&mut h, "MATCH (b) WHERE NOT b:A SET b:A");
+    assert_eq!((s.labels_added, s.writes), (0, 1));
+    assert!(!s.is_empty());
     assert_eq!(
         rows(&mut g, "MATCH (a:A)-[:T]->(b)-[:U]->(a) RETURN a.x"),
         ["1"]
