@@ -4,11 +4,13 @@
 //! Layers, each depending only on those before it:
 //! [`model`] (values, dates, schema) <- [`store`] (graph, indexes, file) <-
 //! [`query`] (Cypher) <- [`db`] (a store opened for statements) <- `shell`.
-//! [`seed`] builds the article graph; [`export`] writes other formats.
+//! [`seed`] builds the article graph; [`export`] writes other formats and
+//! [`import`] reads some of them back.
 
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod model;
 pub mod query;
 pub mod seed;

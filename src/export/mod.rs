@@ -1,3 +1,277 @@
-//! Exports of the graph to other formats.
+//! Exports of the graph to other formats, each proven by a tool nobody here
+//! wrote (see `tests/export.rs`).
+//!
+//! | format | module | one file or a directory |
+//! |---|---|---|
+//! | `dot` | [`dot`] | file |
+//! | `json` | [`json`] (read back by [`crate::import::json`]) | file |
+//! | `csv` | [`csv`] (Kùzu `COPY FROM` and `neo4j-admin database import`) | directory |
+//! | `cypher` | [`cypher`] (a script for `factgraph -f`) | file |
+//! | `graphml` | [`graphml`] | file |
+//! | `ntriples`, `nt` / `turtle`, `ttl` | [`rdf`] | file |
+//!
+//! Every export reads a [`View`]: the whole graph ([`View::of_graph`]) or the
+//! subgraph a query returned ([`View::of_result`]). Nodes and relationships
+//! are written in id order, so the same graph always gives the same bytes.
 
+pub mod csv;
+pub mod cypher;
 pub mod dot;
+pub mod graphml;
+pub mod json;
+pub mod rdf;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::model::{NodeId, Props, RelId, Schema};
+use crate::query::QueryResult;
+use crate::store::Graph;
+
+/// The formats [`export`] writes to a stream (`csv` needs a directory: see
+/// [`export_to_path`]).
+pub const FORMATS: &[&str] = &[
+    "dot", "json", "csv", "cypher", "graphml", "ntriples", "nt", "turtle", "ttl",
+];
+
+/// A node as an export sees it, from the graph or from a query result.
+#[derive(Debug, Clone, Copy)]
+pub struct ExNode<'a> {
+    pub id: NodeId,
+    pub labels: &'a [String],
+    pub props: &'a Props,
+}
+
+/// A relationship as an export sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct ExRel<'a> {
+    pub id: RelId,
+    pub rel_type: &'a str,
+    pub start: NodeId,
+    pub end: NodeId,
+    pub props: &'a Props,
+}
+
+/// What an export writes: nodes and relationships in id order, every
+/// relationship's ends among the nodes, and the schema if the graph has one.
+#[derive(Debug, Clone, Default)]
+pub struct View<'a> {
+    pub nodes: Vec<ExNode<'a>>,
+    pub rels: Vec<ExRel<'a>>,
+    pub schema: Option<&'a Schema>,
+}
+
+impl<'a> View<'a> {
+    /// The whole graph.
+    pub fn of_graph(graph: &'a Graph) -> View<'a> {
+        let mut nodes: Vec<ExNode<'a>> = graph
+            .node_ids()
+            .filter_map(|id| {
+                graph.node(id).map(|n| ExNode {
+                    id,
+                    labels: &n.labels,
+                    props: &n.props,
+                })
+            })
+            .collect();
+        nodes.sort_by_key(|n| n.id);
+        let mut rels: Vec<ExRel<'a>> = graph
+            .rel_ids()
+            .filter_map(|id| {
+                let r = graph.rel(id)?;
+                let (start, end) = graph.rel_ends(id)?;
+                Some(ExRel {
+                    id,
+                    rel_type: &r.rel_type,
+                    start,
+                    end,
+                    props: &r.props,
+                })
+            })
+            .collect();
+        rels.sort_by_key(|r| r.id);
+        View {
+            nodes,
+            rels,
+            schema: graph.schema(),
+        }
+    }
+
+    /// The subgraph a query returned: the nodes and relationships of its
+    /// snapshots (as they were when the result was made).
+    ///
+    /// A relationship whose end the result does not hold (the query
+    /// returned the relationship but not that node) brings that node from
+    /// the graph, so the subgraph is closed and every format can load it;
+    /// if the node is gone from the graph too (the query deleted it), the
+    /// relationship is left out. The schema is the graph's.
+    pub fn of_result(result: &'a QueryResult, graph: &'a Graph) -> View<'a> {
+        let mut nodes: BTreeMap<NodeId, ExNode<'a>> = result
+            .nodes
+            .iter()
+            .map(|(&id, n)| {
+                (
+                    id,
+                    ExNode {
+                        id,
+                        labels: &n.labels,
+                        props: &n.props,
+                    },
+                )
+            })
+            .collect();
+        let mut rels = Vec::new();
+        let ends: BTreeSet<NodeId> = result
+            .rels
+            .values()
+            .flat_map(|r| [r.start, r.end])
+            .collect();
+        for id in ends {
+            if nodes.contains_key(&id) {
+                continue;
+            }
+            if let Some(n) = graph.node(id) {
+                nodes.insert(
+                    id,
+                    ExNode {
+                        id,
+                        labels: &n.labels,
+                        props: &n.props,
+                    },
+                );
+            }
+        }
+        for (&id, r) in &result.rels {
+            if nodes.contains_key(&r.start) && nodes.contains_key(&r.end) {
+                rels.push(ExRel {
+                    id,
+                    rel_type: &r.rel_type,
+                    start: r.start,
+                    end: r.end,
+                    props: &r.props,
+                });
+            }
+        }
+        rels.sort_by_key(|r| r.id);
+        View {
+            nodes: nodes.into_values().collect(),
+            rels,
+            schema: graph.schema(),
+        }
+    }
+}
+
+fn unknown_format(format: &str) -> Error {
+    Error::Other(format!(
+        "unknown export format '{format}'; the formats are {}",
+        FORMATS.join(", ")
+    ))
+}
+
+/// Writes the graph, or the subgraph of `result`, in `format` to `out`.
+///
+/// The entry of the shell's `:export FORMAT FILE [QUERY]` and of
+/// `factgraph export FORMAT`. `csv` writes several files and is refused
+/// here: use [`export_to_path`] or [`csv::write_dir`].
+pub fn export(
+    format: &str,
+    graph: &Graph,
+    result: Option<&QueryResult>,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let view = match result {
+        Some(r) => View::of_result(r, graph),
+        None => View::of_graph(graph),
+    };
+    let text = match format.to_ascii_lowercase().as_str() {
+        "dot" => match result {
+            Some(r) => dot::result_to_dot(r, &dot::DotOptions::default()),
+            None => dot::graph_to_dot(graph, &dot::DotOptions::default()),
+        },
+        "json" => json::to_json(&view),
+        "cypher" => cypher::to_cypher(&view),
+        "graphml" => graphml::to_graphml(&view),
+        "ntriples" | "nt" => rdf::to_ntriples(&view),
+        "turtle" | "ttl" => rdf::to_turtle(&view),
+        "csv" => {
+            return Err(Error::Other(
+                "the csv export writes a directory of files, not one stream: give a directory"
+                    .into(),
+            ));
+        }
+        _ => return Err(unknown_format(format)),
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Like [`export`], to a path: a file, or for `csv` a directory (created
+/// if missing). A file is written whole or not at all: the text goes to a
+/// temporary file beside it that is renamed over it.
+pub fn export_to_path(
+    format: &str,
+    graph: &Graph,
+    result: Option<&QueryResult>,
+    path: &Path,
+) -> Result<(), Error> {
+    if format.eq_ignore_ascii_case("csv") {
+        let view = match result {
+            Some(r) => View::of_result(r, graph),
+            None => View::of_graph(graph),
+        };
+        return csv::write_dir(&view, path);
+    }
+    if !FORMATS.contains(&format.to_ascii_lowercase().as_str()) {
+        return Err(unknown_format(format));
+    }
+    let mut buf = Vec::new();
+    export(format, graph, result, &mut buf)?;
+    write_atomically(path, &buf)
+}
+
+/// Writes `bytes` to a temporary file in `path`'s directory and renames it
+/// over `path`, so a reader never sees half a file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Other(format!("{}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// A property value as plain text, for formats whose cells are text
+/// (CSV, GraphML): strings as they are, dates as `2023-10` / `~2024-01-11`,
+/// numbers and booleans as Cypher prints them, lists as JSON arrays of
+/// these texts.
+pub(crate) fn plain_text(v: &crate::model::Value) -> String {
+    use crate::model::Value;
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Date(d) => d.to_string(),
+        Value::List(items) => {
+            let texts: Vec<serde_json::Value> = items
+                .iter()
+                .map(|i| match i {
+                    Value::Int(n) => serde_json::Value::from(*n),
+                    Value::Bool(b) => serde_json::Value::from(*b),
+                    other => serde_json::Value::from(plain_text(other)),
+                })
+                .collect();
+            serde_json::Value::Array(texts).to_string()
+        }
+        other => other.to_string(),
+    }
+}

@@ -304,7 +304,7 @@ mod tests {
 
     #[test]
     fn total_order_puts_coarser_first() {
-        let mut v = vec![d("2023-10"), d("2023"), d("2022-12-31"), d("2023-01-01")];
+        let mut v = [d("2023-10"), d("2023"), d("2022-12-31"), d("2023-01-01")];
         v.sort_by(|a, b| a.total_cmp(b));
         let s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
         assert_eq!(s, ["2022-12-31", "2023", "2023-01-01", "2023-10"]);

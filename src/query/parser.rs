@@ -125,6 +125,8 @@ struct Parser<'a> {
     /// Set inside `EXISTS { ... }`, where a query need not end with RETURN
     /// and may not update.
     in_subquery: bool,
+    /// Whether the clause being parsed is the first of its query.
+    first_clause: bool,
 }
 
 /// One binary operator as the precedence loop sees it.
@@ -164,6 +166,7 @@ impl<'a> Parser<'a> {
             depth: 0,
             pattern_ok: false,
             in_subquery: false,
+            first_clause: false,
         }
     }
 
@@ -267,7 +270,12 @@ impl<'a> Parser<'a> {
         if short.len() < text.len() {
             short.push_str("...");
         }
-        format!("'{short}'")
+        // A string literal shows its own quotes.
+        if matches!(t.kind, TokenKind::Str(_)) && short.len() == text.len() {
+            short
+        } else {
+            format!("'{short}'")
+        }
     }
 
     /// `expected X, found <current token>` with the TCK detail the token calls for.
@@ -429,7 +437,9 @@ impl<'a> Parser<'a> {
     fn single_query(&mut self) -> Result<SingleQuery, QueryError> {
         let start = self.start();
         let mut clauses = Vec::new();
+        self.first_clause = true;
         while let Some(clause) = self.clause()? {
+            self.first_clause = false;
             let is_return = matches!(clause, Clause::Return(_));
             clauses.push(clause);
             if is_return {
@@ -495,6 +505,9 @@ impl<'a> Parser<'a> {
             self.delete_clause()?
         } else if self.at_kw("CALL") {
             self.call_clause()?
+        } else if self.at_kw("OPTIONAL") {
+            self.advance();
+            return Err(self.unexpected("MATCH after OPTIONAL"));
         } else {
             return Ok(None);
         };
@@ -757,6 +770,7 @@ impl<'a> Parser<'a> {
     #[inline(never)]
     fn call_clause(&mut self) -> Result<Clause, QueryError> {
         let start = self.start();
+        let first_clause = self.first_clause;
         self.advance();
         let mut name = self.symbolic_name("a procedure name")?.name;
         while self.eat(&TokenKind::Dot) {
@@ -781,6 +795,22 @@ impl<'a> Parser<'a> {
         let mut yields = Vec::new();
         let mut where_ = None;
         if self.eat_kw("YIELD") {
+            // `YIELD *` only in a query that is nothing but the CALL, where it
+            // means what no YIELD means: every result field.
+            if self.at(&TokenKind::Star)
+                && first_clause
+                && !self.in_subquery
+                && matches!(self.kind_at(1), TokenKind::Eof | TokenKind::Semicolon)
+            {
+                self.advance();
+                return Ok(Clause::Call {
+                    name,
+                    args,
+                    yields,
+                    where_,
+                    span: self.span_from(start),
+                });
+            }
             loop {
                 let field = self.symbolic_name("a result field name")?;
                 let alias = if self.eat_kw("AS") {
@@ -1987,7 +2017,9 @@ fn check_creatable(el: &PatternElement, clause: &str) -> Result<(), QueryError> 
                 rel.span,
             ));
         }
-        if rel.types.len() != 1 {
+        // A named relationship may already be bound, which is a different
+        // error (VariableAlreadyBound) that only the semantic check can tell.
+        if rel.types.len() != 1 && rel.var.is_none() {
             return Err(QueryError::syntax(
                 "NoSingleRelationshipType",
                 format!(
@@ -2118,6 +2150,7 @@ mod tests {
         same("MATCH (n) DETACH DELETE n, m");
         same("CALL db.labels() YIELD label AS l, x WHERE l <> 'A' RETURN l");
         same("CALL db.labels");
+        check("CALL db.labels() YIELD *", "CALL db.labels();");
         same("RETURN 1 AS a UNION RETURN 2 AS a");
         same("RETURN 1 AS a UNION ALL RETURN 2 AS a UNION ALL RETURN 3 AS a");
         same("EXPLAIN MATCH (n) RETURN n");
@@ -2420,6 +2453,18 @@ mod tests {
             (1, 10),
         );
         err(
+            "RETURN 'a' 'b'",
+            "UnexpectedSyntax",
+            "expected ';' or end of input, found 'b'",
+            (1, 12),
+        );
+        err(
+            "OPTIONAL (n) RETURN n",
+            "UnexpectedSyntax",
+            "expected MATCH after OPTIONAL, found '('",
+            (1, 10),
+        );
+        err(
             "UNWIND [1] AS RETURN RETURN 1",
             "UnexpectedSyntax",
             "expected a variable name, found 'RETURN'",
@@ -2535,6 +2580,10 @@ mod tests {
             ("MERGE (a)-[:FOO*2]->(b)", "CreatingVarLength"),
             ("CREATE (a)-->(b)", "NoSingleRelationshipType"),
             ("CREATE (a)-[:A|B]->(b)", "NoSingleRelationshipType"),
+            (
+                "MATCH (n) CALL db.labels() YIELD * RETURN 1",
+                "UnexpectedSyntax",
+            ),
             ("RETURN '\\q'", "InvalidEscapeSequence"),
         ];
         for (src, d) in cases {

@@ -1,0 +1,65 @@
+//! Imports into a graph: our own JSON export ([`json`]) and node/edge CSV
+//! files in the shape of the benchmark generator ([`csv`]).
+//!
+//! Every import is all or nothing: it works on a copy of the graph and
+//! replaces the graph only when the whole file loaded, the schema checks
+//! included. An error is a [`LoadError`] naming `file:line:column`.
+
+pub mod csv;
+pub mod json;
+
+use std::path::Path;
+
+use crate::error::{LoadError, line_col};
+use crate::store::Graph;
+
+pub use json::ImportStats;
+
+/// Imports a file or directory into `graph`, all or nothing, choosing the
+/// reader by its shape: a directory (or a `nodes.csv` with an `edges.csv`
+/// beside it) is CSV, a `.json` file our JSON export. The entry of the
+/// shell's `:import FILE` for these formats; a Cypher dump is run as a
+/// script (`factgraph -f`), a fact file is the seed loader's.
+pub fn import_path(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadError> {
+    let file = path.display().to_string();
+    if path.is_dir() {
+        return csv::import_csv_dir(path, graph);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name == "nodes.csv" || name == "edges.csv" {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        return csv::import_csv_dir(dir, graph);
+    }
+    if name.ends_with(".json") {
+        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+            file: file.clone(),
+            line: 0,
+            col: 0,
+            message: format!("cannot read the file: {e}"),
+        })?;
+        return json::import_json(&text, &file, graph);
+    }
+    Err(LoadError {
+        file,
+        line: 0,
+        col: 0,
+        message: "not a format this import reads: give a .json export, or a directory (or nodes.csv) with nodes.csv and edges.csv".into(),
+    })
+}
+
+/// A [`LoadError`] at a byte offset of `text`.
+pub(crate) fn error_at(file: &str, text: &str, offset: usize, message: String) -> LoadError {
+    let (line, col) = line_col(text, offset);
+    LoadError {
+        file: file.to_string(),
+        line,
+        col,
+        message,
+    }
+}

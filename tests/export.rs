@@ -1,0 +1,1158 @@
+//! Exports and imports: round trips, escaping of hostile strings in every
+//! format, and checks by the real tools (Kùzu, rdflib, networkx) run in a
+//! Python virtual environment (`.ci/pyenv.sh`; these tests run it when the
+//! venv is missing and fail, not skip, when it cannot be made).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use factgraph::export::{self, View};
+use factgraph::import;
+use factgraph::model::schema::{NodeKind, PropDecl, PropType, RelKind};
+use factgraph::model::{FDate, NodeId, Props, Schema, Value};
+use factgraph::query::{NodeSnapshot, QueryResult, RelSnapshot};
+use factgraph::store::Graph;
+use serde_json::Value as J;
+
+// ---- test graphs ------------------------------------------------------------
+
+/// Strings that break naive writers of every format.
+const HOSTILE: &[&str] = &[
+    "quote \" and 'single' and `back`",
+    "back\\slash \\n \\u0041 \\",
+    "comma, semicolon; pipe | tab\there",
+    "line\nbreak and\r\ncrlf and lone\rcr",
+    "<xml> & ampersand &amp; ]]> --> <!-- ",
+    "Unicode: Belarus’ „Zusammenarbeit“ 上海合作组织 😀",
+    "[looks, like, a list]",
+    "{\"json\": true}",
+    "@prefix x: <http://e/> . _:b0 <a> \"b\" .",
+    " leading and trailing space ",
+    "# not a comment // nor this",
+    "MATCH (n) DETACH DELETE n; //",
+];
+
+fn props(kv: &[(&str, Value)]) -> Props {
+    kv.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+fn date(s: &str) -> Value {
+    Value::Date(FDate::parse(s).expect("test date"))
+}
+
+/// A small graph with every kind of value, several labels, an unlabelled
+/// node, a self loop, parallel relationships and the hostile strings.
+fn sample() -> Graph {
+    let mut g = Graph::new();
+    let belarus = g
+        .create_node(
+            vec!["State".into()],
+            props(&[
+                ("name", "Belarus".into()),
+                (
+                    "aliases",
+                    Value::List(vec![
+                        "Republic of Belarus".into(),
+                        "Republik Belarus".into(),
+                    ]),
+                ),
+                ("population", Value::Int(9_200_000)),
+                ("area", Value::Float(207_595.5)),
+                ("landlocked", Value::Bool(true)),
+            ]),
+        )
+        .expect("node");
+    let sco = g
+        .create_node(
+            vec!["Organisation".into()],
+            props(&[
+                ("name", "Shanghai Cooperation Organisation".into()),
+                ("aliases", Value::List(vec!["SCO".into(), "SOZ".into()])),
+                ("founded", date("2001-06-15")),
+            ]),
+        )
+        .expect("node");
+    let stmt = g
+        .create_node(
+            vec!["Statement".into(), "Membership".into()],
+            props(&[
+                ("status", "ratification completed".into()),
+                ("date", date("~2024-01-11")),
+                ("valid_from", date("2024")),
+                ("reported", date("2024-01")),
+                ("quote", HOSTILE[0].into()),
+                ("big", Value::Int(i64::MAX)),
+                ("small", Value::Int(i64::MIN)),
+                ("ratio", Value::Float(-0.1)),
+                ("tiny", Value::Float(1e-300)),
+            ]),
+        )
+        .expect("node");
+    let loner = g
+        .create_node(vec![], props(&[("note", "no label at all".into())]))
+        .expect("node");
+    for (i, h) in HOSTILE.iter().enumerate() {
+        let n = g
+            .create_node(
+                vec!["Thing".into()],
+                props(&[
+                    ("name", Value::from(*h)),
+                    ("index", Value::Int(i as i64)),
+                    ("tags", Value::List(vec![Value::from(*h), "plain".into()])),
+                ]),
+            )
+            .expect("node");
+        g.create_rel(
+            n,
+            belarus,
+            "MENTIONS".into(),
+            props(&[("quote", Value::from(*h)), ("date", date("2023-10"))]),
+        )
+        .expect("rel");
+    }
+    g.create_rel(stmt, belarus, "SUBJECT".into(), Props::new())
+        .expect("rel");
+    g.create_rel(stmt, sco, "ORGANISATION".into(), Props::new())
+        .expect("rel");
+    g.create_rel(
+        belarus,
+        sco,
+        "MEMBER_OF".into(),
+        props(&[
+            ("since", date("2024-07-04")),
+            ("quote", "Belarus’ Foreign Minister".into()),
+            ("source", "a000".into()),
+        ]),
+    )
+    .expect("rel");
+    // A parallel relationship and a self loop.
+    g.create_rel(
+        belarus,
+        sco,
+        "MEMBER_OF".into(),
+        props(&[("since", date("~2023"))]),
+    )
+    .expect("rel");
+    g.create_rel(
+        loner,
+        loner,
+        "KNOWS".into(),
+        props(&[("weight", Value::Float(0.5))]),
+    )
+    .expect("rel");
+    g
+}
+
+fn schema() -> Schema {
+    let decl = |name: &str, ty: PropType, required: bool| PropDecl {
+        name: name.into(),
+        ty,
+        required,
+    };
+    let mut s = Schema::default();
+    s.nodes.insert(
+        "State".into(),
+        NodeKind {
+            name: "State".into(),
+            props: vec![
+                decl("name", PropType::String, true),
+                decl("aliases", PropType::List(Box::new(PropType::String)), false),
+            ],
+            doc: "a sovereign state".into(),
+        },
+    );
+    s.nodes.insert(
+        "Event".into(),
+        NodeKind {
+            name: "Event".into(),
+            props: vec![
+                decl("name", PropType::String, true),
+                decl("date", PropType::Date, false),
+            ],
+            doc: String::new(),
+        },
+    );
+    s.rels.insert(
+        "HOSTED".into(),
+        RelKind {
+            name: "HOSTED".into(),
+            from: vec!["State".into()],
+            to: vec!["Event".into()],
+            props: vec![decl("quote", PropType::String, true)],
+            doc: "who hosted an event".into(),
+        },
+    );
+    s
+}
+
+fn with_schema() -> Graph {
+    let mut g = Graph::with_schema(schema());
+    let by = g
+        .create_node(
+            vec!["State".into()],
+            props(&[("name", "Belarus".into()), ("aliases", Value::List(vec![]))]),
+        )
+        .expect("node");
+    let ev = g
+        .create_node(
+            vec!["Event".into()],
+            props(&[("name", "SCO summit".into()), ("date", date("2024-07"))]),
+        )
+        .expect("node");
+    g.create_rel(
+        by,
+        ev,
+        "HOSTED".into(),
+        props(&[("quote", HOSTILE[3].into())]),
+    )
+    .expect("rel");
+    g.check_all().expect("complete");
+    g
+}
+
+/// The graph with ids renumbered densely in id order, as text (Debug, so
+/// that NaN equals NaN), plus its schema.
+fn canon(g: &Graph) -> String {
+    let view = View::of_graph(g);
+    let index: BTreeMap<NodeId, usize> = view
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id, i))
+        .collect();
+    let nodes: Vec<String> = view
+        .nodes
+        .iter()
+        .map(|n| format!("{:?} {:?}", n.labels, n.props))
+        .collect();
+    let rels: Vec<String> = view
+        .rels
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {:?}",
+                r.rel_type, index[&r.start], index[&r.end], r.props
+            )
+        })
+        .collect();
+    format!("{nodes:#?}\n{rels:#?}\n{:?}", g.schema())
+}
+
+fn to_string(format: &str, g: &Graph) -> String {
+    let mut out = Vec::new();
+    export::export(format, g, None, &mut out).expect("export");
+    String::from_utf8(out).expect("utf-8")
+}
+
+// ---- the Python tools ---------------------------------------------------
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The venv's python, made by `.ci/pyenv.sh` if missing. Panics (fails the
+/// test) with what went wrong when it cannot be made.
+fn python() -> &'static Path {
+    static PY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let r = PY.get_or_init(|| {
+        let venv = match std::env::var_os("FACTGRAPH_PYENV") {
+            Some(v) => PathBuf::from(v),
+            None => {
+                let target = std::env::var_os("CARGO_TARGET_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| PathBuf::from("target"));
+                repo().join(target).join("pyenv")
+            }
+        };
+        let out = Command::new("bash")
+            .arg(repo().join(".ci/pyenv.sh"))
+            .env("FACTGRAPH_PYENV", &venv)
+            .output()
+            .map_err(|e| format!("cannot run .ci/pyenv.sh: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                ".ci/pyenv.sh could not make the Python venv at {} that the export tests need \
+                 (kuzu, rdflib, networkx from PyPI):\n{}{}",
+                venv.display(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(venv.join("bin/python"))
+    });
+    match r {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Runs `tests/py/check_export.py` with `args` and parses its JSON.
+fn check(args: &[&str]) -> J {
+    let out = Command::new(python())
+        .arg(repo().join("tests/py/check_export.py"))
+        .args(args)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "check_export.py {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON from check_export.py")
+}
+
+/// A value as check_export.py tags it, for comparison. Dates come back as
+/// the strings of our encoding; lists element by element.
+fn tagged(v: &Value) -> J {
+    match v {
+        Value::String(s) => serde_json::json!({ "s": s }),
+        Value::Int(i) => serde_json::json!({ "i": i }),
+        Value::Bool(b) => serde_json::json!({ "b": b }),
+        Value::Float(f) => serde_json::json!({ "f": format!("{f:?}") }),
+        Value::Date(d) => serde_json::json!({ "s": d.to_string() }),
+        Value::List(items) => {
+            serde_json::json!({ "l": items.iter().map(tagged).collect::<Vec<_>>() })
+        }
+        other => panic!("unexpected value {other}"),
+    }
+}
+
+fn tagged_props(p: &Props) -> J {
+    J::Object(p.iter().map(|(k, v)| (k.clone(), tagged(v))).collect())
+}
+
+// ---- JSON ---------------------------------------------------------------
+
+#[test]
+fn json_round_trip_gives_an_identical_graph() {
+    for g in [sample(), with_schema(), Graph::new()] {
+        let text = to_string("json", &g);
+        let mut back = Graph::new();
+        let stats = import::json::import_json(&text, "x.json", &mut back).expect("import");
+        assert_eq!((stats.nodes, stats.rels), (g.node_count(), g.rel_count()));
+        assert_eq!(canon(&back), canon(&g));
+        // Dense ids come back the same, so the export is byte-identical.
+        assert_eq!(to_string("json", &back), text);
+    }
+}
+
+#[test]
+fn json_keeps_precision_approximation_and_number_types() {
+    let text = to_string("json", &sample());
+    assert!(
+        text.contains(r#""date": {"date": "~2024-01-11"}"#),
+        "{text}"
+    );
+    assert!(text.contains(r#""valid_from": {"date": "2024"}"#));
+    assert!(text.contains(r#""reported": {"date": "2024-01"}"#));
+    assert!(text.contains(r#""area": 207595.5"#));
+    assert!(
+        text.contains(r#""population": 9200000,"#) || text.contains(r#""population": 9200000}"#)
+    );
+    let mut g = Graph::new();
+    g.create_node(
+        vec![],
+        props(&[
+            ("nan", Value::Float(f64::NAN)),
+            ("inf", Value::Float(f64::INFINITY)),
+            ("whole", Value::Float(3.0)),
+        ]),
+    )
+    .expect("node");
+    let text = to_string("json", &g);
+    assert!(text.contains(r#""nan": {"float": "NaN"}"#), "{text}");
+    assert!(text.contains(r#""whole": 3.0"#));
+    let mut back = Graph::new();
+    import::json::import_json(&text, "f.json", &mut back).expect("import");
+    assert_eq!(canon(&back), canon(&g));
+    assert_eq!(
+        back.node(NodeId(0)).and_then(|n| n.props.get("whole")),
+        Some(&Value::Float(3.0))
+    );
+}
+
+#[test]
+fn json_round_trip_renumbers_deleted_ids() {
+    let mut g = sample();
+    g.detach_delete_node(NodeId(0)).expect("delete");
+    let mut back = Graph::new();
+    import::json::import_json(&to_string("json", &g), "holes.json", &mut back).expect("import");
+    assert_eq!(canon(&back), canon(&g));
+}
+
+#[test]
+fn json_import_errors_name_file_line_column_and_load_nothing() {
+    let mut g = sample();
+    let before = canon(&g);
+    let cases: &[(&str, &str)] = &[
+        (
+            "{\"format\": \"factgraph-json\", \"version\": 1,\n \"nodes\": [{\"id\": 0, \"labels\": [\"A\"]}],\n \"relationships\": [{\"type\": \"R\", \"start\": 0, \"end\": 7}]}",
+            "bad.json:3:53: no node with the id 7 in the file",
+        ),
+        (
+            "{\"format\": \"factgraph-json\", \"version\": 1,\n  \"nodes\": [{\"id\": 0, \"properties\": {\"d\": {\"date\": \"2023-13\"}}}]}",
+            "bad.json:2:52: '2023-13' is not a date of the calendar",
+        ),
+        (
+            "{\"format\": \"factgraph-json\", \"version\": 1, \"nodes\": [\n  {\"id\": 0},\n  {\"id\": 0}]}",
+            "bad.json:3:10: a second node with the id 0",
+        ),
+        (
+            "{\"format\": \"factgraph-json\", \"version\": 1, \"nodes\": [\n  {\"id\": 0,}]}",
+            "bad.json:2:12: expected a member name in quotes, found '}'",
+        ),
+        (
+            "{\"format\": \"factgraph-json\", \"version\": 2}",
+            "bad.json:1:41: JSON export version 2 is not one this factgraph reads (1..=1); upgrade factgraph",
+        ),
+        (
+            "{\"format\": \"factgraph-json\", \"version\": 1, \"nodez\": []}",
+            "bad.json:1:44: the file has no member \"nodez\"; its members are format, version, schema, nodes, relationships",
+        ),
+    ];
+    for (text, want) in cases {
+        let e = import::json::import_json(text, "bad.json", &mut g).expect_err(text);
+        assert_eq!(e.to_string(), *want);
+        assert_eq!(canon(&g), before, "a failed import changed the graph");
+    }
+}
+
+#[test]
+fn json_import_checks_the_schema() {
+    let good = to_string("json", &with_schema());
+    // The HOSTED relationship without its required quote.
+    let bad = good.replacen(
+        &format!("\"quote\": {}", serde_json::Value::from(HOSTILE[3])),
+        "\"x\": 1",
+        1,
+    );
+    assert_ne!(bad, good);
+    let mut g = Graph::new();
+    let e = import::json::import_json(&bad, "s.json", &mut g).expect_err("schema");
+    let line = bad
+        .lines()
+        .position(|l| l.contains("\"type\": \"HOSTED\""))
+        .expect("line")
+        + 1;
+    assert_eq!(
+        e.to_string(),
+        format!("s.json:{line}:5: [:HOSTED] has no property 'x' in the schema")
+    );
+    assert_eq!(g.node_count(), 0);
+    assert!(
+        g.schema().is_none(),
+        "the failed import left its schema behind"
+    );
+    // Into a store with another schema: refused at the schema.
+    let mut other = Graph::with_schema(Schema::default());
+    let e = import::json::import_json(&good, "s.json", &mut other).expect_err("schema");
+    assert!(
+        e.to_string()
+            .starts_with("s.json:4:13: the file's schema differs"),
+        "{e}"
+    );
+}
+
+// ---- CSV import (bench shape) -------------------------------------------
+
+#[test]
+fn csv_import_reads_the_bench_shape() {
+    let nodes = "id,label,name\n0,State,Belarus\n1,Organisation,\"Shanghai Cooperation Organisation, the\"\n2,Person,\"Sergei \"\"the minister\"\" Aleinik\"\r\n3,Statement;Membership,\n";
+    let edges = "src,dst,type,date,level\n0,1,MEMBER_OF,2024-07-04,\n2,0,CITIZEN_OF,,\n0,0,PARTNER_OF,~2023-10,3\n";
+    let mut g = Graph::new();
+    let stats =
+        import::csv::import_csv(nodes, "nodes.csv", edges, "edges.csv", &mut g).expect("import");
+    assert_eq!((stats.nodes, stats.rels), (4, 3));
+    let n = |i: u32| g.node(NodeId(i)).expect("node");
+    assert_eq!(
+        n(1).props["name"],
+        Value::from("Shanghai Cooperation Organisation, the")
+    );
+    assert_eq!(
+        n(2).props["name"],
+        Value::from("Sergei \"the minister\" Aleinik")
+    );
+    assert_eq!(n(0).props["id"], Value::Int(0));
+    assert_eq!(
+        n(3).labels,
+        vec!["Statement".to_string(), "Membership".to_string()]
+    );
+    assert!(!n(3).props.contains_key("name"));
+    let rel = |i: u32| g.rel(factgraph::model::RelId(i)).expect("rel");
+    assert_eq!(rel(0).props["date"], date("2024-07-04"));
+    assert!(rel(1).props.is_empty());
+    assert_eq!(rel(2).props["date"], date("~2023-10"));
+    assert_eq!(rel(2).props["level"], Value::Int(3));
+}
+
+#[test]
+fn csv_import_errors_name_file_line_column_and_load_nothing() {
+    let nodes = "id,label,name\n0,State,Belarus\n1,State,China\n";
+    let mut g = sample();
+    let before = canon(&g);
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            nodes,
+            "src,dst,type,date,level\n0,1,PARTNER_OF,,\n1,9,PARTNER_OF,,\n",
+            "edges.csv:3:3: no node with the id '9' in nodes.csv",
+        ),
+        (
+            nodes,
+            "src,dst,type,date,level\n0,1,PARTNER_OF,2023-02-30,\n",
+            "edges.csv:2:16: '2023-02-30' is not a date of the calendar",
+        ),
+        (
+            nodes,
+            "src,dst,type,date,level\n0,1,PARTNER_OF,,high\n",
+            "edges.csv:2:17: level must be an integer, not 'high'",
+        ),
+        (
+            nodes,
+            "src,dst,type\n0,1,PARTNER_OF,extra\n",
+            "edges.csv:2:16: this row has 4 fields, the header 3",
+        ),
+        (
+            nodes,
+            "src,dst\n0,1\n",
+            "edges.csv:1:1: the header has no column 'type' (it needs src, dst, type)",
+        ),
+        (
+            "id,label,name\n0,State,\"Belarus\n",
+            "src,dst,type\n",
+            "nodes.csv:2:9: this quoted field is not closed",
+        ),
+        (
+            "id,label,name\n0,State,Bel\"arus\n",
+            "src,dst,type\n",
+            "nodes.csv:2:12: a quote inside an unquoted field (quote the whole field and double the quote)",
+        ),
+        (
+            "id,label,name\n0,State,A\n0,State,B\n",
+            "src,dst,type\n",
+            "nodes.csv:3:1: a second node with the id '0'",
+        ),
+    ];
+    for (n, e, want) in cases {
+        let err = import::csv::import_csv(n, "nodes.csv", e, "edges.csv", &mut g).expect_err(want);
+        assert_eq!(err.to_string(), *want);
+        assert_eq!(canon(&g), before, "a failed import changed the graph");
+    }
+}
+
+#[test]
+fn csv_import_reads_a_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("nodes.csv"),
+        "id,label,name\n0,City,Minsk\n1,State,Belarus\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("edges.csv"),
+        "src,dst,type,date,level\n0,1,LOCATED_IN,,\n",
+    )
+    .expect("write");
+    let mut g = Graph::new();
+    import::csv::import_csv_dir(dir.path(), &mut g).expect("import");
+    assert_eq!((g.node_count(), g.rel_count()), (2, 1));
+    let mut g2 = Graph::new();
+    import::import_path(&dir.path().join("nodes.csv"), &mut g2).expect("import_path");
+    assert_eq!(canon(&g2), canon(&g));
+    let e = import::import_path(&dir.path().join("g.xml"), &mut g2).expect_err("xml");
+    assert!(
+        e.to_string().contains("not a format this import reads"),
+        "{e}"
+    );
+    let e = import::csv::import_csv_dir(&dir.path().join("nope"), &mut g).expect_err("missing");
+    assert!(
+        e.to_string()
+            .contains("nodes.csv:0:0: cannot read the file"),
+        "{e}"
+    );
+}
+
+// ---- the entry, and subgraphs of results --------------------------------
+
+#[test]
+fn export_entry_names_formats_and_refuses_csv_streams() {
+    let g = sample();
+    let mut out = Vec::new();
+    let e = export::export("xml", &g, None, &mut out).expect_err("unknown");
+    assert!(e.to_string().contains("unknown export format 'xml'"), "{e}");
+    assert!(e.to_string().contains("graphml"));
+    let e = export::export("csv", &g, None, &mut out).expect_err("csv");
+    assert!(e.to_string().contains("directory"), "{e}");
+    for f in ["dot", "json", "cypher", "graphml", "nt", "ttl", "TURTLE"] {
+        let mut out = Vec::new();
+        export::export(f, &g, None, &mut out).expect(f);
+        assert!(!out.is_empty(), "{f}");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    export::export_to_path("csv", &g, None, &dir.path().join("csv")).expect("csv");
+    assert!(dir.path().join("csv/kuzu/schema.cypher").is_file());
+    assert!(dir.path().join("csv/neo4j/import.sh").is_file());
+    export::export_to_path("json", &g, None, &dir.path().join("g.json")).expect("json");
+    let back = import::json::read_json_file(&dir.path().join("g.json")).expect("read");
+    assert_eq!(canon(&back), canon(&g));
+}
+
+/// A result that returned the MEMBER_OF relationships and SCO, but not
+/// Belarus (their start), as `MATCH (b)-[r:MEMBER_OF]->(o) RETURN r, o` would.
+fn member_of_result(g: &Graph) -> QueryResult {
+    let mut r = QueryResult::default();
+    for id in g.rel_ids() {
+        let rel = g.rel(id).expect("rel");
+        if rel.rel_type != "MEMBER_OF" {
+            continue;
+        }
+        let (start, end) = g.rel_ends(id).expect("ends");
+        r.rels.insert(
+            id,
+            RelSnapshot {
+                rel_type: rel.rel_type.clone(),
+                start,
+                end,
+                props: rel.props.clone(),
+            },
+        );
+        let n = g.node(end).expect("node");
+        r.nodes.insert(
+            end,
+            NodeSnapshot {
+                labels: n.labels.clone(),
+                props: n.props.clone(),
+            },
+        );
+    }
+    r
+}
+
+#[test]
+fn a_result_exports_as_a_closed_subgraph() {
+    let g = sample();
+    let result = member_of_result(&g);
+    let view = View::of_result(&result, &g);
+    assert_eq!(view.nodes.len(), 2, "SCO and, from the graph, Belarus");
+    assert_eq!(view.rels.len(), 2);
+    let mut out = Vec::new();
+    export::export("json", &g, Some(&result), &mut out).expect("json");
+    let mut back = Graph::new();
+    import::json::import_json(&String::from_utf8(out).expect("utf-8"), "r.json", &mut back)
+        .expect("a subgraph imports");
+    assert_eq!((back.node_count(), back.rel_count()), (2, 2));
+    // A relationship whose end is gone from the graph too is left out.
+    let mut g2 = g.clone();
+    g2.detach_delete_node(NodeId(0)).expect("delete");
+    let view = View::of_result(&result, &g2);
+    assert_eq!((view.nodes.len(), view.rels.len()), (1, 0));
+}
+
+// ---- Cypher dump ----------------------------------------------------------
+
+/// Reads a Cypher string literal the way openCypher defines its escapes.
+fn unquote_cypher(lit: &str) -> String {
+    let inner = &lit[1..lit.len() - 1];
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            assert_ne!(c, '\'', "an unescaped quote in {lit}");
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('\'') => out.push('\''),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let h: String = chars.by_ref().take(4).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).expect("hex")).expect("char"));
+            }
+            other => panic!("unknown escape {other:?} in {lit}"),
+        }
+    }
+    out
+}
+
+#[test]
+fn cypher_dump_writes_literals_that_read_back() {
+    use factgraph::export::cypher::{ident, literal, string_literal};
+    for h in HOSTILE.iter().chain(&["\u{1}\u{7f}", ""]) {
+        assert_eq!(unquote_cypher(&string_literal(h)), *h);
+    }
+    assert_eq!(literal(&date("2023-10")), "fdate('2023-10')");
+    assert_eq!(literal(&date("~2024-01-11")), "fdate('~2024-01-11')");
+    assert_eq!(literal(&Value::Float(2.0)), "2.0");
+    assert_eq!(literal(&Value::Float(f64::NAN)), "0.0/0.0");
+    assert_eq!(literal(&Value::Int(i64::MIN)), "(-9223372036854775807 - 1)");
+    assert_eq!(ident("name"), "name");
+    assert_eq!(ident("IN"), "`IN`");
+    assert_eq!(ident("on"), "`on`");
+    assert_eq!(ident("a b`c"), "`a b``c`");
+    let dump = to_string("cypher", &sample());
+    assert!(dump.starts_with("// factgraph Cypher dump: 16 nodes, 17 relationships."));
+    assert!(
+        dump.contains(
+            "(n2:Statement:Membership {big: 9223372036854775807, date: fdate('~2024-01-11'), "
+        ),
+        "{dump}"
+    );
+    assert!(dump.contains("  (n0)-[:MEMBER_OF {since: fdate('~2023')}]->(n1)"));
+    assert!(
+        dump.trim_end()
+            .ends_with("(n3)-[:KNOWS {weight: 0.5}]->(n3);")
+    );
+    // Exactly one statement: one CREATE, one terminating semicolon
+    // outside strings.
+    assert_eq!(dump.matches("\nCREATE\n").count(), 1);
+    let with = to_string("cypher", &with_schema());
+    assert!(with.contains("// schema:\n// node Event name:string! date:date\n// # a sovereign state\n// node State name:string! aliases:list<string>\n// # who hosted an event\n"), "{with}");
+    assert!(with.contains("// rel HOSTED State -> Event quote:string!\n"));
+    assert_eq!(
+        to_string("cypher", &Graph::new()).matches("CREATE").count(),
+        0
+    );
+}
+
+/// `factgraph -f dump.cypher` into an empty store gives the same graph
+/// (the sample with NaN, infinities and control characters, and the
+/// article graph). Needs the Cypher evaluator (branch `engine`); passed
+/// on a scratch merge of `engine`.
+#[test]
+fn cypher_dump_round_trip_gives_an_identical_graph() {
+    let mut g = sample();
+    g.create_node(
+        vec!["Odd".into()],
+        props(&[
+            ("nan", Value::Float(f64::NAN)),
+            ("inf", Value::Float(f64::INFINITY)),
+            ("ninf", Value::Float(f64::NEG_INFINITY)),
+            ("control", "bell\u{7} nul-ish \u{1}".into()),
+            ("empty", Value::List(vec![])),
+        ]),
+    )
+    .expect("node");
+    let article = factgraph::seed::build_default().expect("the seed");
+    for g in [g, article] {
+        let dump = to_string("cypher", &g);
+        let mut db = factgraph::Database::in_memory(Graph::new());
+        db.run(&dump, &Default::default(), &Default::default())
+            .expect("the dump runs");
+        // The script cannot install the schema (see export::cypher).
+        let mut want = g.clone();
+        want.set_schema(None);
+        assert_eq!(canon(db.graph()), canon(&want));
+    }
+}
+
+// ---- CSV export, checked by Kùzu ------------------------------------------
+
+#[test]
+fn csv_export_neo4j_files_read_back_with_every_hostile_string() {
+    let files = factgraph::export::csv::to_files(&View::of_graph(&sample()));
+    let (_, things) = files
+        .iter()
+        .find(|(p, _)| p == "neo4j/nodes_Thing.csv")
+        .expect("Thing file");
+    let records = import::csv::parse_csv(things, "t.csv").expect("parse");
+    assert_eq!(
+        records[0]
+            .fields
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect::<Vec<_>>(),
+        [":ID", "index:long", "name:string", "tags:string[]"]
+    );
+    for (r, h) in records[1..].iter().zip(HOSTILE) {
+        assert_eq!(r.fields[2].text, *h);
+        assert_eq!(r.fields[3].text, format!("{h}\u{1f}plain"));
+    }
+    let (_, sh) = files
+        .iter()
+        .find(|(p, _)| p == "neo4j/import.sh")
+        .expect("import.sh");
+    assert!(
+        sh.contains("--nodes='Statement:Membership=nodes_Statement_Membership.csv'"),
+        "{sh}"
+    );
+    assert!(sh.contains("--relationships='MEMBER_OF=rels_MEMBER_OF.csv'"));
+    let (_, schema) = files
+        .iter()
+        .find(|(p, _)| p == "kuzu/schema.cypher")
+        .expect("schema");
+    assert!(schema.contains("// `Statement_Membership`: factgraph dates") || schema.contains("// Statement_Membership: factgraph dates (2023 | 2023-10 | 2023-10-11, ~ when approximate) in date, reported, valid_from"), "{schema}");
+    assert!(
+        schema.contains(
+            "CREATE REL TABLE `MENTIONS`(FROM `Thing` TO `State`, `date` STRING, `quote` STRING);"
+        ),
+        "{schema}"
+    );
+}
+
+/// What Kùzu should hold for a node property: the value, with dates as
+/// our strings, and a list Kùzu cannot read as a list as its JSON text.
+fn kuzu_expect(v: &Value, list_as_text: bool) -> J {
+    match v {
+        Value::List(_) if list_as_text => serde_json::json!({ "s": factgraph_plain(v) }),
+        Value::String(s) if s.is_empty() => J::Null,
+        v => tagged(v),
+    }
+}
+
+fn factgraph_plain(v: &Value) -> String {
+    match v {
+        Value::List(items) => serde_json::Value::Array(
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::Int(n) => J::from(*n),
+                    Value::Bool(b) => J::from(*b),
+                    Value::Date(d) => J::from(d.to_string()),
+                    Value::String(s) => J::from(s.clone()),
+                    other => J::from(other.to_string()),
+                })
+                .collect(),
+        )
+        .to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn kuzu_loads_the_csv_export_with_the_same_graph() {
+    let g = sample();
+    let dir = tempfile::tempdir().expect("tempdir");
+    export::export_to_path("csv", &g, None, dir.path()).expect("csv");
+    let dirs = dir.path().to_str().expect("path");
+    let seen = check(&[
+        "kuzu",
+        dirs,
+        "MATCH (s:State)-[m:MEMBER_OF]->(o:Organisation) RETURN o.name, m.since ORDER BY m.since",
+    ]);
+    assert_eq!(seen["node_count"], J::from(g.node_count()));
+    assert_eq!(seen["rel_count"], J::from(g.rel_count()));
+    // The same answer as factgraph's: both memberships, dates as written.
+    assert_eq!(
+        seen["answer"],
+        serde_json::json!([
+            [{"s": "Shanghai Cooperation Organisation"}, {"s": "2024-07-04"}],
+            [{"s": "Shanghai Cooperation Organisation"}, {"s": "~2023"}],
+        ])
+    );
+    // Every node with every property, hostile strings included.
+    let mut by_id: BTreeMap<u64, &J> = BTreeMap::new();
+    for n in seen["nodes"].as_array().expect("nodes") {
+        by_id.insert(n["id"].as_u64().expect("id"), n);
+    }
+    for id in g.node_ids() {
+        let node = g.node(id).expect("node");
+        let k = by_id
+            .get(&u64::from(id.0))
+            .unwrap_or_else(|| panic!("node {} missing in Kùzu", id.0));
+        assert_eq!(
+            k["table"],
+            J::from(factgraph::export::csv::node_table(&node.labels))
+        );
+        // Thing's tags hold hostile strings: a JSON text there.
+        let want: serde_json::Map<String, J> = node
+            .props
+            .iter()
+            .map(|(key, v)| {
+                (
+                    key.clone(),
+                    kuzu_expect(v, node.labels == ["Thing"] && key == "tags"),
+                )
+            })
+            .filter(|(_, v)| !v.is_null())
+            .collect();
+        assert_eq!(k["props"], J::Object(want), "node {}", id.0);
+    }
+    // Every relationship, with its ends and properties.
+    let view = View::of_graph(&g);
+    let tables = factgraph::export::csv::kuzu_rel_tables(&view);
+    assert_eq!(
+        tables["ORGANISATION"], "ORGANISATION_REL",
+        "clashes with the node table Organisation"
+    );
+    assert_eq!(tables["MEMBER_OF"], "MEMBER_OF");
+    let mut want: Vec<String> = view
+        .rels
+        .iter()
+        .map(|r| serde_json::json!({"type": tables[r.rel_type], "start": r.start.0, "end": r.end.0, "props": tagged_props(r.props)}).to_string())
+        .collect();
+    let mut got: Vec<String> = seen["rels"]
+        .as_array()
+        .expect("rels")
+        .iter()
+        .map(J::to_string)
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+}
+
+// ---- RDF, checked by rdflib ----------------------------------------------
+
+#[test]
+fn rdflib_parses_ntriples_and_turtle_to_the_same_graph() {
+    let g = sample();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nt = dir.path().join("g.nt");
+    let ttl = dir.path().join("g.ttl");
+    export::export_to_path("nt", &g, None, &nt).expect("nt");
+    export::export_to_path("turtle", &g, None, &ttl).expect("ttl");
+    let seen = check(&[
+        "rdf",
+        nt.to_str().expect("path"),
+        ttl.to_str().expect("path"),
+        "SELECT ?name ?since (datatype(?since) AS ?t) ?approx WHERE { \
+           ?e rdf:predicate r:MEMBER_OF ; rdf:object ?o ; p:since ?since . ?o p:name ?name . \
+           OPTIONAL { ?e ax:since ?approx } } ORDER BY STR(?since)",
+    ]);
+    assert_eq!(
+        seen["isomorphic"],
+        J::Bool(true),
+        "Turtle and N-Triples differ"
+    );
+    for f in ["nt", "ttl"] {
+        assert_eq!(seen[f]["nodes"], J::from(g.node_count()), "{f}");
+        assert_eq!(seen[f]["rels"], J::from(g.rel_count()), "{f}");
+    }
+    let xsd = "http://www.w3.org/2001/XMLSchema#";
+    assert_eq!(
+        seen["answer"],
+        serde_json::json!([
+            [
+                "Shanghai Cooperation Organisation",
+                "2023",
+                format!("{xsd}gYear"),
+                "true"
+            ],
+            [
+                "Shanghai Cooperation Organisation",
+                "2024-07-04",
+                format!("{xsd}date"),
+                null
+            ],
+        ])
+    );
+    // Every hostile string reads back exactly, as a name and as a quote.
+    let lits = seen["literals"].as_array().expect("literals");
+    for h in HOSTILE {
+        for p in ["name", "quote"] {
+            let pred = format!("http://factgraph.example/p/{p}");
+            assert!(
+                lits.iter().any(|l| l[1] == pred.as_str() && l[2] == *h),
+                "{p} {h:?} not read back"
+            );
+        }
+    }
+    // Precision in the datatype, approximation as a flag.
+    let has = |s: &str, p: &str, v: &str, t: Option<&str>| {
+        lits.iter().any(|l| {
+            l[0] == s
+                && l[1] == format!("http://factgraph.example/{p}")
+                && l[2] == v
+                && l[3] == t.map_or(J::Null, |t| J::from(format!("{xsd}{t}")))
+        })
+    };
+    let n2 = "http://factgraph.example/n/2";
+    assert!(has(n2, "p/date", "2024-01-11", Some("date")));
+    assert!(has(n2, "approx/date", "true", Some("boolean")));
+    assert!(has(n2, "p/valid_from", "2024", Some("gYear")));
+    assert!(has(n2, "p/reported", "2024-01", Some("gYearMonth")));
+    assert!(!has(n2, "approx/reported", "true", Some("boolean")));
+    assert!(has(n2, "p/big", "9223372036854775807", Some("integer")));
+    assert!(has(n2, "p/ratio", "-0.1", Some("double")));
+}
+
+// ---- GraphML, checked by networkx -----------------------------------------
+
+#[test]
+fn networkx_reads_the_graphml_with_the_same_counts_and_values() {
+    let g = sample();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("g.graphml");
+    export::export_to_path("graphml", &g, None, &path).expect("graphml");
+    let seen = check(&["graphml", path.to_str().expect("path")]);
+    assert_eq!(seen["nodes"], J::from(g.node_count()));
+    assert_eq!(seen["edges"], J::from(g.rel_count()));
+    assert_eq!(seen["directed"], J::Bool(true));
+    for id in g.node_ids() {
+        let node = g.node(id).expect("node");
+        let attrs = &seen["node_attrs"][format!("n{}", id.0)];
+        let labels: String = node.labels.iter().map(|l| format!(":{l}")).collect();
+        if labels.is_empty() {
+            // networkx drops an empty string attribute? It keeps it.
+            assert!(attrs["labels"] == serde_json::json!({"s": ""}) || attrs["labels"].is_null());
+        } else {
+            assert_eq!(attrs["labels"], serde_json::json!({ "s": labels }));
+        }
+        for (k, v) in &node.props {
+            let want = match v {
+                Value::List(_) => serde_json::json!({ "s": factgraph_plain(v) }),
+                Value::Date(d) => serde_json::json!({ "s": d.to_string() }),
+                v => tagged(v),
+            };
+            assert_eq!(attrs[k], want, "node {} {k}", id.0);
+        }
+    }
+}
+
+// ---- the article graph (the seed) -------------------------------------------
+
+/// One membership step of Belarus in the SCO: statement key, stage name,
+/// status, modality, date (our text encoding).
+type Stage = (String, String, String, String, Option<String>);
+
+/// "Belarus' SCO stages", answered through the Graph API: the
+/// `:Statement:Membership` nodes with SUBJECT Belarus, ORGANISATION the SCO
+/// and a STAGE, sorted by key.
+fn belarus_sco_stages(g: &Graph) -> Vec<Stage> {
+    let name_is = |id: NodeId, want: &str| {
+        g.node(id)
+            .and_then(|n| n.props.get("name"))
+            .is_some_and(|v| v.as_str() == Some(want))
+    };
+    let text = |n: &factgraph::store::Node, k: &str| match n.props.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let mut out = Vec::new();
+    for s in g.nodes_with_label("Membership") {
+        let out_of = |t: &str| -> Vec<NodeId> {
+            g.out_rels(s)
+                .filter(|(r, _)| g.rel(*r).is_some_and(|r| r.rel_type == t))
+                .map(|(_, n)| n)
+                .collect()
+        };
+        if !out_of("SUBJECT").iter().any(|&b| name_is(b, "Belarus"))
+            || !out_of("ORGANISATION")
+                .iter()
+                .any(|&o| name_is(o, "Shanghai Cooperation Organisation"))
+        {
+            continue;
+        }
+        let node = g.node(s).expect("node");
+        for st in out_of("STAGE") {
+            let stage = g.node(st).expect("stage");
+            out.push((
+                text(node, "key"),
+                text(stage, "name"),
+                text(node, "status"),
+                text(node, "modality"),
+                match node.props.get("date") {
+                    Some(Value::Date(d)) => Some(d.to_string()),
+                    _ => None,
+                },
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The article graph in every format, each read by its tool, with the same
+/// counts and the same answer to "Belarus' SCO stages" as factgraph's.
+#[test]
+fn the_article_graph_exports_to_every_format_and_the_tools_agree() {
+    let g = match factgraph::seed::build_default() {
+        Ok(g) => g,
+        Err(e) => panic!("seed::build_default() failed: {e}; this test needs the seed"),
+    };
+    let ours = belarus_sco_stages(&g);
+    assert!(
+        ours.len() >= 5,
+        "the seed has Belarus' SCO stages: {ours:?}"
+    );
+    assert!(
+        ours.iter()
+            .any(|s| s.4.as_deref().is_some_and(|d| d.starts_with('~'))),
+        "an approximate date: {ours:?}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dir.path().join(name);
+
+    // JSON: back to an identical graph, schema included.
+    let json = to_string("json", &g);
+    let mut back = Graph::new();
+    import::json::import_json(&json, "articles.json", &mut back).expect("import");
+    assert_eq!(canon(&back), canon(&g));
+    assert!(back.schema().is_some());
+
+    // CSV: Kùzu.
+    export::export_to_path("csv", &g, None, &p("csv")).expect("csv");
+    let view = View::of_graph(&g);
+    let tables = factgraph::export::csv::kuzu_rel_tables(&view);
+    let query = format!(
+        "MATCH (b:State)<-[:{}]-(s:Statement_Membership)-[:{}]->(o:Organisation), (s)-[:{}]->(st:MembershipStage) \
+         WHERE b.name = 'Belarus' AND o.name = 'Shanghai Cooperation Organisation' \
+         RETURN s.key, st.name, s.status, s.modality, s.date ORDER BY s.key",
+        tables["SUBJECT"], tables["ORGANISATION"], tables["STAGE"]
+    );
+    let seen = check(&["kuzu", p("csv").to_str().expect("path"), &query]);
+    assert_eq!(seen["node_count"], J::from(g.node_count()));
+    assert_eq!(seen["rel_count"], J::from(g.rel_count()));
+    let want: Vec<J> = ours
+        .iter()
+        .map(|(k, st, status, m, d)| {
+            serde_json::json!([{"s": k}, {"s": st}, {"s": status}, {"s": m}, d.as_ref().map(|d| serde_json::json!({"s": d}))])
+        })
+        .collect();
+    assert_eq!(seen["answer"], J::Array(want), "Kùzu's answer differs");
+
+    // RDF: rdflib, SPARQL.
+    export::export_to_path("nt", &g, None, &p("g.nt")).expect("nt");
+    export::export_to_path("ttl", &g, None, &p("g.ttl")).expect("ttl");
+    let sparql = "SELECT ?key ?stage ?status ?modality ?date ?approx WHERE { \
+        ?s r:SUBJECT ?b . ?b p:name \"Belarus\" ; a c:State . \
+        ?s r:ORGANISATION ?o . ?o p:name \"Shanghai Cooperation Organisation\" . \
+        ?s r:STAGE ?st . ?st p:name ?stage . \
+        ?s p:key ?key ; p:status ?status ; p:modality ?modality . \
+        OPTIONAL { ?s p:date ?date } OPTIONAL { ?s ax:date ?approx } } ORDER BY ?key";
+    let seen = check(&[
+        "rdf",
+        p("g.nt").to_str().expect("path"),
+        p("g.ttl").to_str().expect("path"),
+        sparql,
+    ]);
+    assert_eq!(seen["isomorphic"], J::Bool(true));
+    for f in ["nt", "ttl"] {
+        assert_eq!(seen[f]["nodes"], J::from(g.node_count()), "{f}");
+        assert_eq!(seen[f]["rels"], J::from(g.rel_count()), "{f}");
+    }
+    let want: Vec<J> = ours
+        .iter()
+        .map(|(k, st, status, m, d)| {
+            let approx = d.as_ref().is_some_and(|d| d.starts_with('~'));
+            serde_json::json!([
+                k,
+                st,
+                status,
+                m,
+                d.as_ref().map(|d| d.trim_start_matches('~').to_string()),
+                approx.then_some("true")
+            ])
+        })
+        .collect();
+    assert_eq!(seen["answer"], J::Array(want), "the SPARQL answer differs");
+
+    // GraphML: networkx.
+    export::export_to_path("graphml", &g, None, &p("g.graphml")).expect("graphml");
+    let seen = check(&["graphml", p("g.graphml").to_str().expect("path")]);
+    assert_eq!(seen["nodes"], J::from(g.node_count()));
+    assert_eq!(seen["edges"], J::from(g.rel_count()));
+
+    // The Cypher dump documents the schema in its header.
+    let dump = to_string("cypher", &g);
+    assert!(
+        dump.contains("// node Membership status:string!"),
+        "schema header"
+    );
+    assert!(dump.contains("fdate('~"), "an approximate date in the dump");
+}
