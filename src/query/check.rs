@@ -23,32 +23,295 @@ enum Kind {
     /// A variable-length relationship: a list of relationships.
     RelList,
     Path,
-    /// Known not to be a graph element (a literal, list, map, number ...).
-    Value,
+    /// Known not to be a graph element (a literal, list, map, number ...),
+    /// with what is known of its type.
+    Value(Ty),
     Any,
+}
+
+/// The static type of an expression, as far as literals tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Any,
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+    List,
+    Map,
+    Node,
+    Rel,
+    Path,
+}
+
+impl Ty {
+    fn name(self) -> &'static str {
+        match self {
+            Ty::Any => "any value",
+            Ty::Null => "null",
+            Ty::Bool => "a boolean",
+            Ty::Int => "an integer",
+            Ty::Float => "a float",
+            Ty::Str => "a string",
+            Ty::List => "a list",
+            Ty::Map => "a map",
+            Ty::Node => "a node",
+            Ty::Rel => "a relationship",
+            Ty::Path => "a path",
+        }
+    }
 }
 
 /// What an expression's value is known to be, statically.
 fn kind_of(scope: &Scope, e: &Expr) -> Kind {
-    use super::ast::Literal;
-    match &e.kind {
-        ExprKind::Var(v) => scope.get(v).copied().unwrap_or(Kind::Any),
-        ExprKind::Literal(Literal::Null) => Kind::Any,
-        ExprKind::Literal(_)
-        | ExprKind::List(_)
-        | ExprKind::Map(_)
-        | ExprKind::ListComprehension { .. }
-        | ExprKind::PatternComprehension { .. }
-        | ExprKind::MapProjection(..)
-        | ExprKind::IsNull(_)
-        | ExprKind::IsNotNull(_)
-        | ExprKind::HasLabels(..)
-        | ExprKind::Quantified { .. }
-        | ExprKind::CountStar
-        | ExprKind::Binary(..)
-        | ExprKind::Unary(..) => Kind::Value,
-        _ => Kind::Any,
+    if let ExprKind::Var(v) = &e.kind {
+        return scope.get(v).copied().unwrap_or(Kind::Any);
     }
+    match type_check(scope, &mut Vec::new(), e).unwrap_or(Ty::Any) {
+        Ty::Any | Ty::Null => Kind::Any,
+        Ty::Node => Kind::Node,
+        Ty::Rel => Kind::Rel,
+        Ty::Path => Kind::Path,
+        t => Kind::Value(t),
+    }
+}
+
+fn ty_of_kind(k: Kind) -> Ty {
+    match k {
+        Kind::Node => Ty::Node,
+        Kind::Rel => Ty::Rel,
+        Kind::RelList => Ty::List,
+        Kind::Path => Ty::Path,
+        Kind::Value(t) => t,
+        Kind::Any => Ty::Any,
+    }
+}
+
+fn bad_type(what: &str, t: Ty, e: &Expr) -> QueryError {
+    sem(
+        "InvalidArgumentType",
+        format!("{what}, not {}", t.name()),
+        e.span,
+    )
+}
+
+/// Infers the static type of `e` and refuses operators applied to values
+/// that are known (from literals and variable kinds) to be of the wrong
+/// type, as openCypher does at compile time. `locals` are comprehension
+/// variables with the type of the elements they range over.
+fn type_check(scope: &Scope, locals: &mut Vec<(String, Ty)>, e: &Expr) -> Result<Ty, QueryError> {
+    use super::ast::{BinOp, Literal, UnaryOp};
+    let t = |x: &Expr, locals: &mut Vec<(String, Ty)>| type_check(scope, locals, x);
+    Ok(match &e.kind {
+        ExprKind::Literal(l) => match l {
+            Literal::Null => Ty::Null,
+            Literal::Bool(_) => Ty::Bool,
+            Literal::Int(_) => Ty::Int,
+            Literal::Float(_) => Ty::Float,
+            Literal::String(_) => Ty::Str,
+        },
+        ExprKind::Param(_) => Ty::Any,
+        ExprKind::Var(v) => match locals.iter().rev().find(|(n, _)| n == v) {
+            Some((_, ty)) => *ty,
+            None => scope.get(v).map(|k| ty_of_kind(*k)).unwrap_or(Ty::Any),
+        },
+        ExprKind::List(items) => {
+            for i in items {
+                t(i, locals)?;
+            }
+            Ty::List
+        }
+        ExprKind::Map(items) => {
+            for (_, i) in items {
+                t(i, locals)?;
+            }
+            Ty::Map
+        }
+        ExprKind::Property(x, _) => {
+            let tx = t(x, locals)?;
+            if tx == Ty::Path {
+                return Err(bad_type(
+                    "a property needs a node, relationship or map",
+                    tx,
+                    x,
+                ));
+            }
+            // The TCK classes property access on a known scalar or list as a
+            // type error, wherever it is found.
+            if matches!(tx, Ty::Bool | Ty::Int | Ty::Float | Ty::Str | Ty::List) {
+                return Err(QueryError::type_error(
+                    "InvalidArgumentType",
+                    format!(
+                        "a property needs a node, relationship or map, not {}",
+                        tx.name()
+                    ),
+                )
+                .at(x.span));
+            }
+            Ty::Any
+        }
+        ExprKind::Binary(op, a, b) => {
+            let (ta, tb) = (t(a, locals)?, t(b, locals)?);
+            let ok_bool = |ty: Ty| matches!(ty, Ty::Bool | Ty::Null | Ty::Any);
+            let ok_num = |ty: Ty| matches!(ty, Ty::Int | Ty::Float | Ty::Null | Ty::Any);
+            match op {
+                BinOp::And | BinOp::Or | BinOp::Xor => {
+                    for (ty, x) in [(ta, a), (tb, b)] {
+                        if !ok_bool(ty) {
+                            return Err(bad_type("AND, OR and XOR need booleans", ty, x));
+                        }
+                    }
+                    Ty::Bool
+                }
+                BinOp::In => {
+                    if !matches!(tb, Ty::List | Ty::Null | Ty::Any) {
+                        return Err(bad_type("IN needs a list on its right", tb, b));
+                    }
+                    Ty::Bool
+                }
+                BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow => {
+                    for (ty, x) in [(ta, a), (tb, b)] {
+                        if !ok_num(ty) {
+                            return Err(bad_type("arithmetic needs numbers", ty, x));
+                        }
+                    }
+                    match (op, ta, tb) {
+                        (BinOp::Pow, _, _) => Ty::Float,
+                        (_, Ty::Int, Ty::Int) => Ty::Int,
+                        (_, Ty::Float, Ty::Int | Ty::Float) | (_, Ty::Int, Ty::Float) => Ty::Float,
+                        _ => Ty::Any,
+                    }
+                }
+                BinOp::Add => match (ta, tb) {
+                    (Ty::Int, Ty::Int) => Ty::Int,
+                    (Ty::Str, Ty::Str) => Ty::Str,
+                    (Ty::List, _) | (_, Ty::List) => Ty::List,
+                    _ => Ty::Any,
+                },
+                _ => Ty::Bool,
+            }
+        }
+        ExprKind::Unary(op, x) => {
+            let tx = t(x, locals)?;
+            match op {
+                UnaryOp::Not => {
+                    if !matches!(tx, Ty::Bool | Ty::Null | Ty::Any) {
+                        return Err(bad_type("NOT needs a boolean", tx, x));
+                    }
+                    Ty::Bool
+                }
+                _ => tx,
+            }
+        }
+        ExprKind::IsNull(x) | ExprKind::IsNotNull(x) | ExprKind::HasLabels(x, _) => {
+            t(x, locals)?;
+            Ty::Bool
+        }
+        ExprKind::CountStar => Ty::Int,
+        ExprKind::FnCall { name, args, .. } => {
+            let mut tys = Vec::new();
+            for a in args {
+                tys.push(t(a, locals)?);
+            }
+            let l = name.to_ascii_lowercase();
+            if l == "properties"
+                && let (Some(ty), Some(a)) = (tys.first(), args.first())
+                && matches!(
+                    ty,
+                    Ty::Bool | Ty::Int | Ty::Float | Ty::Str | Ty::List | Ty::Path
+                )
+            {
+                return Err(bad_type(
+                    "properties() needs a node, relationship or map",
+                    *ty,
+                    a,
+                ));
+            }
+            match l.as_str() {
+                "count" | "size" | "length" | "id" | "tointeger" => Ty::Int,
+                "tostring" | "type" | "tolower" | "toupper" | "trim" => Ty::Str,
+                "collect" | "labels" | "keys" | "range" | "nodes" | "relationships" | "split" => {
+                    Ty::List
+                }
+                "tofloat" | "avg" => Ty::Float,
+                _ => Ty::Any,
+            }
+        }
+        ExprKind::ListComprehension {
+            var,
+            list,
+            filter,
+            map,
+        } => {
+            let elem = elem_type(scope, locals, list)?;
+            locals.push((var.name.clone(), elem));
+            let r = [filter, map]
+                .into_iter()
+                .flatten()
+                .try_for_each(|x| t(x, locals).map(|_| ()));
+            locals.pop();
+            r?;
+            Ty::List
+        }
+        ExprKind::Quantified {
+            var, list, filter, ..
+        } => {
+            let elem = elem_type(scope, locals, list)?;
+            locals.push((var.name.clone(), elem));
+            let r = filter.iter().try_for_each(|x| t(x, locals).map(|_| ()));
+            locals.pop();
+            r?;
+            Ty::Bool
+        }
+        ExprKind::Reduce {
+            acc,
+            init,
+            var,
+            list,
+            expr,
+        } => {
+            t(init, locals)?;
+            let elem = elem_type(scope, locals, list)?;
+            locals.push((acc.name.clone(), Ty::Any));
+            locals.push((var.name.clone(), elem));
+            let r = t(expr, locals);
+            locals.truncate(locals.len() - 2);
+            r?;
+            Ty::Any
+        }
+        ExprKind::PatternComprehension { .. } => Ty::List,
+        ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => Ty::Bool,
+        ExprKind::MapProjection(x, _) => {
+            t(x, locals)?;
+            Ty::Map
+        }
+        _ => {
+            for c in super::eval::children(e) {
+                t(c, locals)?;
+            }
+            Ty::Any
+        }
+    })
+}
+
+/// The type of the elements of a list expression: known when it is a list
+/// literal whose items all have one type.
+fn elem_type(scope: &Scope, locals: &mut Vec<(String, Ty)>, list: &Expr) -> Result<Ty, QueryError> {
+    type_check(scope, locals, list)?;
+    let ExprKind::List(items) = &list.kind else {
+        return Ok(Ty::Any);
+    };
+    let mut common: Option<Ty> = None;
+    for i in items {
+        let ty = type_check(scope, locals, i)?;
+        common = match common {
+            None => Some(ty),
+            Some(c) if c == ty => Some(c),
+            Some(_) => return Ok(Ty::Any),
+        };
+    }
+    Ok(common.unwrap_or(Ty::Any))
 }
 
 type Scope = HashMap<String, Kind>;
@@ -105,11 +368,11 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
                         kind_of(&scope, w),
                         Kind::Node | Kind::Rel | Kind::Path | Kind::RelList
                     ) {
-                        return Err(QueryError::type_error(
+                        return Err(sem(
                             "InvalidArgumentType",
                             "WHERE needs a boolean, not a graph element",
-                        )
-                        .at(w.span));
+                            w.span,
+                        ));
                     }
                 }
             }
@@ -183,12 +446,12 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
                             e.span,
                         ));
                     }
-                    if kind_of(&scope, e) == Kind::Value {
-                        return Err(QueryError::type_error(
+                    if matches!(kind_of(&scope, e), Kind::Value(_)) {
+                        return Err(sem(
                             "InvalidArgumentType",
                             "DELETE needs a node, relationship or path",
-                        )
-                        .at(e.span));
+                            e.span,
+                        ));
                     }
                 }
             }
@@ -585,7 +848,7 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Rel => "relationship",
         Kind::RelList => "list of relationships",
         Kind::Path => "path",
-        Kind::Value => "value that is not a graph element",
+        Kind::Value(_) => "value that is not a graph element",
         Kind::Any => "value",
     }
 }
@@ -613,7 +876,7 @@ fn bind_pattern(scope: &mut Scope, pattern: &Pattern, use_: PatternUse) -> Resul
                     Kind::Rel
                 };
                 match scope.get(&v.name) {
-                    Some(Kind::Any | Kind::Value) if kind == Kind::RelList => {}
+                    Some(Kind::Any | Kind::Value(_)) if kind == Kind::RelList => {}
                     _ => bind(scope, v, kind, use_)?,
                 }
             }
@@ -757,7 +1020,13 @@ fn element_vars(el: &PatternElement) -> Vec<(&Ident, Kind)> {
 /// Checks that every variable an expression uses is defined, that functions
 /// exist, and that graph-only operations get graph elements where the kind
 /// is known.
+/// Checks an expression: variables, functions, and static types.
 fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
+    check_vars(scope, e)?;
+    type_check(scope, &mut Vec::new(), e).map(|_| ())
+}
+
+fn check_vars(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
     match &e.kind {
         ExprKind::Var(v) => {
             if !scope.contains_key(v) {
@@ -775,26 +1044,26 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             filter,
             map,
         } => {
-            check_expr(scope, list)?;
+            check_vars(scope, list)?;
             for x in [filter, map].into_iter().flatten() {
                 no_aggregate(x, "a list comprehension")?;
             }
             let mut inner = scope.clone();
             inner.insert(var.name.clone(), Kind::Any);
             for x in [filter, map].into_iter().flatten() {
-                check_expr(&inner, x)?;
+                check_vars(&inner, x)?;
             }
             Ok(())
         }
         ExprKind::Quantified {
             var, list, filter, ..
         } => {
-            check_expr(scope, list)?;
+            check_vars(scope, list)?;
             let mut inner = scope.clone();
             inner.insert(var.name.clone(), Kind::Any);
             if let Some(f) = filter {
                 no_aggregate(f, "a quantifier")?;
-                check_expr(&inner, f)?;
+                check_vars(&inner, f)?;
             }
             Ok(())
         }
@@ -805,12 +1074,12 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             list,
             expr,
         } => {
-            check_expr(scope, init)?;
-            check_expr(scope, list)?;
+            check_vars(scope, init)?;
+            check_vars(scope, list)?;
             let mut inner = scope.clone();
             inner.insert(acc.name.clone(), Kind::Any);
             inner.insert(var.name.clone(), Kind::Any);
-            check_expr(&inner, expr)
+            check_vars(&inner, expr)
         }
         ExprKind::PatternComprehension {
             var,
@@ -830,7 +1099,7 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
                 .into_iter()
                 .flatten()
             {
-                check_expr(&inner, x)?;
+                check_vars(&inner, x)?;
             }
             Ok(())
         }
@@ -863,16 +1132,16 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
                 }
                 check_pattern_exprs(&inner, &pattern.parts)?;
                 if let Some(w) = where_ {
-                    check_expr(&inner, w)?;
+                    check_vars(&inner, w)?;
                 }
             }
             Ok(())
         }
         ExprKind::MapProjection(x, items) => {
-            check_expr(scope, x)?;
+            check_vars(scope, x)?;
             for it in items {
                 match it {
-                    MapProjItem::Literal(_, v) => check_expr(scope, v)?,
+                    MapProjItem::Literal(_, v) => check_vars(scope, v)?,
                     MapProjItem::Variable(v) => need_var(scope, v)?,
                     _ => {}
                 }
@@ -895,7 +1164,7 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
                 return Err(err);
             }
             for a in args {
-                check_expr(scope, a)?;
+                check_vars(scope, a)?;
             }
             // Statically known misuse of graph functions.
             if let [arg] = args.as_slice()
@@ -911,18 +1180,18 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
                     _ => false,
                 };
                 if bad {
-                    return Err(QueryError::type_error(
+                    return Err(sem(
                         "InvalidArgumentType",
                         format!("{name}() cannot take the {} `{v}`", kind_name(*k)),
-                    )
-                    .at(arg.span));
+                        arg.span,
+                    ));
                 }
             }
             Ok(())
         }
         _ => {
             for c in super::eval::children(e) {
-                check_expr(scope, c)?;
+                check_vars(scope, c)?;
             }
             Ok(())
         }

@@ -417,6 +417,10 @@ impl<'a> Ev<'a> {
                     let node = self.node(n)?;
                     Value::Bool(labels.iter().all(|l| node.labels.contains(&l.name)))
                 }
+                Value::Rel(r) => {
+                    let t = self.rel_type(r)?;
+                    Value::Bool(labels.iter().all(|l| l.name == t))
+                }
                 v => {
                     return Err(type_err(format!(
                         "label predicate on {}, not a node",

@@ -288,10 +288,10 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
         "range" => {
             arity(name, args, 2, 3)?;
             if let Some(v) = args.iter().find(|v| !matches!(v, Value::Int(_))) {
-                return Err(type_err(format!(
-                    "range() needs integers, not {} ({v})",
-                    v.type_name()
-                )));
+                return Err(QueryError::argument(
+                    "InvalidArgumentType",
+                    format!("range() needs integers, not {} ({v})", v.type_name()),
+                ));
             }
             let (Some(a), Some(b)) = (int_arg(name, &args[0])?, int_arg(name, &args[1])?) else {
                 return Err(type_err("range() needs integer bounds, not null"));
