@@ -102,6 +102,7 @@ pub fn match_parts(
     parts: &[PatternPart],
     row: Vec<Value>,
     assigned: Vec<bool>,
+    where_: Option<&Expr>,
     on_match: &mut dyn FnMut(&[Value]) -> R<bool>,
 ) -> R<()> {
     let mut m = Matcher {
@@ -115,6 +116,7 @@ pub fn match_parts(
         path_nodes: Vec::new(),
         path_rels: Vec::new(),
         on_match,
+        where_,
         cache: RefCell::new(HashMap::new()),
     };
     m.part(0)?;
@@ -131,6 +133,9 @@ struct Matcher<'e, 'a, 'p> {
     path_nodes: Vec<NodeId>,
     path_rels: Vec<RelId>,
     on_match: &'e mut dyn FnMut(&[Value]) -> R<bool>,
+    /// The WHERE of the MATCH: shortest-path searches take the
+    /// per-relationship and per-node conditions on their path from it.
+    where_: Option<&'p Expr>,
     /// Which slots were bound before matching started.
     bound_before: Vec<bool>,
     /// Property maps that depend only on those slots, evaluated once.
@@ -450,6 +455,24 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         Ok(out)
     }
 
+    /// Does a relationship (`rels`) or node of a shortest path satisfy the
+    /// WHERE's `all(x IN relationships(p) WHERE ...)` / `none(...)` conditions?
+    fn passes(&self, filters: &[PathFilter], rels: bool, v: Value) -> R<bool> {
+        let base = Env::row(self.names, &self.row);
+        for f in filters.iter().filter(|f| f.on_rels == rels) {
+            let env = Env::Local {
+                name: f.var,
+                val: v.clone(),
+                parent: &base,
+            };
+            let r = self.ev.eval(f.pred, &env)?;
+            if r != Value::Bool(f.want) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     fn part(&mut self, pi: usize) -> R<bool> {
         if pi == self.parts.len() {
             return (self.on_match)(&self.row);
@@ -625,9 +648,13 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             len: None,
             props: spec.props,
         };
+        let filters = match (self.where_, &self.parts[pi].var) {
+            (Some(w), Some(p)) => path_filters(w, &p.name),
+            _ => Vec::new(),
+        };
         let starts = self.start_candidates(&e.nodes[0])?;
         for s in starts {
-            let ok = self.check_node(e, 0, s)?;
+            let ok = self.check_node(e, 0, s)? && self.passes(&filters, false, Value::Node(s))?;
             let Some(snew) = self.bind_node(e.nodes[0].slot, ok, s) else {
                 continue;
             };
@@ -642,6 +669,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     continue;
                 }
                 for (r, v) in self.expand(u, &unbound)? {
+                    if !self.passes(&filters, true, Value::Rel(r))?
+                        || !self.passes(&filters, false, Value::Node(v))?
+                    {
+                        continue;
+                    }
                     match dist.get(&v) {
                         None => {
                             dist.insert(v, du + 1);
@@ -701,6 +733,56 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     }
 }
 
+/// A condition on every relationship or node of a path, taken from WHERE.
+struct PathFilter<'p> {
+    var: &'p str,
+    pred: &'p Expr,
+    /// true for `all(...)`, false for `none(...)`.
+    want: bool,
+    on_rels: bool,
+}
+
+/// The conditions `all/none(x IN relationships(p)|nodes(p) WHERE pred)` among
+/// the conjuncts of a WHERE. A shortest-path search applies them while it
+/// searches, as Neo4j does, so that it finds the shortest path that
+/// satisfies them rather than filtering away the shortest path overall.
+fn path_filters<'p>(w: &'p Expr, path: &str) -> Vec<PathFilter<'p>> {
+    use super::ast::{BinOp, Quantifier};
+    let mut out = Vec::new();
+    let mut stack = vec![w];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Binary(BinOp::And, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            ExprKind::Quantified {
+                q: q @ (Quantifier::All | Quantifier::None),
+                var,
+                list,
+                filter: Some(pred),
+            } => {
+                if let ExprKind::FnCall { name, args, .. } = &list.kind
+                    && let [arg] = args.as_slice()
+                    && matches!(&arg.kind, ExprKind::Var(v) if v == path)
+                {
+                    let l = name.to_ascii_lowercase();
+                    if l == "relationships" || l == "nodes" {
+                        out.push(PathFilter {
+                            var: &var.name,
+                            pred,
+                            want: *q == Quantifier::All,
+                            on_rels: l == "relationships",
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Walks predecessor lists back from `t` to `s`; with `all` false, only the
 /// first path.
 fn collect_paths(
@@ -749,15 +831,23 @@ pub fn match_row(
     let mut assigned = vec![true; input.len()];
     assigned.resize(names.len(), false);
     let mut out = Vec::new();
-    match_parts(ev, names, &pattern.parts, row.clone(), assigned, &mut |r| {
-        if let Some(w) = where_
-            && !ev.test(w, &Env::row(names, r))?
-        {
-            return Ok(true);
-        }
-        out.push(r.to_vec());
-        Ok(true)
-    })?;
+    match_parts(
+        ev,
+        names,
+        &pattern.parts,
+        row.clone(),
+        assigned,
+        where_,
+        &mut |r| {
+            if let Some(w) = where_
+                && !ev.test(w, &Env::row(names, r))?
+            {
+                return Ok(true);
+            }
+            out.push(r.to_vec());
+            Ok(true)
+        },
+    )?;
     if out.is_empty() && optional {
         out.push(row);
     }
@@ -801,7 +891,7 @@ pub fn exists_element(ev: &Ev, element: &PatternElement, env: &Env) -> R<bool> {
     let parts = [single_part(None, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut found = false;
-    match_parts(ev, &names, &parts, vals, assigned, &mut |_| {
+    match_parts(ev, &names, &parts, vals, assigned, None, &mut |_| {
         found = true;
         Ok(false)
     })?;
@@ -820,7 +910,7 @@ pub fn comprehension(
     let parts = [single_part(var, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut out = Vec::new();
-    match_parts(ev, &names, &parts, vals, assigned, &mut |r| {
+    match_parts(ev, &names, &parts, vals, assigned, filter, &mut |r| {
         let env = Env::row(&names, r);
         if let Some(f) = filter
             && !ev.test(f, &env)?

@@ -284,6 +284,29 @@ fn named_paths_and_shortest_path() {
 }
 
 #[test]
+fn shortest_path_applies_path_conditions_while_searching() {
+    // The direct route goes through an article; the condition excludes it,
+    // so the search must find the longer route, not filter the short one away.
+    let mut g = graph(
+        "CREATE (x:P {name: 'x'})-[:MENTIONED_IN]->(a:Article)<-[:MENTIONED_IN]-(r:O {name: 'r'}),
+                (x)-[:KNOWS]->(:P)-[:KNOWS]->(:P)-[:KNOWS]->(r)",
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'})) RETURN length(p)"
+        ),
+        ["2"]
+    );
+    let q = "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'}))
+             WHERE none(r IN relationships(p) WHERE type(r) IN ['MENTIONED_IN']) RETURN length(p)";
+    assert_eq!(rows(&mut g, q), ["3"]);
+    let q = "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'}))
+             WHERE all(n IN nodes(p) WHERE NOT n:Article) RETURN length(p)";
+    assert_eq!(rows(&mut g, q), ["3"]);
+}
+
+#[test]
 fn where_filters_with_three_valued_logic() {
     let mut g = graph("UNWIND [1, 2, 3] AS i CREATE ({i: i, odd: i % 2 = 1})");
     assert_eq!(
