@@ -928,6 +928,18 @@ fn check_create_pattern(
             seen.push(&v.name);
         }
         for (r, n) in &el.chain {
+            if let Some(v) = &r.var
+                && scope.contains_key(&v.name)
+            {
+                return Err(sem(
+                    "VariableAlreadyBound",
+                    format!(
+                        "relationship `{}` is already bound and cannot be created again",
+                        v.name
+                    ),
+                    v.span,
+                ));
+            }
             check_create_rel(r, merge)?;
             node(n, &mut seen)?;
             if let Some(v) = &n.var {

@@ -955,6 +955,89 @@ fn names_match_through_aliases_with_a_notice() {
     );
 }
 
+#[test]
+fn schema_is_enforced_and_failures_write_nothing() {
+    use crate::model::Schema;
+    use crate::model::schema::{NodeKind, PropDecl, PropType};
+    let mut schema = Schema::default();
+    let decl = |name: &str, ty: PropType, required: bool| PropDecl {
+        name: name.into(),
+        ty,
+        required,
+    };
+    schema.nodes.insert(
+        "State".into(),
+        NodeKind {
+            name: "State".into(),
+            props: vec![
+                decl("name", PropType::String, true),
+                decl("founded", PropType::Date, false),
+            ],
+            doc: String::new(),
+        },
+    );
+    let mut g = Graph::with_schema(schema);
+    // The required name may come later in the same statement.
+    run(&mut g, "CREATE (s:State) SET s.name = 'Belarus'").unwrap();
+    assert_eq!(
+        err(&mut g, "CREATE (:State)").class,
+        ErrorClass::SchemaViolation
+    );
+    assert_eq!(
+        err(&mut g, "CREATE (:State {name: 1})").class,
+        ErrorClass::SchemaViolation
+    );
+    assert_eq!(
+        err(&mut g, "CREATE (:Nope {name: 'x'})").class,
+        ErrorClass::SchemaViolation
+    );
+    let e = err(&mut g, "MATCH (s:State) SET s.founded = '1991'");
+    assert_eq!(e.class, ErrorClass::SchemaViolation);
+    assert!(e.span.is_some());
+    let e = err(
+        &mut g,
+        "CREATE (:State {name: 'A'}) WITH 1 AS x MATCH (s:State {name: 'Belarus'}) REMOVE s.name",
+    );
+    assert_eq!(e.class, ErrorClass::SchemaViolation);
+    assert_eq!(rows(&mut g, "MATCH (s:State) RETURN s.name"), ["'Belarus'"]);
+}
+
+#[test]
+fn index_statements_are_accepted_with_a_notice() {
+    let mut g = Graph::new();
+    let r = run(&mut g, "CREATE INDEX FOR (n:State) ON (n.name)").unwrap();
+    assert!(
+        r.notices[0].contains("accepted and ignored"),
+        "{:?}",
+        r.notices
+    );
+    assert!(r.stats.is_empty());
+}
+
+#[test]
+fn regex_matches_whole_strings() {
+    let mut g = graph("CREATE ({name: 'Sergei Aleinik'}), ({name: 'Xie Xiaoyong'})");
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) WHERE n.name =~ '(?i)serg.*' RETURN n.name"
+        ),
+        ["'Sergei Aleinik'"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.name =~ 'Xie' RETURN n.name"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN null =~ 'a', 'a' =~ null"),
+        ["null | null"]
+    );
+    assert_eq!(
+        err(&mut g, "RETURN 'a' =~ '('").class,
+        ErrorClass::ArgumentError
+    );
+}
+
 // ---- compile-time checks, EXPLAIN, result snapshots ----------------------------------
 
 #[test]
