@@ -63,6 +63,37 @@ pub fn pattern_vars(parts: &[PatternPart]) -> Vec<String> {
     out
 }
 
+/// The relationships a match has used so far, in order (for backtracking)
+/// and as a set (for the uniqueness test on long paths).
+#[derive(Default)]
+struct Used {
+    order: Vec<RelId>,
+    set: std::collections::HashSet<RelId>,
+}
+
+impl Used {
+    fn push(&mut self, r: RelId) {
+        self.order.push(r);
+        self.set.insert(r);
+    }
+    fn pop(&mut self) {
+        if let Some(r) = self.order.pop() {
+            self.set.remove(&r);
+        }
+    }
+    fn contains(&self, r: &RelId) -> bool {
+        self.set.contains(r)
+    }
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+    fn truncate(&mut self, n: usize) {
+        while self.order.len() > n {
+            self.pop();
+        }
+    }
+}
+
 struct NodeSpec<'p> {
     slot: Option<usize>,
     labels: &'p [Ident],
@@ -112,7 +143,7 @@ pub fn match_parts(
         row,
         bound_before: assigned.clone(),
         assigned,
-        used: Vec::new(),
+        used: Used::default(),
         path_nodes: Vec::new(),
         path_rels: Vec::new(),
         on_match,
@@ -129,7 +160,7 @@ struct Matcher<'e, 'a, 'p> {
     parts: &'p [PatternPart],
     row: Vec<Value>,
     assigned: Vec<bool>,
-    used: Vec<RelId>,
+    used: Used,
     path_nodes: Vec<NodeId>,
     path_rels: Vec<RelId>,
     on_match: &'e mut dyn FnMut(&[Value]) -> R<bool>,
@@ -515,15 +546,22 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     }
 
     fn finish_elem(&mut self, pi: usize, e: &Elem, start_len: usize) -> R<bool> {
-        let mut nodes = self.path_nodes
-            [self.path_nodes.len() - (self.path_rels.len() - start_len) - 1..]
-            .to_vec();
-        let mut rels = self.path_rels[start_len..].to_vec();
-        if e.reversed {
-            nodes.reverse();
-            rels.reverse();
-        }
-        let Some(newly) = self.bind_value(e.path_slot, Value::Path(Path { nodes, rels })) else {
+        // The path value is only built when a variable takes it.
+        let path = match e.path_slot {
+            Some(_) => {
+                let mut nodes = self.path_nodes
+                    [self.path_nodes.len() - (self.path_rels.len() - start_len) - 1..]
+                    .to_vec();
+                let mut rels = self.path_rels[start_len..].to_vec();
+                if e.reversed {
+                    nodes.reverse();
+                    rels.reverse();
+                }
+                Value::Path(Path { nodes, rels })
+            }
+            None => Value::Null,
+        };
+        let Some(newly) = self.bind_value(e.path_slot, path) else {
             return Ok(true);
         };
         let saved = std::mem::take(&mut self.path_nodes);
@@ -565,47 +603,23 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 }
                 Ok(true)
             }
-            Some((min, max)) => self.var_len(pi, e, ri, cur, 0, min, max, self.path_rels.len()),
+            Some((min, max)) => self.var_len(pi, e, ri, cur, min, max),
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A variable-length relationship from `cur`: a depth-first walk with
+    /// an explicit stack (paths can be long), continuing the pattern at
+    /// every depth within the bounds.
     fn var_len(
         &mut self,
         pi: usize,
         e: &Elem,
         ri: usize,
-        cur: NodeId,
-        depth: u64,
+        start: NodeId,
         min: u64,
         max: Option<u64>,
-        seg_start: usize,
     ) -> R<bool> {
         let spec = &e.rels[ri];
-        if depth >= min {
-            let mut seg: Vec<Value> = self.path_rels[seg_start..]
-                .iter()
-                .map(|r| Value::Rel(*r))
-                .collect();
-            if e.reversed {
-                seg.reverse();
-            }
-            if let Some(rnew) = self.bind_value(spec.slot, Value::List(seg)) {
-                let ok = self.check_node(e, ri + 1, cur)?;
-                if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, cur) {
-                    let cont = self.step(pi, e, ri + 1, cur);
-                    self.unbind(e.nodes[ri + 1].slot, nnew);
-                    if !cont? {
-                        self.unbind(spec.slot, rnew);
-                        return Ok(false);
-                    }
-                }
-                self.unbind(spec.slot, rnew);
-            }
-        }
-        if max.is_some_and(|m| depth >= m) {
-            return Ok(true);
-        }
         let unbound = RelSpec {
             slot: None,
             types: spec.types,
@@ -613,19 +627,90 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             len: None,
             props: spec.props,
         };
-        for (r, o) in self.expand(cur, &unbound)? {
-            self.used.push(r);
-            self.path_rels.push(r);
-            self.path_nodes.push(o);
-            let cont = self.var_len(pi, e, ri, o, depth + 1, min, max, seg_start);
-            self.path_nodes.pop();
-            self.path_rels.pop();
-            self.used.pop();
-            if !cont? {
-                return Ok(false);
+        let seg_start = self.path_rels.len();
+        // Each frame: the relationships still to try from a node on the path.
+        let mut stack: Vec<std::vec::IntoIter<(RelId, NodeId)>> = Vec::new();
+        let mut cur = start;
+        let mut cont = true;
+        'walk: loop {
+            let depth = stack.len() as u64;
+            if depth >= min && !self.var_len_emit(pi, e, ri, cur, seg_start)? {
+                cont = false;
+                break 'walk;
+            }
+            if max.is_none_or(|m| depth < m) {
+                stack.push(self.expand(cur, &unbound)?.into_iter());
+            } else if depth > 0 {
+                // At the upper bound: step back over the last relationship.
+                self.used.pop();
+                self.path_rels.pop();
+                self.path_nodes.pop();
+            } else {
+                break 'walk;
+            }
+            // Find the next relationship to follow, backtracking as needed.
+            loop {
+                let Some(top) = stack.last_mut() else {
+                    break 'walk;
+                };
+                match top.find(|(r, _)| !self.used.contains(r)) {
+                    Some((r, o)) => {
+                        self.used.push(r);
+                        self.path_rels.push(r);
+                        self.path_nodes.push(o);
+                        cur = o;
+                        continue 'walk;
+                    }
+                    None => {
+                        stack.pop();
+                        if stack.is_empty() {
+                            break 'walk;
+                        }
+                        self.used.pop();
+                        self.path_rels.pop();
+                        self.path_nodes.pop();
+                    }
+                }
             }
         }
-        Ok(true)
+        // Leave the path as it was found.
+        let extra = self.path_rels.len() - seg_start;
+        for _ in 0..extra {
+            self.used.pop();
+            self.path_rels.pop();
+            self.path_nodes.pop();
+        }
+        Ok(cont)
+    }
+
+    /// Binds a variable-length segment ending at `cur` and continues the pattern.
+    fn var_len_emit(
+        &mut self,
+        pi: usize,
+        e: &Elem,
+        ri: usize,
+        cur: NodeId,
+        seg_start: usize,
+    ) -> R<bool> {
+        let spec = &e.rels[ri];
+        let mut seg: Vec<Value> = self.path_rels[seg_start..]
+            .iter()
+            .map(|r| Value::Rel(*r))
+            .collect();
+        if e.reversed {
+            seg.reverse();
+        }
+        let Some(rnew) = self.bind_value(spec.slot, Value::List(seg)) else {
+            return Ok(true);
+        };
+        let mut cont = Ok(true);
+        let ok = self.check_node(e, ri + 1, cur)?;
+        if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, cur) {
+            cont = self.step(pi, e, ri + 1, cur);
+            self.unbind(e.nodes[ri + 1].slot, nnew);
+        }
+        self.unbind(spec.slot, rnew);
+        cont
     }
 
     /// shortestPath / allShortestPaths: a breadth-first search from each
@@ -696,7 +781,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     continue;
                 };
                 let mut paths: Vec<(Vec<NodeId>, Vec<RelId>)> = Vec::new();
-                collect_paths(&preds, s, t, all, &mut vec![t], &mut Vec::new(), &mut paths);
+                if all {
+                    collect_paths(&preds, s, t, &mut vec![t], &mut Vec::new(), &mut paths);
+                } else {
+                    paths.extend(first_path(&preds, s, t));
+                }
                 for (nodes, rels) in paths {
                     let rel_val = if spec.len.is_some() {
                         Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
@@ -712,7 +801,9 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     });
                     if let Some(pnew) = self.bind_value(e.path_slot, pv) {
                         let n_used = self.used.len();
-                        self.used.extend(rels.iter().copied());
+                        for r in &rels {
+                            self.used.push(*r);
+                        }
                         let cont = self.part(pi + 1);
                         self.used.truncate(n_used);
                         self.unbind(e.path_slot, pnew);
@@ -783,13 +874,32 @@ fn path_filters<'p>(w: &'p Expr, path: &str) -> Vec<PathFilter<'p>> {
     out
 }
 
-/// Walks predecessor lists back from `t` to `s`; with `all` false, only the
-/// first path.
+/// One shortest path: the first predecessor of each node back from `t` to
+/// `s` (iteratively: paths can be long).
+fn first_path(
+    preds: &HashMap<NodeId, Vec<(NodeId, RelId)>>,
+    s: NodeId,
+    t: NodeId,
+) -> Option<(Vec<NodeId>, Vec<RelId>)> {
+    let mut nodes = vec![t];
+    let mut rels = Vec::new();
+    let mut cur = t;
+    while cur != s {
+        let (u, r) = *preds.get(&cur)?.first()?;
+        nodes.push(u);
+        rels.push(r);
+        cur = u;
+    }
+    nodes.reverse();
+    rels.reverse();
+    Some((nodes, rels))
+}
+
+/// Every shortest path, walking predecessor lists back from `t` to `s`.
 fn collect_paths(
     preds: &HashMap<NodeId, Vec<(NodeId, RelId)>>,
     s: NodeId,
     t: NodeId,
-    all: bool,
     nodes: &mut Vec<NodeId>,
     rels: &mut Vec<RelId>,
     out: &mut Vec<(Vec<NodeId>, Vec<RelId>)>,
@@ -804,12 +914,9 @@ fn collect_paths(
     }
     if let Some(ps) = preds.get(&t) {
         for (u, r) in ps {
-            if !all && !out.is_empty() {
-                return;
-            }
             nodes.push(*u);
             rels.push(*r);
-            collect_paths(preds, s, *u, all, nodes, rels, out);
+            collect_paths(preds, s, *u, nodes, rels, out);
             nodes.pop();
             rels.pop();
         }

@@ -215,6 +215,37 @@ fn variable_length_paths() {
 }
 
 #[test]
+fn long_variable_length_paths_do_not_exhaust_the_stack() {
+    // Built through the store: the point is the walk, not the setup.
+    let mut g = Graph::new();
+    let mut prev = None;
+    for i in 1..=10_000i64 {
+        let props = [("i".to_string(), Value::Int(i))].into_iter().collect();
+        let n = g.create_node(vec!["C".into()], props).unwrap();
+        if let Some(p) = prev {
+            g.create_rel(p, n, "NEXT".into(), Default::default())
+                .unwrap();
+        }
+        prev = Some(n);
+    }
+    assert_eq!(g.rel_count(), 9999);
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (:C {i: 1})-[:NEXT*]->(x) RETURN count(x), max(x.i)"
+        ),
+        ["9999 | 10000"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = shortestPath((:C {i: 1})-[:NEXT*]->(:C {i: 10000})) RETURN length(p)"
+        ),
+        ["9999"]
+    );
+}
+
+#[test]
 fn optional_match_gives_nulls() {
     let mut g = graph("CREATE (:A {n: 1})-[:T]->(:B), (:A {n: 2})");
     assert_eq!(
