@@ -241,6 +241,8 @@ struct Engine<'g> {
     params: &'g Params,
     as_of: Option<FDate>,
     changes: Changes,
+    /// Mutations done, see [`WriteStats::writes`].
+    writes: usize,
     deleted: Deleted,
     touched_nodes: BTreeSet<NodeId>,
     touched_rels: BTreeSet<RelId>,
@@ -270,6 +272,7 @@ impl<'g> Engine<'g> {
             params,
             as_of,
             changes: Changes::default(),
+            writes: 0,
             deleted: Deleted::default(),
             touched_nodes: BTreeSet::new(),
             touched_rels: BTreeSet::new(),
@@ -623,6 +626,7 @@ impl<'g> Engine<'g> {
         // A deleted node's slot can be reused by the graph.
         self.deleted.nodes.remove(&id);
         self.changes.created_nodes.insert(id);
+        self.writes += 1;
         self.touched_nodes.insert(id);
     }
 
@@ -748,6 +752,7 @@ impl<'g> Engine<'g> {
                 .map_err(|e| e.at(r.span))?;
             self.deleted.rels.remove(&id);
             self.changes.created_rels.insert(id);
+            self.writes += 1;
             self.touched_rels.insert(id);
             if let Some(v) = &r.var
                 && let Some(s) = names.iter().position(|x| *x == v.name)
@@ -824,10 +829,12 @@ impl<'g> Engine<'g> {
             Value::Null => return Ok(()),
             Value::Node(n) => {
                 self.graph.set_node_prop(*n, key, value)?;
+                self.writes += 1;
                 self.touched_nodes.insert(*n);
             }
             Value::Rel(r) => {
                 self.graph.set_rel_prop(*r, key, value)?;
+                self.writes += 1;
                 self.touched_rels.insert(*r);
             }
             v => {
@@ -914,6 +921,7 @@ impl<'g> Engine<'g> {
                     Value::Node(n) => {
                         for l in labels {
                             self.graph.add_label(n, &l.name).map_err(|e| e.at(l.span))?;
+                            self.writes += 1;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -958,6 +966,7 @@ impl<'g> Engine<'g> {
                     Value::Node(n) => {
                         for l in labels {
                             self.graph.remove_label(n, &l.name)?;
+                            self.writes += 1;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -1017,6 +1026,7 @@ impl<'g> Engine<'g> {
             if seen.insert(r) && self.graph.rel(r).is_some() {
                 self.snapshot_rel(r);
                 self.graph.delete_rel(r)?;
+                self.writes += 1;
                 self.changes.rel_deleted(r);
             }
         }
@@ -1043,11 +1053,13 @@ impl<'g> Engine<'g> {
                     self.snapshot_rel(*r);
                 }
                 self.graph.detach_delete_node(n)?;
+                self.writes += 1;
                 for r in attached {
                     self.changes.rel_deleted(r);
                 }
             } else {
                 self.graph.delete_node(n)?;
+                self.writes += 1;
             }
             self.deleted.nodes.insert(n, snap);
             self.touched_nodes.remove(&n);
@@ -1065,9 +1077,12 @@ impl<'g> Engine<'g> {
         before: Option<&Graph>,
     ) -> QueryResult {
         let stats = match before {
-            Some(b) => self
-                .changes
-                .stats(b, self.graph, &self.touched_nodes, &self.touched_rels),
+            Some(b) => WriteStats {
+                writes: self.writes,
+                ..self
+                    .changes
+                    .stats(b, self.graph, &self.touched_nodes, &self.touched_rels)
+            },
             None => WriteStats::default(),
         };
         let mut node_ids = BTreeSet::new();
@@ -1290,6 +1305,8 @@ enum Acc {
         cont: bool,
         xs: Vec<f64>,
         p: Option<f64>,
+        /// percentileDisc returns an integer when every input is one.
+        ints: bool,
     },
 }
 
@@ -1350,11 +1367,13 @@ impl Acc {
                 cont: true,
                 xs: vec![],
                 p: None,
+                ints: true,
             },
             _ => Acc::Percentile {
                 cont: false,
                 xs: vec![],
                 p: None,
+                ints: true,
             },
         };
         Ok(AccD {
@@ -1434,8 +1453,9 @@ impl AccD {
                 }
             }
             Acc::Dev { xs, .. } => xs.push(num(&v, "stDev")?),
-            Acc::Percentile { xs, p, .. } => {
+            Acc::Percentile { xs, p, ints, .. } => {
                 xs.push(num(&v, "percentile")?);
+                *ints &= matches!(v, Value::Int(_));
                 if p.is_none() {
                     let pv = ev.eval(&args[1], env)?;
                     let pf = num(&pv, "percentile")?;
@@ -1478,7 +1498,12 @@ impl AccD {
                     Value::Float((ss / if pop { n } else { n - 1.0 }).sqrt())
                 }
             }
-            Acc::Percentile { cont, mut xs, p } => {
+            Acc::Percentile {
+                cont,
+                mut xs,
+                p,
+                ints,
+            } => {
                 if xs.is_empty() {
                     return Ok(Value::Null);
                 }
@@ -1494,7 +1519,7 @@ impl AccD {
                         .saturating_sub(1)
                         .min(xs.len() - 1);
                     let x = xs[idx];
-                    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                    if ints {
                         Value::Int(x as i64)
                     } else {
                         Value::Float(x)

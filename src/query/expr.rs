@@ -420,6 +420,10 @@ impl<'a> Ev<'a> {
                     let node = self.node(n)?;
                     Value::Bool(labels.iter().all(|l| node.labels.contains(&l.name)))
                 }
+                Value::Rel(r) => {
+                    let t = self.rel_type(r)?;
+                    Value::Bool(labels.iter().all(|l| l.name == t))
+                }
                 v => {
                     return Err(type_err(format!(
                         "label predicate on {}, not a node",
@@ -762,7 +766,11 @@ impl<'a> Ev<'a> {
             BinOp::And => {
                 let l = truth(&self.eval(a, env)?, "AND")?;
                 if l == Some(false) {
-                    // Still type-check the right side lazily: Cypher short-circuits.
+                    // Short-circuit, but a right side of the wrong type is
+                    // still an error (an error while evaluating it is not).
+                    if let Ok(v) = self.eval(b, env) {
+                        truth(&v, "AND")?;
+                    }
                     return Ok(Value::Bool(false));
                 }
                 let r = truth(&self.eval(b, env)?, "AND")?;
@@ -775,6 +783,9 @@ impl<'a> Ev<'a> {
             BinOp::Or => {
                 let l = truth(&self.eval(a, env)?, "OR")?;
                 if l == Some(true) {
+                    if let Ok(v) = self.eval(b, env) {
+                        truth(&v, "OR")?;
+                    }
                     return Ok(Value::Bool(true));
                 }
                 let r = truth(&self.eval(b, env)?, "OR")?;

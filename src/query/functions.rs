@@ -107,6 +107,12 @@ pub const NAMES: &[&str] = &[
     "duration.inseconds",
 ];
 
+/// A value of a type the function has no meaning for (the TCK's
+/// `InvalidArgumentValue` for conversions and graph functions).
+fn bad_value(msg: String) -> QueryError {
+    QueryError::type_error("InvalidArgumentValue", msg)
+}
+
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> R<()> {
     if args.len() < min || args.len() > max {
         let want = if min == max {
@@ -221,7 +227,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                     .collect(),
             ),
             v => {
-                return Err(type_err(format!(
+                return Err(bad_value(format!(
                     "labels() of {}, not a node",
                     v.type_name()
                 )));
@@ -231,7 +237,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             Value::Null => Value::Null,
             Value::Rel(r) => Value::String(ev.rel_type(r)?),
             v => {
-                return Err(type_err(format!(
+                return Err(bad_value(format!(
                     "type() of {}, not a relationship",
                     v.type_name()
                 )));
@@ -315,6 +321,12 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
         },
         "range" => {
             arity(name, args, 2, 3)?;
+            if let Some(v) = args.iter().find(|v| !matches!(v, Value::Int(_))) {
+                return Err(QueryError::argument(
+                    "InvalidArgumentType",
+                    format!("range() needs integers, not {} ({v})", v.type_name()),
+                ));
+            }
             let (Some(a), Some(b)) = (int_arg(name, &args[0])?, int_arg(name, &args[1])?) else {
                 return Err(type_err("range() needs integer bounds, not null"));
             };
@@ -367,7 +379,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             | Value::Date(_)
             | Value::Temporal(_)) => Value::String(plain(&v)),
             _ if lname == "tostringornull" => Value::Null,
-            v => return Err(type_err(format!("toString() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toString() of {}", v.type_name()))),
         },
         "tointeger" | "tointegerornull" => match one(args)? {
             Value::Null => Value::Null,
@@ -391,7 +403,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 }
             }
             _ if lname == "tointegerornull" => Value::Null,
-            v => return Err(type_err(format!("toInteger() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toInteger() of {}", v.type_name()))),
         },
         "tofloat" | "tofloatornull" => match one(args)? {
             Value::Null => Value::Null,
@@ -403,7 +415,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 .map(Value::Float)
                 .unwrap_or(Value::Null),
             _ if lname == "tofloatornull" => Value::Null,
-            v => return Err(type_err(format!("toFloat() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toFloat() of {}", v.type_name()))),
         },
         "toboolean" | "tobooleanornull" => match one(args)? {
             Value::Null => Value::Null,
@@ -415,7 +427,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 _ => Value::Null,
             },
             _ if lname == "tobooleanornull" => Value::Null,
-            v => return Err(type_err(format!("toBoolean() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toBoolean() of {}", v.type_name()))),
         },
         "tolower" | "toupper" | "lower" | "upper" | "trim" | "ltrim" | "rtrim" => {
             arity(name, args, 1, 1)?;

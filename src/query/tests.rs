@@ -215,6 +215,37 @@ fn variable_length_paths() {
 }
 
 #[test]
+fn long_variable_length_paths_do_not_exhaust_the_stack() {
+    // Built through the store: the point is the walk, not the setup.
+    let mut g = Graph::new();
+    let mut prev = None;
+    for i in 1..=10_000i64 {
+        let props = [("i".to_string(), Value::Int(i))].into_iter().collect();
+        let n = g.create_node(vec!["C".into()], props).unwrap();
+        if let Some(p) = prev {
+            g.create_rel(p, n, "NEXT".into(), Default::default())
+                .unwrap();
+        }
+        prev = Some(n);
+    }
+    assert_eq!(g.rel_count(), 9999);
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (:C {i: 1})-[:NEXT*]->(x) RETURN count(x), max(x.i)"
+        ),
+        ["9999 | 10000"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = shortestPath((:C {i: 1})-[:NEXT*]->(:C {i: 10000})) RETURN length(p)"
+        ),
+        ["9999"]
+    );
+}
+
+#[test]
 fn optional_match_gives_nulls() {
     let mut g = graph("CREATE (:A {n: 1})-[:T]->(:B), (:A {n: 2})");
     assert_eq!(
@@ -281,6 +312,29 @@ fn named_paths_and_shortest_path() {
         rows(&mut h, "MATCH p = ({n: 1})-[:R]->({n: 2}) RETURN p"),
         ["<({n: 1})-[:R]->({n: 2})>"]
     );
+}
+
+#[test]
+fn shortest_path_applies_path_conditions_while_searching() {
+    // The direct route goes through an article; the condition excludes it,
+    // so the search must find the longer route, not filter the short one away.
+    let mut g = graph(
+        "CREATE (x:P {name: 'x'})-[:MENTIONED_IN]->(a:Article)<-[:MENTIONED_IN]-(r:O {name: 'r'}),
+                (x)-[:KNOWS]->(:P)-[:KNOWS]->(:P)-[:KNOWS]->(r)",
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'})) RETURN length(p)"
+        ),
+        ["2"]
+    );
+    let q = "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'}))
+             WHERE none(r IN relationships(p) WHERE type(r) IN ['MENTIONED_IN']) RETURN length(p)";
+    assert_eq!(rows(&mut g, q), ["3"]);
+    let q = "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'}))
+             WHERE all(n IN nodes(p) WHERE NOT n:Article) RETURN length(p)";
+    assert_eq!(rows(&mut g, q), ["3"]);
 }
 
 #[test]
@@ -518,9 +572,15 @@ fn create_counts_side_effects() {
             rels_created: 2,
             props_set: 2,
             labels_added: 2,
+            writes: 4,
             ..WriteStats::default()
         }
     );
+    // A label other nodes already carry is no TCK side effect, but it is a write.
+    let mut h = graph("CREATE (:A), ()");
+    let s = stats(&mut h, "MATCH (b) WHERE NOT b:A SET b:A");
+    assert_eq!((s.labels_added, s.writes), (0, 1));
+    assert!(!s.is_empty());
     assert_eq!(
         rows(&mut g, "MATCH (a:A)-[:T]->(b)-[:U]->(a) RETURN a.x"),
         ["1"]
@@ -923,6 +983,89 @@ fn names_match_through_aliases_with_a_notice() {
     assert_eq!(
         rows(&mut g, "MATCH (p {aliases: 'Alejnik'}) RETURN p"),
         Vec::<String>::new()
+    );
+}
+
+#[test]
+fn schema_is_enforced_and_failures_write_nothing() {
+    use crate::model::Schema;
+    use crate::model::schema::{NodeKind, PropDecl, PropType};
+    let mut schema = Schema::default();
+    let decl = |name: &str, ty: PropType, required: bool| PropDecl {
+        name: name.into(),
+        ty,
+        required,
+    };
+    schema.nodes.insert(
+        "State".into(),
+        NodeKind {
+            name: "State".into(),
+            props: vec![
+                decl("name", PropType::String, true),
+                decl("founded", PropType::Date, false),
+            ],
+            doc: String::new(),
+        },
+    );
+    let mut g = Graph::with_schema(schema);
+    // The required name may come later in the same statement.
+    run(&mut g, "CREATE (s:State) SET s.name = 'Belarus'").unwrap();
+    assert_eq!(
+        err(&mut g, "CREATE (:State)").class,
+        ErrorClass::SchemaViolation
+    );
+    assert_eq!(
+        err(&mut g, "CREATE (:State {name: 1})").class,
+        ErrorClass::SchemaViolation
+    );
+    assert_eq!(
+        err(&mut g, "CREATE (:Nope {name: 'x'})").class,
+        ErrorClass::SchemaViolation
+    );
+    let e = err(&mut g, "MATCH (s:State) SET s.founded = '1991'");
+    assert_eq!(e.class, ErrorClass::SchemaViolation);
+    assert!(e.span.is_some());
+    let e = err(
+        &mut g,
+        "CREATE (:State {name: 'A'}) WITH 1 AS x MATCH (s:State {name: 'Belarus'}) REMOVE s.name",
+    );
+    assert_eq!(e.class, ErrorClass::SchemaViolation);
+    assert_eq!(rows(&mut g, "MATCH (s:State) RETURN s.name"), ["'Belarus'"]);
+}
+
+#[test]
+fn index_statements_are_accepted_with_a_notice() {
+    let mut g = Graph::new();
+    let r = run(&mut g, "CREATE INDEX FOR (n:State) ON (n.name)").unwrap();
+    assert!(
+        r.notices[0].contains("accepted and ignored"),
+        "{:?}",
+        r.notices
+    );
+    assert!(r.stats.is_empty());
+}
+
+#[test]
+fn regex_matches_whole_strings() {
+    let mut g = graph("CREATE ({name: 'Sergei Aleinik'}), ({name: 'Xie Xiaoyong'})");
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) WHERE n.name =~ '(?i)serg.*' RETURN n.name"
+        ),
+        ["'Sergei Aleinik'"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.name =~ 'Xie' RETURN n.name"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN null =~ 'a', 'a' =~ null"),
+        ["null | null"]
+    );
+    assert_eq!(
+        err(&mut g, "RETURN 'a' =~ '('").class,
+        ErrorClass::ArgumentError
     );
 }
 
