@@ -4,7 +4,9 @@
 //! create what they describe, UNION parts with different columns.
 //!
 //! Errors use the openCypher TCK's detail names (`UndefinedVariable`,
-//! `VariableAlreadyBound` ...) with [`ErrorClass::SemanticError`](crate::error::ErrorClass).
+//! `VariableAlreadyBound` ...) with [`ErrorClass::SyntaxError`](crate::error::ErrorClass):
+//! like Neo4j (`Neo.ClientError.Statement.SyntaxError`) and the TCK, every
+//! error found before the statement runs is a syntax error of the statement.
 
 use std::collections::HashMap;
 
@@ -317,7 +319,7 @@ fn elem_type(scope: &Scope, locals: &mut Vec<(String, Ty)>, list: &Expr) -> Resu
 type Scope = HashMap<String, Kind>;
 
 fn sem(detail: &str, msg: impl Into<String>, span: crate::error::Span) -> QueryError {
-    QueryError::semantic(detail, msg).at(span)
+    QueryError::syntax(detail, msg, span)
 }
 
 /// Checks a whole query (every UNION part).

@@ -40,10 +40,6 @@ pub struct Report {
     pub outcome: Outcome,
     /// Our `WriteStats` disagree with the observed side effects.
     pub stats_mismatch: Option<String>,
-    /// Passed only because a compile-time `SyntaxError` was expected and we
-    /// raised our `SemanticError` with the same detail (our error classes
-    /// split the TCK's compile-time SyntaxError into syntax and semantics).
-    pub class_mapped: bool,
     /// Entities the side-effect count took as deleted and re-created in the
     /// same slot.
     pub reused: usize,
@@ -418,7 +414,6 @@ struct Run<'a> {
     main_stats: Option<WriteStats>,
     last: Option<Result<QueryResult, (Phase, QueryError)>>,
     stats_mismatch: Option<String>,
-    class_mapped: bool,
     reused: usize,
 }
 
@@ -442,7 +437,6 @@ pub fn run_scenario(env: &Env, sc: &Scenario) -> Report {
         main_stats: None,
         last: None,
         stats_mismatch: None,
-        class_mapped: false,
         reused: 0,
     };
     let mut outcome = Outcome::Passed;
@@ -458,7 +452,6 @@ pub fn run_scenario(env: &Env, sc: &Scenario) -> Report {
     Report {
         outcome,
         stats_mismatch: run.stats_mismatch,
-        class_mapped: run.class_mapped,
         reused: run.reused,
     }
 }
@@ -849,11 +842,9 @@ impl Run<'_> {
             Some(Err((our_phase, e))) => {
                 let our_class = e.class.to_string();
                 let class_ok = our_class == class;
-                // Our classes split the TCK's SyntaxError into syntax and
-                // semantics; the phase is not checked (we cannot tell it).
-                let mapped = !class_ok && class == "SyntaxError" && our_class == "SemanticError";
+                // The class and detail must match; the phase is not checked.
                 let detail_ok = detail == "*" || e.detail == detail;
-                if !(class_ok || mapped) || !detail_ok {
+                if !class_ok || !detail_ok {
                     return Err(fail(
                         format!(
                             "wrong error: expected {class}/{detail}, got {}/{}",
@@ -879,7 +870,6 @@ impl Run<'_> {
                         ));
                     }
                 }
-                self.class_mapped |= mapped;
                 Ok(())
             }
         }
