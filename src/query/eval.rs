@@ -21,7 +21,7 @@ use super::compare::{order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
 use super::pattern::{match_row, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
-use crate::error::QueryError;
+use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, Path, Props, RelId, Value};
 use crate::store::Graph;
 
@@ -443,7 +443,8 @@ impl<'g> Engine<'g> {
                 self.delete(&t, exprs, *detach)?;
                 Ok(t)
             }
-            Clause::Call { name, span, .. } => Err(QueryError::semantic(
+            Clause::Call { name, span, .. } => Err(QueryError::new(
+                ErrorClass::ProcedureError,
                 "ProcedureNotFound",
                 format!("there are no procedures in factgraph ({name})"),
             )
@@ -1267,19 +1268,21 @@ fn count_arg(ev: &Ev, e: Option<&Expr>, what: &str) -> R<Option<usize>> {
     let Some(e) = e else { return Ok(None) };
     match ev.eval(e, &Env::Empty)? {
         Value::Int(i) if i >= 0 => Ok(Some(i as usize)),
-        Value::Int(i) => Err(QueryError::semantic(
+        // Neo4j (and the TCK) class a bad SKIP/LIMIT as a SyntaxError even
+        // when it only shows at run time through a parameter.
+        Value::Int(i) => Err(QueryError::syntax(
             "NegativeIntegerArgument",
             format!("{what} needs a non-negative integer, not {i}"),
-        )
-        .at(e.span)),
-        v => Err(QueryError::semantic(
+            e.span,
+        )),
+        v => Err(QueryError::syntax(
             "InvalidArgumentType",
             format!(
                 "{what} needs a non-negative integer, not {} ({v})",
                 v.type_name()
             ),
-        )
-        .at(e.span)),
+            e.span,
+        )),
     }
 }
 
