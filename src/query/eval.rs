@@ -6,9 +6,11 @@
 //! openCypher specifies. MERGE works row by row and sees its own earlier
 //! creations.
 //!
-//! Writes are all-or-nothing: a statement with updating clauses runs on the
-//! graph after a backup copy is taken, and any error (including the
-//! schema's required properties, checked at the end) restores the copy.
+//! Writes are all-or-nothing: a statement with updating clauses runs inside
+//! a graph statement ([`Graph::begin`]), whose undo log takes back every
+//! change on any error (including the schema's required properties,
+//! checked at the end). Nothing is copied, so a small write costs the same
+//! in a graph of any size.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -23,7 +25,7 @@ use super::pattern::{match_row, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, Path, Props, RelId, Value};
-use crate::store::Graph;
+use crate::store::{Before, Graph, Mark};
 
 /// Runs one statement. On error the graph is as it was before.
 pub fn execute(
@@ -64,7 +66,10 @@ pub fn execute(
         Some(e) => Some(eval_as_of(graph, params, e)?),
     };
     let updating = is_updating(query);
-    let backup = updating.then(|| graph.clone());
+    // A caller (the database) may have opened the statement already, to
+    // take it back if logging it fails; then this works inside it.
+    let opened = updating && graph.begin();
+    let mark = graph.mark();
     let mut engine = Engine::new(graph, params, as_of);
     let result = engine.run_query(query).and_then(|res| {
         let nodes: Vec<NodeId> = engine.touched_nodes.iter().copied().collect();
@@ -73,10 +78,19 @@ pub fn execute(
         Ok(res)
     });
     match result {
-        Ok((columns, rows)) => Ok(engine.finish(columns, rows, backup.as_ref())),
+        Ok((columns, rows)) => {
+            let out = engine.finish(columns, rows, updating.then_some(mark));
+            if opened {
+                graph.commit();
+            }
+            Ok(out)
+        }
         Err(e) => {
-            if let Some(b) = backup {
-                *graph = b;
+            if updating {
+                graph.rollback_to(mark);
+            }
+            if opened {
+                graph.commit();
             }
             Err(e)
         }
@@ -154,7 +168,7 @@ impl Changes {
 
     fn stats(
         &self,
-        before: &Graph,
+        before: &Before,
         after: &Graph,
         touched_n: &BTreeSet<NodeId>,
         touched_r: &BTreeSet<RelId>,
@@ -185,27 +199,27 @@ impl Changes {
             diff(&mut s, None, node_props(after, n));
         }
         for n in &self.deleted_nodes {
-            diff(&mut s, node_props(before, n), None);
+            diff(&mut s, before.node_props(after, *n), None);
         }
         let kept_n = touched_n
             .iter()
             .filter(|n| !self.created_nodes.contains(n) && !self.deleted_nodes.contains(n));
         for n in kept_n {
-            diff(&mut s, node_props(before, n), node_props(after, n));
+            diff(&mut s, before.node_props(after, *n), node_props(after, n));
         }
         for r in &self.created_rels {
             diff(&mut s, None, rel_props(after, r));
         }
         for r in &self.deleted_rels {
-            diff(&mut s, rel_props(before, r), None);
+            diff(&mut s, before.rel_props(after, *r), None);
         }
         let kept_r = touched_r
             .iter()
             .filter(|r| !self.created_rels.contains(r) && !self.deleted_rels.contains(r));
         for r in kept_r {
-            diff(&mut s, rel_props(before, r), rel_props(after, r));
+            diff(&mut s, before.rel_props(after, *r), rel_props(after, r));
         }
-        let lb: BTreeSet<&str> = before.labels().collect();
+        let lb: BTreeSet<&str> = before.labels.iter().map(String::as_str).collect();
         let la: BTreeSet<&str> = after.labels().collect();
         s.labels_added = la.difference(&lb).count();
         s.labels_removed = lb.difference(&la).count();
@@ -1107,14 +1121,17 @@ impl<'g> Engine<'g> {
         self,
         columns: Vec<String>,
         rows: Vec<Vec<Value>>,
-        before: Option<&Graph>,
+        before: Option<Mark>,
     ) -> QueryResult {
         let stats = match before {
-            Some(b) => WriteStats {
+            Some(mark) => WriteStats {
                 writes: self.writes,
-                ..self
-                    .changes
-                    .stats(b, self.graph, &self.touched_nodes, &self.touched_rels)
+                ..self.changes.stats(
+                    &self.graph.before(mark),
+                    self.graph,
+                    &self.touched_nodes,
+                    &self.touched_rels,
+                )
             },
             None => WriteStats::default(),
         };
