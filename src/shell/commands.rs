@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::render::{self, Cell, Mode};
-use super::{Failed, Flow, Session, literal};
+use super::{Failed, Flow, Session, literal, shortcuts};
 use crate::error::{ErrorClass, QueryError, Span};
 use crate::model::FDate;
 use crate::model::names::did_you_mean;
@@ -43,7 +43,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "FILE|DIR",
         "add a JSON export (.json) or a CSV directory (nodes.csv, edges.csv)",
     ),
-    ("mode", "[table|csv|json|ndjson]", "how results are printed"),
+    (
+        "mode",
+        "[table|line|csv|tsv|json|ndjson|markdown]",
+        "how results are printed",
+    ),
     (
         "param",
         "NAME VALUE",
@@ -63,14 +67,58 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "width",
         "[N|off]",
-        "cut table cells wider than N columns (default 60)",
+        "cut table cells wider than N columns (default 60 on a terminal, off when piped)",
+    ),
+    (
+        "rows",
+        "[N|off]",
+        "show long results as their first and last N/2 rows (default 40 on a terminal, off when piped)",
+    ),
+    (
+        "last",
+        "",
+        "the last result in full (through $PAGER or less on a terminal)",
+    ),
+    (
+        "explain",
+        "QUERY",
+        "the plan of QUERY as a tree, without running it",
+    ),
+    ("history", "", "the last 20 entries of the history"),
+    (
+        "describe",
+        "NAME",
+        "an entity (by name or alias), its aliases, and every fact about it",
+    ),
+    (
+        "timeline",
+        "NAME [NAME]",
+        "the facts about an entity (or two) in date order, undated last",
+    ),
+    (
+        "path",
+        "A B",
+        "the shortest connection between two entities through facts, as a chain",
+    ),
+    (
+        "why",
+        "KEY|TEXT",
+        "the article and quote behind a statement key, or the facts quoting TEXT",
     ),
     ("quit", "", "leave (also :exit, or Ctrl-D)"),
     ("exit", "", "leave"),
 ];
 
 /// Help topics beyond the commands.
-pub const TOPICS: &[&str] = &["cypher", "dates", "formats"];
+pub const TOPICS: &[&str] = &[
+    "cypher",
+    "dates",
+    "asof",
+    "sources",
+    "export",
+    "shortcuts",
+    "formats",
+];
 
 const HELP_CYPHER: &str = "\
 Statements end with `;`. A Cypher subset:
@@ -147,8 +195,10 @@ pub fn run<O: Write, E: Write>(
             } else if let Some(m) = Mode::parse(args) {
                 s.settings.mode = m;
             } else {
+                let names: Vec<&str> = Mode::ALL.iter().map(|m| m.0).collect();
                 let mut e = usage_err(format!(
-                    "unknown mode '{args}'; the modes are table, csv, json and ndjson"
+                    "unknown mode '{args}'; the modes are {}",
+                    names.join(", ")
                 ))
                 .at(Span::new(args_at, args_at + args.len()));
                 if let Some(h) = did_you_mean(args, Mode::ALL.iter().map(|m| m.0)) {
@@ -272,6 +322,74 @@ pub fn run<O: Write, E: Write>(
             }
         },
         "export" => return export(s, src, args_at, args, origin),
+        "rows" => match args {
+            "" => {
+                let t = match s.settings.max_rows {
+                    Some(n) => format!(
+                        "results longer than {n} rows show their first and last {} rows\n",
+                        n.max(2) / 2
+                    ),
+                    None => "results are shown whole\n".to_string(),
+                };
+                s.write_out(&t)?;
+            }
+            "off" | "none" => s.settings.max_rows = None,
+            n => match n.parse::<usize>() {
+                Ok(w) if w >= 2 => s.settings.max_rows = Some(w),
+                _ => {
+                    return fail(
+                        s,
+                        usage_err(format!(
+                            "`:rows` takes a number of rows (2 or more) or off, not '{n}'"
+                        ))
+                        .at(Span::new(args_at, args_at + n.len())),
+                    );
+                }
+            },
+        },
+        "last" => return last(s),
+        "history" => {
+            let from = s.history.len().saturating_sub(20);
+            let mut t = String::new();
+            for (i, h) in s.history.iter().enumerate().skip(from) {
+                let mut lines = h.lines();
+                let _ = writeln!(t, "{:>5}  {}", i + 1, lines.next().unwrap_or(""));
+                for l in lines {
+                    let _ = writeln!(t, "       {l}");
+                }
+            }
+            s.write_out(&t)?;
+        }
+        "explain" => {
+            if args.is_empty() {
+                return fail(
+                    s,
+                    usage_err(
+                        "usage: `:explain QUERY`, e.g. `:explain MATCH (n:State) RETURN n`".into(),
+                    )
+                    .at(name_span),
+                );
+            }
+            // Run in place, so errors point into what the user wrote.
+            let mut text = src[..args_at].replace(|c: char| c != '\n', " ");
+            let prefix = "EXPLAIN ";
+            text.replace_range(
+                args_at - prefix.len().min(args_at)..args_at,
+                &prefix[prefix.len() - prefix.len().min(args_at)..],
+            );
+            text.push_str(args);
+            let results = s.execute_text(
+                &text,
+                args_at - prefix.len().min(args_at)..text.len(),
+                origin,
+            )?;
+            for (res, took) in results {
+                s.print_result(&res, took)?;
+            }
+        }
+        "describe" | "timeline" | "path" | "why" => {
+            return shortcut(s, name, args, args_at, src, origin);
+        }
         "import" => {
             let (path, rest) = take_path(args);
             if path.is_empty() || !rest.is_empty() {
@@ -316,6 +434,157 @@ pub fn run<O: Write, E: Write>(
         }
     }
     Ok(Flow::Continue)
+}
+
+/// The analyst shortcuts: resolve the names, show the Cypher, run it.
+fn shortcut<O: Write, E: Write>(
+    s: &mut Session<O, E>,
+    name: &str,
+    args: &str,
+    args_at: usize,
+    src: &str,
+    origin: &str,
+) -> Result<Flow, Failed> {
+    let usage = |msg: &str| {
+        QueryError::new(ErrorClass::SemanticError, "InvalidCommand", msg.to_string())
+            .at(Span::new(args_at, args_at + args.len()))
+    };
+    let at_args = |e: QueryError| e.at(Span::new(args_at, args_at + args.len()));
+    let g = s.db.graph();
+    let cypher = match name {
+        "describe" => {
+            if args.is_empty() {
+                return Err(s.report_query(
+                    &usage("usage: `:describe NAME`, e.g. `:describe Belarus`"),
+                    src,
+                    origin,
+                ));
+            }
+            let who = match shortcuts::resolve(g, unquote_arg(args)) {
+                Ok(n) => n,
+                Err(e) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            shortcuts::describe(&who)
+        }
+        "timeline" => {
+            if args.is_empty() {
+                return Err(s.report_query(
+                    &usage("usage: `:timeline NAME [NAME]`, e.g. `:timeline Belarus China`"),
+                    src,
+                    origin,
+                ));
+            }
+            // One name, or two when the whole is no name.
+            let whole = unquote_arg(args);
+            let (a, b) = if !g.lookup(whole).is_empty() {
+                (whole.to_string(), None)
+            } else {
+                match shortcuts::two_names(g, args) {
+                    Some((a, b)) => (a, Some(b)),
+                    None => (whole.to_string(), None),
+                }
+            };
+            let a = match shortcuts::resolve(g, &a) {
+                Ok(n) => n,
+                Err(e) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            let b = match b.map(|b| shortcuts::resolve(g, &b)).transpose() {
+                Ok(n) => n,
+                Err(e) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            shortcuts::timeline(&a, b.as_deref())
+        }
+        "path" => {
+            let Some((a, b)) = shortcuts::two_names(g, args) else {
+                return Err(s.report_query(&usage("usage: `:path A B`, names with spaces in quotes: `:path 'Xie Xiaoyong' RATS`"), src, origin));
+            };
+            let (a, b) = match (shortcuts::resolve(g, &a), shortcuts::resolve(g, &b)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            return shortcuts::run_path(s, &a, &b);
+        }
+        _ => {
+            let what = unquote_arg(args);
+            if what.is_empty() {
+                return Err(s.report_query(
+                    &usage(
+                        "usage: `:why KEY` (a statement's key) or `:why TEXT` (words of a quote)",
+                    ),
+                    src,
+                    origin,
+                ));
+            }
+            if shortcuts::is_key(g, what) {
+                shortcuts::why_key(what)
+            } else {
+                shortcuts::why_text(what)
+            }
+        }
+    };
+    shortcuts::show_and_run(s, &cypher, &format!(":{name}"))
+}
+
+fn unquote_arg(s: &str) -> &str {
+    let s = s.trim();
+    for q in ['\'', '"'] {
+        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    s
+}
+
+/// `:last`: the last result, whole, through a pager on a terminal.
+fn last<O: Write, E: Write>(s: &mut Session<O, E>) -> Result<Flow, Failed> {
+    let Some(res) = s.last.clone() else {
+        s.note("no result yet");
+        return Ok(Flow::Continue);
+    };
+    let (keep_w, keep_r) = (s.settings.max_width, s.settings.max_rows);
+    s.settings.max_width = None;
+    s.settings.max_rows = None;
+    let text = if s.settings.terminal {
+        let mut buf = Session::new(
+            crate::db::Database::in_memory(Graph::new()),
+            s.settings.clone(),
+            Vec::new(),
+            Vec::new(),
+        );
+        let printed = buf.print_result(&res, std::time::Duration::ZERO);
+        printed
+            .ok()
+            .map(|()| String::from_utf8_lossy(&buf.out).into_owned())
+    } else {
+        None
+    };
+    let r = match text {
+        Some(t) if page(&t) => Ok(()),
+        Some(t) => s.write_out(&t),
+        None => s.print_result(&res, std::time::Duration::ZERO),
+    };
+    s.settings.max_width = keep_w;
+    s.settings.max_rows = keep_r;
+    r.map(|()| Flow::Continue)
+}
+
+/// Shows `text` through `$PAGER` (else `less -FRX`); false when no pager ran.
+fn page(text: &str) -> bool {
+    let pager = std::env::var("PAGER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "less -FRX".to_string());
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&pager)
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else { return false };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A pager quit early closes the pipe: no error.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    child.wait().is_ok_and(|st| st.success())
 }
 
 /// `Some(Some(b))` for on/off, `Some(None)` for nothing (toggle), None otherwise.
