@@ -381,3 +381,67 @@ fn why_finds_the_article_behind_a_key_or_a_text() {
     );
     assert!(r.stdout.contains("2024-05-21"), "{}", r.stdout);
 }
+
+// ---- 5. explain, help ------------------------------------------------------------
+
+#[test]
+fn explain_prints_the_plan_without_running() {
+    let r = run(
+        &[
+            "--seed",
+            "-c",
+            ":explain MATCH (s:State)-[:HELD_IN]-(e) RETURN e",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Match (s:State)"), "{}", r.stdout);
+    assert!(r.stdout.contains("label scan :State"), "{}", r.stdout);
+    assert!(
+        !r.stdout
+            .lines()
+            .any(|l| l.ends_with(" rows") || l.starts_with('│')),
+        "nothing ran: {}",
+        r.stdout
+    );
+    let r = run(
+        &["--seed", "-c", "RETURN 1;\n:explain MATCH (n RETURN n"],
+        "",
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("-c:2:19"),
+        "the caret is on the user's text: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("2 | :explain MATCH (n RETURN n\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_topics_have_examples_that_run_on_the_article_graph() {
+    for topic in ["dates", "asof", "sources", "export", "shortcuts"] {
+        let r = run(&["--seed", "-c", &format!(":help {topic}")], "");
+        assert_eq!(r.code, 0, "{topic}: {}", r.stderr);
+        let examples: Vec<&str> = r
+            .stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("    "))
+            .collect();
+        assert!(examples.len() >= 3, "{topic} has examples: {}", r.stdout);
+        let script = examples.join("\n") + "\n";
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_factgraph"))
+            .args(["--seed", "-c", &script])
+            .current_dir(dir.path())
+            .output()
+            .expect("factgraph runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{topic}:\n{script}\n{stderr}");
+        assert!(!stderr.contains("error:"), "{topic}: {stderr}");
+        assert!(!out.stdout.is_empty(), "{topic} printed something");
+    }
+}

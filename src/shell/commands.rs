@@ -21,7 +21,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "help",
         "[TOPIC]",
-        "this list, or help on a command or topic (cypher, dates, formats)",
+        "this list, or help on a command or topic (cypher, dates, asof, sources, export, shortcuts, formats)",
     ),
     (
         "schema",
@@ -135,13 +135,65 @@ Dates have a precision: fdate('2023') is a year, fdate('2023-10') a month,
 fdate('2023-10-11') a day; fdate('~2024-01') is approximate. Cypher's
 date('2015') keeps its meaning (the day 2015-01-01).
 Comparisons compare the intervals: fdate('2022') < fdate('2023-10') is true,
-fdate('2023-10') < fdate('2023') is null (October lies inside 2023).";
+fdate('2023-10') < fdate('2023') is null (October lies inside 2023).
+Examples (each runs on the article graph):
+    RETURN fdate('2022') < fdate('2023-10') AS before, precision(fdate('2023-10')) AS p;
+    MATCH (s:Statement) WHERE s.date >= fdate('2024') RETURN s.date, precision(s.date), s.summary ORDER BY s.date;
+    MATCH (x)-[:ON]->(:Date)-[:IN*0..1]->(:Date {name: '2023-10'}) RETURN coalesce(x.name, x.summary) AS what;
+    :timeline Belarus China";
+
+const HELP_ASOF: &str = "\
+A fact holds from `valid_from` (and until `valid_until`, if any). As of a
+date, a statement sees only the facts that hold then: per statement with
+`AS OF`, or for every later statement with `:asof` (shown in the prompt).
+Examples (each runs on the article graph):
+    AS OF fdate('2024-01-20') MATCH (:State {name: 'Belarus'})<-[:SUBJECT]-(s:Membership)-[:ORGANISATION]->(o) RETURN o.name, s.status;
+    :asof 2024-05-21
+    MATCH (:State {name: 'Belarus'})<-[:SUBJECT]-(s:Membership)-[:ORGANISATION]->(o) RETURN o.name, s.status;
+    :asof off";
+
+const HELP_SOURCES: &str = "\
+Every fact says where it comes from: a relationship fact has `quote` and
+`source` (an article key); a statement node has them too, and
+-[:SOURCE]->(:Article). Quotes are in the article's language.
+Examples (each runs on the article graph):
+    MATCH (a:Article) RETURN a.key, a.title, a.published, a.lang;
+    MATCH (s:Statement)-[:SOURCE]->(a:Article) WHERE s.modality <> 'accomplished' RETURN s.modality, s.summary, a.title;
+    :why busy_year_2023
+    :why Anti-Terror";
+
+const HELP_EXPORT: &str = "\
+:export FORMAT FILE [QUERY] writes the whole graph, or what QUERY returns
+(its nodes and relationships), to FILE; :import FILE reads a JSON export
+back. Results go to files with --format and a shell redirect, too.
+Examples (each runs on the article graph, writing into the current directory):
+    :export dot belarus.dot MATCH p = (:State {name: 'Belarus'})--() RETURN p
+    :export json graph.json
+    :mode markdown
+    MATCH (o:Organisation) RETURN o.name ORDER BY o.name LIMIT 3;
+    :mode table";
+
+const HELP_SHORTCUTS: &str = "\
+Shortcuts for analysts. Each prints the Cypher it stands for (as // lines
+on stderr) and runs it; names are found by name or alias, case and
+diacritics ignored (alejnik finds Sergei Aleinik).
+Examples (each runs on the article graph):
+    :describe Belarus
+    :timeline Sergei Aleinik
+    :path 'Xie Xiaoyong' RATS
+    :why ready to contribute
+    :explain MATCH (s:State)<-[:SUBJECT]-(m:Membership) RETURN s, m";
 
 const HELP_FORMATS: &str = "\
-:mode table   aligned table with a row count (long cells cut, see :width)
-:mode csv     header and rows, RFC 4180 quoting
-:mode json    a JSON array of row objects per statement
-:mode ndjson  one JSON object per row and line (keys are the column names)
+:mode table     aligned table with a row count; on a terminal long cells are
+                cut (:width) and long results show first and last rows (:rows)
+:mode line      column = value, one per line, a blank line between rows
+:mode csv       header and rows, RFC 4180 quoting
+:mode tsv       header and rows separated by tabs
+:mode json      a JSON array of row objects per statement
+:mode ndjson    one JSON object per row and line (keys are the column names)
+:mode markdown  a Markdown table
+Piped output is never cut; :last shows the last result whole.
 Scripts choose with --format. Nodes print as (:State {name: 'Belarus'}) in tables
 and as {\"id\", \"labels\", \"properties\"} in JSON.";
 
@@ -370,21 +422,23 @@ pub fn run<O: Write, E: Write>(
                     .at(name_span),
                 );
             }
-            // Run in place, so errors point into what the user wrote.
-            let mut text = src[..args_at].replace(|c: char| c != '\n', " ");
-            let prefix = "EXPLAIN ";
-            text.replace_range(
-                args_at - prefix.len().min(args_at)..args_at,
-                &prefix[prefix.len() - prefix.len().min(args_at)..],
-            );
-            text.push_str(args);
-            let results = s.execute_text(
-                &text,
-                args_at - prefix.len().min(args_at)..text.len(),
-                origin,
-            )?;
-            for (res, took) in results {
-                s.print_result(&res, took)?;
+            // Parsed here, so errors point into what the user wrote.
+            let script = match crate::query::parse_script(args) {
+                Ok(sc) => sc,
+                Err(e) => return fail(s, super::shift(e, args_at)),
+            };
+            let opts = crate::query::ExecOptions {
+                as_of: s.settings.as_of,
+            };
+            for mut stmt in script.statements {
+                stmt.explain = true;
+                match s.db.execute(&stmt, &s.settings.params, &opts) {
+                    Ok(res) => s.print_result(&res, std::time::Duration::ZERO)?,
+                    Err(crate::error::Error::Query(e)) => {
+                        return fail(s, super::shift(e, args_at));
+                    }
+                    Err(e) => return Err(s.report(&e.to_string(), Failed::STORE)),
+                }
             }
         }
         "describe" | "timeline" | "path" | "why" => {
@@ -617,18 +671,21 @@ pub fn help(topic: &str) -> Option<String> {
                 };
                 let _ = writeln!(t, "  {head:<w$}  {d}");
             }
-            t.push_str("\nMore: :help cypher, :help dates, :help formats. Tab completes keywords, labels,\n");
+            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, formats.\nTab completes keywords, labels,\n");
             t.push_str("types, properties and names; Ctrl-C cancels the input, Ctrl-D leaves.\n");
         }
         "cypher" | "query" | "queries" => t = format!("{HELP_CYPHER}\n"),
         "dates" | "date" | "fdate" => t = format!("{HELP_DATES}\n"),
+        "asof" | "as of" => t = format!("{HELP_ASOF}\n"),
+        "sources" | "source" | "quotes" => t = format!("{HELP_SOURCES}\n"),
+        "export" | "import" => t = format!("{HELP_EXPORT}\n"),
+        "shortcuts" | "describe" | "timeline" | "path" | "why" => {
+            t = format!("{HELP_SHORTCUTS}\n");
+        }
         "formats" | "format" | "modes" => t = format!("{HELP_FORMATS}\n"),
         name => {
             let (n, a, d) = COMMANDS.iter().find(|c| c.0 == name)?;
             let _ = writeln!(t, ":{n} {a}\n  {d}");
-            if *n == "export" {
-                t.push_str("  e.g. :export dot belarus.dot MATCH p = (:State {name: 'Belarus'})--() RETURN p\n");
-            }
         }
     }
     Some(t)
@@ -931,5 +988,22 @@ mod tests {
             assert!(help(n).is_some());
         }
         assert!(help("nonsense").is_none());
+        for t in TOPICS {
+            assert!(help(t).is_some(), "{t}");
+        }
+    }
+
+    #[test]
+    fn history_lists_the_last_twenty_entries() {
+        let mut s = session();
+        s.history = (1..=25).map(|i| format!("RETURN {i};")).collect();
+        s.history.push("MATCH (n)\nRETURN n;".into());
+        s.run_source(":history", "-c").unwrap();
+        let (o, _) = out(&s);
+        let lines: Vec<&str> = o.lines().collect();
+        assert_eq!(lines.len(), 21, "{o}");
+        assert_eq!(lines[0], "    7  RETURN 7;");
+        assert_eq!(lines[19], "   26  MATCH (n)");
+        assert_eq!(lines[20], "       RETURN n;");
     }
 }
