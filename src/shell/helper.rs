@@ -246,11 +246,16 @@ impl FactHelper {
             (State::SingleQuote | State::DoubleQuote, opened) => {
                 let quote = &line[opened..opened + 1];
                 let typed = fold(&line[opened + 1..pos]);
+                // An alias completes to the canonical name (`"soz` gives
+                // `"SCO"`): the name the graph keeps, offered once however
+                // many of its aliases match.
+                let mut seen = std::collections::HashSet::new();
                 let mut out: Vec<Pair> = self
                     .words
                     .names
                     .iter()
                     .filter(|(n, _)| fold(n).starts_with(&typed))
+                    .filter(|(_, canon)| seen.insert(canon.clone()))
                     .map(|(n, canon)| Pair {
                         display: if n == canon {
                             n.clone()
@@ -259,7 +264,8 @@ impl FactHelper {
                         },
                         replacement: format!(
                             "{}{quote}",
-                            n.replace('\\', "\\\\")
+                            canon
+                                .replace('\\', "\\\\")
                                 .replace(quote, &format!("\\{quote}"))
                         ),
                     })
@@ -462,11 +468,11 @@ mod tests {
         // Names and aliases inside a string, matched folded.
         assert_eq!(
             reps(&h, "MATCH (n {name: 'so"),
-            (17, vec!["SOZ'".to_string()])
+            (17, vec!["SCO'".to_string()])
         );
         assert_eq!(
             reps(&h, "MATCH (n {name: \"sergej a"),
-            (17, vec!["Sergej Alejnik\"".to_string()])
+            (17, vec!["Sergei Aleinik\"".to_string()])
         );
         assert_eq!(h.candidates("WHERE 'soz", 10).1[0].display, "SOZ (SCO)");
         // Colon commands and their first argument.
