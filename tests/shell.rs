@@ -445,3 +445,36 @@ fn help_topics_have_examples_that_run_on_the_article_graph() {
         assert!(!out.stdout.is_empty(), "{topic} printed something");
     }
 }
+
+// ---- 6. :read ------------------------------------------------------------------
+
+#[test]
+fn read_runs_a_script_from_the_prompt_and_stops_at_its_first_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.cypher"),
+        "RETURN 1 AS one;\n:mode csv\nRETURN 2 AS two;\nRETURN x;\nRETURN 3 AS three;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("self.cypher"), ":read self.cypher\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_factgraph"))
+        .args(["--memory", "-c", ":read a.cypher\nRETURN 4 AS four;"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(o.contains("│   1 │") || o.contains("│ 1   │"), "{o}");
+    assert!(o.ends_with("two\n2\n"), "stopped at the error: {o}");
+    assert!(e.contains("--> a.cypher:4:8"), "{e}");
+    let out = Command::new(env!("CARGO_BIN_EXE_factgraph"))
+        .args(["--memory", "-c", ":read self.cypher"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nests more than 16 scripts deep"));
+}

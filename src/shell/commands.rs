@@ -75,6 +75,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "show long results as their first and last N/2 rows (default 40 on a terminal, off when piped)",
     ),
     (
+        "read",
+        "FILE",
+        "run the statements and commands in FILE, stopping at the first error",
+    ),
+    (
         "last",
         "",
         "the last result in full (through $PAGER or less on a terminal)",
@@ -400,6 +405,38 @@ pub fn run<O: Write, E: Write>(
             },
         },
         "last" => return last(s),
+        "read" => {
+            let (path, rest) = take_path(args);
+            if path.is_empty() || !rest.is_empty() {
+                return fail(
+                    s,
+                    usage_err("usage: `:read FILE`, e.g. `:read queries.cypher`".into())
+                        .at(Span::new(args_at, args_at + args.len())),
+                );
+            }
+            // A script that reads itself would never end.
+            if s.reading >= 16 {
+                return fail(
+                    s,
+                    usage_err(format!("`:read {path}` nests more than 16 scripts deep"))
+                        .at(Span::new(args_at, args_at + args.len())),
+                );
+            }
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    return fail(
+                        s,
+                        usage_err(format!("cannot read {path}: {e}"))
+                            .at(Span::new(args_at, args_at + args.len())),
+                    );
+                }
+            };
+            s.reading += 1;
+            let r = s.run_source(&text, &path);
+            s.reading -= 1;
+            return r;
+        }
         "history" => {
             let from = s.history.len().saturating_sub(20);
             let mut t = String::new();

@@ -199,7 +199,61 @@ fn pairs<'a>(prefix: &str, words: impl IntoIterator<Item = &'a str>, suffix: &st
     out
 }
 
+/// Files and directories whose name starts with what was typed (a
+/// directory gets a `/`, so Tab goes on into it).
+fn file_candidates(word: &str) -> Vec<Pair> {
+    let (dir, prefix) = match word.rfind('/') {
+        Some(i) => (&word[..=i], &word[i + 1..]),
+        None => ("", word),
+    };
+    let read = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(read) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Pair> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                return None;
+            }
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            let shown = if is_dir { format!("{name}/") } else { name };
+            Some(Pair {
+                display: shown.clone(),
+                replacement: format!("{dir}{shown}"),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.display.cmp(&b.display));
+    out
+}
+
 impl FactHelper {
+    /// Entity names and aliases starting (folded) with `typed`, each
+    /// offered as its canonical name followed by `close`.
+    fn name_candidates(&self, typed: &str, close: &str) -> Vec<Pair> {
+        let typed = fold(typed);
+        let mut seen = std::collections::HashSet::new();
+        let mut out: Vec<Pair> = self
+            .words
+            .names
+            .iter()
+            .filter(|(n, _)| fold(n).starts_with(&typed))
+            .filter(|(_, canon)| seen.insert(canon.clone()))
+            .map(|(n, canon)| Pair {
+                display: if n == canon {
+                    n.clone()
+                } else {
+                    format!("{n} ({canon})")
+                },
+                replacement: format!("{canon}{close}"),
+            })
+            .collect();
+        out.truncate(200);
+        out
+    }
+
     /// What Tab offers at byte `pos` of `line`: where the replaced text
     /// starts, and the candidates.
     pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
@@ -221,8 +275,28 @@ impl FactHelper {
                     let word_start = pos
                         - (args.len() - args.trim_end_matches(|c: char| !c.is_whitespace()).len());
                     let word = &line[word_start..pos];
-                    let choices: Vec<&str> = match &cmd[..n] {
-                        "mode" => vec!["table", "csv", "json", "ndjson"],
+                    let name = &cmd[..n];
+                    let first_arg = args.trim_start().len() <= word.len();
+                    // File names: the first argument of :read and :import,
+                    // the second of :export.
+                    let file_arg = match name {
+                        "read" | "import" => first_arg,
+                        "export" => {
+                            args.split_whitespace().count() == 2 && !word.is_empty()
+                                || args.split_whitespace().count() == 1 && word.is_empty()
+                        }
+                        _ => false,
+                    };
+                    if file_arg {
+                        return (word_start, file_candidates(word));
+                    }
+                    // Entity names, to the end of the line (they hold spaces).
+                    if matches!(name, "describe" | "timeline") {
+                        let typed = args.trim_start();
+                        return (pos - typed.len(), self.name_candidates(typed, ""));
+                    }
+                    let choices: Vec<&str> = match name {
+                        "mode" => super::render::Mode::ALL.iter().map(|m| m.0).collect(),
                         "help" => COMMANDS
                             .iter()
                             .map(|c| c.0)
@@ -230,7 +304,7 @@ impl FactHelper {
                             .collect(),
                         "timer" => vec!["on", "off"],
                         "export" => crate::export::FORMATS.to_vec(),
-                        "asof" | "width" => vec!["off"],
+                        "asof" | "width" | "rows" => vec!["off"],
                         "params" => vec!["clear"],
                         _ => vec![],
                     };
@@ -479,6 +553,11 @@ mod tests {
         assert_eq!(reps(&h, ":sc"), (1, vec!["schema ".to_string()]));
         assert_eq!(reps(&h, ":mode n"), (6, vec!["ndjson".to_string()]));
         assert_eq!(reps(&h, "  :export d"), (10, vec!["dot".to_string()]));
+        assert_eq!(
+            reps(&h, ":describe sergej"),
+            (10, vec!["Sergei Aleinik".to_string()])
+        );
+        assert_eq!(reps(&h, ":mode mark"), (6, vec!["markdown".to_string()]));
     }
 
     #[test]

@@ -105,6 +105,8 @@ pub struct Session<O: Write, E: Write> {
     pub last: Option<QueryResult>,
     /// What was run, for `:history` when there is no line editor.
     pub history: Vec<String>,
+    /// How deep `:read` scripts are nested.
+    pub reading: usize,
 }
 
 impl<O: Write, E: Write> Session<O, E> {
@@ -117,6 +119,7 @@ impl<O: Write, E: Write> Session<O, E> {
             graph_changed: false,
             last: None,
             history: Vec::new(),
+            reading: 0,
         }
     }
 
