@@ -36,6 +36,8 @@ enum Format {
     Tsv,
     /// A Markdown table.
     Markdown,
+    /// The nodes and relationships of each result as Graphviz DOT.
+    Dot,
 }
 
 impl From<Format> for Mode {
@@ -48,6 +50,7 @@ impl From<Format> for Mode {
             Format::Line => Mode::Line,
             Format::Tsv => Mode::Tsv,
             Format::Markdown => Mode::Markdown,
+            Format::Dot => Mode::Dot,
         }
     }
 }

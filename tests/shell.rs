@@ -478,3 +478,25 @@ fn read_runs_a_script_from_the_prompt_and_stops_at_its_first_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nests more than 16 scripts deep"));
 }
+
+#[test]
+fn dot_mode_draws_what_the_query_returned() {
+    let r = run(
+        &[
+            "--seed",
+            "--format",
+            "dot",
+            "-c",
+            "MATCH p = (:State {name: 'Belarus'})-[:HOLDS_OFFICE]-(x) RETURN p",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("digraph"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Belarus") && r.stdout.contains("HOLDS_OFFICE"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Aleinik"), "{}", r.stdout);
+}

@@ -45,7 +45,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     (
         "mode",
-        "[table|line|csv|tsv|json|ndjson|markdown]",
+        "[table|line|csv|tsv|json|ndjson|markdown|dot]",
         "how results are printed",
     ),
     (
@@ -198,6 +198,7 @@ const HELP_FORMATS: &str = "\
 :mode json      a JSON array of row objects per statement
 :mode ndjson    one JSON object per row and line (keys are the column names)
 :mode markdown  a Markdown table
+:mode dot       the nodes and relationships of each result as Graphviz DOT
 Piped output is never cut; :last shows the last result whole.
 Scripts choose with --format. Nodes print as (:State {name: 'Belarus'}) in tables
 and as {\"id\", \"labels\", \"properties\"} in JSON.";

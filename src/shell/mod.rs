@@ -261,6 +261,10 @@ impl<O: Write, E: Write> Session<O, E> {
             }
             Mode::Tsv => text.push_str(&render::tsv(res)),
             Mode::Markdown => text.push_str(&render::markdown(res)),
+            Mode::Dot if !res.columns.is_empty() => text.push_str(
+                &crate::export::dot::result_to_dot(res, &crate::export::dot::DotOptions::default()),
+            ),
+            Mode::Dot => {}
         }
         self.write_out(&text)?;
         if cut {

@@ -33,11 +33,13 @@ pub enum Mode {
     Tsv,
     /// A GitHub-flavoured Markdown table.
     Markdown,
+    /// The nodes and relationships of the result as Graphviz DOT.
+    Dot,
 }
 
 impl Mode {
     /// Every mode, by name.
-    pub const ALL: [(&'static str, Mode); 7] = [
+    pub const ALL: [(&'static str, Mode); 8] = [
         ("table", Mode::Table),
         ("line", Mode::Line),
         ("csv", Mode::Csv),
@@ -45,6 +47,7 @@ impl Mode {
         ("json", Mode::Json),
         ("ndjson", Mode::Ndjson),
         ("markdown", Mode::Markdown),
+        ("dot", Mode::Dot),
     ];
 
     /// Reads a mode's name (`table`, `line`, `csv`, `tsv`, `json`, `ndjson`,
