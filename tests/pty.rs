@@ -23,6 +23,11 @@ struct Term {
 
 impl Term {
     fn start() -> Term {
+        Term::start_with(&[])
+    }
+
+    /// Starts the shell with more `NAME=VALUE` in its environment.
+    fn start_with(env: &[&str]) -> Term {
         let home = tempfile::tempdir().expect("a temp dir");
         let socket = format!(
             "factgraph-test-{}-{}",
@@ -39,6 +44,7 @@ impl Term {
             .tmux()
             .args(["new-session", "-d", "-x", "160", "-y", "50"])
             .args(["-e", "NO_COLOR=1", "-e", &format!("HOME={home_dir}")])
+            .args(env.iter().flat_map(|e| ["-e", e]))
             .args(["-c", &home_dir])
             .arg(format!("{bin} --seed"))
             .status()
@@ -204,4 +210,21 @@ fn ctrl_r_finds_an_earlier_statement() {
         s.matches("│ needle │").count() == 2
     });
     assert_eq!(s.matches("1 row").count(), 3, "{s}");
+}
+
+#[test]
+fn long_results_on_a_terminal_are_elided_and_last_pages_them_whole() {
+    tmux_present();
+    // A pager that marks what went through it.
+    let t = Term::start_with(&["PAGER=sed 's/^/paged: /'"]);
+    t.type_text("UNWIND range(1, 100) AS i RETURN i, 'x' AS s;");
+    t.press(&["Enter"]);
+    let s = t.wait_for("100 rows");
+    assert!(s.contains("… 60 more rows … (:last shows all)"), "{s}");
+    assert!(s.contains("│  20 │") && s.contains("│  81 │"), "{s}");
+    assert!(!s.contains("│  50 │"), "{s}");
+    t.type_text(":last");
+    t.press(&["Enter"]);
+    let s = t.wait_for("paged: 100 rows");
+    assert!(s.contains("paged: │ 100 │ x │"), "{s}");
 }
