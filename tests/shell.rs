@@ -500,3 +500,16 @@ fn dot_mode_draws_what_the_query_returned() {
     );
     assert!(r.stdout.contains("Aleinik"), "{}", r.stdout);
 }
+
+#[test]
+fn an_unknown_entity_name_in_a_query_gets_a_note() {
+    let r = run(
+        &["--seed", "-c", "MATCH (n {name: 'Belarsu'}) RETURN n"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "note: nothing is called 'Belarsu' (no name or alias); did you mean 'Belarus'?\n"
+    );
+}

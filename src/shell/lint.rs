@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 
 use crate::model::names::did_you_mean;
 use crate::query::ast::{
-    Clause, Expr, ExprKind, MapProjItem, NodePattern, Pattern, PatternElement, Projection, Query,
-    RemoveItem, SetItem, SingleQuery, Statement, StatementBody,
+    BinOp, Clause, Expr, ExprKind, Literal, MapProjItem, NodePattern, Pattern, PatternElement,
+    Projection, Query, RemoveItem, SetItem, SingleQuery, Statement, StatementBody,
 };
 use crate::store::Graph;
 
@@ -26,6 +26,9 @@ struct Names {
     entity_vars: BTreeSet<String>,
     /// Names the statement itself writes.
     written: BTreeSet<String>,
+    /// Entity names the statement looks for (`{name: '...'}`,
+    /// `n.name = '...'`).
+    entity_names: Vec<String>,
 }
 
 /// The notes for one statement against `g` (none on an empty graph, where
@@ -69,6 +72,17 @@ pub fn notes(stmt: &Statement, g: &Graph) -> Vec<String> {
     for k in &n.keys {
         if !keys.contains(&k.as_str()) && !n.written.contains(k) {
             say("nothing has the property", k, &keys);
+        }
+    }
+    for name in &n.entity_names {
+        if g.lookup(name).is_empty() && !n.written.contains(crate::store::NAME) {
+            let mut t = format!("nothing is called '{name}' (no name or alias)");
+            if let Some(h) = g.suggest_name(name) {
+                t.push_str(&format!("; did you mean '{h}'?"));
+            }
+            if seen.insert(("entity".into(), name.clone())) {
+                out.push(t);
+            }
         }
     }
     out
@@ -196,6 +210,11 @@ fn map_keys(props: Option<&Expr>, n: &mut Names, read: bool) {
         for (k, v) in m {
             if read {
                 n.keys.push(k.name.clone());
+                if k.name == crate::store::NAME
+                    && let ExprKind::Literal(Literal::String(v)) = &v.kind
+                {
+                    n.entity_names.push(v.clone());
+                }
             } else {
                 n.written.insert(k.name.clone());
             }
@@ -271,7 +290,17 @@ fn expr(e: &Expr, n: &mut Names) {
                 expr(x, n);
             }
         }
-        ExprKind::Binary(_, a, b) => {
+        ExprKind::Binary(op, a, b) => {
+            if *op == BinOp::Eq {
+                for (x, y) in [(a, b), (b, a)] {
+                    if let (ExprKind::Property(_, key), ExprKind::Literal(Literal::String(v))) =
+                        (&x.kind, &y.kind)
+                        && key.name == crate::store::NAME
+                    {
+                        n.entity_names.push(v.clone());
+                    }
+                }
+            }
             expr(a, n);
             expr(b, n);
         }
@@ -404,7 +433,9 @@ mod tests {
 
     #[test]
     fn known_names_writes_and_maps_are_left_alone() {
-        assert!(lint("MATCH (n:State {name: 'B'})-[:MEMBER_OF]->(o) RETURN n.name").is_empty());
+        assert!(
+            lint("MATCH (n:State {name: 'belarus'})-[:MEMBER_OF]->(o) RETURN n.name").is_empty()
+        );
         assert!(lint("CREATE (n:Stat {nme: 1}) RETURN n.nme").is_empty());
         assert!(lint("MATCH (n:Fresh) SET n:Fresh RETURN n").is_empty());
         assert!(lint("WITH {nme: 1} AS m RETURN m.nme").is_empty());
