@@ -21,7 +21,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "help",
         "[TOPIC]",
-        "this list, or help on a command or topic (cypher, dates, asof, sources, export, shortcuts, formats)",
+        "this list, or help on a command or a topic (see below)",
     ),
     (
         "schema",
@@ -35,8 +35,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     (
         "export",
-        "dot FILE [QUERY]",
-        "write the graph, or what QUERY returns, as Graphviz DOT",
+        "FORMAT FILE [QUERY]",
+        "write the graph, or what QUERY returns: dot, json, csv, cypher, graphml, ntriples, turtle",
     ),
     (
         "import",
@@ -696,21 +696,24 @@ pub fn help(topic: &str) -> Option<String> {
     match topic.as_str() {
         "" => {
             t.push_str("Statements end with `;` and may span lines. Commands start with `:`.\n\n");
-            let w = COMMANDS
-                .iter()
-                .map(|(n, a, _)| n.len() + a.len() + 2)
-                .max()
-                .unwrap_or(0);
+            // Heads longer than this get a line of their own, so that one
+            // long `:mode [...]` does not push every description right.
+            const HEAD: usize = 24;
             for (n, a, d) in COMMANDS.iter().filter(|c| c.0 != "exit") {
                 let head = if a.is_empty() {
                     format!(":{n}")
                 } else {
                     format!(":{n} {a}")
                 };
-                let _ = writeln!(t, "  {head:<w$}  {d}");
+                if head.len() > HEAD {
+                    let _ = writeln!(t, "  {head}\n  {:HEAD$}  {d}", "");
+                } else {
+                    let _ = writeln!(t, "  {head:<HEAD$}  {d}");
+                }
             }
-            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, formats.\nTab completes keywords, labels,\n");
-            t.push_str("types, properties and names; Ctrl-C cancels the input, Ctrl-D leaves.\n");
+            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, formats.\n");
+            t.push_str("Tab completes keywords, labels, types, properties, names and files;\n");
+            t.push_str("Ctrl-R searches the history, Ctrl-C cancels the input, Ctrl-D leaves.\n");
         }
         "cypher" | "query" | "queries" => t = format!("{HELP_CYPHER}\n"),
         "dates" | "date" | "fdate" => t = format!("{HELP_DATES}\n"),
