@@ -28,6 +28,11 @@ impl Term {
 
     /// Starts the shell with more `NAME=VALUE` in its environment.
     fn start_with(env: &[&str]) -> Term {
+        Term::spawn(env, true)
+    }
+
+    /// Starts the shell; `no_color` sets NO_COLOR.
+    fn spawn(env: &[&str], no_color: bool) -> Term {
         let home = tempfile::tempdir().expect("a temp dir");
         let socket = format!(
             "factgraph-test-{}-{}",
@@ -43,7 +48,12 @@ impl Term {
         let status = t
             .tmux()
             .args(["new-session", "-d", "-x", "160", "-y", "50"])
-            .args(["-e", "NO_COLOR=1", "-e", &format!("HOME={home_dir}")])
+            .args(["-e", &format!("HOME={home_dir}")])
+            .args(if no_color {
+                &["-e", "NO_COLOR=1"][..]
+            } else {
+                &[]
+            })
             .args(env.iter().flat_map(|e| ["-e", e]))
             .args(["-c", &home_dir])
             .arg(format!("{bin} --seed"))
@@ -86,6 +96,16 @@ impl Term {
     /// Presses keys by tmux name: Tab, Enter, C-c, C-r.
     fn press(&self, keys: &[&str]) {
         self.send(keys);
+    }
+
+    /// The screen with its colours as escape sequences.
+    fn screen_coloured(&self) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-e"])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn screen(&self) -> String {
@@ -227,4 +247,32 @@ fn long_results_on_a_terminal_are_elided_and_last_pages_them_whole() {
     t.press(&["Enter"]);
     let s = t.wait_for("paged: 100 rows");
     assert!(s.contains("paged: │ 100 │ x │"), "{s}");
+}
+
+#[test]
+fn input_is_highlighted_as_it_is_typed_unless_no_color() {
+    tmux_present();
+    let line = "MATCH (n:State {name: 'x'}) RETURN n, 42 // hi";
+    let t = Term::spawn(&[], false);
+    t.type_text(line);
+    t.wait_for("// hi");
+    let s = t.screen_coloured();
+    // tmux writes each colour as its own sequence: bold, then the colour.
+    for (what, seq) in [
+        ("keyword", "\x1b[34mMATCH"),
+        ("variable", "\x1b[35mn"),
+        ("label", "\x1b[33mState"),
+        ("string", "\x1b[32m'x'"),
+        ("number", "\x1b[36m42"),
+        ("comment", "\x1b[2m// hi"),
+    ] {
+        assert!(s.contains(seq), "{what} not coloured: {s:?}");
+    }
+    drop(t);
+    let t = Term::spawn(&[], true);
+    t.type_text(line);
+    t.wait_for("// hi");
+    let s = t.screen_coloured();
+    let input = s.lines().find(|l| l.contains("// hi")).unwrap_or("");
+    assert!(!input.contains('\x1b'), "NO_COLOR: {input:?}");
 }

@@ -402,9 +402,11 @@ const NUM: &str = "\x1b[36m";
 const COMMENT: &str = "\x1b[2m";
 const CMD: &str = "\x1b[1;35m";
 const RESET: &str = "\x1b[0m";
+const LABEL: &str = "\x1b[33m";
+const VAR: &str = "\x1b[35m";
 
 /// The input with ANSI colours: keywords, strings, numbers, comments, colon
-/// commands. Only escape sequences are added, so the width stays the same.
+/// commands, labels and types, variables. Only escape sequences are added, so the width stays the same.
 pub fn colorize(line: &str) -> String {
     let mut out = String::with_capacity(line.len() * 2);
     let bytes = line.as_bytes();
@@ -456,11 +458,25 @@ pub fn colorize(line: &str) -> String {
                     .unwrap_or(rest.len())
             };
             let w = &rest[..n];
-            if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
-                take(n, KW, &mut out)
-            } else {
+            let prev = line[..i].trim_end().chars().next_back();
+            let next = rest[n..].trim_start().chars().next();
+            if prev == Some(':') {
+                // `(n:State)`, `[:MEMBER_OF]`, `n:State` in WHERE.
+                take(n, LABEL, &mut out)
+            } else if prev == Some('.') || prev == Some('$') {
+                // A property key, a parameter.
                 out.push_str(w);
                 n
+            } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+                take(n, KW, &mut out)
+            } else if next == Some('(') || (next == Some(':') && matches!(prev, Some('{' | ','))) {
+                // A function, a map key.
+                out.push_str(w);
+                n
+            } else if matches!(w.to_ascii_lowercase().as_str(), "true" | "false" | "null") {
+                take(n, NUM, &mut out)
+            } else {
+                take(n, VAR, &mut out)
             }
         } else {
             out.push(c);
@@ -577,6 +593,14 @@ mod tests {
         let c = colorize(line);
         assert!(c.contains("\x1b[1;34mMATCH\x1b[0m"));
         assert!(c.contains("\x1b[32m'Belarus'\x1b[0m"));
+        assert!(
+            c.contains("(\x1b[35mn\x1b[0m:\x1b[33mState\x1b[0m {name: "),
+            "{c:?}"
+        );
+        assert!(
+            c.contains("\x1b[35mn\x1b[0m.name, \x1b[36m42\x1b[0m;"),
+            "{c:?}"
+        );
         let stripped: String = {
             let mut s = String::new();
             let mut in_esc = false;
