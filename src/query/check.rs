@@ -353,7 +353,12 @@ pub fn check_query(q: &Query) -> Result<(), QueryError> {
 
 /// Checks one query part; returns its result columns.
 fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
-    let mut scope: Scope = HashMap::new();
+    check_single_in(q, HashMap::new())
+}
+
+/// Checks one query part starting from `scope` (the outer variables of an
+/// EXISTS { } subquery, or none).
+fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, QueryError> {
     let n = q.clauses.len();
     for (i, c) in q.clauses.iter().enumerate() {
         match c {
@@ -457,10 +462,20 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
                     }
                 }
             }
-            Clause::Call { args, .. } => {
+            Clause::Call {
+                name, args, span, ..
+            } => {
                 for a in args.iter().flatten() {
                     check_expr(&scope, a)?;
                 }
+                // factgraph provides no procedures, so every CALL names an
+                // unknown one; say so before YIELDed names go undefined.
+                return Err(QueryError::new(
+                    crate::error::ErrorClass::ProcedureError,
+                    "ProcedureNotFound",
+                    format!("there are no procedures in factgraph ({name})"),
+                )
+                .at(*span));
             }
         }
     }
@@ -547,6 +562,7 @@ fn check_projection(
         }
     }
     let mut aggregating = false;
+    let mut no_alias: Option<QueryError> = None;
     for it in &p.items {
         check_expr(scope, &it.expr)?;
         nested_aggregate(&it.expr)?;
@@ -556,11 +572,16 @@ fn check_projection(
             (None, ExprKind::Var(v)) => v.clone(),
             (None, _) if is_return => it.text.clone(),
             (None, _) => {
-                return Err(sem(
-                    "NoExpressionAlias",
-                    format!("expression in WITH must be aliased (use AS): {}", it.text),
-                    it.span,
-                ));
+                // Reported after ORDER BY's grouping checks, which Neo4j
+                // (and the TCK) report first.
+                no_alias.get_or_insert_with(|| {
+                    sem(
+                        "NoExpressionAlias",
+                        format!("expression in WITH must be aliased (use AS): {}", it.text),
+                        it.span,
+                    )
+                });
+                it.text.clone()
             }
         };
         if cols.contains(&name) {
@@ -604,6 +625,9 @@ fn check_projection(
                 s.expr.span,
             ));
         }
+    }
+    if let Some(e) = no_alias {
+        return Err(e);
     }
     for e in [&p.skip, &p.limit].into_iter().flatten() {
         if has_variables(e) {
@@ -774,6 +798,18 @@ fn has_variables(e: &Expr) -> bool {
     !v.is_empty()
 }
 
+fn calls_rand(e: &Expr) -> bool {
+    let mut found = false;
+    super::expr::visit(e, &mut |x| {
+        if let ExprKind::FnCall { name, .. } = &x.kind
+            && name.eq_ignore_ascii_case("rand")
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 fn nested_aggregate(e: &Expr) -> Result<(), QueryError> {
     let mut err = None;
     super::expr::visit(e, &mut |x| {
@@ -785,6 +821,19 @@ fn nested_aggregate(e: &Expr) -> Result<(), QueryError> {
             err = Some(sem(
                 "NestedAggregation",
                 format!("{name}() cannot contain another aggregation"),
+                x.span,
+            ));
+        }
+        // An aggregation over rand() has no defined meaning: each row would
+        // aggregate a value no other evaluation could reproduce.
+        if let ExprKind::FnCall { name, args, .. } = &x.kind
+            && is_aggregate(name)
+            && args.iter().any(calls_rand)
+            && err.is_none()
+        {
+            err = Some(sem(
+                "NonConstantExpression",
+                format!("{name}() cannot aggregate rand(), which is not constant"),
                 x.span,
             ));
         }
@@ -1137,17 +1186,21 @@ fn check_vars(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             where_,
             query,
         } => {
+            if let Some(q) = query {
+                for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+                    check_single_in(sq, scope.clone())?;
+                }
+                return Ok(());
+            }
             let mut inner = scope.clone();
-            if query.is_none() {
-                for part in &pattern.parts {
-                    for (v, k) in element_vars(&part.element) {
-                        inner.entry(v.name.clone()).or_insert(k);
-                    }
+            for part in &pattern.parts {
+                for (v, k) in element_vars(&part.element) {
+                    inner.entry(v.name.clone()).or_insert(k);
                 }
-                check_pattern_exprs(&inner, &pattern.parts)?;
-                if let Some(w) = where_ {
-                    check_vars(&inner, w)?;
-                }
+            }
+            check_pattern_exprs(&inner, &pattern.parts)?;
+            if let Some(w) = where_ {
+                check_vars(&inner, w)?;
             }
             Ok(())
         }

@@ -213,6 +213,251 @@ impl Changes {
     }
 }
 
+/// Runs a reading clause (MATCH, UNWIND, WITH, RETURN): these need only
+/// read access to the graph, so EXISTS { } subqueries run them too.
+fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
+    match c {
+        Clause::Match {
+            optional,
+            pattern,
+            where_,
+            ..
+        } => {
+            let mut names = t.names.clone();
+            for v in pattern_vars(&pattern.parts) {
+                if !names.contains(&v) {
+                    names.push(v);
+                }
+            }
+            let mut rows = Vec::new();
+            for r in &t.rows {
+                rows.extend(match_row(
+                    ev,
+                    &names,
+                    r,
+                    pattern,
+                    where_.as_ref(),
+                    *optional,
+                )?);
+            }
+            Ok(Table { names, rows })
+        }
+        Clause::Unwind { expr, alias, .. } => {
+            let mut names = t.names.clone();
+            names.push(alias.name.clone());
+            let mut rows = Vec::new();
+            for r in &t.rows {
+                let items = match ev.eval(expr, &Env::row(&t.names, r))? {
+                    Value::Null => vec![],
+                    Value::List(items) => items,
+                    v => vec![v],
+                };
+                for it in items {
+                    let mut nr = r.clone();
+                    nr.push(it);
+                    rows.push(nr);
+                }
+            }
+            Ok(Table { names, rows })
+        }
+        Clause::With(p) => project(ev, t, p, false),
+        Clause::Return(p) => project(ev, t, p, true),
+        _ => Err(QueryError::semantic(
+            "InvalidClauseComposition",
+            "EXISTS { } cannot contain updating clauses",
+        )),
+    }
+}
+
+/// `EXISTS { <query> }`: runs the subquery's clauses with the outer row's
+/// variables in scope; true when some part yields at least one row.
+pub(crate) fn exists_query(ev: &Ev, q: &Query, env: &Env) -> R<bool> {
+    let (names, vals) = env.flatten();
+    for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+        let mut t = Table {
+            names: names.clone(),
+            rows: vec![vals.clone()],
+        };
+        for c in &sq.clauses {
+            // No early exit on an empty table: an aggregating WITH or
+            // RETURN still yields a row from no rows.
+            t = read_clause(ev, t, c)?;
+        }
+        if !t.rows.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+// ---- projection: WITH and RETURN -----------------------------------
+
+fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
+    // (column name, expression)
+    let mut items: Vec<(String, &Expr)> = Vec::new();
+    let star_vars: Vec<Expr>;
+    if p.star {
+        let mut vars: Vec<&String> = t.names.iter().filter(|n| !is_hidden(n)).collect();
+        if is_return {
+            vars.sort();
+        }
+        star_vars = vars
+            .iter()
+            .map(|n| Expr {
+                kind: ExprKind::Var((*n).clone()),
+                span: p.span,
+            })
+            .collect();
+        for (n, e) in vars.iter().zip(&star_vars) {
+            items.push(((*n).clone(), e));
+        }
+    }
+    for it in &p.items {
+        let name = match &it.alias {
+            Some(a) => a.name.clone(),
+            None => match (&it.expr.kind, is_return) {
+                (ExprKind::Var(v), false) => v.clone(),
+                (_, _) => it.text.clone(),
+            },
+        };
+        items.push((name, &it.expr));
+    }
+    let out_names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
+    let aggregating = items.iter().any(|(_, e)| contains_aggregate(e));
+
+    // Each output row with the row (or group representative) it came
+    // from, and the aggregate values computed for it.
+    let mut out: Vec<Projected> = Vec::new();
+    if aggregating {
+        let mut agg_exprs: Vec<&Expr> = Vec::new();
+        for (_, e) in &items {
+            visit_aggs(e, &mut |x| agg_exprs.push(x));
+        }
+        for s in &p.order_by {
+            visit_aggs(&s.expr, &mut |x| agg_exprs.push(x));
+        }
+        let key_items: Vec<usize> = (0..items.len())
+            .filter(|i| !contains_aggregate(items[*i].1))
+            .collect();
+        let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for r in &t.rows {
+            let env = Env::row(&t.names, r);
+            let key: Vec<Value> = key_items
+                .iter()
+                .map(|i| ev.eval(items[*i].1, &env))
+                .collect::<R<_>>()?;
+            let k = row_key(&key);
+            let gi = match index.get(&k) {
+                Some(g) => *g,
+                None => {
+                    let accs = agg_exprs
+                        .iter()
+                        .map(|e| Acc::start(e))
+                        .collect::<R<Vec<_>>>()?;
+                    groups.push((key, r.clone(), accs));
+                    index.insert(k, groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            for (a, e) in groups[gi].2.iter_mut().zip(&agg_exprs) {
+                a.add(ev, e, &env)?;
+            }
+        }
+        if groups.is_empty() && key_items.is_empty() {
+            let accs = agg_exprs
+                .iter()
+                .map(|e| Acc::start(e))
+                .collect::<R<Vec<_>>>()?;
+            groups.push((Vec::new(), vec![Value::Null; t.names.len()], accs));
+        }
+        for (key, rep, accs) in groups {
+            let mut aggs = HashMap::new();
+            for (a, e) in accs.into_iter().zip(&agg_exprs) {
+                aggs.insert(*e as *const Expr as usize, a.finish()?);
+            }
+            let base = Env::row(&t.names, &rep);
+            let env = Env::Aggs {
+                vals: &aggs,
+                parent: &base,
+            };
+            let mut vals = Vec::with_capacity(items.len());
+            let mut ki = 0;
+            for (i, (_, e)) in items.iter().enumerate() {
+                if key_items.get(ki) == Some(&i) {
+                    vals.push(key[ki].clone());
+                    ki += 1;
+                } else {
+                    vals.push(ev.eval(e, &env)?);
+                }
+            }
+            out.push((vals, rep, aggs));
+        }
+    } else {
+        for r in &t.rows {
+            let env = Env::row(&t.names, r);
+            let vals = items
+                .iter()
+                .map(|(_, e)| ev.eval(e, &env))
+                .collect::<R<Vec<_>>>()?;
+            out.push((vals, r.clone(), HashMap::new()));
+        }
+    }
+
+    if p.distinct {
+        let mut seen = HashSet::new();
+        out.retain(|(v, _, _)| seen.insert(row_key(v)));
+    }
+    if !p.order_by.is_empty() {
+        let mut keyed: Vec<(Vec<Value>, Projected)> = Vec::new();
+        for o in out {
+            let keys = sort_keys(ev, &p.order_by, &out_names, &o.0, &t.names, &o.1, &o.2)?;
+            keyed.push((keys, o));
+        }
+        keyed.sort_by(|(a, _), (b, _)| {
+            for ((x, y), s) in a.iter().zip(b).zip(&p.order_by) {
+                let o = order(x, y);
+                let o = if s.descending { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        out = keyed.into_iter().map(|(_, o)| o).collect();
+    }
+    let skip = count_arg(ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
+    let limit = count_arg(ev, p.limit.as_ref(), "LIMIT")?;
+    let mut rows: Vec<Projected> = out
+        .into_iter()
+        .skip(skip)
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
+    if let Some(w) = &p.where_ {
+        let mut kept = Vec::new();
+        for o in rows {
+            let base = Env::row(&t.names, &o.1);
+            let aggs = Env::Aggs {
+                vals: &o.2,
+                parent: &base,
+            };
+            let env = Env::Row {
+                names: &out_names,
+                vals: &o.0,
+                parent: Some(&aggs),
+            };
+            if ev.test(w, &env)? {
+                kept.push(o);
+            }
+        }
+        rows = kept;
+    }
+    Ok(Table {
+        names: out_names,
+        rows: rows.into_iter().map(|(v, _, _)| v).collect(),
+    })
+}
+
 fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
     g.node(*n).map(|x| &x.props)
 }
@@ -327,7 +572,7 @@ impl<'g> Engine<'g> {
         };
         for c in &q.clauses {
             if let Clause::Return(p) = c {
-                let out = self.project(t, p, true)?;
+                let out = project(&self.ev(), t, p, true)?;
                 return Ok((out.names, out.rows));
             }
             t = self.clause(t, c)?;
@@ -337,53 +582,9 @@ impl<'g> Engine<'g> {
 
     fn clause(&mut self, t: Table, c: &Clause) -> R<Table> {
         match c {
-            Clause::Match {
-                optional,
-                pattern,
-                where_,
-                ..
-            } => {
-                let mut names = t.names.clone();
-                for v in pattern_vars(&pattern.parts) {
-                    if !names.contains(&v) {
-                        names.push(v);
-                    }
-                }
-                let ev = self.ev();
-                let mut rows = Vec::new();
-                for r in &t.rows {
-                    rows.extend(match_row(
-                        &ev,
-                        &names,
-                        r,
-                        pattern,
-                        where_.as_ref(),
-                        *optional,
-                    )?);
-                }
-                Ok(Table { names, rows })
+            Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) | Clause::Return(_) => {
+                read_clause(&self.ev(), t, c)
             }
-            Clause::Unwind { expr, alias, .. } => {
-                let mut names = t.names.clone();
-                names.push(alias.name.clone());
-                let ev = self.ev();
-                let mut rows = Vec::new();
-                for r in &t.rows {
-                    let items = match ev.eval(expr, &Env::row(&t.names, r))? {
-                        Value::Null => vec![],
-                        Value::List(items) => items,
-                        v => vec![v],
-                    };
-                    for it in items {
-                        let mut nr = r.clone();
-                        nr.push(it);
-                        rows.push(nr);
-                    }
-                }
-                Ok(Table { names, rows })
-            }
-            Clause::With(p) => self.project(t, p, false),
-            Clause::Return(p) => self.project(t, p, true),
             Clause::Create { pattern, .. } => {
                 let mut names = t.names.clone();
                 for v in pattern_vars(&pattern.parts) {
@@ -450,175 +651,6 @@ impl<'g> Engine<'g> {
             )
             .at(*span)),
         }
-    }
-
-    // ---- projection: WITH and RETURN -----------------------------------
-
-    fn project(&mut self, t: Table, p: &Projection, is_return: bool) -> R<Table> {
-        // (column name, expression)
-        let mut items: Vec<(String, &Expr)> = Vec::new();
-        let star_vars: Vec<Expr>;
-        if p.star {
-            let mut vars: Vec<&String> = t.names.iter().filter(|n| !is_hidden(n)).collect();
-            if is_return {
-                vars.sort();
-            }
-            star_vars = vars
-                .iter()
-                .map(|n| Expr {
-                    kind: ExprKind::Var((*n).clone()),
-                    span: p.span,
-                })
-                .collect();
-            for (n, e) in vars.iter().zip(&star_vars) {
-                items.push(((*n).clone(), e));
-            }
-        }
-        for it in &p.items {
-            let name = match &it.alias {
-                Some(a) => a.name.clone(),
-                None => match (&it.expr.kind, is_return) {
-                    (ExprKind::Var(v), false) => v.clone(),
-                    (_, _) => it.text.clone(),
-                },
-            };
-            items.push((name, &it.expr));
-        }
-        let out_names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
-        let aggregating = items.iter().any(|(_, e)| contains_aggregate(e));
-        let ev = self.ev();
-
-        // Each output row with the row (or group representative) it came
-        // from, and the aggregate values computed for it.
-        let mut out: Vec<Projected> = Vec::new();
-        if aggregating {
-            let mut agg_exprs: Vec<&Expr> = Vec::new();
-            for (_, e) in &items {
-                visit_aggs(e, &mut |x| agg_exprs.push(x));
-            }
-            for s in &p.order_by {
-                visit_aggs(&s.expr, &mut |x| agg_exprs.push(x));
-            }
-            let key_items: Vec<usize> = (0..items.len())
-                .filter(|i| !contains_aggregate(items[*i].1))
-                .collect();
-            let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
-            let mut index: HashMap<String, usize> = HashMap::new();
-            for r in &t.rows {
-                let env = Env::row(&t.names, r);
-                let key: Vec<Value> = key_items
-                    .iter()
-                    .map(|i| ev.eval(items[*i].1, &env))
-                    .collect::<R<_>>()?;
-                let k = row_key(&key);
-                let gi = match index.get(&k) {
-                    Some(g) => *g,
-                    None => {
-                        let accs = agg_exprs
-                            .iter()
-                            .map(|e| Acc::start(e))
-                            .collect::<R<Vec<_>>>()?;
-                        groups.push((key, r.clone(), accs));
-                        index.insert(k, groups.len() - 1);
-                        groups.len() - 1
-                    }
-                };
-                for (a, e) in groups[gi].2.iter_mut().zip(&agg_exprs) {
-                    a.add(&ev, e, &env)?;
-                }
-            }
-            if groups.is_empty() && key_items.is_empty() {
-                let accs = agg_exprs
-                    .iter()
-                    .map(|e| Acc::start(e))
-                    .collect::<R<Vec<_>>>()?;
-                groups.push((Vec::new(), vec![Value::Null; t.names.len()], accs));
-            }
-            for (key, rep, accs) in groups {
-                let mut aggs = HashMap::new();
-                for (a, e) in accs.into_iter().zip(&agg_exprs) {
-                    aggs.insert(*e as *const Expr as usize, a.finish()?);
-                }
-                let base = Env::row(&t.names, &rep);
-                let env = Env::Aggs {
-                    vals: &aggs,
-                    parent: &base,
-                };
-                let mut vals = Vec::with_capacity(items.len());
-                let mut ki = 0;
-                for (i, (_, e)) in items.iter().enumerate() {
-                    if key_items.get(ki) == Some(&i) {
-                        vals.push(key[ki].clone());
-                        ki += 1;
-                    } else {
-                        vals.push(ev.eval(e, &env)?);
-                    }
-                }
-                out.push((vals, rep, aggs));
-            }
-        } else {
-            for r in &t.rows {
-                let env = Env::row(&t.names, r);
-                let vals = items
-                    .iter()
-                    .map(|(_, e)| ev.eval(e, &env))
-                    .collect::<R<Vec<_>>>()?;
-                out.push((vals, r.clone(), HashMap::new()));
-            }
-        }
-
-        if p.distinct {
-            let mut seen = HashSet::new();
-            out.retain(|(v, _, _)| seen.insert(row_key(v)));
-        }
-        if !p.order_by.is_empty() {
-            let mut keyed: Vec<(Vec<Value>, Projected)> = Vec::new();
-            for o in out {
-                let keys = sort_keys(&ev, &p.order_by, &out_names, &o.0, &t.names, &o.1, &o.2)?;
-                keyed.push((keys, o));
-            }
-            keyed.sort_by(|(a, _), (b, _)| {
-                for ((x, y), s) in a.iter().zip(b).zip(&p.order_by) {
-                    let o = order(x, y);
-                    let o = if s.descending { o.reverse() } else { o };
-                    if o != std::cmp::Ordering::Equal {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            });
-            out = keyed.into_iter().map(|(_, o)| o).collect();
-        }
-        let skip = count_arg(&ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
-        let limit = count_arg(&ev, p.limit.as_ref(), "LIMIT")?;
-        let mut rows: Vec<Projected> = out
-            .into_iter()
-            .skip(skip)
-            .take(limit.unwrap_or(usize::MAX))
-            .collect();
-        if let Some(w) = &p.where_ {
-            let mut kept = Vec::new();
-            for o in rows {
-                let base = Env::row(&t.names, &o.1);
-                let aggs = Env::Aggs {
-                    vals: &o.2,
-                    parent: &base,
-                };
-                let env = Env::Row {
-                    names: &out_names,
-                    vals: &o.0,
-                    parent: Some(&aggs),
-                };
-                if ev.test(w, &env)? {
-                    kept.push(o);
-                }
-            }
-            rows = kept;
-        }
-        Ok(Table {
-            names: out_names,
-            rows: rows.into_iter().map(|(v, _, _)| v).collect(),
-        })
     }
 
     // ---- writing ---------------------------------------------------------

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use super::ast::{Clause, RelPattern};
+use super::ast::RelPattern;
 use super::ast::{
     Direction, Expr, ExprKind, Ident, NodePattern, PathKind, Pattern, PatternElement, PatternPart,
     Query,
@@ -1030,8 +1030,8 @@ pub fn comprehension(
     Ok(Value::List(out))
 }
 
-/// `EXISTS { pattern [WHERE ...] }` or `EXISTS { MATCH ... [WHERE ...] ... }`
-/// (a subquery made of MATCH clauses, optionally ending in RETURN).
+/// `EXISTS { pattern [WHERE ...] }`, or `EXISTS { <query> }`: a full
+/// reading subquery, run by [`super::eval::exists_query`].
 pub fn exists_subquery(
     ev: &Ev,
     pattern: &Pattern,
@@ -1039,53 +1039,14 @@ pub fn exists_subquery(
     query: Option<&Query>,
     env: &Env,
 ) -> R<bool> {
-    let mut steps: Vec<(&Pattern, Option<&Expr>, bool)> = Vec::new();
-    match query {
-        Some(q) => {
-            if !q.unions.is_empty() {
-                return Err(QueryError::semantic(
-                    "Unsupported",
-                    "UNION inside EXISTS { } is not supported",
-                ));
-            }
-            for c in &q.first.clauses {
-                match c {
-                    Clause::Match {
-                        optional,
-                        pattern,
-                        where_,
-                        ..
-                    } => steps.push((pattern, where_.as_ref(), *optional)),
-                    Clause::Return(_) => {}
-                    _ => {
-                        return Err(QueryError::semantic(
-                            "Unsupported",
-                            "EXISTS { } supports MATCH clauses (and a final RETURN) only",
-                        ));
-                    }
-                }
-            }
-        }
-        None => steps.push((pattern, where_, false)),
+    if let Some(q) = query {
+        return super::eval::exists_query(ev, q, env);
     }
     let (mut names, vals) = env.flatten();
-    let mut rows = vec![vals];
-    for (pat, w, optional) in steps {
-        let before = names.len();
-        for v in pattern_vars(&pat.parts) {
-            if !names.contains(&v) {
-                names.push(v);
-            }
-        }
-        let _ = before;
-        let mut next = Vec::new();
-        for r in &rows {
-            next.extend(match_row(ev, &names, r, pat, w, optional)?);
-        }
-        rows = next;
-        if rows.is_empty() {
-            return Ok(false);
+    for v in pattern_vars(&pattern.parts) {
+        if !names.contains(&v) {
+            names.push(v);
         }
     }
-    Ok(!rows.is_empty())
+    Ok(!match_row(ev, &names, &vals, pattern, where_, false)?.is_empty())
 }

@@ -1157,3 +1157,89 @@ fn snapshots_cover_nested_values() {
         Some(vec!["A".to_string()])
     );
 }
+
+// ---- EXISTS { <query> } and compile-time checks (issue 3) -------------
+
+#[test]
+fn exists_full_subquery_with_aggregation_sees_outer_row() {
+    let mut g = graph(
+        "CREATE (a:A {n: 1})-[:R]->(b:B {n: 2}), (a)-[:R]->(:C {n: 3}), \
+         (a)-[:R]->(d:D {n: 4}), (b)-[:R]->(d)",
+    );
+    let q = "MATCH (x) WHERE EXISTS { MATCH (x)-->(m) WITH x, count(*) AS c \
+             WHERE c = 3 RETURN true } RETURN x.n";
+    assert_eq!(rows(&mut g, q), ["1"]);
+    let q = "MATCH (x) WHERE EXISTS { MATCH (x)-->(m) WITH x, count(*) AS c \
+             WHERE c = 1 RETURN true } RETURN x.n";
+    assert_eq!(rows(&mut g, q), ["2"]);
+}
+
+#[test]
+fn exists_full_subquery_runs_unwind_order_limit_and_empty_aggregation() {
+    let mut g = graph("CREATE (:A {n: 1, l: [1, 2]}), (:A {n: 2, l: []})");
+    let q = "MATCH (a:A) WHERE EXISTS { UNWIND a.l AS x WITH x ORDER BY x DESC \
+             LIMIT 1 WHERE x = 2 RETURN x } RETURN a.n";
+    assert_eq!(rows(&mut g, q), ["1"]);
+    // An aggregation over no rows still yields one row, so this holds for both.
+    let q = "MATCH (a:A) WHERE EXISTS { MATCH (a)-->(b) RETURN count(b) AS c } \
+             RETURN a.n ORDER BY a.n";
+    assert_eq!(rows(&mut g, q), ["1", "2"]);
+}
+
+#[test]
+fn exists_full_subquery_refuses_writes_and_undefined_variables() {
+    let mut g = graph("CREATE (:A)-[:R]->(:B)");
+    let e = err(
+        &mut g,
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) SET m.p = 1 } RETURN n",
+    );
+    assert_eq!(e.class, ErrorClass::SyntaxError);
+    let e = err(
+        &mut g,
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN nope } RETURN n",
+    );
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (ErrorClass::SyntaxError, "UndefinedVariable")
+    );
+}
+
+#[test]
+fn aggregating_rand_is_a_non_constant_expression() {
+    let mut g = Graph::new();
+    let e = err(&mut g, "RETURN count(rand())");
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (ErrorClass::SyntaxError, "NonConstantExpression")
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN count(*) AS c, rand() < 1.0 AS r"),
+        ["1 | true"]
+    );
+}
+
+#[test]
+fn ambiguous_order_by_aggregation_is_reported_before_a_missing_alias() {
+    let mut g = Graph::new();
+    let e = err(
+        &mut g,
+        "MATCH (me:Person)--(you:Person) WITH me.age + you.age, count(*) AS cnt \
+         ORDER BY me.age + you.age + count(*) RETURN *",
+    );
+    assert_eq!(e.detail, "AmbiguousAggregationExpression");
+    let e = err(&mut g, "MATCH (n) WITH n.age, count(*) AS c RETURN c");
+    assert_eq!(e.detail, "NoExpressionAlias");
+}
+
+#[test]
+fn unknown_procedure_with_yield_fails_at_compile_time() {
+    let mut g = Graph::new();
+    let e = err(&mut g, "CALL test.my.proc() YIELD out RETURN out");
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (ErrorClass::ProcedureError, "ProcedureNotFound")
+    );
+    // EXPLAIN runs only the compile-time checks.
+    let e = err(&mut g, "EXPLAIN CALL test.my.proc() YIELD out RETURN out");
+    assert_eq!(e.detail, "ProcedureNotFound");
+}

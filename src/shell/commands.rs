@@ -110,6 +110,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "KEY|TEXT",
         "the article and quote behind a statement key, or the facts quoting TEXT",
     ),
+    (
+        "backup",
+        "FILE",
+        "write a consistent copy of the store (snapshot and log) to FILE",
+    ),
+    (
+        "checkpoint",
+        "",
+        "fold the write-ahead log into the store file now",
+    ),
     ("quit", "", "leave (also :exit, or Ctrl-D)"),
     ("exit", "", "leave"),
 ];
@@ -237,6 +247,24 @@ pub fn run<O: Write, E: Write>(
                     return fail(s, e);
                 }
             }
+        }
+        "backup" => {
+            if args.is_empty() {
+                let e = usage_err("usage: :backup FILE".into()).at(name_span);
+                return fail(s, e);
+            }
+            if let Err(e) = s.db.backup(std::path::Path::new(args)) {
+                let e = usage_err(e.to_string()).at(Span::new(args_at, args_at + args.len()));
+                return fail(s, e);
+            }
+            s.note(&format!("wrote a backup to {args}"));
+        }
+        "checkpoint" => {
+            if let Err(e) = s.db.checkpoint() {
+                let e = usage_err(e.to_string()).at(name_span);
+                return fail(s, e);
+            }
+            s.note("the log is folded into the store file");
         }
         "schema" => {
             let text = schema_text(s.db.graph());
