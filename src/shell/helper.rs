@@ -123,6 +123,9 @@ pub struct Words {
     /// (name or alias, canonical name)
     pub names: Vec<(String, String)>,
     pub params: Vec<String>,
+    /// The property keys found on nodes of each label and relationships of
+    /// each type, so that `s.` offers what an `s:State` has.
+    pub keys_of: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Words {
@@ -136,8 +139,103 @@ impl Words {
             keys: g.property_keys().into_iter().map(str::to_string).collect(),
             names,
             params: params.keys().cloned().collect(),
+            keys_of: keys_of(g),
         }
     }
+}
+
+fn keys_of(g: &Graph) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut m: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for n in g.node_ids().filter_map(|id| g.node(id)) {
+        for l in &n.labels {
+            m.entry(l.clone())
+                .or_default()
+                .extend(n.props.keys().cloned());
+        }
+    }
+    for r in g.rel_ids().filter_map(|id| g.rel(id)) {
+        m.entry(r.rel_type.clone())
+            .or_default()
+            .extend(r.props.keys().cloned());
+    }
+    m
+}
+
+/// The variables a statement binds before the cursor, each with the labels
+/// or types written with it: `(s:State)` gives `s` with `State`,
+/// `[r:MEMBER_OF|HEADS]` gives `r`, `... AS name` gives `name`.
+pub fn bound_vars(text: &str) -> Vec<(String, Vec<String>)> {
+    // Only the statement being typed; strings and comments blanked out so
+    // that their words bind nothing.
+    let mut clean = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let st = split::state_at(text, i).0;
+        clean.push(if st == State::Normal { c } else { ' ' });
+    }
+    let stmt = clean.rsplit(';').next().unwrap_or("");
+    let ident = |s: &str| -> (String, usize) {
+        let n = s.find(|c: char| !is_word_char(c)).unwrap_or(s.len());
+        (s[..n].to_string(), n)
+    };
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |name: String, labels: Vec<String>| {
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            return;
+        }
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, ls)) => ls.extend(labels),
+            None => out.push((name, labels)),
+        }
+    };
+    let b = stmt.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i] as char;
+        if c == '(' || c == '[' {
+            let rest = stmt[i + 1..].trim_start();
+            let at = stmt.len() - rest.len();
+            let (name, n) = ident(rest);
+            let mut labels = Vec::new();
+            let mut j = at + n;
+            loop {
+                let r = stmt[j..].trim_start();
+                let Some(r2) = r.strip_prefix([':', '|']) else {
+                    break;
+                };
+                let r2 = r2.trim_start_matches(':').trim_start();
+                let (l, m) = ident(r2);
+                if l.is_empty() {
+                    break;
+                }
+                labels.push(l);
+                j = stmt.len() - r2.len() + m;
+            }
+            if !KEYWORDS
+                .iter()
+                .any(|k| k.trim().eq_ignore_ascii_case(&name))
+            {
+                add(name, labels);
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        if is_word_char(c) && (i == 0 || !is_word_char(b[i - 1] as char)) {
+            let (w, n) = ident(&stmt[i..]);
+            if w.eq_ignore_ascii_case("AS") {
+                let rest = stmt[i + n..].trim_start();
+                let (name, _) = ident(rest);
+                add(name, Vec::new());
+            }
+            i += n.max(1);
+            continue;
+        }
+        i += c.len_utf8().max(1);
+        while i < b.len() && !stmt.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The shell's rustyline helper.
@@ -368,11 +466,34 @@ impl FactHelper {
                             pairs(word, self.words.labels.iter().map(String::as_str), "")
                         }
                     }
-                    Some('.') => pairs(word, self.words.keys.iter().map(String::as_str), ""),
+                    Some('.') => {
+                        // The keys of what the variable can be, when that is known.
+                        let dot = start - 1;
+                        let var_start = before[..dot].trim_end_matches(is_word_char).len();
+                        let var = &before[var_start..dot];
+                        let labels = bound_vars(&before[..var_start])
+                            .into_iter()
+                            .find(|(n, _)| n == var)
+                            .map(|(_, l)| l)
+                            .unwrap_or_default();
+                        let keys: std::collections::BTreeSet<&str> = labels
+                            .iter()
+                            .filter_map(|l| self.words.keys_of.get(l))
+                            .flatten()
+                            .map(String::as_str)
+                            .collect();
+                        if keys.is_empty() {
+                            pairs(word, self.words.keys.iter().map(String::as_str), "")
+                        } else {
+                            pairs(word, keys, "")
+                        }
+                    }
                     Some('$') => pairs(word, self.words.params.iter().map(String::as_str), ""),
                     _ if word.is_empty() => vec![],
                     _ => {
-                        let mut v = pairs(word, KEYWORDS.iter().copied(), " ");
+                        let vars = bound_vars(&before[..start]);
+                        let mut v = pairs(word, vars.iter().map(|(n, _)| n.as_str()), "");
+                        v.extend(pairs(word, KEYWORDS.iter().copied(), " "));
                         v.extend(pairs(word, FUNCTIONS.iter().copied(), "("));
                         v
                     }
@@ -533,6 +654,13 @@ mod tests {
                     ("Sergej Alejnik".into(), "Sergei Aleinik".into()),
                 ],
                 params: vec!["who".into()],
+                keys_of: [
+                    ("State", &["name", "aliases"][..]),
+                    ("MEMBER_OF", &["since", "source"][..]),
+                ]
+                .into_iter()
+                .map(|(l, ks)| (l.to_string(), ks.iter().map(|k| k.to_string()).collect()))
+                .collect(),
             },
             color: false,
         }
@@ -541,6 +669,40 @@ mod tests {
     fn reps(h: &FactHelper, line: &str) -> (usize, Vec<String>) {
         let (at, c) = h.candidates(line, line.len());
         (at, c.into_iter().map(|p| p.replacement).collect())
+    }
+
+    #[test]
+    fn variables_and_the_keys_of_their_labels() {
+        let h = helper();
+        assert_eq!(
+            bound_vars(
+                "MATCH (s:State)-[r:MEMBER_OF|HEADS]->(o) WITH o.name AS oname, 'x (y:Z)' AS q"
+            ),
+            vec![
+                ("s".to_string(), vec!["State".to_string()]),
+                (
+                    "r".to_string(),
+                    vec!["MEMBER_OF".to_string(), "HEADS".to_string()]
+                ),
+                ("o".to_string(), vec![]),
+                ("oname".to_string(), vec![]),
+                ("q".to_string(), vec![]),
+            ]
+        );
+        // Keys of the variable's label only; all keys when it has none.
+        assert_eq!(reps(&h, "MATCH (s:State) RETURN s.").1, ["aliases", "name"]);
+        assert_eq!(
+            reps(&h, "MATCH ()-[r:MEMBER_OF]->() RETURN r.s").1,
+            ["since", "source"]
+        );
+        assert_eq!(reps(&h, "MATCH (x) RETURN x.al").1, ["aliases"]);
+        // Variables bound earlier in the statement, before keywords.
+        assert_eq!(reps(&h, "MATCH (abc:State) RETURN ab").1, ["abc", "abs("]);
+        assert!(
+            !reps(&h, "MATCH (abc); RETURN ab")
+                .1
+                .contains(&"abc".to_string())
+        );
     }
 
     #[test]
