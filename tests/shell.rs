@@ -238,7 +238,10 @@ fn width_still_cuts_when_asked() {
     let r = run(&["--memory"], ":width 5\nRETURN 'abcdefgh' AS s;\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("│ abcd… │"), "{}", r.stdout);
-    assert!(r.stderr.contains("some cells were cut"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "note: cells of column s were cut to 5 columns (marked …); `:width off`, `:last` or `:mode line` show them whole\n"
+    );
 }
 
 // ---- 4. shortcuts ------------------------------------------------------------------

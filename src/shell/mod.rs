@@ -268,7 +268,7 @@ impl<O: Write, E: Write> Session<O, E> {
         }
         self.write_out(&text)?;
         if cut {
-            self.note(render::CUT_NOTE);
+            self.note(&render::cut_note(res, self.settings.max_width));
         }
         if self.settings.timer && self.settings.mode != Mode::Table {
             self.note(&format!("took {timing}"));
@@ -389,7 +389,7 @@ mod tests {
             err,
             format!(
                 "note: 'SOZ' is an alias of 'SCO'\nnote: {}\n",
-                render::CUT_NOTE
+                "cells of column name were cut to 12 columns (marked …); `:width off`, `:last` or `:mode line` show them whole"
             )
         );
     }

@@ -74,6 +74,34 @@ impl Mode {
 pub const CUT_NOTE: &str =
     "some cells were cut to fit (marked …); use `:width off` or `:mode csv`/`json` for full values";
 
+/// What was cut, said once after the table: which columns, at what width.
+pub fn cut_note(res: &QueryResult, max_width: Option<usize>) -> String {
+    let Some(max) = max_width.map(|m| m.max(2)) else {
+        return CUT_NOTE.to_string();
+    };
+    let cols: Vec<&str> = res
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            width(c) > max
+                || res.rows.iter().any(|r| {
+                    r.get(*i)
+                        .is_some_and(|v| width(&cell_text(v, res, true)) > max)
+                })
+        })
+        .map(|(_, c)| c.as_str())
+        .collect();
+    if cols.is_empty() {
+        return CUT_NOTE.to_string();
+    }
+    format!(
+        "cells of {} {} were cut to {max} columns (marked …); `:width off`, `:last` or `:mode line` show them whole",
+        if cols.len() == 1 { "column" } else { "columns" },
+        cols.join(", ")
+    )
+}
+
 // ---- values as text --------------------------------------------------------
 
 /// A value as one table or CSV cell: strings without quotes at the top level
