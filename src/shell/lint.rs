@@ -42,9 +42,22 @@ pub fn notes(stmt: &Statement, g: &Graph) -> Vec<String> {
     };
     let mut n = Names::default();
     query(q, &mut n);
-    let labels: Vec<&str> = g.labels().collect();
-    let types = g.rel_types();
-    let keys = g.property_keys();
+    // Whether a name exists is answered by scanning until it is found (a
+    // script of many statements must not list the whole graph for each);
+    // the full lists are made only for a name that is missing.
+    let has_type = |t: &str| {
+        g.rel_ids()
+            .filter_map(|id| g.rel(id))
+            .any(|r| r.rel_type == t)
+    };
+    let has_key = |k: &str| {
+        g.node_ids()
+            .filter_map(|id| g.node(id))
+            .any(|n| n.props.contains_key(k))
+            || g.rel_ids()
+                .filter_map(|id| g.rel(id))
+                .any(|r| r.props.contains_key(k))
+    };
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let mut say = |what: &str, name: &str, known: &[&str]| {
@@ -57,20 +70,21 @@ pub fn notes(stmt: &Statement, g: &Graph) -> Vec<String> {
         }
         out.push(t);
     };
+    let labels: Vec<&str> = g.labels().collect();
     for l in &n.labels {
         if !labels.contains(&l.as_str()) && !n.written.contains(l) {
             say("no node has the label", l, &labels);
         }
     }
-    let types: Vec<&str> = types.into_iter().collect();
     for t in &n.types {
-        if !types.contains(&t.as_str()) && !n.written.contains(t) {
+        if !n.written.contains(t) && !has_type(t) {
+            let types: Vec<&str> = g.rel_types().into_iter().collect();
             say("no relationship has the type", t, &types);
         }
     }
-    let keys: Vec<&str> = keys.into_iter().collect();
     for k in &n.keys {
-        if !keys.contains(&k.as_str()) && !n.written.contains(k) {
+        if !n.written.contains(k) && !has_key(k) {
+            let keys: Vec<&str> = g.property_keys().into_iter().collect();
             say("nothing has the property", k, &keys);
         }
     }
