@@ -212,7 +212,7 @@ pub fn run_path<O: Write, E: Write>(
     let mut text = String::new();
     for (res, _) in &results {
         for n in &res.notices {
-            let _ = writeln!(text, "note: {n}");
+            s.note(n);
         }
         let chains: Vec<String> = res
             .rows
