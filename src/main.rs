@@ -30,6 +30,14 @@ enum Format {
     Json,
     /// One JSON object per row and line.
     Ndjson,
+    /// `column = value` per line, a blank line between rows.
+    Line,
+    /// Header and rows separated by tabs.
+    Tsv,
+    /// A Markdown table.
+    Markdown,
+    /// The nodes and relationships of each result as Graphviz DOT.
+    Dot,
 }
 
 impl From<Format> for Mode {
@@ -39,6 +47,10 @@ impl From<Format> for Mode {
             Format::Csv => Mode::Csv,
             Format::Json => Mode::Json,
             Format::Ndjson => Mode::Ndjson,
+            Format::Line => Mode::Line,
+            Format::Tsv => Mode::Tsv,
+            Format::Markdown => Mode::Markdown,
+            Format::Dot => Mode::Dot,
         }
     }
 }
@@ -168,9 +180,15 @@ fn open(cli: &Cli) -> Result<(Database, String), String> {
 }
 
 fn settings(cli: &Cli) -> Result<Settings, String> {
+    // Cutting cells and leaving rows out is for people at a terminal; what
+    // goes to a pipe or a file is always whole.
+    let terminal = io::stdout().is_terminal();
     let mut s = Settings {
         mode: cli.format.into(),
         color: io::stderr().is_terminal() && !no_color(),
+        max_width: terminal.then_some(factgraph::shell::DEFAULT_MAX_WIDTH),
+        max_rows: terminal.then_some(factgraph::shell::DEFAULT_MAX_ROWS),
+        terminal,
         ..Settings::default()
     };
     for p in &cli.param {

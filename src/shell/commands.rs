@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::render::{self, Cell, Mode};
-use super::{Failed, Flow, Session, literal};
+use super::{Failed, Flow, Session, literal, shortcuts};
 use crate::error::{ErrorClass, QueryError, Span};
 use crate::model::FDate;
 use crate::model::names::did_you_mean;
@@ -21,7 +21,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "help",
         "[TOPIC]",
-        "this list, or help on a command or topic (cypher, dates, formats)",
+        "this list, or help on a command or a topic (see below)",
     ),
     (
         "schema",
@@ -35,15 +35,19 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     (
         "export",
-        "dot FILE [QUERY]",
-        "write the graph, or what QUERY returns, as Graphviz DOT",
+        "FORMAT FILE [QUERY]",
+        "write the graph, or what QUERY returns: dot, json, csv, cypher, graphml, ntriples, turtle",
     ),
     (
         "import",
         "FILE|DIR",
         "add a JSON export (.json) or a CSV directory (nodes.csv, edges.csv)",
     ),
-    ("mode", "[table|csv|json|ndjson]", "how results are printed"),
+    (
+        "mode",
+        "[table|line|csv|tsv|json|ndjson|markdown|dot]",
+        "how results are printed",
+    ),
     (
         "param",
         "NAME VALUE",
@@ -63,7 +67,48 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "width",
         "[N|off]",
-        "cut table cells wider than N columns (default 60)",
+        "cut table cells wider than N columns (default 60 on a terminal, off when piped)",
+    ),
+    (
+        "rows",
+        "[N|off]",
+        "show long results as their first and last N/2 rows (default 40 on a terminal, off when piped)",
+    ),
+    (
+        "read",
+        "FILE",
+        "run the statements and commands in FILE, stopping at the first error",
+    ),
+    (
+        "last",
+        "",
+        "the last result in full (through $PAGER or less on a terminal)",
+    ),
+    (
+        "explain",
+        "QUERY",
+        "the plan of QUERY as a tree, without running it",
+    ),
+    ("history", "", "the last 20 entries of the history"),
+    (
+        "describe",
+        "NAME",
+        "an entity (by name or alias), its aliases, and every fact about it",
+    ),
+    (
+        "timeline",
+        "NAME [NAME]",
+        "the facts about an entity (or two) in date order, undated last",
+    ),
+    (
+        "path",
+        "A B",
+        "the shortest connection between two entities through facts, as a chain",
+    ),
+    (
+        "why",
+        "KEY|TEXT",
+        "the article and quote behind a statement key, or the facts quoting TEXT",
     ),
     (
         "backup",
@@ -80,7 +125,15 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Help topics beyond the commands.
-pub const TOPICS: &[&str] = &["cypher", "dates", "formats"];
+pub const TOPICS: &[&str] = &[
+    "cypher",
+    "dates",
+    "asof",
+    "sources",
+    "export",
+    "shortcuts",
+    "formats",
+];
 
 const HELP_CYPHER: &str = "\
 Statements end with `;`. A Cypher subset:
@@ -97,13 +150,66 @@ Dates have a precision: fdate('2023') is a year, fdate('2023-10') a month,
 fdate('2023-10-11') a day; fdate('~2024-01') is approximate. Cypher's
 date('2015') keeps its meaning (the day 2015-01-01).
 Comparisons compare the intervals: fdate('2022') < fdate('2023-10') is true,
-fdate('2023-10') < fdate('2023') is null (October lies inside 2023).";
+fdate('2023-10') < fdate('2023') is null (October lies inside 2023).
+Examples (each runs on the article graph):
+    RETURN fdate('2022') < fdate('2023-10') AS before, precision(fdate('2023-10')) AS p;
+    MATCH (s:Statement) WHERE s.date >= fdate('2024') RETURN s.date, precision(s.date), s.summary ORDER BY s.date;
+    MATCH (x)-[:ON]->(:Date)-[:IN*0..1]->(:Date {name: '2023-10'}) RETURN coalesce(x.name, x.summary) AS what;
+    :timeline Belarus China";
+
+const HELP_ASOF: &str = "\
+A fact holds from `valid_from` (and until `valid_until`, if any). As of a
+date, a statement sees only the facts that hold then: per statement with
+`AS OF`, or for every later statement with `:asof` (shown in the prompt).
+Examples (each runs on the article graph):
+    AS OF fdate('2024-01-20') MATCH (:State {name: 'Belarus'})<-[:SUBJECT]-(s:Membership)-[:ORGANISATION]->(o) RETURN o.name, s.status;
+    :asof 2024-05-21
+    MATCH (:State {name: 'Belarus'})<-[:SUBJECT]-(s:Membership)-[:ORGANISATION]->(o) RETURN o.name, s.status;
+    :asof off";
+
+const HELP_SOURCES: &str = "\
+Every fact says where it comes from: a relationship fact has `quote` and
+`source` (an article key); a statement node has them too, and
+-[:SOURCE]->(:Article). Quotes are in the article's language.
+Examples (each runs on the article graph):
+    MATCH (a:Article) RETURN a.key, a.title, a.published, a.lang;
+    MATCH (s:Statement)-[:SOURCE]->(a:Article) WHERE s.modality <> 'accomplished' RETURN s.modality, s.summary, a.title;
+    :why busy_year_2023
+    :why Anti-Terror";
+
+const HELP_EXPORT: &str = "\
+:export FORMAT FILE [QUERY] writes the whole graph, or what QUERY returns
+(its nodes and relationships), to FILE; :import FILE reads a JSON export
+back. Results go to files with --format and a shell redirect, too.
+Examples (each runs on the article graph, writing into the current directory):
+    :export dot belarus.dot MATCH p = (:State {name: 'Belarus'})--() RETURN p
+    :export json graph.json
+    :mode markdown
+    MATCH (o:Organisation) RETURN o.name ORDER BY o.name LIMIT 3;
+    :mode table";
+
+const HELP_SHORTCUTS: &str = "\
+Shortcuts for analysts. Each prints the Cypher it stands for (as // lines
+on stderr) and runs it; names are found by name or alias, case and
+diacritics ignored (alejnik finds Sergei Aleinik).
+Examples (each runs on the article graph):
+    :describe Belarus
+    :timeline Sergei Aleinik
+    :path 'Xie Xiaoyong' RATS
+    :why ready to contribute
+    :explain MATCH (s:State)<-[:SUBJECT]-(m:Membership) RETURN s, m";
 
 const HELP_FORMATS: &str = "\
-:mode table   aligned table with a row count (long cells cut, see :width)
-:mode csv     header and rows, RFC 4180 quoting
-:mode json    a JSON array of row objects per statement
-:mode ndjson  one JSON object per row and line (keys are the column names)
+:mode table     aligned table with a row count; on a terminal long cells are
+                cut (:width) and long results show first and last rows (:rows)
+:mode line      column = value, one per line, a blank line between rows
+:mode csv       header and rows, RFC 4180 quoting
+:mode tsv       header and rows separated by tabs
+:mode json      a JSON array of row objects per statement
+:mode ndjson    one JSON object per row and line (keys are the column names)
+:mode markdown  a Markdown table
+:mode dot       the nodes and relationships of each result as Graphviz DOT
+Piped output is never cut; :last shows the last result whole.
 Scripts choose with --format. Nodes print as (:State {name: 'Belarus'}) in tables
 and as {\"id\", \"labels\", \"properties\"} in JSON.";
 
@@ -175,8 +281,10 @@ pub fn run<O: Write, E: Write>(
             } else if let Some(m) = Mode::parse(args) {
                 s.settings.mode = m;
             } else {
+                let names: Vec<&str> = Mode::ALL.iter().map(|m| m.0).collect();
                 let mut e = usage_err(format!(
-                    "unknown mode '{args}'; the modes are table, csv, json and ndjson"
+                    "unknown mode '{args}'; the modes are {}",
+                    names.join(", ")
                 ))
                 .at(Span::new(args_at, args_at + args.len()));
                 if let Some(h) = did_you_mean(args, Mode::ALL.iter().map(|m| m.0)) {
@@ -300,6 +408,108 @@ pub fn run<O: Write, E: Write>(
             }
         },
         "export" => return export(s, src, args_at, args, origin),
+        "rows" => match args {
+            "" => {
+                let t = match s.settings.max_rows {
+                    Some(n) => format!(
+                        "results longer than {n} rows show their first and last {} rows\n",
+                        n.max(2) / 2
+                    ),
+                    None => "results are shown whole\n".to_string(),
+                };
+                s.write_out(&t)?;
+            }
+            "off" | "none" => s.settings.max_rows = None,
+            n => match n.parse::<usize>() {
+                Ok(w) if w >= 2 => s.settings.max_rows = Some(w),
+                _ => {
+                    return fail(
+                        s,
+                        usage_err(format!(
+                            "`:rows` takes a number of rows (2 or more) or off, not '{n}'"
+                        ))
+                        .at(Span::new(args_at, args_at + n.len())),
+                    );
+                }
+            },
+        },
+        "last" => return last(s),
+        "read" => {
+            let (path, rest) = take_path(args);
+            if path.is_empty() || !rest.is_empty() {
+                return fail(
+                    s,
+                    usage_err("usage: `:read FILE`, e.g. `:read queries.cypher`".into())
+                        .at(Span::new(args_at, args_at + args.len())),
+                );
+            }
+            // A script that reads itself would never end.
+            if s.reading >= 16 {
+                return fail(
+                    s,
+                    usage_err(format!("`:read {path}` nests more than 16 scripts deep"))
+                        .at(Span::new(args_at, args_at + args.len())),
+                );
+            }
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    return fail(
+                        s,
+                        usage_err(format!("cannot read {path}: {e}"))
+                            .at(Span::new(args_at, args_at + args.len())),
+                    );
+                }
+            };
+            s.reading += 1;
+            let r = s.run_source(&text, &path);
+            s.reading -= 1;
+            return r;
+        }
+        "history" => {
+            let from = s.history.len().saturating_sub(20);
+            let mut t = String::new();
+            for (i, h) in s.history.iter().enumerate().skip(from) {
+                let mut lines = h.lines();
+                let _ = writeln!(t, "{:>5}  {}", i + 1, lines.next().unwrap_or(""));
+                for l in lines {
+                    let _ = writeln!(t, "       {l}");
+                }
+            }
+            s.write_out(&t)?;
+        }
+        "explain" => {
+            if args.is_empty() {
+                return fail(
+                    s,
+                    usage_err(
+                        "usage: `:explain QUERY`, e.g. `:explain MATCH (n:State) RETURN n`".into(),
+                    )
+                    .at(name_span),
+                );
+            }
+            // Parsed here, so errors point into what the user wrote.
+            let script = match crate::query::parse_script(args) {
+                Ok(sc) => sc,
+                Err(e) => return fail(s, super::shift(e, args_at)),
+            };
+            let opts = crate::query::ExecOptions {
+                as_of: s.settings.as_of,
+            };
+            for mut stmt in script.statements {
+                stmt.explain = true;
+                match s.db.execute(&stmt, &s.settings.params, &opts) {
+                    Ok(res) => s.print_result(&res, std::time::Duration::ZERO)?,
+                    Err(crate::error::Error::Query(e)) => {
+                        return fail(s, super::shift(e, args_at));
+                    }
+                    Err(e) => return Err(s.report(&e.to_string(), Failed::STORE)),
+                }
+            }
+        }
+        "describe" | "timeline" | "path" | "why" => {
+            return shortcut(s, name, args, args_at, src, origin);
+        }
         "import" => {
             let (path, rest) = take_path(args);
             if path.is_empty() || !rest.is_empty() {
@@ -346,6 +556,157 @@ pub fn run<O: Write, E: Write>(
     Ok(Flow::Continue)
 }
 
+/// The analyst shortcuts: resolve the names, show the Cypher, run it.
+fn shortcut<O: Write, E: Write>(
+    s: &mut Session<O, E>,
+    name: &str,
+    args: &str,
+    args_at: usize,
+    src: &str,
+    origin: &str,
+) -> Result<Flow, Failed> {
+    let usage = |msg: &str| {
+        QueryError::new(ErrorClass::SemanticError, "InvalidCommand", msg.to_string())
+            .at(Span::new(args_at, args_at + args.len()))
+    };
+    let at_args = |e: QueryError| e.at(Span::new(args_at, args_at + args.len()));
+    let g = s.db.graph();
+    let cypher = match name {
+        "describe" => {
+            if args.is_empty() {
+                return Err(s.report_query(
+                    &usage("usage: `:describe NAME`, e.g. `:describe Belarus`"),
+                    src,
+                    origin,
+                ));
+            }
+            let who = match shortcuts::resolve(g, unquote_arg(args)) {
+                Ok(n) => n,
+                Err(e) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            shortcuts::describe(&who)
+        }
+        "timeline" => {
+            if args.is_empty() {
+                return Err(s.report_query(
+                    &usage("usage: `:timeline NAME [NAME]`, e.g. `:timeline Belarus China`"),
+                    src,
+                    origin,
+                ));
+            }
+            // One name, or two when the whole is no name.
+            let whole = unquote_arg(args);
+            let (a, b) = if !g.lookup(whole).is_empty() {
+                (whole.to_string(), None)
+            } else {
+                match shortcuts::two_names(g, args) {
+                    Some((a, b)) => (a, Some(b)),
+                    None => (whole.to_string(), None),
+                }
+            };
+            let a = match shortcuts::resolve(g, &a) {
+                Ok(n) => n,
+                Err(e) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            let b = match b.map(|b| shortcuts::resolve(g, &b)).transpose() {
+                Ok(n) => n,
+                Err(e) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            shortcuts::timeline(&a, b.as_deref())
+        }
+        "path" => {
+            let Some((a, b)) = shortcuts::two_names(g, args) else {
+                return Err(s.report_query(&usage("usage: `:path A B`, names with spaces in quotes: `:path 'Xie Xiaoyong' RATS`"), src, origin));
+            };
+            let (a, b) = match (shortcuts::resolve(g, &a), shortcuts::resolve(g, &b)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => return Err(s.report_query(&at_args(e), src, origin)),
+            };
+            return shortcuts::run_path(s, &a, &b);
+        }
+        _ => {
+            let what = unquote_arg(args);
+            if what.is_empty() {
+                return Err(s.report_query(
+                    &usage(
+                        "usage: `:why KEY` (a statement's key) or `:why TEXT` (words of a quote)",
+                    ),
+                    src,
+                    origin,
+                ));
+            }
+            if shortcuts::is_key(g, what) {
+                shortcuts::why_key(what)
+            } else {
+                shortcuts::why_text(what)
+            }
+        }
+    };
+    shortcuts::show_and_run(s, &cypher, &format!(":{name}"))
+}
+
+fn unquote_arg(s: &str) -> &str {
+    let s = s.trim();
+    for q in ['\'', '"'] {
+        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    s
+}
+
+/// `:last`: the last result, whole, through a pager on a terminal.
+fn last<O: Write, E: Write>(s: &mut Session<O, E>) -> Result<Flow, Failed> {
+    let Some(res) = s.last.clone() else {
+        s.note("no result yet");
+        return Ok(Flow::Continue);
+    };
+    let (keep_w, keep_r) = (s.settings.max_width, s.settings.max_rows);
+    s.settings.max_width = None;
+    s.settings.max_rows = None;
+    let text = if s.settings.terminal {
+        let mut buf = Session::new(
+            crate::db::Database::in_memory(Graph::new()),
+            s.settings.clone(),
+            Vec::new(),
+            Vec::new(),
+        );
+        let printed = buf.print_result(&res, std::time::Duration::ZERO);
+        printed
+            .ok()
+            .map(|()| String::from_utf8_lossy(&buf.out).into_owned())
+    } else {
+        None
+    };
+    let r = match text {
+        Some(t) if page(&t) => Ok(()),
+        Some(t) => s.write_out(&t),
+        None => s.print_result(&res, std::time::Duration::ZERO),
+    };
+    s.settings.max_width = keep_w;
+    s.settings.max_rows = keep_r;
+    r.map(|()| Flow::Continue)
+}
+
+/// Shows `text` through `$PAGER` (else `less -FRX`); false when no pager ran.
+fn page(text: &str) -> bool {
+    let pager = std::env::var("PAGER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "less -FRX".to_string());
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&pager)
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else { return false };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A pager quit early closes the pipe: no error.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    child.wait().is_ok_and(|st| st.success())
+}
+
 /// `Some(Some(b))` for on/off, `Some(None)` for nothing (toggle), None otherwise.
 fn on_off(s: &str) -> Option<Option<bool>> {
     match s.to_ascii_lowercase().as_str() {
@@ -363,31 +724,37 @@ pub fn help(topic: &str) -> Option<String> {
     match topic.as_str() {
         "" => {
             t.push_str("Statements end with `;` and may span lines. Commands start with `:`.\n\n");
-            let w = COMMANDS
-                .iter()
-                .map(|(n, a, _)| n.len() + a.len() + 2)
-                .max()
-                .unwrap_or(0);
+            // Heads longer than this get a line of their own, so that one
+            // long `:mode [...]` does not push every description right.
+            const HEAD: usize = 24;
             for (n, a, d) in COMMANDS.iter().filter(|c| c.0 != "exit") {
                 let head = if a.is_empty() {
                     format!(":{n}")
                 } else {
                     format!(":{n} {a}")
                 };
-                let _ = writeln!(t, "  {head:<w$}  {d}");
+                if head.len() > HEAD {
+                    let _ = writeln!(t, "  {head}\n  {:HEAD$}  {d}", "");
+                } else {
+                    let _ = writeln!(t, "  {head:<HEAD$}  {d}");
+                }
             }
-            t.push_str("\nMore: :help cypher, :help dates, :help formats. Tab completes keywords, labels,\n");
-            t.push_str("types, properties and names; Ctrl-C cancels the input, Ctrl-D leaves.\n");
+            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, formats.\n");
+            t.push_str("Tab completes keywords, labels, types, properties, names and files;\n");
+            t.push_str("Ctrl-R searches the history, Ctrl-C cancels the input, Ctrl-D leaves.\n");
         }
         "cypher" | "query" | "queries" => t = format!("{HELP_CYPHER}\n"),
         "dates" | "date" | "fdate" => t = format!("{HELP_DATES}\n"),
+        "asof" | "as of" => t = format!("{HELP_ASOF}\n"),
+        "sources" | "source" | "quotes" => t = format!("{HELP_SOURCES}\n"),
+        "export" | "import" => t = format!("{HELP_EXPORT}\n"),
+        "shortcuts" | "describe" | "timeline" | "path" | "why" => {
+            t = format!("{HELP_SHORTCUTS}\n");
+        }
         "formats" | "format" | "modes" => t = format!("{HELP_FORMATS}\n"),
         name => {
             let (n, a, d) = COMMANDS.iter().find(|c| c.0 == name)?;
             let _ = writeln!(t, ":{n} {a}\n  {d}");
-            if *n == "export" {
-                t.push_str("  e.g. :export dot belarus.dot MATCH p = (:State {name: 'Belarus'})--() RETURN p\n");
-            }
         }
     }
     Some(t)
@@ -690,5 +1057,22 @@ mod tests {
             assert!(help(n).is_some());
         }
         assert!(help("nonsense").is_none());
+        for t in TOPICS {
+            assert!(help(t).is_some(), "{t}");
+        }
+    }
+
+    #[test]
+    fn history_lists_the_last_twenty_entries() {
+        let mut s = session();
+        s.history = (1..=25).map(|i| format!("RETURN {i};")).collect();
+        s.history.push("MATCH (n)\nRETURN n;".into());
+        s.run_source(":history", "-c").unwrap();
+        let (o, _) = out(&s);
+        let lines: Vec<&str> = o.lines().collect();
+        assert_eq!(lines.len(), 21, "{o}");
+        assert_eq!(lines[0], "    7  RETURN 7;");
+        assert_eq!(lines[19], "   26  MATCH (n)");
+        assert_eq!(lines[20], "       RETURN n;");
     }
 }

@@ -123,6 +123,9 @@ pub struct Words {
     /// (name or alias, canonical name)
     pub names: Vec<(String, String)>,
     pub params: Vec<String>,
+    /// The property keys found on nodes of each label and relationships of
+    /// each type, so that `s.` offers what an `s:State` has.
+    pub keys_of: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Words {
@@ -136,8 +139,103 @@ impl Words {
             keys: g.property_keys().into_iter().map(str::to_string).collect(),
             names,
             params: params.keys().cloned().collect(),
+            keys_of: keys_of(g),
         }
     }
+}
+
+fn keys_of(g: &Graph) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut m: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for n in g.node_ids().filter_map(|id| g.node(id)) {
+        for l in &n.labels {
+            m.entry(l.clone())
+                .or_default()
+                .extend(n.props.keys().cloned());
+        }
+    }
+    for r in g.rel_ids().filter_map(|id| g.rel(id)) {
+        m.entry(r.rel_type.clone())
+            .or_default()
+            .extend(r.props.keys().cloned());
+    }
+    m
+}
+
+/// The variables a statement binds before the cursor, each with the labels
+/// or types written with it: `(s:State)` gives `s` with `State`,
+/// `[r:MEMBER_OF|HEADS]` gives `r`, `... AS name` gives `name`.
+pub fn bound_vars(text: &str) -> Vec<(String, Vec<String>)> {
+    // Only the statement being typed; strings and comments blanked out so
+    // that their words bind nothing.
+    let mut clean = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let st = split::state_at(text, i).0;
+        clean.push(if st == State::Normal { c } else { ' ' });
+    }
+    let stmt = clean.rsplit(';').next().unwrap_or("");
+    let ident = |s: &str| -> (String, usize) {
+        let n = s.find(|c: char| !is_word_char(c)).unwrap_or(s.len());
+        (s[..n].to_string(), n)
+    };
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |name: String, labels: Vec<String>| {
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            return;
+        }
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, ls)) => ls.extend(labels),
+            None => out.push((name, labels)),
+        }
+    };
+    let b = stmt.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i] as char;
+        if c == '(' || c == '[' {
+            let rest = stmt[i + 1..].trim_start();
+            let at = stmt.len() - rest.len();
+            let (name, n) = ident(rest);
+            let mut labels = Vec::new();
+            let mut j = at + n;
+            loop {
+                let r = stmt[j..].trim_start();
+                let Some(r2) = r.strip_prefix([':', '|']) else {
+                    break;
+                };
+                let r2 = r2.trim_start_matches(':').trim_start();
+                let (l, m) = ident(r2);
+                if l.is_empty() {
+                    break;
+                }
+                labels.push(l);
+                j = stmt.len() - r2.len() + m;
+            }
+            if !KEYWORDS
+                .iter()
+                .any(|k| k.trim().eq_ignore_ascii_case(&name))
+            {
+                add(name, labels);
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        if is_word_char(c) && (i == 0 || !is_word_char(b[i - 1] as char)) {
+            let (w, n) = ident(&stmt[i..]);
+            if w.eq_ignore_ascii_case("AS") {
+                let rest = stmt[i + n..].trim_start();
+                let (name, _) = ident(rest);
+                add(name, Vec::new());
+            }
+            i += n.max(1);
+            continue;
+        }
+        i += c.len_utf8().max(1);
+        while i < b.len() && !stmt.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The shell's rustyline helper.
@@ -199,7 +297,61 @@ fn pairs<'a>(prefix: &str, words: impl IntoIterator<Item = &'a str>, suffix: &st
     out
 }
 
+/// Files and directories whose name starts with what was typed (a
+/// directory gets a `/`, so Tab goes on into it).
+fn file_candidates(word: &str) -> Vec<Pair> {
+    let (dir, prefix) = match word.rfind('/') {
+        Some(i) => (&word[..=i], &word[i + 1..]),
+        None => ("", word),
+    };
+    let read = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(read) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Pair> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                return None;
+            }
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            let shown = if is_dir { format!("{name}/") } else { name };
+            Some(Pair {
+                display: shown.clone(),
+                replacement: format!("{dir}{shown}"),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.display.cmp(&b.display));
+    out
+}
+
 impl FactHelper {
+    /// Entity names and aliases starting (folded) with `typed`, each
+    /// offered as its canonical name followed by `close`.
+    fn name_candidates(&self, typed: &str, close: &str) -> Vec<Pair> {
+        let typed = fold(typed);
+        let mut seen = std::collections::HashSet::new();
+        let mut out: Vec<Pair> = self
+            .words
+            .names
+            .iter()
+            .filter(|(n, _)| fold(n).starts_with(&typed))
+            .filter(|(_, canon)| seen.insert(canon.clone()))
+            .map(|(n, canon)| Pair {
+                display: if n == canon {
+                    n.clone()
+                } else {
+                    format!("{n} ({canon})")
+                },
+                replacement: format!("{canon}{close}"),
+            })
+            .collect();
+        out.truncate(200);
+        out
+    }
+
     /// What Tab offers at byte `pos` of `line`: where the replaced text
     /// starts, and the candidates.
     pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
@@ -221,8 +373,28 @@ impl FactHelper {
                     let word_start = pos
                         - (args.len() - args.trim_end_matches(|c: char| !c.is_whitespace()).len());
                     let word = &line[word_start..pos];
-                    let choices: Vec<&str> = match &cmd[..n] {
-                        "mode" => vec!["table", "csv", "json", "ndjson"],
+                    let name = &cmd[..n];
+                    let first_arg = args.trim_start().len() <= word.len();
+                    // File names: the first argument of :read and :import,
+                    // the second of :export.
+                    let file_arg = match name {
+                        "read" | "import" => first_arg,
+                        "export" => {
+                            args.split_whitespace().count() == 2 && !word.is_empty()
+                                || args.split_whitespace().count() == 1 && word.is_empty()
+                        }
+                        _ => false,
+                    };
+                    if file_arg {
+                        return (word_start, file_candidates(word));
+                    }
+                    // Entity names, to the end of the line (they hold spaces).
+                    if matches!(name, "describe" | "timeline") {
+                        let typed = args.trim_start();
+                        return (pos - typed.len(), self.name_candidates(typed, ""));
+                    }
+                    let choices: Vec<&str> = match name {
+                        "mode" => super::render::Mode::ALL.iter().map(|m| m.0).collect(),
                         "help" => COMMANDS
                             .iter()
                             .map(|c| c.0)
@@ -230,7 +402,7 @@ impl FactHelper {
                             .collect(),
                         "timer" => vec!["on", "off"],
                         "export" => crate::export::FORMATS.to_vec(),
-                        "asof" | "width" => vec!["off"],
+                        "asof" | "width" | "rows" => vec!["off"],
                         "params" => vec!["clear"],
                         _ => vec![],
                     };
@@ -246,11 +418,16 @@ impl FactHelper {
             (State::SingleQuote | State::DoubleQuote, opened) => {
                 let quote = &line[opened..opened + 1];
                 let typed = fold(&line[opened + 1..pos]);
+                // An alias completes to the canonical name (`"soz` gives
+                // `"SCO"`): the name the graph keeps, offered once however
+                // many of its aliases match.
+                let mut seen = std::collections::HashSet::new();
                 let mut out: Vec<Pair> = self
                     .words
                     .names
                     .iter()
                     .filter(|(n, _)| fold(n).starts_with(&typed))
+                    .filter(|(_, canon)| seen.insert(canon.clone()))
                     .map(|(n, canon)| Pair {
                         display: if n == canon {
                             n.clone()
@@ -259,7 +436,8 @@ impl FactHelper {
                         },
                         replacement: format!(
                             "{}{quote}",
-                            n.replace('\\', "\\\\")
+                            canon
+                                .replace('\\', "\\\\")
                                 .replace(quote, &format!("\\{quote}"))
                         ),
                     })
@@ -288,11 +466,34 @@ impl FactHelper {
                             pairs(word, self.words.labels.iter().map(String::as_str), "")
                         }
                     }
-                    Some('.') => pairs(word, self.words.keys.iter().map(String::as_str), ""),
+                    Some('.') => {
+                        // The keys of what the variable can be, when that is known.
+                        let dot = start - 1;
+                        let var_start = before[..dot].trim_end_matches(is_word_char).len();
+                        let var = &before[var_start..dot];
+                        let labels = bound_vars(&before[..var_start])
+                            .into_iter()
+                            .find(|(n, _)| n == var)
+                            .map(|(_, l)| l)
+                            .unwrap_or_default();
+                        let keys: std::collections::BTreeSet<&str> = labels
+                            .iter()
+                            .filter_map(|l| self.words.keys_of.get(l))
+                            .flatten()
+                            .map(String::as_str)
+                            .collect();
+                        if keys.is_empty() {
+                            pairs(word, self.words.keys.iter().map(String::as_str), "")
+                        } else {
+                            pairs(word, keys, "")
+                        }
+                    }
                     Some('$') => pairs(word, self.words.params.iter().map(String::as_str), ""),
                     _ if word.is_empty() => vec![],
                     _ => {
-                        let mut v = pairs(word, KEYWORDS.iter().copied(), " ");
+                        let vars = bound_vars(&before[..start]);
+                        let mut v = pairs(word, vars.iter().map(|(n, _)| n.as_str()), "");
+                        v.extend(pairs(word, KEYWORDS.iter().copied(), " "));
                         v.extend(pairs(word, FUNCTIONS.iter().copied(), "("));
                         v
                     }
@@ -322,9 +523,11 @@ const NUM: &str = "\x1b[36m";
 const COMMENT: &str = "\x1b[2m";
 const CMD: &str = "\x1b[1;35m";
 const RESET: &str = "\x1b[0m";
+const LABEL: &str = "\x1b[33m";
+const VAR: &str = "\x1b[35m";
 
 /// The input with ANSI colours: keywords, strings, numbers, comments, colon
-/// commands. Only escape sequences are added, so the width stays the same.
+/// commands, labels and types, variables. Only escape sequences are added, so the width stays the same.
 pub fn colorize(line: &str) -> String {
     let mut out = String::with_capacity(line.len() * 2);
     let bytes = line.as_bytes();
@@ -376,11 +579,25 @@ pub fn colorize(line: &str) -> String {
                     .unwrap_or(rest.len())
             };
             let w = &rest[..n];
-            if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
-                take(n, KW, &mut out)
-            } else {
+            let prev = line[..i].trim_end().chars().next_back();
+            let next = rest[n..].trim_start().chars().next();
+            if prev == Some(':') {
+                // `(n:State)`, `[:MEMBER_OF]`, `n:State` in WHERE.
+                take(n, LABEL, &mut out)
+            } else if prev == Some('.') || prev == Some('$') {
+                // A property key, a parameter.
                 out.push_str(w);
                 n
+            } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+                take(n, KW, &mut out)
+            } else if next == Some('(') || (next == Some(':') && matches!(prev, Some('{' | ','))) {
+                // A function, a map key.
+                out.push_str(w);
+                n
+            } else if matches!(w.to_ascii_lowercase().as_str(), "true" | "false" | "null") {
+                take(n, NUM, &mut out)
+            } else {
+                take(n, VAR, &mut out)
             }
         } else {
             out.push(c);
@@ -437,6 +654,13 @@ mod tests {
                     ("Sergej Alejnik".into(), "Sergei Aleinik".into()),
                 ],
                 params: vec!["who".into()],
+                keys_of: [
+                    ("State", &["name", "aliases"][..]),
+                    ("MEMBER_OF", &["since", "source"][..]),
+                ]
+                .into_iter()
+                .map(|(l, ks)| (l.to_string(), ks.iter().map(|k| k.to_string()).collect()))
+                .collect(),
             },
             color: false,
         }
@@ -445,6 +669,40 @@ mod tests {
     fn reps(h: &FactHelper, line: &str) -> (usize, Vec<String>) {
         let (at, c) = h.candidates(line, line.len());
         (at, c.into_iter().map(|p| p.replacement).collect())
+    }
+
+    #[test]
+    fn variables_and_the_keys_of_their_labels() {
+        let h = helper();
+        assert_eq!(
+            bound_vars(
+                "MATCH (s:State)-[r:MEMBER_OF|HEADS]->(o) WITH o.name AS oname, 'x (y:Z)' AS q"
+            ),
+            vec![
+                ("s".to_string(), vec!["State".to_string()]),
+                (
+                    "r".to_string(),
+                    vec!["MEMBER_OF".to_string(), "HEADS".to_string()]
+                ),
+                ("o".to_string(), vec![]),
+                ("oname".to_string(), vec![]),
+                ("q".to_string(), vec![]),
+            ]
+        );
+        // Keys of the variable's label only; all keys when it has none.
+        assert_eq!(reps(&h, "MATCH (s:State) RETURN s.").1, ["aliases", "name"]);
+        assert_eq!(
+            reps(&h, "MATCH ()-[r:MEMBER_OF]->() RETURN r.s").1,
+            ["since", "source"]
+        );
+        assert_eq!(reps(&h, "MATCH (x) RETURN x.al").1, ["aliases"]);
+        // Variables bound earlier in the statement, before keywords.
+        assert_eq!(reps(&h, "MATCH (abc:State) RETURN ab").1, ["abc", "abs("]);
+        assert!(
+            !reps(&h, "MATCH (abc); RETURN ab")
+                .1
+                .contains(&"abc".to_string())
+        );
     }
 
     #[test]
@@ -462,17 +720,22 @@ mod tests {
         // Names and aliases inside a string, matched folded.
         assert_eq!(
             reps(&h, "MATCH (n {name: 'so"),
-            (17, vec!["SOZ'".to_string()])
+            (17, vec!["SCO'".to_string()])
         );
         assert_eq!(
             reps(&h, "MATCH (n {name: \"sergej a"),
-            (17, vec!["Sergej Alejnik\"".to_string()])
+            (17, vec!["Sergei Aleinik\"".to_string()])
         );
         assert_eq!(h.candidates("WHERE 'soz", 10).1[0].display, "SOZ (SCO)");
         // Colon commands and their first argument.
         assert_eq!(reps(&h, ":sc"), (1, vec!["schema ".to_string()]));
         assert_eq!(reps(&h, ":mode n"), (6, vec!["ndjson".to_string()]));
         assert_eq!(reps(&h, "  :export d"), (10, vec!["dot".to_string()]));
+        assert_eq!(
+            reps(&h, ":describe sergej"),
+            (10, vec!["Sergei Aleinik".to_string()])
+        );
+        assert_eq!(reps(&h, ":mode mark"), (6, vec!["markdown".to_string()]));
     }
 
     #[test]
@@ -492,6 +755,14 @@ mod tests {
         let c = colorize(line);
         assert!(c.contains("\x1b[1;34mMATCH\x1b[0m"));
         assert!(c.contains("\x1b[32m'Belarus'\x1b[0m"));
+        assert!(
+            c.contains("(\x1b[35mn\x1b[0m:\x1b[33mState\x1b[0m {name: "),
+            "{c:?}"
+        );
+        assert!(
+            c.contains("\x1b[35mn\x1b[0m.name, \x1b[36m42\x1b[0m;"),
+            "{c:?}"
+        );
         let stripped: String = {
             let mut s = String::new();
             let mut in_esc = false;

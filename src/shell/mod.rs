@@ -10,9 +10,11 @@
 pub mod commands;
 pub mod diag;
 pub mod helper;
+pub mod lint;
 pub mod literal;
 pub mod render;
 pub mod repl;
+pub mod shortcuts;
 pub mod split;
 
 use std::io::{self, Write};
@@ -28,6 +30,10 @@ use render::Mode;
 /// Widest a table cell gets before it is cut, in terminal columns.
 pub const DEFAULT_MAX_WIDTH: usize = 60;
 
+/// On a terminal, results longer than this show their first and last half
+/// of it, with the count of the rows between.
+pub const DEFAULT_MAX_ROWS: usize = 40;
+
 /// What the colon commands change.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -37,8 +43,14 @@ pub struct Settings {
     pub timer: bool,
     /// The `:asof` date every statement runs under.
     pub as_of: Option<FDate>,
-    /// Widest table cell; None never cuts.
+    /// Widest table cell; None never cuts. The binary sets it only when
+    /// stdout is a terminal: piped output is never cut.
     pub max_width: Option<usize>,
+    /// Longest result shown whole in table and line modes; None shows all.
+    /// Set only when stdout is a terminal.
+    pub max_rows: Option<usize>,
+    /// Stdout is a terminal: `:last` goes through a pager.
+    pub terminal: bool,
     /// Colour in error reports (stderr is a terminal and NO_COLOR is unset).
     pub color: bool,
 }
@@ -51,6 +63,8 @@ impl Default for Settings {
             timer: false,
             as_of: None,
             max_width: Some(DEFAULT_MAX_WIDTH),
+            max_rows: None,
+            terminal: false,
             color: false,
         }
     }
@@ -87,6 +101,12 @@ pub struct Session<O: Write, E: Write> {
     /// Set when a statement changed the graph (the line editor then reloads
     /// its completion lists); whoever reads it clears it.
     pub graph_changed: bool,
+    /// The last result printed, for `:last`.
+    pub last: Option<QueryResult>,
+    /// What was run, for `:history` when there is no line editor.
+    pub history: Vec<String>,
+    /// How deep `:read` scripts are nested.
+    pub reading: usize,
 }
 
 impl<O: Write, E: Write> Session<O, E> {
@@ -97,6 +117,9 @@ impl<O: Write, E: Write> Session<O, E> {
             out,
             err,
             graph_changed: false,
+            last: None,
+            history: Vec::new(),
+            reading: 0,
         }
     }
 
@@ -139,6 +162,9 @@ impl<O: Write, E: Write> Session<O, E> {
     ) -> Result<(), Failed> {
         for (res, took) in self.execute_text(src, range, origin)? {
             self.print_result(&res, took)?;
+            if !res.columns.is_empty() {
+                self.last = Some(res);
+            }
         }
         Ok(())
     }
@@ -167,6 +193,9 @@ impl<O: Write, E: Write> Session<O, E> {
             as_of: self.settings.as_of,
         };
         for stmt in &script.statements {
+            for n in lint::notes(stmt, self.db.graph()) {
+                self.note(&n);
+            }
             let t = Instant::now();
             match self.db.execute(stmt, &self.settings.params, &opts) {
                 Ok(res) => {
@@ -198,7 +227,7 @@ impl<O: Write, E: Write> Session<O, E> {
         let timing = format!("({:.1} ms)", took.as_secs_f64() * 1000.0);
         match self.settings.mode {
             Mode::Table => {
-                let (t, c) = render::table(res, self.settings.max_width);
+                let (t, c) = render::table(res, self.settings.max_width, self.settings.max_rows);
                 cut = c;
                 text.push_str(&t);
                 let mut tail = Vec::new();
@@ -221,10 +250,25 @@ impl<O: Write, E: Write> Session<O, E> {
             Mode::Csv => text.push_str(&render::csv(res)),
             Mode::Json => text.push_str(&render::json(res)),
             Mode::Ndjson => text.push_str(&render::ndjson(res)),
+            Mode::Line => {
+                text.push_str(&render::line(res, self.settings.max_rows));
+                if res.columns.is_empty()
+                    && let Some(s) = render::summary(&res.stats)
+                {
+                    text.push_str(&s);
+                    text.push('\n');
+                }
+            }
+            Mode::Tsv => text.push_str(&render::tsv(res)),
+            Mode::Markdown => text.push_str(&render::markdown(res)),
+            Mode::Dot if !res.columns.is_empty() => text.push_str(
+                &crate::export::dot::result_to_dot(res, &crate::export::dot::DotOptions::default()),
+            ),
+            Mode::Dot => {}
         }
         self.write_out(&text)?;
         if cut {
-            self.note(render::CUT_NOTE);
+            self.note(&render::cut_note(res, self.settings.max_width));
         }
         if self.settings.timer && self.settings.mode != Mode::Table {
             self.note(&format!("took {timing}"));
@@ -345,7 +389,7 @@ mod tests {
             err,
             format!(
                 "note: 'SOZ' is an alias of 'SCO'\nnote: {}\n",
-                render::CUT_NOTE
+                "cells of column name were cut to 12 columns (marked …); `:width off`, `:last` or `:mode line` show them whole"
             )
         );
     }

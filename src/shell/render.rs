@@ -25,24 +25,43 @@ pub enum Mode {
     Json,
     /// One JSON object per row and line.
     Ndjson,
+    /// `column = value`, one per line, a blank line between rows (DuckDB's
+    /// `.mode line`).
+    Line,
+    /// Header and rows separated by tabs; tabs and line breaks in values
+    /// written `\t`, `\n`.
+    Tsv,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+    /// The nodes and relationships of the result as Graphviz DOT.
+    Dot,
 }
 
 impl Mode {
     /// Every mode, by name.
-    pub const ALL: [(&'static str, Mode); 4] = [
+    pub const ALL: [(&'static str, Mode); 8] = [
         ("table", Mode::Table),
+        ("line", Mode::Line),
         ("csv", Mode::Csv),
+        ("tsv", Mode::Tsv),
         ("json", Mode::Json),
         ("ndjson", Mode::Ndjson),
+        ("markdown", Mode::Markdown),
+        ("dot", Mode::Dot),
     ];
 
-    /// Reads a mode's name (`table`, `csv`, `json`, `ndjson`).
+    /// Reads a mode's name (`table`, `line`, `csv`, `tsv`, `json`, `ndjson`,
+    /// `markdown`; `md` for markdown).
     pub fn parse(s: &str) -> Option<Mode> {
+        if s.eq_ignore_ascii_case("md") {
+            return Some(Mode::Markdown);
+        }
         Mode::ALL
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(s))
             .map(|&(_, m)| m)
     }
+    /// The mode's name, as `:mode` takes it.
     pub fn name(self) -> &'static str {
         Mode::ALL
             .iter()
@@ -54,6 +73,34 @@ impl Mode {
 /// A table cut some cells to fit: said once, after the table.
 pub const CUT_NOTE: &str =
     "some cells were cut to fit (marked …); use `:width off` or `:mode csv`/`json` for full values";
+
+/// What was cut, said once after the table: which columns, at what width.
+pub fn cut_note(res: &QueryResult, max_width: Option<usize>) -> String {
+    let Some(max) = max_width.map(|m| m.max(2)) else {
+        return CUT_NOTE.to_string();
+    };
+    let cols: Vec<&str> = res
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            width(c) > max
+                || res.rows.iter().any(|r| {
+                    r.get(*i)
+                        .is_some_and(|v| width(&cell_text(v, res, true)) > max)
+                })
+        })
+        .map(|(_, c)| c.as_str())
+        .collect();
+    if cols.is_empty() {
+        return CUT_NOTE.to_string();
+    }
+    format!(
+        "cells of {} {} were cut to {max} columns (marked …); `:width off`, `:last` or `:mode line` show them whole",
+        if cols.len() == 1 { "column" } else { "columns" },
+        cols.join(", ")
+    )
+}
 
 // ---- values as text --------------------------------------------------------
 
@@ -289,6 +336,17 @@ fn pad(out: &mut String, n: usize) {
 /// Draws a table with box-drawing characters. Cells wider than `max_width`
 /// columns are cut; the returned flag says whether any was.
 pub fn boxed(headers: &[String], rows: &[Vec<Cell>], max_width: Option<usize>) -> (String, bool) {
+    boxed_with_gap(headers, rows, max_width, None)
+}
+
+/// [`boxed`], with a line across the table before row `gap.0` saying
+/// `gap.1` (the rows left out of a long result).
+pub fn boxed_with_gap(
+    headers: &[String],
+    rows: &[Vec<Cell>],
+    max_width: Option<usize>,
+    gap: Option<(usize, &str)>,
+) -> (String, bool) {
     let mut any_cut = false;
     let limit = max_width.map(|m| m.max(2));
     let mut fit = |s: &str| match limit {
@@ -317,6 +375,20 @@ pub fn boxed(headers: &[String], rows: &[Vec<Cell>], max_width: Option<usize>) -
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(width(&c.text));
             }
+        }
+    }
+    // The gap line may be wider than the table: widen the last column.
+    if let Some((_, text)) = gap {
+        let inner = widths
+            .iter()
+            .map(|w| w + 3)
+            .sum::<usize>()
+            .saturating_sub(1);
+        let need = width(text) + 2;
+        if let Some(last) = widths.last_mut()
+            && need > inner
+        {
+            *last += need - inner;
         }
     }
     let rule = |l: char, m: char, r: char| {
@@ -360,7 +432,21 @@ pub fn boxed(headers: &[String], rows: &[Vec<Cell>], max_width: Option<usize>) -
             .collect::<Vec<_>>(),
     ));
     out.push_str(&rule('├', '┼', '┤'));
-    for r in &rows {
+    let inner = widths
+        .iter()
+        .map(|w| w + 3)
+        .sum::<usize>()
+        .saturating_sub(1);
+    for (i, r) in rows.iter().enumerate() {
+        if let Some((at, text)) = gap
+            && at == i
+        {
+            let text = format!(" {text}");
+            out.push('│');
+            out.push_str(&text);
+            pad(&mut out, inner.saturating_sub(width(&text)));
+            out.push_str("│\n");
+        }
         out.push_str(&line(r));
     }
     out.push_str(&rule('└', '┴', '┘'));
@@ -378,13 +464,20 @@ pub fn row_count(n: usize) -> String {
 
 /// A result as an aligned table (nothing if it has no columns). The flag says
 /// whether cells were cut.
-pub fn table(res: &QueryResult, max_width: Option<usize>) -> (String, bool) {
+///
+/// With `max_rows`, a result longer than that shows only its first and last
+/// `max_rows / 2` rows, with a line saying how many were left out.
+pub fn table(
+    res: &QueryResult,
+    max_width: Option<usize>,
+    max_rows: Option<usize>,
+) -> (String, bool) {
     if res.columns.is_empty() {
         return (String::new(), false);
     }
-    let rows: Vec<Vec<Cell>> = res
-        .rows
-        .iter()
+    let (shown, gap) = elide(res.rows.len(), max_rows);
+    let rows: Vec<Vec<Cell>> = shown
+        .map(|i| &res.rows[i])
         .map(|r| {
             r.iter()
                 .map(|v| Cell {
@@ -394,7 +487,39 @@ pub fn table(res: &QueryResult, max_width: Option<usize>) -> (String, bool) {
                 .collect()
         })
         .collect();
-    boxed(&res.columns, &rows, max_width)
+    let gap_text = gap.map(|(_, n)| omitted(n));
+    boxed_with_gap(
+        &res.columns,
+        &rows,
+        max_width,
+        gap.zip(gap_text.as_deref()).map(|((at, _), t)| (at, t)),
+    )
+}
+
+/// `… 123 more rows …` (the middle of a long result, left out).
+pub fn omitted(n: usize) -> String {
+    format!(
+        "… {n} more row{} … (:last shows all)",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// The indices of the rows to show out of `n`, and where the gap is with
+/// how many rows it stands for.
+fn elide(
+    n: usize,
+    max_rows: Option<usize>,
+) -> (Box<dyn Iterator<Item = usize>>, Option<(usize, usize)>) {
+    match max_rows {
+        Some(m) if n > m.max(2) => {
+            let keep = m.max(2) / 2;
+            (
+                Box::new((0..keep).chain(n - keep..n)),
+                Some((keep, n - 2 * keep)),
+            )
+        }
+        _ => (Box::new(0..n), None),
+    }
 }
 
 // ---- CSV -------------------------------------------------------------------
@@ -430,6 +555,98 @@ pub fn csv(res: &QueryResult) -> String {
             })
             .collect();
         out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+// ---- line, TSV, Markdown -------------------------------------------------
+
+/// `column = value` per line, names right-aligned, a blank line between rows.
+///
+/// With `max_rows`, as in [`table`], the middle of a long result is left out.
+pub fn line(res: &QueryResult, max_rows: Option<usize>) -> String {
+    let w = res.columns.iter().map(|c| width(c)).max().unwrap_or(0);
+    let mut out = String::new();
+    let (shown, gap) = elide(res.rows.len(), max_rows);
+    for (k, i) in shown.enumerate() {
+        let r = &res.rows[i];
+        if k > 0 {
+            out.push('\n');
+        }
+        if let Some((at, n)) = gap
+            && at == k
+        {
+            let _ = writeln!(out, "{}\n", omitted(n));
+        }
+        for (c, v) in res.columns.iter().zip(r) {
+            pad(&mut out, w.saturating_sub(width(c)));
+            let _ = writeln!(out, "{c} = {}", cell_text(v, res, true));
+        }
+    }
+    out
+}
+
+/// Header and rows separated by tabs; null is an empty field.
+pub fn tsv(res: &QueryResult) -> String {
+    if res.columns.is_empty() {
+        return String::new();
+    }
+    let field = |s: &str| escape_controls(s);
+    let mut out = res
+        .columns
+        .iter()
+        .map(|c| field(c))
+        .collect::<Vec<_>>()
+        .join("\t");
+    out.push('\n');
+    for r in &res.rows {
+        let fields: Vec<String> = r
+            .iter()
+            .map(|v| {
+                if v.is_null() {
+                    String::new()
+                } else {
+                    cell_text(v, res, true)
+                }
+            })
+            .collect();
+        out.push_str(&fields.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+/// A Markdown table: `|` in values escaped, numbers right-aligned.
+pub fn markdown(res: &QueryResult) -> String {
+    if res.columns.is_empty() {
+        return String::new();
+    }
+    let field = |s: &str| escape_controls(s).replace('|', "\\|");
+    let mut out = String::from("|");
+    for c in &res.columns {
+        let _ = write!(out, " {} |", field(c));
+    }
+    out.push_str("\n|");
+    for i in 0..res.columns.len() {
+        let numeric = res
+            .rows
+            .iter()
+            .any(|r| matches!(r.get(i), Some(Value::Int(_) | Value::Float(_))))
+            && res.rows.iter().all(|r| {
+                matches!(
+                    r.get(i),
+                    Some(Value::Int(_) | Value::Float(_) | Value::Null)
+                )
+            });
+        out.push_str(if numeric { " ---: |" } else { " --- |" });
+    }
+    out.push('\n');
+    for r in &res.rows {
+        out.push('|');
+        for v in r {
+            let _ = write!(out, " {} |", field(&cell_text(v, res, true)));
+        }
         out.push('\n');
     }
     out
@@ -639,7 +856,7 @@ mod tests {
                 vec!["中国".into(), Value::Int(333)],
             ],
         );
-        let (t, cut) = table(&res, None);
+        let (t, cut) = table(&res, None, None);
         assert!(!cut);
         assert_aligned(&t);
         assert_eq!(
@@ -663,7 +880,7 @@ mod tests {
                 vec!["中国中国中国".into()],
             ],
         );
-        let (t, cut) = table(&res, Some(10));
+        let (t, cut) = table(&res, Some(10), None);
         assert!(cut);
         assert_aligned(&t);
         assert!(t.contains("│ Belarus b… │"), "{t}");

@@ -74,6 +74,7 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
     {
         s.note(&format!("cannot read the history {}: {e}", h.display()));
     }
+    s.history = rl.history().iter().map(|e| e.to_string()).collect();
     let mut history_warned = false;
     loop {
         let p = prompt(s);
@@ -83,6 +84,7 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
                     continue;
                 }
                 let _ = rl.add_history_entry(input.trim_end());
+                s.history.push(input.trim_end().to_string());
                 if let Some(h) = &history
                     && let Err(e) = rl.append_history(h)
                     && !history_warned
