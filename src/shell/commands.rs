@@ -304,7 +304,7 @@ pub fn run<O: Write, E: Write>(
             let (path, rest) = take_path(args);
             if path.is_empty() || !rest.is_empty() {
                 let e = usage_err(
-                "usage: `:import FILE` (a .json export) or `:import DIR` (nodes.csv, edges.csv)".into(),
+                "usage: `:import FILE` (a .json export or a .facts fact file) or `:import DIR` (nodes.csv, edges.csv)".into(),
             )
                     .at(Span::new(args_at, args_at + args.len()));
                 return fail(s, e);
