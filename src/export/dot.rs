@@ -54,11 +54,10 @@ pub struct DotOptions {
     /// Box the nodes into Graphviz clusters (default: none).
     pub cluster: Cluster,
     /// Lay the dated nodes out as a timeline: one column per distinct date,
-    /// left to right in date order, headed by a date axis. A node's date is
-    /// its `date`, else its `valid_from` (a `:Date` node's `value`).
-    /// Graphviz cannot align nodes across clusters, so with
-    /// [`Cluster::Kind`] the kind clusters are left out; [`Cluster::Year`]
-    /// combines (each year's columns inside its box).
+    /// left to right in date order, along a date axis. A node's date is its
+    /// `date`, else its `valid_from` (a `:Date` node's `value`). Clusters
+    /// are left out: Graphviz fails to rank date columns inside clusters on
+    /// a graph of the article graph's size.
     pub timeline: bool,
 }
 
@@ -298,6 +297,11 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
     let mut used = Used::default();
     out.push_str("digraph factgraph {\n");
     out.push_str("  graph [rankdir=LR, nodesep=0.25, ranksep=0.6, fontname=\"Helvetica\"");
+    if opts.timeline || opts.cluster != Cluster::None {
+        // The newer ranking handles clusters and rank=same groups where the
+        // classic one fails or warns on the article graph.
+        out.push_str(", newrank=true");
+    }
     if let Some(title) = &opts.title {
         let _ = write!(
             out,
@@ -312,9 +316,12 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
     );
 
     let by_id: BTreeMap<NodeId, &DotNode<'_>> = nodes.iter().map(|n| (n.id, n)).collect();
-    let cluster = match opts.cluster {
-        Cluster::Kind if opts.timeline => Cluster::None,
-        c => c,
+    // Graphviz cannot rank the date columns of a real graph inside clusters
+    // ("trouble in init_rank" on the article graph), so the timeline wins.
+    let cluster = if opts.timeline {
+        Cluster::None
+    } else {
+        opts.cluster
     };
     // Node statements by group: each group is one cluster (or, without
     // clusters, the one group of the whole graph).
@@ -360,16 +367,11 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
             let _ = writeln!(out, "  subgraph cluster_{} {{", group.id());
             let _ = writeln!(out, "    label=\"{}\"; {CLUSTER_STYLE}", escape(&label));
         }
-        // The timeline's columns go inside their year's cluster (a rank
-        // cannot span clusters), and before the nodes: Graphviz then tends
-        // to draw the date axis along the bottom, like a chart's x axis.
+        // The timeline's columns (never with clusters) come before the
+        // nodes: Graphviz then tends to draw the date axis along the bottom,
+        // like a chart's x axis.
         for (i, (date, ids)) in columns.iter().enumerate() {
-            let here = match group {
-                Group::All => true,
-                Group::Year(y) => date.year == *y,
-                _ => false,
-            };
-            if here {
+            if *group == Group::All {
                 let _ = writeln!(
                     out,
                     "{indent}t{i} [label=\"{}\", {AXIS_NODE}];",
