@@ -727,3 +727,59 @@ fn article_graph_renders_with_each_option() {
         }
     }
 }
+
+/// `:export dot FILE --cluster kind|year --timeline [QUERY]` in the shell.
+#[test]
+fn the_shell_takes_cluster_and_timeline_flags() {
+    let tmp = tempfile::tempdir().expect("a temp dir");
+    let run = |script: &str| {
+        Command::new(env!("CARGO_BIN_EXE_factgraph"))
+            .args(["--seed", "-c", script])
+            .current_dir(tmp.path())
+            .env_remove("FACTGRAPH_STORE")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("factgraph runs")
+    };
+    let query = "MATCH (s:Statement)-[r]->(x) WHERE (s)-[:SUBJECT]->(:State {key: 'belarus'}) RETURN s, r, x";
+    let out = run(&format!(
+        ":export dot k.dot --cluster kind {query}\n:export dot t.dot --timeline {query}\n:export dot y.dot --cluster YEAR"
+    ));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |f: &str| std::fs::read_to_string(tmp.path().join(f)).expect("the export");
+    let k = read("k.dot");
+    assert!(k.contains("subgraph cluster_kind_Statement"), "{k}");
+    let t = read("t.dot");
+    assert!(
+        t.contains("{ rank=same; t0; ") && t.contains("t0 -> t1"),
+        "{t}"
+    );
+    assert!(!t.contains("subgraph cluster_kind"), "{t}");
+    let y = read("y.dot");
+    assert!(y.contains("subgraph cluster_undated"), "{y}");
+    run_dot("svg", &k);
+    run_dot("svg", &t);
+
+    // A wrong value or a flag on another format: exit 1, pointing at it.
+    for (script, word) in [
+        (
+            ":export dot z.dot --cluster month",
+            "--cluster takes kind, year or none",
+        ),
+        (
+            ":export json z.json --timeline",
+            "--timeline is an option of the dot export",
+        ),
+        (":export dot z.dot --legend", "unknown option --legend"),
+    ] {
+        let out = run(script);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{script}: {err}");
+        assert!(err.contains(word), "{script}: {err}");
+        assert!(!tmp.path().join("z.dot").exists() && !tmp.path().join("z.json").exists());
+    }
+}
