@@ -116,13 +116,21 @@ enum Tool {
         /// Where the copy goes.
         dest: PathBuf,
     },
+    /// Import a file into the store (--store, $FACTGRAPH_STORE or the
+    /// default), all or nothing: an article's fact file (.facts, its text
+    /// named by `file=` beside it), a .json export, or a CSV directory.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+    },
 }
 
 /// Runs `factgraph check` or `factgraph backup`: 0 when all is well, 2 otherwise.
-fn tool(t: &Tool) -> ExitCode {
+fn tool(cli: &Cli, t: &Tool) -> ExitCode {
     let done = match t {
         Tool::Check { store } => factgraph::store::check(store),
         Tool::Backup { store, dest } => factgraph::store::backup(store, dest),
+        Tool::Import { file } => return import(cli, file),
     };
     match done {
         Ok(report) => {
@@ -131,6 +139,36 @@ fn tool(t: &Tool) -> ExitCode {
         }
         Err(e) => fail(&e.to_string()),
     }
+}
+
+/// Runs `factgraph import FILE`: 0 when imported, 1 when the file does not
+/// load (nothing of it is), 2 when the store cannot be opened or written.
+fn import(cli: &Cli, file: &Path) -> ExitCode {
+    let (mut db, location) = match open(cli) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let mut g = db.graph().clone();
+    let stats = match factgraph::import::import_path(file, &mut g) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = fail(&e.to_string());
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = db.replace_graph(g) {
+        return fail(&e.to_string());
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    println!(
+        "imported {} node{}, {} relationship{} from {} into {location}",
+        stats.nodes,
+        plural(stats.nodes),
+        stats.rels,
+        plural(stats.rels),
+        file.display()
+    );
+    ExitCode::SUCCESS
 }
 
 /// `NO_COLOR` set to anything but the empty string turns colour off.
@@ -236,7 +274,7 @@ fn script(cli: &Cli) -> Result<Option<(String, String)>, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(t) = &cli.tool {
-        return tool(t);
+        return tool(&cli, t);
     }
     let settings = match settings(&cli) {
         Ok(s) => s,

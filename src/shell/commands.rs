@@ -514,7 +514,7 @@ pub fn run<O: Write, E: Write>(
             let (path, rest) = take_path(args);
             if path.is_empty() || !rest.is_empty() {
                 let e = usage_err(
-                "usage: `:import FILE` (a .json export) or `:import DIR` (nodes.csv, edges.csv)".into(),
+                "usage: `:import FILE` (a .json export or a .facts fact file) or `:import DIR` (nodes.csv, edges.csv)".into(),
             )
                     .at(Span::new(args_at, args_at + args.len()));
                 return fail(s, e);
@@ -873,7 +873,46 @@ fn take_path(args: &str) -> (String, &str) {
     (args[..end].to_string(), args[end..].trim_start())
 }
 
-/// `:export dot FILE [QUERY]`.
+/// The DOT options at the start of `rest` (`--cluster kind|year|none`,
+/// `--timeline`) and the text after them; on an error, what is wrong and
+/// the text from the offending word on.
+fn dot_flags<'a>(
+    format: &str,
+    mut rest: &'a str,
+) -> Result<(crate::export::dot::DotOptions, &'a str), (String, &'a str)> {
+    use crate::export::dot::{Cluster, DotOptions};
+    let mut opts = DotOptions::default();
+    while rest.starts_with("--") {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (flag, after) = (&rest[..end], rest[end..].trim_start());
+        if !format.eq_ignore_ascii_case("dot") {
+            return Err((format!("{flag} is an option of the dot export"), rest));
+        }
+        match flag {
+            "--timeline" => {
+                opts.timeline = true;
+                rest = after;
+            }
+            "--cluster" => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                let Some(c) = Cluster::parse(&after[..end]) else {
+                    return Err(("--cluster takes kind, year or none".into(), rest));
+                };
+                opts.cluster = c;
+                rest = after[end..].trim_start();
+            }
+            _ => {
+                return Err((
+                    format!("unknown option {flag}; dot takes --cluster kind|year and --timeline"),
+                    rest,
+                ));
+            }
+        }
+    }
+    Ok((opts, rest))
+}
+
+/// `:export FORMAT FILE [--cluster kind|year] [--timeline] [QUERY]`.
 fn export<O: Write, E: Write>(
     s: &mut Session<O, E>,
     src: &str,
@@ -885,7 +924,7 @@ fn export<O: Write, E: Write>(
         QueryError::new(
             ErrorClass::SemanticError,
             "InvalidCommand",
-            format!("{msg}; usage: `:export FORMAT FILE [QUERY]`"),
+            format!("{msg}; usage: `:export FORMAT FILE [QUERY]` (dot: `:export dot FILE [--cluster kind|year] [--timeline] [QUERY]`)"),
         )
         .at(span)
     };
@@ -919,6 +958,14 @@ fn export<O: Write, E: Write>(
             origin,
         ));
     }
+    let (dot_options, query) = match dot_flags(format, query) {
+        Ok(x) => x,
+        Err((msg, bad)) => {
+            let at = args_at + (args.len() - bad.len());
+            let len = bad.find(char::is_whitespace).unwrap_or(bad.len());
+            return Err(s.report_query(&usage(&msg, Span::new(at, at + len)), src, origin));
+        }
+    };
     let query_at = args_at + (args.len() - query.len());
     let result = if query.is_empty() {
         None
@@ -943,8 +990,13 @@ fn export<O: Write, E: Write>(
         Some(r) => (r.nodes.len(), r.rels.len()),
         None => (s.db.graph().node_count(), s.db.graph().rel_count()),
     };
-    let written =
-        crate::export::export_to_path(format, s.db.graph(), result.as_ref(), Path::new(&file));
+    let written = crate::export::export_to_path_with(
+        format,
+        s.db.graph(),
+        result.as_ref(),
+        Path::new(&file),
+        &dot_options,
+    );
     if let Err(e) = written {
         return Err(s.report(&format!("cannot export to {file}: {e}"), Failed::QUERY));
     }
