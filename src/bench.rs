@@ -126,20 +126,69 @@ pub fn run_worker(args: &WorkerArgs) -> Result<(), Error> {
             Ok(())
         }
         "query" => query_phase(args, &store),
+        "write" => write_phase(args, &store),
         other => Err(Error::Other(format!(
-            "--worker {other}: expected load, open or query"
+            "--worker {other}: expected load, open, query or write"
         ))),
     }
 }
 
-fn query_phase(args: &WorkerArgs, store: &Path) -> Result<(), Error> {
-    let meta_path = args.data.join("meta.json");
-    let meta: Json = std::fs::read_to_string(&meta_path)
+/// The small committed write of issue #5 (one relationship and one node,
+/// logged and synced before it returns), as a Cypher statement.
+pub const WRITE: &str = "MATCH (a:Person {name: $a}) CREATE (a)-[:KNOWS]->(:Person {name: $b})";
+
+fn read_meta(data: &Path) -> Result<Json, Error> {
+    let meta_path = data.join("meta.json");
+    std::fs::read_to_string(&meta_path)
         .map_err(|e| Error::Other(format!("cannot read {}: {e}", meta_path.display())))
         .and_then(|t| {
             serde_json::from_str(&t)
                 .map_err(|e| Error::Other(format!("{}: {e}", meta_path.display())))
-        })?;
+        })
+}
+
+/// Not a harness phase: `--reps` committed [`WRITE`]s on the loaded store
+/// (which they change), each timed alone.
+fn write_phase(args: &WorkerArgs, store: &Path) -> Result<(), Error> {
+    let meta = read_meta(&args.data)?;
+    let a = meta["params"]["q1_name"]
+        .as_str()
+        .ok_or_else(|| Error::Other("meta.json: no params.q1_name".into()))?
+        .to_string();
+    let t0 = Instant::now();
+    let (mut db, _) = Database::open(store)?;
+    emit(json!({ "open_writer_s": t0.elapsed().as_secs_f64() }));
+    let opts = ExecOptions::default();
+    let mut times = Vec::new();
+    for k in 0..args.reps.max(1) {
+        let mut params = Params::new();
+        params.insert("a".into(), Value::String(a.clone()));
+        params.insert("b".into(), Value::String(format!("bench writer {k}")));
+        let t = Instant::now();
+        db.run(WRITE, &params, &opts)?;
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let warm = if times.len() > 1 {
+        &times[1..]
+    } else {
+        &times[..]
+    };
+    emit(json!({
+        "write": WRITE,
+        "cold_s": times[0],
+        "median_s": median(warm),
+        "runs_s": times,
+        "write_peak_rss_mb": peak_rss_mb(),
+    }));
+    let t = Instant::now();
+    db.close()?;
+    emit(json!({ "close_s": t.elapsed().as_secs_f64() }));
+    Ok(())
+}
+
+fn query_phase(args: &WorkerArgs, store: &Path) -> Result<(), Error> {
+    let meta_path = args.data.join("meta.json");
+    let meta = read_meta(&args.data)?;
     let t0 = Instant::now();
     let mut db = Database::open_read_only(store)?;
     emit(json!({ "open_s": t0.elapsed().as_secs_f64(), "open_peak_rss_mb": peak_rss_mb() }));

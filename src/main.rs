@@ -122,7 +122,8 @@ enum Tool {
     /// A worker of the peer benchmark (`peers.py --peer-cmd
     /// 'factgraph=factgraph bench'`); prints `@@bench` JSON lines.
     Bench {
-        /// load, open or query.
+        /// load, open or query (the harness phases), or write (a timed
+        /// series of small committed Cypher writes on the loaded store).
         #[arg(long)]
         worker: String,
         /// The generator's data directory (nodes.csv, edges.csv, meta.json).

@@ -147,4 +147,22 @@ fn bench_workers_print_the_protocol_lines() {
     let q1 = lines.iter().find(|l| l["query"] == "Q1").expect("Q1 line");
     assert_eq!(q1["runs_s"].as_array().map(Vec::len), Some(3));
     assert!(lines.iter().any(|l| l.get("query_peak_rss_mb").is_some()));
+
+    // The write series: each statement committed, so a fresh process sees them.
+    let (code, out, err) = worker("write");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"median_s\""), "{out}");
+    let store = db.join("graph.fg").display().to_string();
+    let (_, out, _) = factgraph(
+        dir.path(),
+        &[
+            "--store",
+            &store,
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (:Person {name: 'Ann Lee'})-[:KNOWS]->(p) RETURN count(p)",
+        ],
+    );
+    assert!(out.contains("\n2"), "both committed writes: {out}");
 }
