@@ -27,9 +27,16 @@ const MARK: &str = "@@bench ";
 /// The store file inside the harness's `--db` directory.
 pub const STORE_FILE: &str = "graph.fg";
 
-/// The harness's five queries in our Cypher, with the `meta.json` parameter
-/// each `$name` takes.
-pub const QUERIES: [(&str, &str, &[(&str, &str)]); 5] = [
+/// A harness query: its name, our Cypher, and for each `$param` the
+/// `meta.json` parameter it takes.
+pub type BenchQuery = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The harness's five queries in our Cypher.
+pub const QUERIES: [BenchQuery; 5] = [
     (
         "Q1",
         "MATCH (n) WHERE n.name = $name RETURN n.id, labels(n)",
