@@ -123,21 +123,126 @@ enum Tool {
         /// The file to import.
         file: PathBuf,
     },
+    /// Bulk-load a node CSV and an edge CSV (the benchmark generator's
+    /// shape: nodes `id,label,name`, edges `src,dst,type,date,level`) into a
+    /// store with one checkpoint; all or nothing.
+    BulkImport {
+        /// The nodes file.
+        #[arg(long, value_name = "FILE")]
+        nodes: PathBuf,
+        /// The edges file.
+        #[arg(long, value_name = "FILE")]
+        edges: PathBuf,
+        /// The store to load into (created if missing); default
+        /// $FACTGRAPH_STORE, else graph/articles.fg.
+        #[arg(long, value_name = "PATH")]
+        store: Option<PathBuf>,
+    },
+    /// A worker of the peer benchmark (`peers.py --peer-cmd
+    /// 'factgraph=factgraph bench'`); prints `@@bench` JSON lines.
+    Bench {
+        /// load, open or query (the harness phases), or write (a timed
+        /// series of small committed Cypher writes on the loaded store).
+        #[arg(long)]
+        worker: String,
+        /// The generator's data directory (nodes.csv, edges.csv, meta.json).
+        #[arg(long)]
+        data: PathBuf,
+        /// The directory the store lives in.
+        #[arg(long)]
+        db: PathBuf,
+        /// Warm runs per query.
+        #[arg(long, default_value_t = 5)]
+        reps: usize,
+        /// Stop repeating a query once its runs add up to this many seconds.
+        #[arg(long = "query-budget", default_value_t = 60.0)]
+        query_budget: f64,
+    },
 }
 
-/// Runs `factgraph check` or `factgraph backup`: 0 when all is well, 2 otherwise.
+/// Draws an import's progress on stderr, only when stderr is a terminal.
+fn progress_bar() -> impl FnMut(factgraph::import::csv::Progress) {
+    let tty = io::stderr().is_terminal();
+    move |p| {
+        if !tty || p.total == 0 {
+            return;
+        }
+        let frac = p.done as f64 / p.total as f64;
+        let filled = (frac * 30.0) as usize;
+        let mut e = io::stderr();
+        let _ = write!(
+            e,
+            "\r[{}{}] {:3.0}%",
+            "#".repeat(filled.min(30)),
+            " ".repeat(30 - filled.min(30)),
+            frac * 100.0
+        );
+        if p.done >= p.total {
+            let _ = writeln!(e);
+        }
+    }
+}
+
+/// Runs a tool subcommand (check, backup, import, bulk-import, bench): 0
+/// when all is well, 2 otherwise (import: see [`import`]).
 fn tool(cli: &Cli, t: &Tool) -> ExitCode {
     let done = match t {
-        Tool::Check { store } => factgraph::store::check(store),
-        Tool::Backup { store, dest } => factgraph::store::backup(store, dest),
         Tool::Import { file } => return import(cli, file),
+        Tool::Check { store } => factgraph::store::check(store)
+            .map(|r| r.to_string())
+            .map_err(|e| e.to_string()),
+        Tool::Backup { store, dest } => factgraph::store::backup(store, dest)
+            .map(|r| r.to_string())
+            .map_err(|e| e.to_string()),
+        Tool::BulkImport {
+            nodes,
+            edges,
+            store,
+        } => {
+            let store = store.clone().unwrap_or_else(|| {
+                std::env::var_os(STORE_ENV)
+                    .filter(|v| !v.is_empty())
+                    .map_or_else(|| PathBuf::from(DEFAULT_STORE), PathBuf::from)
+            });
+            let t0 = std::time::Instant::now();
+            factgraph::bench::import_into_store(nodes, edges, &store, &mut progress_bar())
+                .map(|s| {
+                    format!(
+                        "imported {} nodes and {} relationships into {} in {:.2} s",
+                        s.nodes,
+                        s.rels,
+                        store.display(),
+                        t0.elapsed().as_secs_f64()
+                    )
+                })
+                .map_err(|e| e.to_string())
+        }
+        Tool::Bench {
+            worker,
+            data,
+            db,
+            reps,
+            query_budget,
+        } => {
+            let args = factgraph::bench::WorkerArgs {
+                phase: worker.clone(),
+                data: data.clone(),
+                db: db.clone(),
+                reps: *reps,
+                query_budget_s: *query_budget,
+            };
+            return match factgraph::bench::run_worker(&args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e.to_string()),
+            };
+        }
     };
     match done {
         Ok(report) => {
             println!("{report}");
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e.to_string()),
+        Err(e) => fail(&e),
     }
 }
 

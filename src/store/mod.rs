@@ -747,18 +747,10 @@ impl Graph {
     ) -> Result<RelId, QueryError> {
         let props: Props = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
         check_storable(&props)?;
-        let fl = self
-            .node(from)
-            .ok_or_else(|| missing_node(from))?
-            .labels
-            .clone();
-        let tl = self
-            .node(to)
-            .ok_or_else(|| missing_node(to))?
-            .labels
-            .clone();
+        let fl = &self.node(from).ok_or_else(|| missing_node(from))?.labels;
+        let tl = &self.node(to).ok_or_else(|| missing_node(to))?.labels;
         if let Some(s) = &self.schema {
-            s.check_rel(&rel_type, &fl, &tl, &props, false)
+            s.check_rel(&rel_type, fl, tl, &props, false)
                 .map_err(QueryError::schema)?;
         }
         let change = self
