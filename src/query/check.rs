@@ -103,6 +103,14 @@ fn bad_type(what: &str, t: Ty, e: &Expr) -> QueryError {
 /// type, as openCypher does at compile time. `locals` are comprehension
 /// variables with the type of the elements they range over.
 fn type_check(scope: &Scope, locals: &mut Vec<(String, Ty)>, e: &Expr) -> Result<Ty, QueryError> {
+    super::expr::grow_stack(|| type_check_inner(scope, locals, e))
+}
+
+fn type_check_inner(
+    scope: &Scope,
+    locals: &mut Vec<(String, Ty)>,
+    e: &Expr,
+) -> Result<Ty, QueryError> {
     use super::ast::{BinOp, Literal, UnaryOp};
     let t = |x: &Expr, locals: &mut Vec<(String, Ty)>| type_check(scope, locals, x);
     Ok(match &e.kind {
@@ -1089,7 +1097,14 @@ fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
     type_check(scope, &mut Vec::new(), e).map(|_| ())
 }
 
+/// Every recursion over an expression goes through [`grow_stack`]
+/// (`super::expr::grow_stack`), so a deeply nested expression cannot
+/// overflow the stack of a debug build.
 fn check_vars(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
+    super::expr::grow_stack(|| check_vars_inner(scope, e))
+}
+
+fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
     match &e.kind {
         ExprKind::Var(v) => {
             if !scope.contains_key(v) {

@@ -12,6 +12,48 @@ use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, RelId, Value};
 use crate::store::{Graph, Node, Rel};
 
+/// When less stack than this is left, [`grow_stack`] continues on a new
+/// segment: more than the frames between two of its calls take, unoptimised.
+const RED_ZONE: usize = 256 * 1024;
+/// The size of each new stack segment.
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Runs `f`, on a new stack segment if little stack is left. For the
+/// functions that recurse over an expression tree: the parser bounds how
+/// deeply expressions nest, not how much stack a level takes, and
+/// unoptimised, `eval_inner` alone takes tens of kilobytes (60 levels would
+/// overflow a 2 MB thread).
+pub(crate) fn grow_stack<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
+}
+
+/// How deeply a value a query makes may nest lists and maps. The parser
+/// bounds the nesting a query writes, but `reduce` (or a chain of `WITH
+/// collect(x) AS x`) can nest a value once per step; values are cloned,
+/// compared, printed and dropped recursively, so a value a million levels
+/// deep would overflow the stack.
+pub const MAX_VALUE_DEPTH: usize = 256;
+
+/// Refuses a value nested more than [`MAX_VALUE_DEPTH`] levels. Every
+/// expression's value passes here, so no value can get deeper than one
+/// level more (an aggregate's list) before the next expression refuses it.
+fn check_nesting(v: Value) -> R<Value> {
+    fn deeper_than(v: &Value, levels: usize) -> bool {
+        match v {
+            Value::List(items) => levels == 0 || items.iter().any(|i| deeper_than(i, levels - 1)),
+            Value::Map(m) => levels == 0 || m.values().any(|i| deeper_than(i, levels - 1)),
+            _ => false,
+        }
+    }
+    if deeper_than(&v, MAX_VALUE_DEPTH) {
+        return Err(QueryError::argument(
+            "NestingTooDeep",
+            format!("a value nested more than {MAX_VALUE_DEPTH} lists or maps deep"),
+        ));
+    }
+    Ok(v)
+}
+
 /// Snapshots of what the running statement deleted, so that a deleted
 /// relationship's type and ends can still be read and results rendered.
 #[derive(Debug, Default, Clone)]
@@ -334,7 +376,7 @@ impl<'a> Ev<'a> {
     }
 
     pub fn eval(&self, e: &Expr, env: &Env) -> R<Value> {
-        self.eval_inner(e, env).map_err(|err| {
+        grow_stack(|| self.eval_inner(e, env).and_then(check_nesting)).map_err(|err| {
             if err.span.is_none() {
                 err.at(e.span)
             } else {

@@ -119,6 +119,14 @@ struct Parser<'a> {
     /// For each opening bracket token, the index of its closing partner.
     partner: Vec<Option<usize>>,
     depth: usize,
+    /// How tall the expression being parsed has grown, counted like
+    /// `depth`: the depth its parsing started at, plus its height less one.
+    /// Recursion raises it, and so does each node a chain of operators
+    /// (`1 + 1 + ...`, `a.b.c...`, `a < b < c ...`) puts on top of the tree
+    /// in a loop, without recursing. Kept at most [`MAX_DEPTH`], so whatever
+    /// walks a tree later (evaluation, printing, dropping) recurses a bounded
+    /// number of levels, not one per operator of a megabyte-long chain.
+    peak: usize,
     /// Whether a bare pattern (`(a)-->(b)`) may appear as an expression here:
     /// only in WHERE and inside `exists(...)`, as in openCypher.
     pattern_ok: bool,
@@ -164,6 +172,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             partner,
             depth: 0,
+            peak: 0,
             pattern_ok: false,
             in_subquery: false,
             first_clause: false,
@@ -1126,13 +1135,33 @@ impl<'a> Parser<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(self.too_deep());
         }
+        let outer_peak = self.peak;
         self.depth += 1;
+        // From here `peak` measures this expression alone.
+        self.peak = self.depth;
         let r = match self.prefix() {
             Ok(lhs) if self.peek_op().is_some() => self.binary_ops(lhs, min),
             other => other,
         };
         self.depth -= 1;
+        self.peak = self.peak.max(outer_peak);
         r
+    }
+
+    /// Accounts for a node a chain puts on top of a child parsed at the
+    /// node's own depth, whose `peak` was `below`: one level above it. The
+    /// node's other children, parsed by a recursive call one level deeper,
+    /// are in `peak` already, their level above them counted by that call.
+    fn wrap_over(&mut self, below: usize) -> Result<(), QueryError> {
+        self.peak = self.peak.max(below + 1);
+        self.height_ok(self.peak)
+    }
+
+    fn height_ok(&self, height: usize) -> Result<(), QueryError> {
+        if height > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        Ok(())
     }
 
     /// Runs `f` charging `units` of depth: constructs whose parsing functions
@@ -1146,6 +1175,7 @@ impl<'a> Parser<'a> {
             return Err(self.too_deep());
         }
         self.depth += units;
+        self.peak = self.peak.max(self.depth);
         let r = f(self);
         self.depth -= units;
         r
@@ -1171,6 +1201,7 @@ impl<'a> Parser<'a> {
             }
             lhs = match op {
                 Op::IsNull => {
+                    self.wrap_over(self.peak)?;
                     let span = Span::new(lhs.span.start, self.prev_end());
                     let kind = if len == 3 {
                         ExprKind::IsNotNull(Box::new(lhs))
@@ -1181,8 +1212,11 @@ impl<'a> Parser<'a> {
                 }
                 Op::Bin(b) if prec == P_CMP => self.comparison_chain(lhs, b)?,
                 Op::Bin(b) => {
+                    let below = self.peak;
+                    self.peak = self.depth;
                     // Left-associative: the right side binds one level tighter.
                     let rhs = self.subexpr(prec + 1)?;
+                    self.wrap_over(below)?;
                     binary(b, lhs, rhs)
                 }
             };
@@ -1192,16 +1226,30 @@ impl<'a> Parser<'a> {
 
     // Comparison := PredExpr (CmpOp PredExpr)*   ; a < b < c means a < b AND b < c
     fn comparison_chain(&mut self, lhs: Expr, first: BinOp) -> Result<Expr, QueryError> {
+        // Heights counted as `peak` counts them (see `wrap_over`); each
+        // operand's is measured apart, as an operand is in two comparisons.
+        let below = self.peak;
+        self.peak = self.depth;
         let rhs = self.subexpr(P_PRED)?;
+        let mut prev_peak = self.peak;
+        self.wrap_over(below)?;
+        let mut peak = self.peak;
         let mut result = binary(first, lhs, rhs.clone());
         let mut prev = rhs;
         while let Some((Op::Bin(op), P_CMP, _)) = self.peek_op() {
             self.advance();
+            self.peak = self.depth;
             let next = self.subexpr(P_PRED)?;
+            // `AND` over the chain so far and this comparison, both at this
+            // depth; the comparison over two operands parsed one deeper.
+            peak = peak.max(prev_peak.max(self.peak)) + 1;
+            self.height_ok(peak)?;
+            prev_peak = self.peak;
             let cmp = binary(op, prev, next.clone());
             result = binary(BinOp::And, result, cmp);
             prev = next;
         }
+        self.peak = peak;
         Ok(result)
     }
 
@@ -1333,8 +1381,11 @@ impl<'a> Parser<'a> {
                     kind: ExprKind::Property(Box::new(e), key),
                     span: self.span_from(start),
                 };
+                self.wrap_over(self.peak)?;
             } else if self.at(&TokenKind::LBracket) {
                 self.advance();
+                let below = self.peak;
+                self.peak = self.depth;
                 let from = if self.at(&TokenKind::DotDot) {
                     None
                 } else {
@@ -1351,6 +1402,7 @@ impl<'a> Parser<'a> {
                         kind: ExprKind::Slice(Box::new(e), from, to),
                         span: self.span_from(start),
                     };
+                    self.wrap_over(below)?;
                 } else {
                     self.expect(&TokenKind::RBracket, "'..' or ']'")?;
                     let Some(index) = from else {
@@ -1360,6 +1412,7 @@ impl<'a> Parser<'a> {
                         kind: ExprKind::Index(Box::new(e), index),
                         span: self.span_from(start),
                     };
+                    self.wrap_over(below)?;
                 }
             } else {
                 break;
@@ -1374,6 +1427,7 @@ impl<'a> Parser<'a> {
                 kind: ExprKind::HasLabels(Box::new(e), labels),
                 span: self.span_from(start),
             };
+            self.wrap_over(self.peak)?;
         }
         Ok(e)
     }
@@ -1499,6 +1553,7 @@ impl<'a> Parser<'a> {
                 return Err(self.too_deep());
             }
             self.depth += 1;
+            self.peak = self.peak.max(self.depth);
             let r = self.map_projection(var, start);
             self.depth -= 1;
             return r;
@@ -2278,7 +2333,7 @@ mod tests {
         same("RETURN (a + b) * c, a + b * c, a - b - c, a - (b - c)");
         check(
             "RETURN a ^ (b ^ c), (-a).x, -(a + b), - -a, -(-9223372036854775808)",
-            "RETURN a ^ (b ^ c), (-a).x, -(a + b), -(-a), -(-9223372036854775808);",
+            "RETURN a ^ (b ^ c), (-a).x, -(a + b), - -a, - -9223372036854775808;",
         );
         same("RETURN NOT (a AND b), (NOT a) = b, (n:A).x");
         same("RETURN a =~ 'x.*', a <> b, a <= b, a >= b");

@@ -413,9 +413,18 @@ impl Display for Expr {
                 write!(f, "{} {op} {}", Prec(l, left), Prec(r, p + 1))
             }
             ExprKind::Unary(UnaryOp::Not, e) => write!(f, "NOT {}", Prec(e, NOT)),
-            // One level tighter than unary: `- -x` and `-(-5)` stay apart.
-            ExprKind::Unary(UnaryOp::Neg, e) => write!(f, "-{}", Prec(e, UNARY + 1)),
-            ExprKind::Unary(UnaryOp::Plus, e) => write!(f, "+{}", Prec(e, UNARY + 1)),
+            // A unary operand is set apart by a space, not parentheses
+            // (`- -x`, `- -5`): parentheses would cost the reparse nesting
+            // levels the original did not, so a chain near the parser's
+            // limit would print as text that does not parse.
+            ExprKind::Unary(op @ (UnaryOp::Neg | UnaryOp::Plus), e) => {
+                let sign = if *op == UnaryOp::Neg { "-" } else { "+" };
+                if level(e) == UNARY {
+                    write!(f, "{sign} {e}")
+                } else {
+                    write!(f, "{sign}{}", Prec(e, UNARY))
+                }
+            }
             ExprKind::IsNull(e) => write!(f, "{} IS NULL", Prec(e, PRED)),
             ExprKind::IsNotNull(e) => write!(f, "{} IS NOT NULL", Prec(e, PRED)),
             ExprKind::HasLabels(e, labels) => write!(f, "{}{}", Prec(e, POSTFIX), Labels(labels)),

@@ -20,6 +20,8 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::Path;
 
+use bincode::de::Decoder;
+use bincode::error::{AllowedEnumVariants, DecodeError};
 use bincode::{Decode, Encode};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
@@ -34,7 +36,9 @@ pub const MAGIC: &[u8; 8] = b"FACTGRPH";
 pub const FORMAT_VERSION: u32 = 1;
 const HEADER_LEN: usize = 24;
 
-#[derive(Encode, Decode)]
+/// A property value as stored. Decoded by hand (below) so that nesting is
+/// bounded; encoded by the derive, so the bytes are the derive's.
+#[derive(Encode)]
 enum SValue {
     Null,
     Bool(bool),
@@ -55,6 +59,66 @@ enum SValue {
         kind: String,
         text: String,
     },
+}
+
+/// How deeply lists may nest in a store or log record. A property holds
+/// scalars or a list of scalars (one level, see `Value::is_storable`); the
+/// limit leaves room above that and keeps a hostile file, two bytes a level,
+/// from overflowing the stack of the recursive decoder (or of anything that
+/// walks the value after it).
+const MAX_LIST_NESTING: usize = 16;
+
+impl<Context> Decode<Context> for SValue {
+    fn decode<D: Decoder<Context = Context>>(d: &mut D) -> Result<Self, DecodeError> {
+        decode_svalue(d, 0)
+    }
+}
+bincode::impl_borrow_decode!(SValue);
+
+/// Decodes what `#[derive(Encode)]` wrote for an [`SValue`] (the variant's
+/// index, then its fields), refusing lists nested deeper than
+/// [`MAX_LIST_NESTING`].
+fn decode_svalue<D: Decoder>(d: &mut D, depth: usize) -> Result<SValue, DecodeError> {
+    let variant = u32::decode(d)?;
+    Ok(match variant {
+        0 => SValue::Null,
+        1 => SValue::Bool(bool::decode(d)?),
+        2 => SValue::Int(i64::decode(d)?),
+        3 => SValue::Float(f64::decode(d)?),
+        4 => SValue::String(String::decode(d)?),
+        5 => {
+            if depth >= MAX_LIST_NESTING {
+                return Err(DecodeError::OtherString(format!(
+                    "lists nested more than {MAX_LIST_NESTING} levels deep"
+                )));
+            }
+            // As bincode's own `Vec` decoder: the length is claimed against
+            // the limit before anything is allocated.
+            let len = u64::decode(d)?;
+            let len = usize::try_from(len).map_err(|_| DecodeError::OutsideUsizeRange(len))?;
+            d.claim_container_read::<SValue>(len)?;
+            let mut items = Vec::with_capacity(len);
+            for _ in 0..len {
+                d.unclaim_bytes_read(std::mem::size_of::<SValue>());
+                items.push(decode_svalue(d, depth + 1)?);
+            }
+            SValue::List(items)
+        }
+        6 => SValue::Date {
+            year: i32::decode(d)?,
+            month: u8::decode(d)?,
+            day: u8::decode(d)?,
+            precision: u8::decode(d)?,
+            approx: bool::decode(d)?,
+        },
+        found => {
+            return Err(DecodeError::UnexpectedVariant {
+                type_name: "SValue",
+                allowed: &AllowedEnumVariants::Range { min: 0, max: 6 },
+                found,
+            });
+        }
+    })
 }
 
 #[derive(Encode, Decode)]
@@ -271,6 +335,10 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
         }
     }
     let bound = g.node_bound();
+    let mut is_hole = vec![false; bound];
+    for h in &holes {
+        is_hole[h.index()] = true;
+    }
     let mut rel_holes = Vec::new();
     let anchor = s.rels.iter().flatten().next().map(|r| r.from);
     for slot in s.rels {
@@ -286,7 +354,7 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
                     NodeIndex::new(r.from as usize),
                     NodeIndex::new(r.to as usize),
                 );
-                if holes.contains(&a) || holes.contains(&b) {
+                if is_hole[a.index()] || is_hole[b.index()] {
                     return Err("relationship refers to a deleted node".into());
                 }
                 g.add_edge(
@@ -300,6 +368,13 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
             }
             None => {
                 if let Some(a) = anchor {
+                    // The anchor is the first relationship's start, which is
+                    // only checked when that relationship's turn comes.
+                    if a as usize >= bound {
+                        return Err(format!(
+                            "relationship refers to node {a} beyond the last node"
+                        ));
+                    }
                     let a = NodeIndex::new(a as usize);
                     rel_holes.push(g.add_edge(a, a, Rel::default()));
                 }
@@ -803,5 +878,85 @@ mod tests {
             decode(&newer, "f"),
             Err(StoreError::NewerVersion { .. })
         ));
+    }
+
+    fn nested(levels: usize) -> SValue {
+        let mut v = SValue::Int(7);
+        for _ in 0..levels {
+            v = SValue::List(vec![SValue::Null, v]);
+        }
+        v
+    }
+
+    #[test]
+    fn values_decode_as_the_derive_encoded_them() {
+        let values = [
+            SValue::Null,
+            SValue::Bool(true),
+            SValue::Int(-5),
+            SValue::Float(2.5),
+            SValue::String("Außen".into()),
+            SValue::Date {
+                year: -44,
+                month: 3,
+                day: 15,
+                precision: 2,
+                approx: true,
+            },
+            nested(MAX_LIST_NESTING),
+        ];
+        for v in values {
+            let bytes = bincode::encode_to_vec(&v, bincode::config::standard()).unwrap();
+            let (back, used): (SValue, usize) = decode_bounded(&bytes).unwrap();
+            assert_eq!(used, bytes.len());
+            assert_eq!(
+                bincode::encode_to_vec(&back, bincode::config::standard()).unwrap(),
+                bytes
+            );
+        }
+        let bytes = bincode::encode_to_vec(SValue::Int(1), bincode::config::standard()).unwrap();
+        let mut bad = bytes.clone();
+        bad[0] = 7;
+        assert!(
+            decode_bounded::<SValue>(&bad).is_err(),
+            "variant 7 does not exist"
+        );
+    }
+
+    #[test]
+    fn lists_nested_too_deep_are_refused() {
+        let bytes =
+            bincode::encode_to_vec(nested(MAX_LIST_NESTING + 1), bincode::config::standard())
+                .unwrap();
+        let e = decode_bounded::<SValue>(&bytes).err().unwrap().to_string();
+        assert!(e.contains("nested more than 16 levels"), "{e}");
+    }
+
+    /// Found by the store_decoder fuzz target: a deleted relationship slot
+    /// before the first relationship, whose start node does not exist,
+    /// made the decoder panic in petgraph instead of refusing the file.
+    #[test]
+    fn a_relationship_hole_anchored_beyond_the_nodes_is_refused() {
+        let sg = SGraph {
+            nodes: vec![],
+            rels: vec![
+                None,
+                Some(SRel {
+                    from: 0,
+                    to: 0,
+                    rel_type: "R".into(),
+                    props: vec![],
+                }),
+            ],
+            schema: None,
+        };
+        let payload = bincode::encode_to_vec(sg, bincode::config::standard()).unwrap();
+        let mut bytes = encode(&Graph::new());
+        bytes.truncate(HEADER_LEN);
+        bytes[12..20].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes[20..24].copy_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let e = decode(&bytes, "f").err().unwrap().to_string();
+        assert!(e.contains("beyond the last node"), "{e}");
     }
 }

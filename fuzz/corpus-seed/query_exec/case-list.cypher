@@ -1,0 +1,1 @@
+RETURN CASE WHEN 1 < 2 THEN [x IN [1, 2, 3] WHERE x > 1 | x + 1] ELSE null END AS l, {a: 1, b: 'two'}.b AS m

@@ -1,0 +1,1 @@
+MATCH (n:State) FOREACH (x IN [1, 2] | SET n.v = x) RETURN n.v

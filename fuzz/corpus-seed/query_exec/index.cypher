@@ -1,0 +1,1 @@
+CREATE INDEX FOR (n:State) ON (n.name)

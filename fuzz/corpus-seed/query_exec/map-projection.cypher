@@ -1,0 +1,1 @@
+MATCH (n) RETURN n {.name, k: 1, .*} AS m, [(n)-->(m) | m.name] AS out

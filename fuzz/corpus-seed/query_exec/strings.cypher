@@ -1,0 +1,1 @@
+RETURN 'a\'b' + "c" AS s, toUpper('ß') AS u, substring('Belarus', 1, 3) AS sub, 'x' =~ '.*' AS re

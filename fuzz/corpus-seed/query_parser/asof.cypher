@@ -1,0 +1,1 @@
+AS OF fdate('2024-01') MATCH (n) RETURN n.name, fdate('~2023-10') AS d

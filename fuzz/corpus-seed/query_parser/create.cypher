@@ -1,0 +1,1 @@
+CREATE (a:Person {name: 'Aleinik', born: 1965})-[:HOLDS_OFFICE {role: 'Minister'}]->(b:State {name: 'Belarus'}) RETURN a, b

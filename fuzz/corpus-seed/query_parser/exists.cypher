@@ -1,0 +1,1 @@
+MATCH (a) WHERE EXISTS { MATCH (a)-->(b) WHERE b.name = 'SCO' } AND NOT a:Organisation RETURN a.name

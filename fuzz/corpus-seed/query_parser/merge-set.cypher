@@ -1,0 +1,1 @@
+MERGE (n:State {name: $s}) ON CREATE SET n.new = true ON MATCH SET n.n = n.n + 1 RETURN n.name, n.n

@@ -1,0 +1,1 @@
+MATCH (a:State) OPTIONAL MATCH (a)-[r]->(b) RETURN a.name, type(r), b.name ORDER BY a.name SKIP 0 LIMIT 10

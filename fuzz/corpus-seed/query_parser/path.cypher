@@ -1,0 +1,1 @@
+MATCH p = (a)-[:MEMBER_OF]->(b) RETURN nodes(p), length(p), relationships(p)

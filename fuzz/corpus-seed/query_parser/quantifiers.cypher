@@ -1,0 +1,1 @@
+RETURN all(x IN [1, 2] WHERE x > 0), any(x IN [] WHERE true), none(x IN [1] WHERE x = 2), single(x IN [1] WHERE x = 1)

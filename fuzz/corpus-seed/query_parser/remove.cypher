@@ -1,0 +1,1 @@
+MATCH (n:State) SET n:Country, n.x = [1, 2] REMOVE n.n, n:State RETURN labels(n), keys(n)
