@@ -111,10 +111,14 @@ fn decode_svalue<D: Decoder>(d: &mut D, depth: usize) -> Result<SValue, DecodeEr
             precision: u8::decode(d)?,
             approx: bool::decode(d)?,
         },
+        7 => SValue::Temporal {
+            kind: String::decode(d)?,
+            text: String::decode(d)?,
+        },
         found => {
             return Err(DecodeError::UnexpectedVariant {
                 type_name: "SValue",
-                allowed: &AllowedEnumVariants::Range { min: 0, max: 6 },
+                allowed: &AllowedEnumVariants::Range { min: 0, max: 7 },
                 found,
             });
         }
@@ -904,6 +908,10 @@ mod tests {
                 approx: true,
             },
             nested(MAX_LIST_NESTING),
+            SValue::Temporal {
+                kind: "duration".into(),
+                text: "P1Y2M".into(),
+            },
         ];
         for v in values {
             let bytes = bincode::encode_to_vec(&v, bincode::config::standard()).unwrap();
@@ -916,10 +924,10 @@ mod tests {
         }
         let bytes = bincode::encode_to_vec(SValue::Int(1), bincode::config::standard()).unwrap();
         let mut bad = bytes.clone();
-        bad[0] = 7;
+        bad[0] = 8;
         assert!(
             decode_bounded::<SValue>(&bad).is_err(),
-            "variant 7 does not exist"
+            "variant 8 does not exist"
         );
     }
 
