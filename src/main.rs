@@ -123,6 +123,19 @@ enum Tool {
         /// The file to import.
         file: PathBuf,
     },
+    /// Export the store (--store, $FACTGRAPH_STORE or the default), or the
+    /// nodes and relationships a query returns: dot, json, cypher, graphml,
+    /// ntriples, turtle (to stdout or --output), csv (to a directory).
+    Export {
+        /// dot, json, csv, cypher, graphml, ntriples or turtle.
+        format: String,
+        /// Where to write (a directory for csv); without it, stdout.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Export only what this query returns.
+        #[arg(short, long, value_name = "QUERY")]
+        query: Option<String>,
+    },
     /// Bulk-load a node CSV and an edge CSV (the benchmark generator's
     /// shape: nodes `id,label,name`, edges `src,dst,type,date,level`) into a
     /// store with one checkpoint; all or nothing.
@@ -188,6 +201,11 @@ fn progress_bar() -> impl FnMut(factgraph::import::csv::Progress) {
 fn tool(cli: &Cli, t: &Tool) -> ExitCode {
     let done = match t {
         Tool::Import { file } => return import(cli, file),
+        Tool::Export {
+            format,
+            output,
+            query,
+        } => return export(cli, format, output.as_deref(), query.as_deref()),
         Tool::Check { store } => factgraph::store::check(store)
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),
@@ -274,6 +292,41 @@ fn import(cli: &Cli, file: &Path) -> ExitCode {
         file.display()
     );
     ExitCode::SUCCESS
+}
+
+/// Runs `factgraph export FORMAT`: 0 when written, 1 when the query fails,
+/// 2 for a store that cannot be opened, an unknown format or a write error.
+fn export(cli: &Cli, format: &str, output: Option<&Path>, query: Option<&str>) -> ExitCode {
+    let (mut db, _) = match open(cli) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let result = match query {
+        None => None,
+        Some(q) => match db.run(q, &Default::default(), &Default::default()) {
+            Ok(mut results) => results.pop(),
+            Err(e) => {
+                let _ = fail(&e.to_string());
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let done = match output {
+        Some(path) => factgraph::export::export_to_path(format, db.graph(), result.as_ref(), path),
+        None => factgraph::export::export(
+            format,
+            db.graph(),
+            result.as_ref(),
+            &mut io::stdout().lock(),
+        ),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not an error, as in the
+        // script runner.
+        Err(factgraph::Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&e.to_string()),
+    }
 }
 
 /// `NO_COLOR` set to anything but the empty string turns colour off.

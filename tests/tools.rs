@@ -67,3 +67,68 @@ fn check_refuses_a_damaged_store_with_exit_2() {
     assert_eq!(c.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&c.stderr).contains("bad.fg"));
 }
+
+#[test]
+fn export_writes_the_store_or_a_query_result_in_each_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let w = factgraph(
+        d,
+        &[
+            "--store",
+            "s.fg",
+            "-c",
+            "CREATE (:City {name: 'Minsk'})-[:IN]->(:State {name: 'Belarus'});",
+        ],
+    );
+    assert!(w.status.success(), "{}", String::from_utf8_lossy(&w.stderr));
+    let json = factgraph(d, &["--store", "s.fg", "export", "json"]);
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let text = String::from_utf8_lossy(&json.stdout);
+    assert!(
+        text.contains("\"Minsk\"") && text.contains("\"Belarus\""),
+        "{text}"
+    );
+    let nt = factgraph(
+        d,
+        &[
+            "--store",
+            "s.fg",
+            "export",
+            "ntriples",
+            "-q",
+            "MATCH (c:City) RETURN c;",
+        ],
+    );
+    let text = String::from_utf8_lossy(&nt.stdout);
+    assert!(
+        text.contains("\"Minsk\"") && !text.contains("\"Belarus\""),
+        "{text}"
+    );
+    let csv = factgraph(d, &["--store", "s.fg", "export", "csv", "-o", "out"]);
+    assert!(
+        csv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    assert!(d.join("out/kuzu").is_dir() && d.join("out/neo4j").is_dir());
+    let bad = factgraph(d, &["--store", "s.fg", "export", "bogus"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown export format"));
+    let badq = factgraph(
+        d,
+        &[
+            "--store",
+            "s.fg",
+            "export",
+            "json",
+            "-q",
+            "MATCH (c RETURN c;",
+        ],
+    );
+    assert_eq!(badq.status.code(), Some(1));
+}
