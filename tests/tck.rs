@@ -379,6 +379,30 @@ fn tck() {
         total.passed,
         floor_path.display()
     );
+    readme_table_is_current(&summary_markdown(&dirs, &total));
+}
+
+/// The README's table of pass rates (between `<!-- tck-table -->` and
+/// `<!-- /tck-table -->`) must be what this run produced;
+/// `UPDATE_README=1` writes it there instead.
+fn readme_table_is_current(table: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap_or_default();
+    let (open, close) = ("<!-- tck-table -->\n", "<!-- /tck-table -->");
+    let (Some(a), Some(b)) = (readme.find(open), readme.find(close)) else {
+        panic!("README.md has no <!-- tck-table --> ... <!-- /tck-table --> block");
+    };
+    let start = a + open.len();
+    if std::env::var_os("UPDATE_README").is_some() {
+        let mut updated = readme.clone();
+        updated.replace_range(start..b, table);
+        std::fs::write(&path, updated).unwrap_or_else(|e| panic!("write README.md: {e}"));
+        return;
+    }
+    assert!(
+        readme[start..b] == *table,
+        "README.md's TCK table is out of date: run UPDATE_README=1 cargo test --release --test tck"
+    );
 }
 
 #[cfg(test)]
