@@ -132,3 +132,40 @@ fn export_writes_the_store_or_a_query_result_in_each_format() {
     );
     assert_eq!(badq.status.code(), Some(1));
 }
+
+#[test]
+fn import_runs_a_cypher_dump_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let dump = factgraph(d, &["--seed", "export", "cypher", "-o", "dump.cypher"]);
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let imp = factgraph(d, &["--store", "copy.fg", "import", "dump.cypher"]);
+    assert!(
+        imp.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imp.stderr)
+    );
+    let count = |store: &[&str]| {
+        let mut args = store.to_vec();
+        args.extend(["--format", "csv", "-c", "MATCH (n) RETURN count(n) AS n;"]);
+        String::from_utf8_lossy(&factgraph(d, &args).stdout).into_owned()
+    };
+    assert_eq!(count(&["--store", "copy.fg"]), count(&["--seed"]));
+    std::fs::write(d.join("bad.cypher"), "CREATE (:A);\nCREATE (:B)-[:R]->;\n").unwrap();
+    let bad = factgraph(d, &["--store", "copy.fg", "import", "bad.cypher"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("bad.cypher:2:"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(
+        count(&["--store", "copy.fg"]),
+        count(&["--seed"]),
+        "nothing of a failed import is loaded"
+    );
+}
