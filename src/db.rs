@@ -225,19 +225,14 @@ impl Database {
         params: &Params,
         opts: &ExecOptions,
     ) -> Result<QueryResult, Error> {
-        let journal = !matches!(self.mode, Mode::Memory);
-        if journal {
-            self.graph.start_journal();
+        if let Mode::Memory = self.mode {
+            // Nothing to log: the evaluator's own statement undoes a failure.
+            return Ok(query::execute(&mut self.graph, stmt, params, opts)?);
         }
+        self.graph.start_journal();
+        self.graph.begin();
         let result = query::execute(&mut self.graph, stmt, params, opts);
-        // A failed statement restored the graph, journal included; what is
-        // taken here is then empty or the restored state's, and is dropped.
-        let changes = self.graph.take_journal();
-        let result = result?;
-        if journal && !changes.is_empty() {
-            self.commit(&changes)?;
-        }
-        Ok(result)
+        self.finish_statement(result)
     }
 
     /// Runs `f` on the graph as one statement would run: if it succeeds its
@@ -248,67 +243,51 @@ impl Database {
         &mut self,
         f: impl FnOnce(&mut Graph) -> Result<T, QueryError>,
     ) -> Result<T, Error> {
-        if let Mode::Memory = self.mode {
-            let before = self.graph.clone();
-            return f(&mut self.graph).map_err(|e| {
-                self.graph = before;
-                Error::Query(e)
-            });
+        if !matches!(self.mode, Mode::Memory) {
+            self.graph.start_journal();
         }
-        self.graph.start_journal();
+        self.graph.begin();
         let result = f(&mut self.graph);
-        let changes = self.graph.take_journal();
-        match result {
-            Ok(v) => {
-                if !changes.is_empty() {
-                    self.commit(&changes)?;
-                }
-                Ok(v)
-            }
-            Err(e) => {
-                if !changes.is_empty() {
-                    self.reload()?;
-                }
-                Err(e.into())
-            }
-        }
+        self.finish_statement(result)
     }
 
-    /// Makes `changes`, already applied to the graph, durable; undoes them
-    /// if that fails.
+    /// Ends the statement opened by `execute` or `write`: a failure is
+    /// rolled back; a success is logged, and rolled back if that fails.
+    fn finish_statement<T>(&mut self, result: Result<T, QueryError>) -> Result<T, Error> {
+        let changes = self.graph.take_journal();
+        let v = match result {
+            Ok(v) => v,
+            Err(e) => {
+                self.graph.rollback();
+                return Err(e.into());
+            }
+        };
+        if !changes.is_empty()
+            && let Err(e) = self.commit(&changes)
+        {
+            self.graph.rollback();
+            return Err(e);
+        }
+        self.graph.commit();
+        Ok(v)
+    }
+
+    /// Makes `changes`, already applied to the graph, durable. On error the
+    /// log is as before and the caller rolls the graph back.
     fn commit(&mut self, changes: &[Change]) -> Result<(), Error> {
         let d = match &mut self.mode {
             Mode::Memory => return Ok(()),
-            Mode::ReadOnly => {
-                let e = self.read_only_error();
-                self.reload()?;
-                return Err(e);
-            }
+            Mode::ReadOnly => return Err(self.read_only_error()),
             Mode::Writer(d) => d
                 .get_mut()
                 .map_err(|_| Error::Other("the store's writer state is poisoned".into()))?,
         };
-        if let Err(e) = d.commit(&self.graph, changes) {
-            self.reload()?;
-            return Err(e.into());
-        }
+        d.commit(&self.graph, changes)?;
         if d.log_len() > self.checkpoint_bytes {
             // The statement is durable in the log already; a checkpoint that
             // fails leaves the log as it is, to be folded in next time.
             let _ = d.checkpoint(&self.graph);
         }
-        Ok(())
-    }
-
-    /// Undoes uncommitted changes by reading back what is on disk (the
-    /// snapshot and the committed log), the one state that is sure to be
-    /// right after a failed commit.
-    fn reload(&mut self) -> Result<(), Error> {
-        let Some(p) = &self.path else { return Ok(()) };
-        self.graph = match wal::load_view(p)? {
-            Some((g, _)) => g,
-            None => Graph::new(),
-        };
         Ok(())
     }
 

@@ -70,6 +70,8 @@ pub enum ErrorClass {
     ConstraintVerificationFailed,
     /// A parameter the query uses was not given.
     ParameterMissing,
+    /// A procedure that does not exist, or failed.
+    ProcedureError,
     /// A write the declared schema does not allow.
     SchemaViolation,
 }

@@ -1,3 +1,481 @@
-fn main() {
-    println!("factgraph: the shell is not written yet");
+//! The `factgraph` binary: arguments -> open the store -> shell or script.
+//!
+//! Exit status: 0 when everything went well, 1 when a statement or colon
+//! command failed, 2 for a usage error or a store that cannot be opened,
+//! built or written.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use factgraph::Database;
+use factgraph::db::{DEFAULT_STORE, Opened};
+use factgraph::model::FDate;
+use factgraph::shell::render::Mode;
+use factgraph::shell::{Failed, Session, Settings, diag, literal, repl};
+use factgraph::store::Graph;
+
+/// The environment variable that names the default store.
+const STORE_ENV: &str = "FACTGRAPH_STORE";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Aligned table with a row count.
+    Table,
+    /// Header and rows, RFC 4180 quoting.
+    Csv,
+    /// A JSON array of row objects per statement.
+    Json,
+    /// One JSON object per row and line.
+    Ndjson,
+    /// `column = value` per line, a blank line between rows.
+    Line,
+    /// Header and rows separated by tabs.
+    Tsv,
+    /// A Markdown table.
+    Markdown,
+    /// The nodes and relationships of each result as Graphviz DOT.
+    Dot,
+}
+
+impl From<Format> for Mode {
+    fn from(f: Format) -> Mode {
+        match f {
+            Format::Table => Mode::Table,
+            Format::Csv => Mode::Csv,
+            Format::Json => Mode::Json,
+            Format::Ndjson => Mode::Ndjson,
+            Format::Line => Mode::Line,
+            Format::Tsv => Mode::Tsv,
+            Format::Markdown => Mode::Markdown,
+            Format::Dot => Mode::Dot,
+        }
+    }
+}
+
+/// An embedded, temporal, source-aware knowledge graph with a Cypher shell.
+///
+/// Without -c or -f, and with stdin and stdout on a terminal, opens the
+/// interactive shell; otherwise runs the statements (and `:commands`) of -c,
+/// -f or stdin in order and stops at the first error.
+#[derive(Debug, Parser)]
+#[command(name = "factgraph", version)]
+struct Cli {
+    /// Store file to open; a missing file becomes an empty store. Without it:
+    /// $FACTGRAPH_STORE, else graph/articles.fg; a missing default store is
+    /// built from the article seed.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["memory", "seed"])]
+    store: Option<PathBuf>,
+    /// An empty store in memory; nothing is written to disk.
+    #[arg(long)]
+    memory: bool,
+    /// The article graph in memory, built from the seed; nothing is written.
+    #[arg(long, conflicts_with = "memory")]
+    seed: bool,
+    /// Run these statements and exit.
+    #[arg(
+        short = 'c',
+        long = "command",
+        value_name = "STATEMENTS",
+        conflicts_with = "file"
+    )]
+    command: Option<String>,
+    /// Run the statements in this file (`-` for stdin) and exit.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// How results are printed.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "table")]
+    format: Format,
+    /// Set a query parameter: NAME=VALUE, the value a Cypher literal
+    /// ('Belarus', 42, [1, 2], fdate('2023-10')). Repeatable.
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    param: Vec<String>,
+    /// Run every statement as of this date (2024-01-20, 2024-05, 2023).
+    #[arg(long = "as-of", value_name = "DATE")]
+    as_of: Option<String>,
+    #[command(subcommand)]
+    tool: Option<Tool>,
+}
+
+/// Store maintenance, apart from the shell.
+#[derive(Debug, Subcommand)]
+enum Tool {
+    /// Verify a store (checksums of snapshot and log, replay, schema) and print
+    /// its counts; works while a shell has the store open.
+    Check {
+        /// The store file.
+        store: PathBuf,
+    },
+    /// Write a consistent copy of a store (snapshot plus every committed
+    /// statement) as one snapshot file; works while a shell has it open.
+    Backup {
+        /// The store file.
+        store: PathBuf,
+        /// Where the copy goes.
+        dest: PathBuf,
+    },
+    /// Import a file into the store (--store, $FACTGRAPH_STORE or the
+    /// default), all or nothing: an article's fact file (.facts, its text
+    /// named by `file=` beside it), a .json export, or a CSV directory.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+    },
+    /// Export the store (--store, $FACTGRAPH_STORE or the default), or the
+    /// nodes and relationships a query returns: dot, json, cypher, graphml,
+    /// ntriples, turtle (to stdout or --output), csv (to a directory).
+    Export {
+        /// dot, json, csv, cypher, graphml, ntriples or turtle.
+        format: String,
+        /// Where to write (a directory for csv); without it, stdout.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Export only what this query returns.
+        #[arg(short, long, value_name = "QUERY")]
+        query: Option<String>,
+    },
+    /// Bulk-load a node CSV and an edge CSV (the benchmark generator's
+    /// shape: nodes `id,label,name`, edges `src,dst,type,date,level`) into a
+    /// store with one checkpoint; all or nothing.
+    BulkImport {
+        /// The nodes file.
+        #[arg(long, value_name = "FILE")]
+        nodes: PathBuf,
+        /// The edges file.
+        #[arg(long, value_name = "FILE")]
+        edges: PathBuf,
+        /// The store to load into (created if missing); default
+        /// $FACTGRAPH_STORE, else graph/articles.fg.
+        #[arg(long, value_name = "PATH")]
+        store: Option<PathBuf>,
+    },
+    /// A worker of the peer benchmark (`peers.py --peer-cmd
+    /// 'factgraph=factgraph bench'`); prints `@@bench` JSON lines.
+    Bench {
+        /// load, open or query (the harness phases), or write (a timed
+        /// series of small committed Cypher writes on the loaded store).
+        #[arg(long)]
+        worker: String,
+        /// The generator's data directory (nodes.csv, edges.csv, meta.json).
+        #[arg(long)]
+        data: PathBuf,
+        /// The directory the store lives in.
+        #[arg(long)]
+        db: PathBuf,
+        /// Warm runs per query.
+        #[arg(long, default_value_t = 5)]
+        reps: usize,
+        /// Stop repeating a query once its runs add up to this many seconds.
+        #[arg(long = "query-budget", default_value_t = 60.0)]
+        query_budget: f64,
+    },
+}
+
+/// Draws an import's progress on stderr, only when stderr is a terminal.
+fn progress_bar() -> impl FnMut(factgraph::import::csv::Progress) {
+    let tty = io::stderr().is_terminal();
+    move |p| {
+        if !tty || p.total == 0 {
+            return;
+        }
+        let frac = p.done as f64 / p.total as f64;
+        let filled = (frac * 30.0) as usize;
+        let mut e = io::stderr();
+        let _ = write!(
+            e,
+            "\r[{}{}] {:3.0}%",
+            "#".repeat(filled.min(30)),
+            " ".repeat(30 - filled.min(30)),
+            frac * 100.0
+        );
+        if p.done >= p.total {
+            let _ = writeln!(e);
+        }
+    }
+}
+
+/// Runs a tool subcommand (check, backup, import, bulk-import, bench): 0
+/// when all is well, 2 otherwise (import: see [`import`]).
+fn tool(cli: &Cli, t: &Tool) -> ExitCode {
+    let done = match t {
+        Tool::Import { file } => return import(cli, file),
+        Tool::Export {
+            format,
+            output,
+            query,
+        } => return export(cli, format, output.as_deref(), query.as_deref()),
+        Tool::Check { store } => factgraph::store::check(store)
+            .map(|r| r.to_string())
+            .map_err(|e| e.to_string()),
+        Tool::Backup { store, dest } => factgraph::store::backup(store, dest)
+            .map(|r| r.to_string())
+            .map_err(|e| e.to_string()),
+        Tool::BulkImport {
+            nodes,
+            edges,
+            store,
+        } => {
+            let store = store.clone().unwrap_or_else(|| {
+                std::env::var_os(STORE_ENV)
+                    .filter(|v| !v.is_empty())
+                    .map_or_else(|| PathBuf::from(DEFAULT_STORE), PathBuf::from)
+            });
+            let t0 = std::time::Instant::now();
+            factgraph::bench::import_into_store(nodes, edges, &store, &mut progress_bar())
+                .map(|s| {
+                    format!(
+                        "imported {} nodes and {} relationships into {} in {:.2} s",
+                        s.nodes,
+                        s.rels,
+                        store.display(),
+                        t0.elapsed().as_secs_f64()
+                    )
+                })
+                .map_err(|e| e.to_string())
+        }
+        Tool::Bench {
+            worker,
+            data,
+            db,
+            reps,
+            query_budget,
+        } => {
+            let args = factgraph::bench::WorkerArgs {
+                phase: worker.clone(),
+                data: data.clone(),
+                db: db.clone(),
+                reps: *reps,
+                query_budget_s: *query_budget,
+            };
+            return match factgraph::bench::run_worker(&args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e.to_string()),
+            };
+        }
+    };
+    match done {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// Runs `factgraph import FILE`: 0 when imported, 1 when the file does not
+/// load (nothing of it is), 2 when the store cannot be opened or written.
+fn import(cli: &Cli, file: &Path) -> ExitCode {
+    let (mut db, location) = match open(cli) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let mut g = db.graph().clone();
+    let stats = match factgraph::import::import_path(file, &mut g) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = fail(&e.to_string());
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = db.replace_graph(g) {
+        return fail(&e.to_string());
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    println!(
+        "imported {} node{}, {} relationship{} from {} into {location}",
+        stats.nodes,
+        plural(stats.nodes),
+        stats.rels,
+        plural(stats.rels),
+        file.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Runs `factgraph export FORMAT`: 0 when written, 1 when the query fails,
+/// 2 for a store that cannot be opened, an unknown format or a write error.
+fn export(cli: &Cli, format: &str, output: Option<&Path>, query: Option<&str>) -> ExitCode {
+    let (mut db, _) = match open(cli) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let result = match query {
+        None => None,
+        Some(q) => match db.run(q, &Default::default(), &Default::default()) {
+            Ok(mut results) => results.pop(),
+            Err(e) => {
+                let _ = fail(&e.to_string());
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let done = match output {
+        Some(path) => factgraph::export::export_to_path(format, db.graph(), result.as_ref(), path),
+        None => factgraph::export::export(
+            format,
+            db.graph(),
+            result.as_ref(),
+            &mut io::stdout().lock(),
+        ),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not an error, as in the
+        // script runner.
+        Err(factgraph::Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+/// `NO_COLOR` set to anything but the empty string turns colour off.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn fail(msg: &str) -> ExitCode {
+    let _ = io::stderr()
+        .write_all(diag::error_line(msg, io::stderr().is_terminal() && !no_color()).as_bytes());
+    ExitCode::from(2)
+}
+
+/// Opens the store the arguments name; the `String` says where it lives.
+fn open(cli: &Cli) -> Result<(Database, String), String> {
+    if cli.seed {
+        let g = factgraph::seed::build_default()
+            .map_err(|e| format!("cannot build the article graph: {e}"))?;
+        return Ok((Database::in_memory(g), "the article graph in memory".into()));
+    }
+    if cli.memory {
+        return Ok((
+            Database::in_memory(Graph::new()),
+            "an empty store in memory".into(),
+        ));
+    }
+    if let Some(p) = &cli.store {
+        let (db, _) = Database::open(p).map_err(|e| e.to_string())?;
+        return Ok((db, p.display().to_string()));
+    }
+    let path = std::env::var_os(STORE_ENV)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(DEFAULT_STORE), PathBuf::from);
+    let (db, opened) = Database::open_or_seed(&path).map_err(|e| e.to_string())?;
+    if opened == Opened::Seeded {
+        let g = db.graph();
+        let articles = g.nodes_with_label("Article").count();
+        eprintln!(
+            "factgraph: built {} from the seed ({articles} article{}, {} nodes, {} relationships)",
+            path.display(),
+            if articles == 1 { "" } else { "s" },
+            g.node_count(),
+            g.rel_count()
+        );
+    }
+    Ok((db, path.display().to_string()))
+}
+
+fn settings(cli: &Cli) -> Result<Settings, String> {
+    // Cutting cells and leaving rows out is for people at a terminal; what
+    // goes to a pipe or a file is always whole.
+    let terminal = io::stdout().is_terminal();
+    let mut s = Settings {
+        mode: cli.format.into(),
+        color: io::stderr().is_terminal() && !no_color(),
+        max_width: terminal.then_some(factgraph::shell::DEFAULT_MAX_WIDTH),
+        max_rows: terminal.then_some(factgraph::shell::DEFAULT_MAX_ROWS),
+        terminal,
+        ..Settings::default()
+    };
+    for p in &cli.param {
+        let Some((name, value)) = p.split_once('=') else {
+            return Err(format!(
+                "--param {p}: expected NAME=VALUE, e.g. --param \"country='Belarus'\""
+            ));
+        };
+        let v = literal::parse(value).map_err(|e| format!("--param {name}: {e}"))?;
+        s.params
+            .insert(name.trim().trim_start_matches('$').to_string(), v);
+    }
+    if let Some(d) = &cli.as_of {
+        s.as_of = Some(FDate::parse(d).map_err(|e| format!("--as-of {d}: {e}"))?);
+    }
+    Ok(s)
+}
+
+/// The script to run, if any, and the name errors give it.
+fn script(cli: &Cli) -> Result<Option<(String, String)>, String> {
+    if let Some(c) = &cli.command {
+        return Ok(Some((c.clone(), "-c".into())));
+    }
+    let read_stdin = || {
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        Ok::<_, String>(s)
+    };
+    if let Some(f) = &cli.file {
+        if f == Path::new("-") {
+            return Ok(Some((read_stdin()?, "<stdin>".into())));
+        }
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        return Ok(Some((text, f.display().to_string())));
+    }
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        return Ok(None);
+    }
+    Ok(Some((read_stdin()?, "<stdin>".into())))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(t) = &cli.tool {
+        return tool(&cli, t);
+    }
+    let settings = match settings(&cli) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    // Read the script before opening the store: a missing -f file is a usage
+    // error that should not build or create anything.
+    let script = match script(&cli) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let (db, location) = match open(&cli) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    if let Some(r) = db.recovery() {
+        eprintln!("factgraph: {r}");
+    }
+    let store_path = db.path().map(Path::to_path_buf);
+    let out = io::BufWriter::new(io::stdout());
+    let mut session = Session::new(db, settings, out, io::stderr());
+    match script {
+        Some((src, origin)) => match session.run_source(&src, &origin) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(Failed { code }) => ExitCode::from(code),
+        },
+        None => {
+            let g = session.db.graph();
+            let banner = format!(
+                "factgraph {} · {location} · {} nodes, {} relationships · type :help for help, Ctrl-D to leave\n",
+                env!("CARGO_PKG_VERSION"),
+                g.node_count(),
+                g.rel_count()
+            );
+            if session.write_out(&banner).is_err() {
+                return ExitCode::from(2);
+            }
+            let color = io::stdout().is_terminal() && !no_color();
+            ExitCode::from(repl::run(
+                &mut session,
+                repl::history_path(store_path.as_deref()),
+                color,
+            ))
+        }
+    }
 }

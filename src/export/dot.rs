@@ -26,6 +26,9 @@
 //!   `IN`) are drawn in grey, so the facts stand out.
 //! * A legend cluster lists the kinds present (and the dashed style, and the
 //!   placeholder style, when used).
+//! * [`DotOptions::cluster`] boxes the nodes by kind or by year
+//!   ([`Cluster`]); [`DotOptions::timeline`] puts the dated nodes in columns
+//!   by date, left to right, under a date axis.
 //!
 //! Every string is written as a DOT double-quoted string through
 //! [`escape`]: `"` and `\` are escaped, line breaks become Graphviz's `\n`,
@@ -37,7 +40,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::model::{NodeId, Props, RelId, Value};
+use crate::model::{FDate, NodeId, Props, RelId, Value};
 use crate::query::QueryResult;
 use crate::store::Graph;
 
@@ -48,6 +51,14 @@ pub struct DotOptions {
     pub legend: bool,
     /// A title printed above the drawing.
     pub title: Option<String>,
+    /// Box the nodes into Graphviz clusters (default: none).
+    pub cluster: Cluster,
+    /// Lay the dated nodes out as a timeline: one column per distinct date,
+    /// left to right in date order, along a date axis. A node's date is its
+    /// `date`, else its `valid_from` (a `:Date` node's `value`). Clusters
+    /// are left out: Graphviz fails to rank date columns inside clusters on
+    /// a graph of the article graph's size.
+    pub timeline: bool,
 }
 
 impl Default for DotOptions {
@@ -55,6 +66,36 @@ impl Default for DotOptions {
         DotOptions {
             legend: true,
             title: None,
+            cluster: Cluster::None,
+            timeline: false,
+        }
+    }
+}
+
+/// How [`DotOptions::cluster`] groups the nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cluster {
+    /// No clusters.
+    #[default]
+    None,
+    /// One box per kind (the kind that chooses the style: State, Statement,
+    /// ...), in legend order.
+    Kind,
+    /// One box per year of the node's date (as for
+    /// [`DotOptions::timeline`]), earliest first; undated nodes in a box of
+    /// their own, last.
+    Year,
+}
+
+impl Cluster {
+    /// Reads `none`, `kind` or `year` (any case), as the shell's
+    /// `--cluster` takes them.
+    pub fn parse(s: &str) -> Option<Cluster> {
+        match s.to_ascii_lowercase().as_str() {
+            "none" => Some(Cluster::None),
+            "kind" => Some(Cluster::Kind),
+            "year" => Some(Cluster::Year),
+            _ => None,
         }
     }
 }
@@ -256,6 +297,11 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
     let mut used = Used::default();
     out.push_str("digraph factgraph {\n");
     out.push_str("  graph [rankdir=LR, nodesep=0.25, ranksep=0.6, fontname=\"Helvetica\"");
+    if opts.timeline || opts.cluster != Cluster::None {
+        // The newer ranking handles clusters and rank=same groups where the
+        // classic one fails or warns on the article graph.
+        out.push_str(", newrank=true");
+    }
     if let Some(title) = &opts.title {
         let _ = write!(
             out,
@@ -270,6 +316,16 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
     );
 
     let by_id: BTreeMap<NodeId, &DotNode<'_>> = nodes.iter().map(|n| (n.id, n)).collect();
+    // Graphviz cannot rank the date columns of a real graph inside clusters
+    // ("trouble in init_rank" on the article graph), so the timeline wins.
+    let cluster = if opts.timeline {
+        Cluster::None
+    } else {
+        opts.cluster
+    };
+    // Node statements by group: each group is one cluster (or, without
+    // clusters, the one group of the whole graph).
+    let mut groups: BTreeMap<Group, Vec<String>> = BTreeMap::new();
     for n in nodes {
         let (index, kind) = kind_of(n.labels);
         match index {
@@ -279,13 +335,79 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
         let style = index.map_or(&OTHER, |i| &KINDS[i]);
         let dashed = is_statement(n.labels) && not_accomplished(n.props).is_some();
         used.dashed |= dashed;
-        let _ = writeln!(
-            out,
-            "  n{} [label=\"{}\", {}];",
+        let group = match cluster {
+            Cluster::None => Group::All,
+            Cluster::Kind => match index {
+                Some(i) => Group::Known(i),
+                None => Group::Other(kind.to_string()),
+            },
+            Cluster::Year => match node_date(n) {
+                Some(d) => Group::Year(d.year),
+                None => Group::Undated,
+            },
+        };
+        groups.entry(group).or_default().push(format!(
+            "n{} [label=\"{}\", {}];",
             n.id.0,
             node_label(n),
             node_attrs(style, dashed)
-        );
+        ));
+    }
+    let columns = if opts.timeline {
+        timeline_columns(nodes)
+    } else {
+        Vec::new()
+    };
+    for (group, lines) in &groups {
+        let indent = match group {
+            Group::All => "  ",
+            _ => "    ",
+        };
+        if let Some(label) = group.label() {
+            let _ = writeln!(out, "  subgraph cluster_{} {{", group.id());
+            let _ = writeln!(out, "    label=\"{}\"; {CLUSTER_STYLE}", escape(&label));
+        }
+        // The timeline's columns (never with clusters) come before the
+        // nodes: Graphviz then tends to draw the date axis along the bottom,
+        // like a chart's x axis.
+        for (i, (date, ids)) in columns.iter().enumerate() {
+            if *group == Group::All {
+                let _ = writeln!(
+                    out,
+                    "{indent}t{i} [label=\"{}\", {AXIS_NODE}];",
+                    escape(&date.to_string())
+                );
+                let members: Vec<String> = ids.iter().map(|id| format!("n{}", id.0)).collect();
+                let _ = writeln!(
+                    out,
+                    "{indent}{{ rank=same; t{i}; {}; }}",
+                    members.join("; ")
+                );
+            }
+        }
+        for line in lines {
+            let _ = writeln!(out, "{indent}{line}");
+        }
+        if group.label().is_some() {
+            out.push_str("  }\n");
+        }
+    }
+    if columns.len() > 1 {
+        let axis: Vec<String> = (0..columns.len()).map(|i| format!("t{i}")).collect();
+        let _ = writeln!(out, "  {} [{AXIS_EDGE}];", axis.join(" -> "));
+    } else if cluster == Cluster::Year && !opts.timeline {
+        // Without a timeline, the year boxes still go left to right: an
+        // invisible edge from the first node of each year to the next's.
+        let mut first: BTreeMap<i32, NodeId> = BTreeMap::new();
+        for n in nodes {
+            if let Some(d) = node_date(n) {
+                first.entry(d.year).or_insert(n.id);
+            }
+        }
+        let firsts: Vec<String> = first.values().map(|id| format!("n{}", id.0)).collect();
+        if firsts.len() > 1 {
+            let _ = writeln!(out, "  {} [style=invis];", firsts.join(" -> "));
+        }
     }
 
     // Ends of relationships that the result does not hold.
@@ -334,6 +456,93 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
     }
     out.push_str("}\n");
     out
+}
+
+/// The look of a kind or year cluster: a light rounded box, so the clusters
+/// group without competing with the nodes.
+const CLUSTER_STYLE: &str = "style=\"rounded,filled\"; fillcolor=\"#fafafa\"; color=\"#cccccc\"; fontcolor=\"#555555\"; fontsize=12; labeljust=l;";
+
+/// A date on the timeline's axis.
+const AXIS_NODE: &str =
+    "shape=plaintext, fontsize=12, fontcolor=\"#333333\", fontname=\"Helvetica-Bold\"";
+
+/// The timeline's axis, from one date to the next: heavy, so Graphviz keeps
+/// it straight.
+const AXIS_EDGE: &str = "color=\"#bbbbbb\", penwidth=2, arrowsize=0.8, weight=100";
+
+/// A cluster of nodes, in drawing order: kinds in legend order, then
+/// unknown labels; years ascending, then the undated.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Group {
+    /// No clusters: every node.
+    All,
+    Known(usize),
+    Other(String),
+    Year(i32),
+    Undated,
+}
+
+impl Group {
+    /// The cluster's label; None for [`Group::All`], which is no cluster.
+    fn label(&self) -> Option<String> {
+        match self {
+            Group::All => None,
+            Group::Known(i) => Some(KINDS[*i].kind.to_string()),
+            Group::Other(l) if l.is_empty() => Some("(no label)".into()),
+            Group::Other(l) => Some(l.clone()),
+            Group::Year(y) => Some(format!("{y:04}")),
+            Group::Undated => Some("undated".into()),
+        }
+    }
+
+    /// The cluster's name after `cluster_`: only ASCII letters, digits and
+    /// `_`, since an unknown label may hold anything.
+    fn id(&self) -> String {
+        match self {
+            Group::All => "all".into(),
+            Group::Known(i) => format!("kind_{}", KINDS[*i].kind),
+            Group::Other(l) => format!(
+                "other_{}",
+                l.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+            ),
+            Group::Year(y) if *y < 0 => format!("year_m{}", y.unsigned_abs()),
+            Group::Year(y) => format!("year_{y}"),
+            Group::Undated => "undated".into(),
+        }
+    }
+}
+
+/// The date a node stands at on a timeline or in a year cluster: its
+/// `date`, else its `valid_from`; a `:Date` node's `value`.
+fn node_date(n: &DotNode<'_>) -> Option<FDate> {
+    let keys: &[&str] = if n.labels.iter().any(|l| l == "Date") {
+        &["value", "date", "valid_from"]
+    } else {
+        &["date", "valid_from"]
+    };
+    keys.iter().find_map(|k| match n.props.get(*k) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    })
+}
+
+/// The timeline's columns: each distinct date (precision and approximation
+/// count: `2024` and `2024-01` are two columns) with its nodes, in date
+/// order.
+fn timeline_columns(nodes: &[DotNode<'_>]) -> Vec<(FDate, Vec<NodeId>)> {
+    let mut columns: Vec<(FDate, Vec<NodeId>)> = Vec::new();
+    let mut dated: Vec<(FDate, NodeId)> = nodes
+        .iter()
+        .filter_map(|n| node_date(n).map(|d| (d, n.id)))
+        .collect();
+    dated.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for (d, id) in dated {
+        match columns.last_mut() {
+            Some((last, ids)) if *last == d => ids.push(id),
+            _ => columns.push((d, vec![id])),
+        }
+    }
+    columns
 }
 
 const PLACEHOLDER: &str = "shape=ellipse, style=dashed, color=\"#888888\", fontcolor=\"#555555\", fontsize=8, height=0.25, width=0.4";
@@ -450,6 +659,7 @@ fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         Value::List(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }

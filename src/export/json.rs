@@ -126,6 +126,7 @@ pub fn value_json(v: &Value) -> String {
             format!("[{}]", parts.join(", "))
         }
         Value::Date(d) => format!("{{\"date\": {}}}", jstr(&d.to_string())),
+        Value::Temporal(t) => format!("{{{}: {}}}", jstr(t.function_name()), jstr(&t.to_string())),
         // Not storable; written so a result's export still says what it is.
         Value::Map(m) => {
             let parts: Vec<String> = m

@@ -181,14 +181,26 @@ pub fn export(
     result: Option<&QueryResult>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
+    export_with(format, graph, result, out, &dot::DotOptions::default())
+}
+
+/// Like [`export`], with the options of the DOT export (clusters, timeline,
+/// legend); the other formats have none and ignore them.
+pub fn export_with(
+    format: &str,
+    graph: &Graph,
+    result: Option<&QueryResult>,
+    out: &mut dyn Write,
+    dot_options: &dot::DotOptions,
+) -> Result<(), Error> {
     let view = match result {
         Some(r) => View::of_result(r, graph),
         None => View::of_graph(graph),
     };
     let text = match format.to_ascii_lowercase().as_str() {
         "dot" => match result {
-            Some(r) => dot::result_to_dot(r, &dot::DotOptions::default()),
-            None => dot::graph_to_dot(graph, &dot::DotOptions::default()),
+            Some(r) => dot::result_to_dot(r, dot_options),
+            None => dot::graph_to_dot(graph, dot_options),
         },
         "json" => json::to_json(&view),
         "cypher" => cypher::to_cypher(&view),
@@ -217,6 +229,18 @@ pub fn export_to_path(
     result: Option<&QueryResult>,
     path: &Path,
 ) -> Result<(), Error> {
+    export_to_path_with(format, graph, result, path, &dot::DotOptions::default())
+}
+
+/// Like [`export_to_path`], with the DOT export's options (see
+/// [`export_with`]).
+pub fn export_to_path_with(
+    format: &str,
+    graph: &Graph,
+    result: Option<&QueryResult>,
+    path: &Path,
+    dot_options: &dot::DotOptions,
+) -> Result<(), Error> {
     if format.eq_ignore_ascii_case("csv") {
         let view = match result {
             Some(r) => View::of_result(r, graph),
@@ -228,7 +252,7 @@ pub fn export_to_path(
         return Err(unknown_format(format));
     }
     let mut buf = Vec::new();
-    export(format, graph, result, &mut buf)?;
+    export_with(format, graph, result, &mut buf, dot_options)?;
     write_atomically(path, &buf)
 }
 
@@ -261,6 +285,7 @@ pub(crate) fn plain_text(v: &crate::model::Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         Value::List(items) => {
             let texts: Vec<serde_json::Value> = items
                 .iter()

@@ -17,6 +17,7 @@
 //! when they hold a comma, quote or line break, a quote inside doubled.
 //! The import is all or nothing; an error names `file:line:column`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -40,32 +41,78 @@ pub struct Record {
     pub at: usize,
 }
 
-/// Splits RFC 4180 CSV text into records. A blank line is skipped.
-pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Record>, LoadError> {
-    let b = text.as_bytes();
-    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut records = Vec::new();
-    while pos < b.len() {
-        let rec_at = pos;
-        if b[pos] == b'\n' || (b[pos] == b'\r' && b.get(pos + 1) == Some(&b'\n')) {
-            pos += if b[pos] == b'\r' { 2 } else { 1 };
-            continue;
+/// One field of a [`Records`] row: its text (borrowed unless it was quoted
+/// with a doubled quote inside) and the byte offset where it starts.
+type RawField<'a> = (Cow<'a, str>, usize);
+
+/// Splits RFC 4180 CSV text into records, lazily: a file of millions of rows
+/// is never held as a second copy. A blank line is skipped.
+pub struct Records<'a> {
+    text: &'a str,
+    file: &'a str,
+    pos: usize,
+    failed: bool,
+}
+
+impl<'a> Records<'a> {
+    pub fn new(text: &'a str, file: &'a str) -> Records<'a> {
+        let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        Records {
+            text,
+            file,
+            pos,
+            failed: false,
         }
-        let mut fields = Vec::new();
+    }
+
+    /// Bytes of the text consumed so far (for a progress bar).
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The next record's fields into `fields` (cleared first) and its start
+    /// offset; `None` at the end of the text.
+    fn next_into(&mut self, fields: &mut Vec<RawField<'a>>) -> Option<Result<usize, LoadError>> {
+        if self.failed {
+            return None;
+        }
+        let r = self.read(fields);
+        if matches!(r, Some(Err(_))) {
+            self.failed = true;
+        }
+        r
+    }
+
+    fn read(&mut self, fields: &mut Vec<RawField<'a>>) -> Option<Result<usize, LoadError>> {
+        let (text, file) = (self.text, self.file);
+        let b = text.as_bytes();
+        let mut pos = self.pos;
+        fields.clear();
+        while pos < b.len()
+            && (b[pos] == b'\n' || (b[pos] == b'\r' && b.get(pos + 1) == Some(&b'\n')))
+        {
+            pos += if b[pos] == b'\r' { 2 } else { 1 };
+        }
+        if pos >= b.len() {
+            self.pos = pos;
+            return None;
+        }
+        let rec_at = pos;
         loop {
             let at = pos;
-            let mut s = String::new();
+            let field: Cow<'a, str>;
             if b.get(pos) == Some(&b'"') {
                 pos += 1;
+                let mut s = String::new();
                 loop {
                     match b.get(pos) {
                         None => {
-                            return Err(error_at(
+                            return Some(Err(error_at(
                                 file,
                                 text,
                                 at,
                                 "this quoted field is not closed".into(),
-                            ));
+                            )));
                         }
                         Some(b'"') if b.get(pos + 1) == Some(&b'"') => {
                             s.push('"');
@@ -88,38 +135,42 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Record>, LoadError> {
                     None | Some(b',' | b'\n') => {}
                     Some(b'\r') if b.get(pos + 1) == Some(&b'\n') => {}
                     Some(_) => {
-                        return Err(error_at(
+                        return Some(Err(error_at(
                             file,
                             text,
                             pos,
                             "expected ',' or the end of the line after a quoted field".into(),
-                        ));
+                        )));
                     }
                 }
+                field = Cow::Owned(s);
             } else {
-                let end = text[pos..]
-                    .find([',', '\n', '\r', '"'])
+                // Byte search: the delimiters are ASCII, so `end` is always
+                // a character boundary.
+                let end = b[pos..]
+                    .iter()
+                    .position(|&c| matches!(c, b',' | b'\n' | b'\r' | b'"'))
                     .map_or(b.len(), |i| pos + i);
-                s.push_str(&text[pos..end]);
+                field = Cow::Borrowed(&text[pos..end]);
                 pos = end;
                 if b.get(pos) == Some(&b'"') {
-                    return Err(error_at(
+                    return Some(Err(error_at(
                         file,
                         text,
                         pos,
                         "a quote inside an unquoted field (quote the whole field and double the quote)".into(),
-                    ));
+                    )));
                 }
                 if b.get(pos) == Some(&b'\r') && b.get(pos + 1) != Some(&b'\n') {
-                    return Err(error_at(
+                    return Some(Err(error_at(
                         file,
                         text,
                         pos,
                         "a carriage return inside an unquoted field".into(),
-                    ));
+                    )));
                 }
             }
-            fields.push(Field { text: s, at });
+            fields.push((field, at));
             match b.get(pos) {
                 Some(b',') => pos += 1,
                 Some(b'\r') => {
@@ -133,17 +184,53 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Record>, LoadError> {
                 _ => break,
             }
         }
-        records.push(Record { fields, at: rec_at });
+        self.pos = pos;
+        Some(Ok(rec_at))
+    }
+}
+
+/// Splits RFC 4180 CSV text into records. A blank line is skipped.
+pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Record>, LoadError> {
+    let mut it = Records::new(text, file);
+    let mut fields = Vec::new();
+    let mut records = Vec::new();
+    while let Some(r) = it.next_into(&mut fields) {
+        let at = r?;
+        records.push(Record {
+            fields: fields
+                .drain(..)
+                .map(|(t, at)| Field {
+                    text: t.into_owned(),
+                    at,
+                })
+                .collect(),
+            at,
+        });
     }
     Ok(records)
 }
 
 /// Reads `DIR/nodes.csv` and `DIR/edges.csv` into `graph`, all or nothing.
 pub fn import_csv_dir(dir: &Path, graph: &mut Graph) -> Result<ImportStats, LoadError> {
-    let read = |name: &str| {
-        let p = dir.join(name);
+    import_csv_files(
+        &dir.join("nodes.csv"),
+        &dir.join("edges.csv"),
+        graph,
+        &mut |_| {},
+    )
+}
+
+/// Reads a nodes file and an edges file into `graph`, all or nothing,
+/// calling `progress` now and then with how far it got.
+pub fn import_csv_files(
+    nodes: &Path,
+    edges: &Path,
+    graph: &mut Graph,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportStats, LoadError> {
+    let read = |p: &Path| {
         let file = p.display().to_string();
-        std::fs::read_to_string(&p)
+        std::fs::read_to_string(p)
             .map(|t| (t, file.clone()))
             .map_err(|e| LoadError {
                 file,
@@ -152,9 +239,16 @@ pub fn import_csv_dir(dir: &Path, graph: &mut Graph) -> Result<ImportStats, Load
                 message: format!("cannot read the file: {e}"),
             })
     };
-    let (nodes, nf) = read("nodes.csv")?;
-    let (edges, ef) = read("edges.csv")?;
-    import_csv(&nodes, &nf, &edges, &ef, graph)
+    let (nt, nf) = read(nodes)?;
+    let (et, ef) = read(edges)?;
+    import_csv_with(&nt, &nf, &et, &ef, graph, progress)
+}
+
+/// How far an import got: bytes of both files read, out of their total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
 }
 
 /// Reads the text of a nodes file and an edges file (named in errors) into
@@ -166,13 +260,81 @@ pub fn import_csv(
     edges_file: &str,
     graph: &mut Graph,
 ) -> Result<ImportStats, LoadError> {
+    import_csv_with(nodes, nodes_file, edges, edges_file, graph, &mut |_| {})
+}
+
+/// Node ids of `nodes.csv`: a dense table for the small non-negative
+/// integers a generator writes, a map for anything else.
+#[derive(Default)]
+struct Ids {
+    dense: Vec<Option<NodeId>>,
+    other: HashMap<String, NodeId>,
+}
+
+impl Ids {
+    fn dense_index(key: &str) -> Option<usize> {
+        // Only canonical decimals ("7", not "07" or "+7"), so that two
+        // spellings of one number stay two ids, as with string keys.
+        if key.is_empty() || key.len() > 9 || (key.len() > 1 && key.starts_with('0')) {
+            return None;
+        }
+        if !key.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        key.parse().ok()
+    }
+    fn get(&self, key: &str) -> Option<NodeId> {
+        match Ids::dense_index(key) {
+            Some(i) => self.dense.get(i).copied().flatten(),
+            None => self.other.get(key).copied(),
+        }
+    }
+    /// False when the key is taken already.
+    fn insert(&mut self, key: &str, id: NodeId, rows: usize) -> bool {
+        match Ids::dense_index(key) {
+            Some(i) if i < rows.saturating_mul(4).max(1024) => {
+                if i >= self.dense.len() {
+                    self.dense.resize(i + 1, None);
+                }
+                let slot = &mut self.dense[i];
+                if slot.is_some() {
+                    return false;
+                }
+                *slot = Some(id);
+                true
+            }
+            _ => {
+                if self.get(key).is_some() {
+                    return false;
+                }
+                self.other.insert(key.to_string(), id);
+                true
+            }
+        }
+    }
+}
+
+/// [`import_csv`] with a progress callback, called every 64k rows.
+pub fn import_csv_with(
+    nodes: &str,
+    nodes_file: &str,
+    edges: &str,
+    edges_file: &str,
+    graph: &mut Graph,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportStats, LoadError> {
+    // All or nothing: work on a copy (free for the empty graph of a bulk
+    // import) and keep it only when everything loaded.
     let mut g = graph.clone();
     let mut stats = ImportStats::default();
     let err = |file: &str, text: &str, at: usize, msg: String| error_at(file, text, at, msg);
+    let total = nodes.len() + edges.len();
+    const TICK: usize = 1 << 16;
 
     // nodes.csv
-    let records = parse_csv(nodes, nodes_file)?;
-    let Some((header, rows)) = records.split_first() else {
+    let mut recs = Records::new(nodes, nodes_file);
+    let mut header = Vec::new();
+    let Some(header_at) = recs.next_into(&mut header).transpose()? else {
         return Err(err(
             nodes_file,
             nodes,
@@ -180,57 +342,67 @@ pub fn import_csv(
             "the file is empty; expected a header row id,label,...".into(),
         ));
     };
-    let cols = columns(header, &["id", "label"], nodes_file, nodes)?;
-    let mut ids: HashMap<String, NodeId> = HashMap::new();
+    let cols = columns(&header, header_at, &["id", "label"], nodes_file, nodes)?;
+    // Rows estimated from the bytes, to size the dense id table.
+    let rows_guess = nodes.len() / 8;
+    let mut ids = Ids::default();
+    let check_nodes = g.schema().is_some();
     let mut created = Vec::new();
-    for row in rows {
-        same_width(row, header, nodes_file, nodes)?;
+    let mut row = Vec::new();
+    while let Some(row_at) = recs.next_into(&mut row).transpose()? {
+        same_width(&row, row_at, header.len(), nodes_file, nodes)?;
         let mut labels = Vec::new();
         let mut props = Props::new();
         let mut key = None;
-        for (f, name) in row.fields.iter().zip(&cols) {
+        for ((text, at), name) in row.iter().zip(&cols) {
             match name.as_str() {
                 "id" => {
-                    if f.text.is_empty() {
-                        return Err(err(nodes_file, nodes, f.at, "a node needs an id".into()));
+                    if text.is_empty() {
+                        return Err(err(nodes_file, nodes, *at, "a node needs an id".into()));
                     }
-                    if ids.contains_key(&f.text) {
-                        return Err(err(
-                            nodes_file,
-                            nodes,
-                            f.at,
-                            format!("a second node with the id '{}'", f.text),
-                        ));
-                    }
-                    key = Some(f);
-                    let v = f
-                        .text
+                    key = Some((text, *at));
+                    let v = text
                         .parse::<i64>()
-                        .map_or_else(|_| Value::String(f.text.clone()), Value::Int);
+                        .map_or_else(|_| Value::String(text.to_string()), Value::Int);
                     props.insert("id".into(), v);
                 }
                 "label" => {
-                    for l in f.text.split(';').filter(|l| !l.is_empty()) {
+                    for l in text.split(';').filter(|l| !l.is_empty()) {
                         if !labels.iter().any(|x: &String| x == l) {
                             labels.push(l.to_string());
                         }
                     }
                 }
-                _ if f.text.is_empty() => {}
+                _ if text.is_empty() => {}
                 other => {
-                    props.insert(other.to_string(), Value::String(f.text.clone()));
+                    props.insert(other.to_string(), Value::String(text.to_string()));
                 }
             }
         }
-        let Some(key) = key else {
-            return Err(err(nodes_file, nodes, row.at, "a node needs an id".into()));
+        let Some((key, key_at)) = key else {
+            return Err(err(nodes_file, nodes, row_at, "a node needs an id".into()));
         };
         let id = g
             .create_node(labels, props)
-            .map_err(|e| err(nodes_file, nodes, row.at, e.message))?;
-        ids.insert(key.text.clone(), id);
-        created.push((id, row.at));
+            .map_err(|e| err(nodes_file, nodes, row_at, e.message))?;
+        if !ids.insert(key, id, rows_guess) {
+            return Err(err(
+                nodes_file,
+                nodes,
+                key_at,
+                format!("a second node with the id '{key}'"),
+            ));
+        }
+        if check_nodes {
+            created.push((id, row_at));
+        }
         stats.nodes += 1;
+        if stats.nodes % TICK == 0 {
+            progress(Progress {
+                done: recs.position(),
+                total,
+            });
+        }
     }
     for (id, at) in created {
         g.check_complete(&[id], &[])
@@ -238,8 +410,8 @@ pub fn import_csv(
     }
 
     // edges.csv
-    let records = parse_csv(edges, edges_file)?;
-    let Some((header, rows)) = records.split_first() else {
+    let mut recs = Records::new(edges, edges_file);
+    let Some(header_at) = recs.next_into(&mut header).transpose()? else {
         return Err(err(
             edges_file,
             edges,
@@ -247,54 +419,62 @@ pub fn import_csv(
             "the file is empty; expected a header row src,dst,type,...".into(),
         ));
     };
-    let cols = columns(header, &["src", "dst", "type"], edges_file, edges)?;
-    for row in rows {
-        same_width(row, header, edges_file, edges)?;
+    let cols = columns(
+        &header,
+        header_at,
+        &["src", "dst", "type"],
+        edges_file,
+        edges,
+    )?;
+    let check_rels = g.schema().is_some();
+    while let Some(row_at) = recs.next_into(&mut row).transpose()? {
+        same_width(&row, row_at, header.len(), edges_file, edges)?;
         let (mut src, mut dst, mut rel_type) = (None, None, None);
         let mut props = Props::new();
-        for (f, name) in row.fields.iter().zip(&cols) {
-            let node = |f: &Field| {
-                ids.get(&f.text).copied().ok_or_else(|| {
+        for ((text, at), name) in row.iter().zip(&cols) {
+            let at = *at;
+            let node = |t: &str| {
+                ids.get(t).ok_or_else(|| {
                     err(
                         edges_file,
                         edges,
-                        f.at,
-                        format!("no node with the id '{}' in {nodes_file}", f.text),
+                        at,
+                        format!("no node with the id '{t}' in {nodes_file}"),
                     )
                 })
             };
             match name.as_str() {
-                "src" => src = Some(node(f)?),
-                "dst" => dst = Some(node(f)?),
+                "src" => src = Some(node(text)?),
+                "dst" => dst = Some(node(text)?),
                 "type" => {
-                    if f.text.is_empty() {
+                    if text.is_empty() {
                         return Err(err(
                             edges_file,
                             edges,
-                            f.at,
+                            at,
                             "a relationship needs a type".into(),
                         ));
                     }
-                    rel_type = Some(f.text.clone());
+                    rel_type = Some(text.to_string());
                 }
-                _ if f.text.is_empty() => {}
+                _ if text.is_empty() => {}
                 "date" => {
-                    let d = FDate::parse(&f.text).map_err(|e| err(edges_file, edges, f.at, e))?;
+                    let d = FDate::parse(text).map_err(|e| err(edges_file, edges, at, e))?;
                     props.insert("date".into(), Value::Date(d));
                 }
                 "level" => {
-                    let n = f.text.parse::<i64>().map_err(|_| {
+                    let n = text.parse::<i64>().map_err(|_| {
                         err(
                             edges_file,
                             edges,
-                            f.at,
-                            format!("level must be an integer, not '{}'", f.text),
+                            at,
+                            format!("level must be an integer, not '{text}'"),
                         )
                     })?;
                     props.insert("level".into(), Value::Int(n));
                 }
                 other => {
-                    props.insert(other.to_string(), Value::String(f.text.clone()));
+                    props.insert(other.to_string(), Value::String(text.to_string()));
                 }
             }
         }
@@ -302,39 +482,45 @@ pub fn import_csv(
             return Err(err(
                 edges_file,
                 edges,
-                row.at,
+                row_at,
                 "a relationship needs src, dst and type".into(),
             ));
         };
         let id = g
             .create_rel(s, d, t, props)
-            .map_err(|e| err(edges_file, edges, row.at, e.message))?;
-        g.check_complete(&[], &[id])
-            .map_err(|e| err(edges_file, edges, row.at, e.message))?;
+            .map_err(|e| err(edges_file, edges, row_at, e.message))?;
+        if check_rels {
+            g.check_complete(&[], &[id])
+                .map_err(|e| err(edges_file, edges, row_at, e.message))?;
+        }
         stats.rels += 1;
+        if stats.rels % TICK == 0 {
+            progress(Progress {
+                done: nodes.len() + recs.position(),
+                total,
+            });
+        }
     }
+    progress(Progress { done: total, total });
     *graph = g;
     Ok(stats)
 }
 
 /// The column names of a header row, which must include `required`.
 fn columns(
-    header: &Record,
+    header: &[RawField<'_>],
+    header_at: usize,
     required: &[&str],
     file: &str,
     text: &str,
 ) -> Result<Vec<String>, LoadError> {
-    let names: Vec<String> = header
-        .fields
-        .iter()
-        .map(|f| f.text.trim().to_string())
-        .collect();
+    let names: Vec<String> = header.iter().map(|f| f.0.trim().to_string()).collect();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
             return Err(error_at(
                 file,
                 text,
-                header.fields[i].at,
+                header[i].1,
                 "an empty column name in the header".into(),
             ));
         }
@@ -342,7 +528,7 @@ fn columns(
             return Err(error_at(
                 file,
                 text,
-                header.fields[i].at,
+                header[i].1,
                 format!("the column '{n}' appears twice"),
             ));
         }
@@ -352,7 +538,7 @@ fn columns(
             return Err(error_at(
                 file,
                 text,
-                header.at,
+                header_at,
                 format!(
                     "the header has no column '{r}' (it needs {})",
                     required.join(", ")
@@ -363,19 +549,21 @@ fn columns(
     Ok(names)
 }
 
-fn same_width(row: &Record, header: &Record, file: &str, text: &str) -> Result<(), LoadError> {
-    if row.fields.len() == header.fields.len() {
+fn same_width(
+    row: &[RawField<'_>],
+    row_at: usize,
+    width: usize,
+    file: &str,
+    text: &str,
+) -> Result<(), LoadError> {
+    if row.len() == width {
         return Ok(());
     }
-    let at = row.fields.get(header.fields.len()).map_or(row.at, |f| f.at);
+    let at = row.get(width).map_or(row_at, |f| f.1);
     Err(error_at(
         file,
         text,
         at,
-        format!(
-            "this row has {} fields, the header {}",
-            row.fields.len(),
-            header.fields.len()
-        ),
+        format!("this row has {} fields, the header {width}", row.len()),
     ))
 }

@@ -628,6 +628,18 @@ impl Loader<'_> {
                     let s = self.string(v, "a date")?;
                     Value::Date(FDate::parse(s).map_err(|e| self.err(v.at, e))?)
                 }
+                [(k, _, v)]
+                    if matches!(
+                        k.as_str(),
+                        "localtime" | "time" | "localdatetime" | "datetime" | "duration"
+                    ) =>
+                {
+                    let s = self.string(v, k)?;
+                    Value::Temporal(
+                        crate::model::temporal::parse_stored(k, s)
+                            .map_err(|e| self.err(v.at, e))?,
+                    )
+                }
                 [(k, _, v)] if k == "float" => match self.string(v, "a float")? {
                     "NaN" => Value::Float(f64::NAN),
                     "Infinity" => Value::Float(f64::INFINITY),

@@ -1,11 +1,13 @@
-//! Imports into a graph: our own JSON export ([`json`]) and node/edge CSV
-//! files in the shape of the benchmark generator ([`csv`]).
+//! Imports into a graph: our own JSON export ([`json`]), node/edge CSV
+//! files in the shape of the benchmark generator ([`csv`]), and a new
+//! article's fact file ([`facts`]).
 //!
 //! Every import is all or nothing: it works on a copy of the graph and
 //! replaces the graph only when the whole file loaded, the schema checks
 //! included. An error is a [`LoadError`] naming `file:line:column`.
 
 pub mod csv;
+pub mod facts;
 pub mod json;
 
 use std::path::Path;
@@ -17,9 +19,10 @@ pub use json::ImportStats;
 
 /// Imports a file or directory into `graph`, all or nothing, choosing the
 /// reader by its shape: a directory (or a `nodes.csv` with an `edges.csv`
-/// beside it) is CSV, a `.json` file our JSON export. The entry of the
-/// shell's `:import FILE` for these formats; a Cypher dump is run as a
-/// script (`factgraph -f`), a fact file is the seed loader's.
+/// beside it) is CSV, a `.json` file our JSON export, a `.facts` file an
+/// article's fact file, a `.cypher` file a script such as our Cypher dump
+/// (run statement by statement on a copy of the graph). The entry of the
+/// shell's `:import FILE` and of `factgraph import FILE`.
 pub fn import_path(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadError> {
     let file = path.display().to_string();
     if path.is_dir() {
@@ -36,6 +39,18 @@ pub fn import_path(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadEr
         };
         return csv::import_csv_dir(dir, graph);
     }
+    if name.ends_with(".facts") {
+        return facts::import_facts(path, graph);
+    }
+    if name.ends_with(".cypher") || name.ends_with(".cql") {
+        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+            file: file.clone(),
+            line: 0,
+            col: 0,
+            message: format!("cannot read the file: {e}"),
+        })?;
+        return import_cypher(&text, &file, graph);
+    }
     if name.ends_with(".json") {
         let text = std::fs::read_to_string(path).map_err(|e| LoadError {
             file: file.clone(),
@@ -49,8 +64,32 @@ pub fn import_path(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadEr
         file,
         line: 0,
         col: 0,
-        message: "not a format this import reads: give a .json export, or a directory (or nodes.csv) with nodes.csv and edges.csv".into(),
+        message: "not a format this import reads: give a .json export, a .cypher script, a .facts fact file, or a directory (or nodes.csv) with nodes.csv and edges.csv".into(),
     })
+}
+
+/// Runs a Cypher script (our dump, or any script of statements) against a
+/// copy of `graph`; replaces `graph` only if every statement succeeds. An
+/// error names the file, line and column of the statement's problem.
+pub fn import_cypher(text: &str, file: &str, graph: &mut Graph) -> Result<ImportStats, LoadError> {
+    let at = |e: crate::error::QueryError| {
+        let offset = e.span.map_or(0, |s| s.start);
+        error_at(file, text, offset, e.message)
+    };
+    let script = crate::query::parse_script(text).map_err(at)?;
+    let mut work = graph.clone();
+    let (nodes, rels) = (work.node_count(), work.rel_count());
+    let params = crate::query::Params::new();
+    let opts = crate::query::ExecOptions::default();
+    for stmt in &script.statements {
+        crate::query::execute(&mut work, stmt, &params, &opts).map_err(at)?;
+    }
+    let stats = ImportStats {
+        nodes: work.node_count().saturating_sub(nodes),
+        rels: work.rel_count().saturating_sub(rels),
+    };
+    *graph = work;
+    Ok(stats)
 }
 
 /// A [`LoadError`] at a byte offset of `text`.

@@ -3,8 +3,10 @@
 pub mod date;
 pub mod names;
 pub mod schema;
+pub mod temporal;
 pub mod value;
 
 pub use date::{FDate, Precision};
 pub use schema::Schema;
+pub use temporal::{Duration, Temporal};
 pub use value::{NodeId, Path, Props, RelId, Value};

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::date::FDate;
+use super::temporal::Temporal;
 
 /// A node's identity: the index of its slot in the graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,6 +37,8 @@ pub enum Value {
     Map(BTreeMap<String, Value>),
     /// A date with a precision, see [`FDate`].
     Date(FDate),
+    /// Cypher's other temporal types: times, date-times, durations.
+    Temporal(Temporal),
     Node(NodeId),
     Rel(RelId),
     Path(Path),
@@ -56,6 +59,7 @@ impl Value {
             Value::List(_) => "List",
             Value::Map(_) => "Map",
             Value::Date(_) => "Date",
+            Value::Temporal(t) => t.type_name(),
             Value::Node(_) => "Node",
             Value::Rel(_) => "Relationship",
             Value::Path(_) => "Path",
@@ -171,6 +175,7 @@ impl fmt::Display for Value {
                 f.write_str("}")
             }
             Value::Date(d) => write!(f, "fdate('{d}')"),
+            Value::Temporal(t) => write!(f, "{}('{t}')", t.function_name()),
             Value::Node(n) => write!(f, "node({})", n.0),
             Value::Rel(r) => write!(f, "relationship({})", r.0),
             Value::Path(p) => write!(f, "path({} nodes)", p.nodes.len()),

@@ -4,7 +4,9 @@
 //! create what they describe, UNION parts with different columns.
 //!
 //! Errors use the openCypher TCK's detail names (`UndefinedVariable`,
-//! `VariableAlreadyBound` ...) with [`ErrorClass::SemanticError`](crate::error::ErrorClass).
+//! `VariableAlreadyBound` ...) with [`ErrorClass::SyntaxError`](crate::error::ErrorClass):
+//! like Neo4j (`Neo.ClientError.Statement.SyntaxError`) and the TCK, every
+//! error found before the statement runs is a syntax error of the statement.
 
 use std::collections::HashMap;
 
@@ -23,38 +25,309 @@ enum Kind {
     /// A variable-length relationship: a list of relationships.
     RelList,
     Path,
-    /// Known not to be a graph element (a literal, list, map, number ...).
-    Value,
+    /// Known not to be a graph element (a literal, list, map, number ...),
+    /// with what is known of its type.
+    Value(Ty),
     Any,
+}
+
+/// The static type of an expression, as far as literals tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Any,
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+    List,
+    Map,
+    Node,
+    Rel,
+    Path,
+}
+
+impl Ty {
+    fn name(self) -> &'static str {
+        match self {
+            Ty::Any => "any value",
+            Ty::Null => "null",
+            Ty::Bool => "a boolean",
+            Ty::Int => "an integer",
+            Ty::Float => "a float",
+            Ty::Str => "a string",
+            Ty::List => "a list",
+            Ty::Map => "a map",
+            Ty::Node => "a node",
+            Ty::Rel => "a relationship",
+            Ty::Path => "a path",
+        }
+    }
 }
 
 /// What an expression's value is known to be, statically.
 fn kind_of(scope: &Scope, e: &Expr) -> Kind {
-    use super::ast::Literal;
-    match &e.kind {
-        ExprKind::Var(v) => scope.get(v).copied().unwrap_or(Kind::Any),
-        ExprKind::Literal(Literal::Null) => Kind::Any,
-        ExprKind::Literal(_)
-        | ExprKind::List(_)
-        | ExprKind::Map(_)
-        | ExprKind::ListComprehension { .. }
-        | ExprKind::PatternComprehension { .. }
-        | ExprKind::MapProjection(..)
-        | ExprKind::IsNull(_)
-        | ExprKind::IsNotNull(_)
-        | ExprKind::HasLabels(..)
-        | ExprKind::Quantified { .. }
-        | ExprKind::CountStar
-        | ExprKind::Binary(..)
-        | ExprKind::Unary(..) => Kind::Value,
-        _ => Kind::Any,
+    if let ExprKind::Var(v) = &e.kind {
+        return scope.get(v).copied().unwrap_or(Kind::Any);
     }
+    match type_check(scope, &mut Vec::new(), e).unwrap_or(Ty::Any) {
+        Ty::Any | Ty::Null => Kind::Any,
+        Ty::Node => Kind::Node,
+        Ty::Rel => Kind::Rel,
+        Ty::Path => Kind::Path,
+        t => Kind::Value(t),
+    }
+}
+
+fn ty_of_kind(k: Kind) -> Ty {
+    match k {
+        Kind::Node => Ty::Node,
+        Kind::Rel => Ty::Rel,
+        Kind::RelList => Ty::List,
+        Kind::Path => Ty::Path,
+        Kind::Value(t) => t,
+        Kind::Any => Ty::Any,
+    }
+}
+
+fn bad_type(what: &str, t: Ty, e: &Expr) -> QueryError {
+    sem(
+        "InvalidArgumentType",
+        format!("{what}, not {}", t.name()),
+        e.span,
+    )
+}
+
+/// Infers the static type of `e` and refuses operators applied to values
+/// that are known (from literals and variable kinds) to be of the wrong
+/// type, as openCypher does at compile time. `locals` are comprehension
+/// variables with the type of the elements they range over.
+fn type_check(scope: &Scope, locals: &mut Vec<(String, Ty)>, e: &Expr) -> Result<Ty, QueryError> {
+    super::expr::grow_stack(|| type_check_inner(scope, locals, e))
+}
+
+fn type_check_inner(
+    scope: &Scope,
+    locals: &mut Vec<(String, Ty)>,
+    e: &Expr,
+) -> Result<Ty, QueryError> {
+    use super::ast::{BinOp, Literal, UnaryOp};
+    let t = |x: &Expr, locals: &mut Vec<(String, Ty)>| type_check(scope, locals, x);
+    Ok(match &e.kind {
+        ExprKind::Literal(l) => match l {
+            Literal::Null => Ty::Null,
+            Literal::Bool(_) => Ty::Bool,
+            Literal::Int(_) => Ty::Int,
+            Literal::Float(_) => Ty::Float,
+            Literal::String(_) => Ty::Str,
+        },
+        ExprKind::Param(_) => Ty::Any,
+        ExprKind::Var(v) => match locals.iter().rev().find(|(n, _)| n == v) {
+            Some((_, ty)) => *ty,
+            None => scope.get(v).map(|k| ty_of_kind(*k)).unwrap_or(Ty::Any),
+        },
+        ExprKind::List(items) => {
+            for i in items {
+                t(i, locals)?;
+            }
+            Ty::List
+        }
+        ExprKind::Map(items) => {
+            for (_, i) in items {
+                t(i, locals)?;
+            }
+            Ty::Map
+        }
+        ExprKind::Property(x, _) => {
+            let tx = t(x, locals)?;
+            if tx == Ty::Path {
+                return Err(bad_type(
+                    "a property needs a node, relationship or map",
+                    tx,
+                    x,
+                ));
+            }
+            // The TCK classes property access on a known scalar or list as a
+            // type error, wherever it is found.
+            if matches!(tx, Ty::Bool | Ty::Int | Ty::Float | Ty::Str | Ty::List) {
+                return Err(QueryError::type_error(
+                    "InvalidArgumentType",
+                    format!(
+                        "a property needs a node, relationship or map, not {}",
+                        tx.name()
+                    ),
+                )
+                .at(x.span));
+            }
+            Ty::Any
+        }
+        ExprKind::Binary(op, a, b) => {
+            let (ta, tb) = (t(a, locals)?, t(b, locals)?);
+            let ok_bool = |ty: Ty| matches!(ty, Ty::Bool | Ty::Null | Ty::Any);
+            let ok_num = |ty: Ty| matches!(ty, Ty::Int | Ty::Float | Ty::Null | Ty::Any);
+            match op {
+                BinOp::And | BinOp::Or | BinOp::Xor => {
+                    for (ty, x) in [(ta, a), (tb, b)] {
+                        if !ok_bool(ty) {
+                            return Err(bad_type("AND, OR and XOR need booleans", ty, x));
+                        }
+                    }
+                    Ty::Bool
+                }
+                BinOp::In => {
+                    if !matches!(tb, Ty::List | Ty::Null | Ty::Any) {
+                        return Err(bad_type("IN needs a list on its right", tb, b));
+                    }
+                    Ty::Bool
+                }
+                BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow => {
+                    for (ty, x) in [(ta, a), (tb, b)] {
+                        if !ok_num(ty) {
+                            return Err(bad_type("arithmetic needs numbers", ty, x));
+                        }
+                    }
+                    match (op, ta, tb) {
+                        (BinOp::Pow, _, _) => Ty::Float,
+                        (_, Ty::Int, Ty::Int) => Ty::Int,
+                        (_, Ty::Float, Ty::Int | Ty::Float) | (_, Ty::Int, Ty::Float) => Ty::Float,
+                        _ => Ty::Any,
+                    }
+                }
+                BinOp::Add => match (ta, tb) {
+                    (Ty::Int, Ty::Int) => Ty::Int,
+                    (Ty::Str, Ty::Str) => Ty::Str,
+                    (Ty::List, _) | (_, Ty::List) => Ty::List,
+                    _ => Ty::Any,
+                },
+                _ => Ty::Bool,
+            }
+        }
+        ExprKind::Unary(op, x) => {
+            let tx = t(x, locals)?;
+            match op {
+                UnaryOp::Not => {
+                    if !matches!(tx, Ty::Bool | Ty::Null | Ty::Any) {
+                        return Err(bad_type("NOT needs a boolean", tx, x));
+                    }
+                    Ty::Bool
+                }
+                _ => tx,
+            }
+        }
+        ExprKind::IsNull(x) | ExprKind::IsNotNull(x) | ExprKind::HasLabels(x, _) => {
+            t(x, locals)?;
+            Ty::Bool
+        }
+        ExprKind::CountStar => Ty::Int,
+        ExprKind::FnCall { name, args, .. } => {
+            let mut tys = Vec::new();
+            for a in args {
+                tys.push(t(a, locals)?);
+            }
+            let l = name.to_ascii_lowercase();
+            if l == "properties"
+                && let (Some(ty), Some(a)) = (tys.first(), args.first())
+                && matches!(
+                    ty,
+                    Ty::Bool | Ty::Int | Ty::Float | Ty::Str | Ty::List | Ty::Path
+                )
+            {
+                return Err(bad_type(
+                    "properties() needs a node, relationship or map",
+                    *ty,
+                    a,
+                ));
+            }
+            match l.as_str() {
+                "count" | "size" | "length" | "id" | "tointeger" => Ty::Int,
+                "tostring" | "type" | "tolower" | "toupper" | "trim" => Ty::Str,
+                "collect" | "labels" | "keys" | "range" | "nodes" | "relationships" | "split" => {
+                    Ty::List
+                }
+                "tofloat" | "avg" => Ty::Float,
+                _ => Ty::Any,
+            }
+        }
+        ExprKind::ListComprehension {
+            var,
+            list,
+            filter,
+            map,
+        } => {
+            let elem = elem_type(scope, locals, list)?;
+            locals.push((var.name.clone(), elem));
+            let r = [filter, map]
+                .into_iter()
+                .flatten()
+                .try_for_each(|x| t(x, locals).map(|_| ()));
+            locals.pop();
+            r?;
+            Ty::List
+        }
+        ExprKind::Quantified {
+            var, list, filter, ..
+        } => {
+            let elem = elem_type(scope, locals, list)?;
+            locals.push((var.name.clone(), elem));
+            let r = filter.iter().try_for_each(|x| t(x, locals).map(|_| ()));
+            locals.pop();
+            r?;
+            Ty::Bool
+        }
+        ExprKind::Reduce {
+            acc,
+            init,
+            var,
+            list,
+            expr,
+        } => {
+            t(init, locals)?;
+            let elem = elem_type(scope, locals, list)?;
+            locals.push((acc.name.clone(), Ty::Any));
+            locals.push((var.name.clone(), elem));
+            let r = t(expr, locals);
+            locals.truncate(locals.len() - 2);
+            r?;
+            Ty::Any
+        }
+        ExprKind::PatternComprehension { .. } => Ty::List,
+        ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => Ty::Bool,
+        ExprKind::MapProjection(x, _) => {
+            t(x, locals)?;
+            Ty::Map
+        }
+        _ => {
+            for c in super::eval::children(e) {
+                t(c, locals)?;
+            }
+            Ty::Any
+        }
+    })
+}
+
+/// The type of the elements of a list expression: known when it is a list
+/// literal whose items all have one type.
+fn elem_type(scope: &Scope, locals: &mut Vec<(String, Ty)>, list: &Expr) -> Result<Ty, QueryError> {
+    type_check(scope, locals, list)?;
+    let ExprKind::List(items) = &list.kind else {
+        return Ok(Ty::Any);
+    };
+    let mut common: Option<Ty> = None;
+    for i in items {
+        let ty = type_check(scope, locals, i)?;
+        common = match common {
+            None => Some(ty),
+            Some(c) if c == ty => Some(c),
+            Some(_) => return Ok(Ty::Any),
+        };
+    }
+    Ok(common.unwrap_or(Ty::Any))
 }
 
 type Scope = HashMap<String, Kind>;
 
 fn sem(detail: &str, msg: impl Into<String>, span: crate::error::Span) -> QueryError {
-    QueryError::semantic(detail, msg).at(span)
+    QueryError::syntax(detail, msg, span)
 }
 
 /// Checks a whole query (every UNION part).
@@ -88,7 +361,12 @@ pub fn check_query(q: &Query) -> Result<(), QueryError> {
 
 /// Checks one query part; returns its result columns.
 fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
-    let mut scope: Scope = HashMap::new();
+    check_single_in(q, HashMap::new())
+}
+
+/// Checks one query part starting from `scope` (the outer variables of an
+/// EXISTS { } subquery, or none).
+fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, QueryError> {
     let n = q.clauses.len();
     for (i, c) in q.clauses.iter().enumerate() {
         match c {
@@ -101,6 +379,16 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
                 if let Some(w) = where_ {
                     no_aggregate(w, "WHERE")?;
                     check_expr(&scope, w)?;
+                    if matches!(
+                        kind_of(&scope, w),
+                        Kind::Node | Kind::Rel | Kind::Path | Kind::RelList
+                    ) {
+                        return Err(sem(
+                            "InvalidArgumentType",
+                            "WHERE needs a boolean, not a graph element",
+                            w.span,
+                        ));
+                    }
                 }
             }
             Clause::Unwind { expr, alias, .. } => {
@@ -130,9 +418,8 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
             }
             Clause::Create { pattern, .. } => {
                 check_create_pattern(&scope, &pattern.parts, false)?;
-                let before = scope.clone();
                 bind_pattern(&mut scope, pattern, PatternUse::Create)?;
-                check_pattern_exprs(&before, &pattern.parts)?;
+                check_pattern_exprs(&scope, &pattern.parts)?;
             }
             Clause::Merge {
                 part,
@@ -174,19 +461,29 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
                             e.span,
                         ));
                     }
-                    if kind_of(&scope, e) == Kind::Value {
-                        return Err(QueryError::type_error(
+                    if matches!(kind_of(&scope, e), Kind::Value(_)) {
+                        return Err(sem(
                             "InvalidArgumentType",
                             "DELETE needs a node, relationship or path",
-                        )
-                        .at(e.span));
+                            e.span,
+                        ));
                     }
                 }
             }
-            Clause::Call { args, .. } => {
+            Clause::Call {
+                name, args, span, ..
+            } => {
                 for a in args.iter().flatten() {
                     check_expr(&scope, a)?;
                 }
+                // factgraph provides no procedures, so every CALL names an
+                // unknown one; say so before YIELDed names go undefined.
+                return Err(QueryError::new(
+                    crate::error::ErrorClass::ProcedureError,
+                    "ProcedureNotFound",
+                    format!("there are no procedures in factgraph ({name})"),
+                )
+                .at(*span));
             }
         }
     }
@@ -273,6 +570,7 @@ fn check_projection(
         }
     }
     let mut aggregating = false;
+    let mut no_alias: Option<QueryError> = None;
     for it in &p.items {
         check_expr(scope, &it.expr)?;
         nested_aggregate(&it.expr)?;
@@ -282,11 +580,16 @@ fn check_projection(
             (None, ExprKind::Var(v)) => v.clone(),
             (None, _) if is_return => it.text.clone(),
             (None, _) => {
-                return Err(sem(
-                    "NoExpressionAlias",
-                    format!("expression in WITH must be aliased (use AS): {}", it.text),
-                    it.span,
-                ));
+                // Reported after ORDER BY's grouping checks, which Neo4j
+                // (and the TCK) report first.
+                no_alias.get_or_insert_with(|| {
+                    sem(
+                        "NoExpressionAlias",
+                        format!("expression in WITH must be aliased (use AS): {}", it.text),
+                        it.span,
+                    )
+                });
+                it.text.clone()
             }
         };
         if cols.contains(&name) {
@@ -304,13 +607,25 @@ fn check_projection(
     // projection aggregates or is DISTINCT, the variables before it.
     let mut after = scope.clone();
     after.extend(out.iter().map(|(k, v)| (k.clone(), *v)));
+    let g = Grouping::new(p, &out);
+    if aggregating {
+        for it in &p.items {
+            if contains_aggregate(&it.expr) {
+                g.walk(&it.expr, false, &mut Vec::new())?;
+            }
+        }
+    }
     for s in &p.order_by {
-        let sc = if aggregating || p.distinct {
-            check_scope_after(&out, scope, &s.expr, p)
-        } else {
-            after.clone()
-        };
-        check_expr(&sc, &s.expr)?;
+        check_expr(&after, &s.expr)?;
+        if aggregating || p.distinct {
+            // " agg" marks an ORDER BY item that aggregates: there a
+            // non-key variable is ambiguous rather than undefined.
+            let mut locals = Vec::new();
+            if contains_aggregate(&s.expr) {
+                locals.push(" agg".to_string());
+            }
+            g.walk(&s.expr, true, &mut locals)?;
+        }
         if contains_aggregate(&s.expr) && !aggregating {
             return Err(sem(
                 "InvalidAggregation",
@@ -318,6 +633,9 @@ fn check_projection(
                 s.expr.span,
             ));
         }
+    }
+    if let Some(e) = no_alias {
+        return Err(e);
     }
     for e in [&p.skip, &p.limit].into_iter().flatten() {
         if has_variables(e) {
@@ -352,36 +670,126 @@ fn check_projection(
     Ok((cols, out))
 }
 
-/// After DISTINCT or aggregation, ORDER BY may use the projected names, and
-/// the old variables only inside expressions that are projected.
-fn check_scope_after(out: &Scope, before: &Scope, e: &Expr, p: &Projection) -> Scope {
-    let projected_text: Vec<&Expr> = p.items.iter().map(|i| &i.expr).collect();
-    let mut sc = out.clone();
-    // Old variables that are projected as plain variables stay visible.
-    for ex in projected_text {
-        if let ExprKind::Var(v) = &ex.kind
-            && let Some(k) = before.get(v)
+/// What may be referred to once a projection has grouped rows (by
+/// aggregation or DISTINCT): the projected expressions themselves, the
+/// projected names, and (in an item's own aggregation) the grouping keys.
+struct Grouping {
+    /// Printed form of every non-aggregating item: the grouping keys.
+    keys: Vec<String>,
+    /// Printed form of every item.
+    items: Vec<String>,
+    /// Variables projected as themselves among the keys.
+    key_vars: Vec<String>,
+    /// Every output name.
+    out: Vec<String>,
+    /// Variables mentioned anywhere in the items.
+    mentioned: Vec<String>,
+}
+
+impl Grouping {
+    fn new(p: &Projection, out: &Scope) -> Grouping {
+        let mut g = Grouping {
+            keys: Vec::new(),
+            items: Vec::new(),
+            key_vars: Vec::new(),
+            out: out.keys().cloned().collect(),
+            mentioned: Vec::new(),
+        };
+        for it in &p.items {
+            let text = it.expr.to_string();
+            if !contains_aggregate(&it.expr) {
+                if let ExprKind::Var(v) = &it.expr.kind {
+                    g.key_vars.push(v.clone());
+                }
+                g.keys.push(text.clone());
+            }
+            g.items.push(text);
+            vars_of(&it.expr, &mut g.mentioned);
+        }
+        if p.star {
+            g.key_vars.extend(out.keys().cloned());
+        }
+        g
+    }
+
+    /// Checks `e`, an item with an aggregation (`order_by` false) or an
+    /// ORDER BY expression after grouping (`order_by` true).
+    fn walk(&self, e: &Expr, order_by: bool, locals: &mut Vec<String>) -> Result<(), QueryError> {
+        let is_agg = matches!(&e.kind, ExprKind::CountStar)
+            || matches!(&e.kind, ExprKind::FnCall { name, .. } if is_aggregate(name));
+        let text = e.to_string();
+        if self.keys.contains(&text) && matches!(e.kind, ExprKind::Var(_) | ExprKind::Property(..))
         {
-            sc.insert(v.clone(), *k);
+            return Ok(());
+        }
+        if is_agg {
+            if !order_by || self.items.contains(&text) {
+                return Ok(());
+            }
+            // Inside an aggregation of ORDER BY only projected names count.
+            let mut inner: Vec<String> = locals.iter().filter(|l| *l != " agg").cloned().collect();
+            return super::eval::children(e)
+                .into_iter()
+                .try_for_each(|c| self.walk(c, order_by, &mut inner));
+        }
+        match &e.kind {
+            ExprKind::Var(v) => {
+                if locals.contains(v)
+                    || self.key_vars.contains(v)
+                    || (order_by && self.out.contains(v))
+                {
+                    return Ok(());
+                }
+                if order_by && !(self.mentioned.contains(v) && locals.iter().any(|l| l == " agg")) {
+                    return Err(sem(
+                        "UndefinedVariable",
+                        format!(
+                            "variable `{v}` is not defined here: the projection before ORDER BY does not keep it"
+                        ),
+                        e.span,
+                    ));
+                }
+                Err(sem(
+                    "AmbiguousAggregationExpression",
+                    format!(
+                        "`{v}` is used next to an aggregation but is not a grouping key of its own"
+                    ),
+                    e.span,
+                ))
+            }
+            ExprKind::Property(base, _) => {
+                if let ExprKind::Var(v) = &base.kind
+                    && (self.key_vars.contains(v) || locals.contains(v))
+                {
+                    return Ok(());
+                }
+                self.walk(base, order_by, locals)
+            }
+            ExprKind::ListComprehension { var, .. } | ExprKind::Quantified { var, .. } => {
+                locals.push(var.name.clone());
+                let r = super::eval::children(e)
+                    .into_iter()
+                    .try_for_each(|c| self.walk(c, order_by, locals));
+                locals.pop();
+                r
+            }
+            ExprKind::Reduce { acc, var, .. } => {
+                locals.push(acc.name.clone());
+                locals.push(var.name.clone());
+                let r = super::eval::children(e)
+                    .into_iter()
+                    .try_for_each(|c| self.walk(c, order_by, locals));
+                locals.truncate(locals.len() - 2);
+                r
+            }
+            ExprKind::PatternComprehension { .. }
+            | ExprKind::PatternPredicate(_)
+            | ExprKind::ExistsSubquery { .. } => Ok(()),
+            _ => super::eval::children(e)
+                .into_iter()
+                .try_for_each(|c| self.walk(c, order_by, locals)),
         }
     }
-    // Lenient: variables used by the ORDER BY expression that are used by a
-    // projected expression are allowed (e.g. `RETURN n.name, count(*) ORDER BY n.name`).
-    let mut used = Vec::new();
-    vars_of(e, &mut used);
-    for v in used {
-        if !sc.contains_key(&v)
-            && let Some(k) = before.get(&v)
-            && p.items.iter().any(|i| {
-                let mut u = Vec::new();
-                vars_of(&i.expr, &mut u);
-                u.contains(&v)
-            })
-        {
-            sc.insert(v, *k);
-        }
-    }
-    sc
 }
 
 fn vars_of(e: &Expr, out: &mut Vec<String>) {
@@ -398,6 +806,18 @@ fn has_variables(e: &Expr) -> bool {
     !v.is_empty()
 }
 
+fn calls_rand(e: &Expr) -> bool {
+    let mut found = false;
+    super::expr::visit(e, &mut |x| {
+        if let ExprKind::FnCall { name, .. } = &x.kind
+            && name.eq_ignore_ascii_case("rand")
+        {
+            found = true;
+        }
+    });
+    found
+}
+
 fn nested_aggregate(e: &Expr) -> Result<(), QueryError> {
     let mut err = None;
     super::expr::visit(e, &mut |x| {
@@ -409,6 +829,19 @@ fn nested_aggregate(e: &Expr) -> Result<(), QueryError> {
             err = Some(sem(
                 "NestedAggregation",
                 format!("{name}() cannot contain another aggregation"),
+                x.span,
+            ));
+        }
+        // An aggregation over rand() has no defined meaning: each row would
+        // aggregate a value no other evaluation could reproduce.
+        if let ExprKind::FnCall { name, args, .. } = &x.kind
+            && is_aggregate(name)
+            && args.iter().any(calls_rand)
+            && err.is_none()
+        {
+            err = Some(sem(
+                "NonConstantExpression",
+                format!("{name}() cannot aggregate rand(), which is not constant"),
                 x.span,
             ));
         }
@@ -474,7 +907,7 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Rel => "relationship",
         Kind::RelList => "list of relationships",
         Kind::Path => "path",
-        Kind::Value => "value that is not a graph element",
+        Kind::Value(_) => "value that is not a graph element",
         Kind::Any => "value",
     }
 }
@@ -502,7 +935,7 @@ fn bind_pattern(scope: &mut Scope, pattern: &Pattern, use_: PatternUse) -> Resul
                     Kind::Rel
                 };
                 match scope.get(&v.name) {
-                    Some(Kind::Any | Kind::Value) if kind == Kind::RelList => {}
+                    Some(Kind::Any | Kind::Value(_)) if kind == Kind::RelList => {}
                     _ => bind(scope, v, kind, use_)?,
                 }
             }
@@ -554,6 +987,18 @@ fn check_create_pattern(
             seen.push(&v.name);
         }
         for (r, n) in &el.chain {
+            if let Some(v) = &r.var
+                && scope.contains_key(&v.name)
+            {
+                return Err(sem(
+                    "VariableAlreadyBound",
+                    format!(
+                        "relationship `{}` is already bound and cannot be created again",
+                        v.name
+                    ),
+                    v.span,
+                ));
+            }
             check_create_rel(r, merge)?;
             node(n, &mut seen)?;
             if let Some(v) = &n.var {
@@ -646,11 +1091,20 @@ fn element_vars(el: &PatternElement) -> Vec<(&Ident, Kind)> {
 /// Checks that every variable an expression uses is defined, that functions
 /// exist, and that graph-only operations get graph elements where the kind
 /// is known.
+/// Checks an expression: variables, functions, and static types.
 fn check_expr(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
-    super::expr::grow_stack(|| check_expr_inner(scope, e))
+    check_vars(scope, e)?;
+    type_check(scope, &mut Vec::new(), e).map(|_| ())
 }
 
-fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
+/// Every recursion over an expression goes through [`grow_stack`]
+/// (`super::expr::grow_stack`), so a deeply nested expression cannot
+/// overflow the stack of a debug build.
+fn check_vars(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
+    super::expr::grow_stack(|| check_vars_inner(scope, e))
+}
+
+fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
     match &e.kind {
         ExprKind::Var(v) => {
             if !scope.contains_key(v) {
@@ -668,23 +1122,26 @@ fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             filter,
             map,
         } => {
-            check_expr(scope, list)?;
+            check_vars(scope, list)?;
+            for x in [filter, map].into_iter().flatten() {
+                no_aggregate(x, "a list comprehension")?;
+            }
             let mut inner = scope.clone();
             inner.insert(var.name.clone(), Kind::Any);
             for x in [filter, map].into_iter().flatten() {
-                check_expr(&inner, x)?;
+                check_vars(&inner, x)?;
             }
             Ok(())
         }
         ExprKind::Quantified {
             var, list, filter, ..
         } => {
-            check_expr(scope, list)?;
+            check_vars(scope, list)?;
             let mut inner = scope.clone();
             inner.insert(var.name.clone(), Kind::Any);
             if let Some(f) = filter {
                 no_aggregate(f, "a quantifier")?;
-                check_expr(&inner, f)?;
+                check_vars(&inner, f)?;
             }
             Ok(())
         }
@@ -695,12 +1152,12 @@ fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             list,
             expr,
         } => {
-            check_expr(scope, init)?;
-            check_expr(scope, list)?;
+            check_vars(scope, init)?;
+            check_vars(scope, list)?;
             let mut inner = scope.clone();
             inner.insert(acc.name.clone(), Kind::Any);
             inner.insert(var.name.clone(), Kind::Any);
-            check_expr(&inner, expr)
+            check_vars(&inner, expr)
         }
         ExprKind::PatternComprehension {
             var,
@@ -720,7 +1177,7 @@ fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
                 .into_iter()
                 .flatten()
             {
-                check_expr(&inner, x)?;
+                check_vars(&inner, x)?;
             }
             Ok(())
         }
@@ -744,25 +1201,29 @@ fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             where_,
             query,
         } => {
+            if let Some(q) = query {
+                for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+                    check_single_in(sq, scope.clone())?;
+                }
+                return Ok(());
+            }
             let mut inner = scope.clone();
-            if query.is_none() {
-                for part in &pattern.parts {
-                    for (v, k) in element_vars(&part.element) {
-                        inner.entry(v.name.clone()).or_insert(k);
-                    }
+            for part in &pattern.parts {
+                for (v, k) in element_vars(&part.element) {
+                    inner.entry(v.name.clone()).or_insert(k);
                 }
-                check_pattern_exprs(&inner, &pattern.parts)?;
-                if let Some(w) = where_ {
-                    check_expr(&inner, w)?;
-                }
+            }
+            check_pattern_exprs(&inner, &pattern.parts)?;
+            if let Some(w) = where_ {
+                check_vars(&inner, w)?;
             }
             Ok(())
         }
         ExprKind::MapProjection(x, items) => {
-            check_expr(scope, x)?;
+            check_vars(scope, x)?;
             for it in items {
                 match it {
-                    MapProjItem::Literal(_, v) => check_expr(scope, v)?,
+                    MapProjItem::Literal(_, v) => check_vars(scope, v)?,
                     MapProjItem::Variable(v) => need_var(scope, v)?,
                     _ => {}
                 }
@@ -785,7 +1246,7 @@ fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
                 return Err(err);
             }
             for a in args {
-                check_expr(scope, a)?;
+                check_vars(scope, a)?;
             }
             // Statically known misuse of graph functions.
             if let [arg] = args.as_slice()
@@ -801,18 +1262,18 @@ fn check_expr_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
                     _ => false,
                 };
                 if bad {
-                    return Err(QueryError::type_error(
+                    return Err(sem(
                         "InvalidArgumentType",
                         format!("{name}() cannot take the {} `{v}`", kind_name(*k)),
-                    )
-                    .at(arg.span));
+                        arg.span,
+                    ));
                 }
             }
             Ok(())
         }
         _ => {
             for c in super::eval::children(e) {
-                check_expr(scope, c)?;
+                check_vars(scope, c)?;
             }
             Ok(())
         }

@@ -11,12 +11,12 @@
 //!   any pair of different types, gives null. Dates of mixed precision use
 //!   the interval rules of [`FDate::lt`].
 //! * [`order`]: the total order of ORDER BY, DISTINCT, grouping, min and max
-//!   (maps < nodes < relationships < lists < paths < dates < strings <
-//!   booleans < numbers < NaN < null).
+//!   (maps < nodes < relationships < lists < paths < dates < other
+//!   temporals < strings < booleans < numbers < NaN < null).
 
 use std::cmp::Ordering;
 
-use crate::model::{FDate, Value};
+use crate::model::{FDate, Value, temporal};
 
 /// `a = b` in three-valued logic: `None` is null.
 pub fn equals(a: &Value, b: &Value) -> Option<bool> {
@@ -31,6 +31,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Bool(x), Bool(y)) => Some(x == y),
         (String(x), String(y)) => Some(x == y),
         (Date(x), Date(y)) => Some(x == y),
+        (Temporal(x), Temporal(y)) => Some(x == y),
         (Node(x), Node(y)) => Some(x == y),
         (Rel(x), Rel(y)) => Some(x == y),
         (Path(x), Path(y)) => Some(x == y),
@@ -128,6 +129,7 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
         (String(x), String(y)) => Some(holds(op, x.cmp(y))),
         (Bool(x), Bool(y)) => Some(holds(op, x.cmp(y))),
         (Date(x), Date(y)) => date_cmp(op, x, y),
+        (Temporal(x), Temporal(y)) => temporal::compare(x, y).map(|o| holds(op, o)),
         (List(x), List(y)) => {
             for (p, q) in x.iter().zip(y) {
                 match equals(p, q) {
@@ -168,12 +170,13 @@ fn rank(v: &Value) -> u8 {
         Value::List(_) => 3,
         Value::Path(_) => 4,
         Value::Date(_) => 5,
-        Value::String(_) => 6,
-        Value::Bool(_) => 7,
-        Value::Int(_) => 8,
-        Value::Float(f) if !f.is_nan() => 8,
-        Value::Float(_) => 9,
-        Value::Null => 10,
+        Value::Temporal(_) => 6,
+        Value::String(_) => 7,
+        Value::Bool(_) => 8,
+        Value::Int(_) => 9,
+        Value::Float(f) if !f.is_nan() => 9,
+        Value::Float(_) => 10,
+        Value::Null => 11,
     }
 }
 
@@ -211,6 +214,7 @@ pub fn order(a: &Value, b: &Value) -> Ordering {
             list_order(&xn, &yn).then_with(|| x.rels.cmp(&y.rels))
         }
         (Date(x), Date(y)) => x.total_cmp(y),
+        (Temporal(x), Temporal(y)) => temporal::order(x, y),
         (String(x), String(y)) => x.cmp(y),
         (Bool(x), Bool(y)) => x.cmp(y),
         (Int(_) | Float(_), Int(_) | Float(_)) => num_cmp(a, b).unwrap_or(Ordering::Equal),
@@ -271,6 +275,9 @@ pub fn group_key(v: &Value, out: &mut String) {
         }
         Value::Date(d) => {
             let _ = write!(out, "d{d};");
+        }
+        Value::Temporal(t) => {
+            let _ = write!(out, "t{}:{t};", t.function_name());
         }
         Value::Node(n) => {
             let _ = write!(out, "n{};", n.0);

@@ -6,9 +6,11 @@
 //! openCypher specifies. MERGE works row by row and sees its own earlier
 //! creations.
 //!
-//! Writes are all-or-nothing: a statement with updating clauses runs on the
-//! graph after a backup copy is taken, and any error (including the
-//! schema's required properties, checked at the end) restores the copy.
+//! Writes are all-or-nothing: a statement with updating clauses runs inside
+//! a graph statement ([`Graph::begin`]), whose undo log takes back every
+//! change on any error (including the schema's required properties,
+//! checked at the end). Nothing is copied, so a small write costs the same
+//! in a graph of any size.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -21,9 +23,9 @@ use super::compare::{order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
 use super::pattern::{match_row, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
-use crate::error::QueryError;
+use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, Path, Props, RelId, Value};
-use crate::store::Graph;
+use crate::store::{Before, Graph, Mark};
 
 /// Runs one statement. On error the graph is as it was before.
 pub fn execute(
@@ -64,7 +66,10 @@ pub fn execute(
         Some(e) => Some(eval_as_of(graph, params, e)?),
     };
     let updating = is_updating(query);
-    let backup = updating.then(|| graph.clone());
+    // A caller (the database) may have opened the statement already, to
+    // take it back if logging it fails; then this works inside it.
+    let opened = updating && graph.begin();
+    let mark = graph.mark();
     let mut engine = Engine::new(graph, params, as_of);
     let result = engine.run_query(query).and_then(|res| {
         let nodes: Vec<NodeId> = engine.touched_nodes.iter().copied().collect();
@@ -73,10 +78,19 @@ pub fn execute(
         Ok(res)
     });
     match result {
-        Ok((columns, rows)) => Ok(engine.finish(columns, rows, backup.as_ref())),
+        Ok((columns, rows)) => {
+            let out = engine.finish(columns, rows, updating.then_some(mark));
+            if opened {
+                graph.commit();
+            }
+            Ok(out)
+        }
         Err(e) => {
-            if let Some(b) = backup {
-                *graph = b;
+            if updating {
+                graph.rollback_to(mark);
+            }
+            if opened {
+                graph.commit();
             }
             Err(e)
         }
@@ -98,6 +112,7 @@ fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
         notices: &notices,
         rng: &rng,
         alias_mode: &alias,
+        now: clock_now(),
     };
     match ev.eval(e, &Env::Empty)? {
         Value::Date(d) => Ok(d),
@@ -153,7 +168,7 @@ impl Changes {
 
     fn stats(
         &self,
-        before: &Graph,
+        before: &Before,
         after: &Graph,
         touched_n: &BTreeSet<NodeId>,
         touched_r: &BTreeSet<RelId>,
@@ -184,32 +199,277 @@ impl Changes {
             diff(&mut s, None, node_props(after, n));
         }
         for n in &self.deleted_nodes {
-            diff(&mut s, node_props(before, n), None);
+            diff(&mut s, before.node_props(after, *n), None);
         }
         let kept_n = touched_n
             .iter()
             .filter(|n| !self.created_nodes.contains(n) && !self.deleted_nodes.contains(n));
         for n in kept_n {
-            diff(&mut s, node_props(before, n), node_props(after, n));
+            diff(&mut s, before.node_props(after, *n), node_props(after, n));
         }
         for r in &self.created_rels {
             diff(&mut s, None, rel_props(after, r));
         }
         for r in &self.deleted_rels {
-            diff(&mut s, rel_props(before, r), None);
+            diff(&mut s, before.rel_props(after, *r), None);
         }
         let kept_r = touched_r
             .iter()
             .filter(|r| !self.created_rels.contains(r) && !self.deleted_rels.contains(r));
         for r in kept_r {
-            diff(&mut s, rel_props(before, r), rel_props(after, r));
+            diff(&mut s, before.rel_props(after, *r), rel_props(after, r));
         }
-        let lb: BTreeSet<&str> = before.labels().collect();
+        let lb: BTreeSet<&str> = before.labels.iter().map(String::as_str).collect();
         let la: BTreeSet<&str> = after.labels().collect();
         s.labels_added = la.difference(&lb).count();
         s.labels_removed = lb.difference(&la).count();
         s
     }
+}
+
+/// Runs a reading clause (MATCH, UNWIND, WITH, RETURN): these need only
+/// read access to the graph, so EXISTS { } subqueries run them too.
+fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
+    match c {
+        Clause::Match {
+            optional,
+            pattern,
+            where_,
+            ..
+        } => {
+            let mut names = t.names.clone();
+            for v in pattern_vars(&pattern.parts) {
+                if !names.contains(&v) {
+                    names.push(v);
+                }
+            }
+            let mut rows = Vec::new();
+            for r in &t.rows {
+                rows.extend(match_row(
+                    ev,
+                    &names,
+                    r,
+                    pattern,
+                    where_.as_ref(),
+                    *optional,
+                )?);
+            }
+            Ok(Table { names, rows })
+        }
+        Clause::Unwind { expr, alias, .. } => {
+            let mut names = t.names.clone();
+            names.push(alias.name.clone());
+            let mut rows = Vec::new();
+            for r in &t.rows {
+                let items = match ev.eval(expr, &Env::row(&t.names, r))? {
+                    Value::Null => vec![],
+                    Value::List(items) => items,
+                    v => vec![v],
+                };
+                for it in items {
+                    let mut nr = r.clone();
+                    nr.push(it);
+                    rows.push(nr);
+                }
+            }
+            Ok(Table { names, rows })
+        }
+        Clause::With(p) => project(ev, t, p, false),
+        Clause::Return(p) => project(ev, t, p, true),
+        _ => Err(QueryError::semantic(
+            "InvalidClauseComposition",
+            "EXISTS { } cannot contain updating clauses",
+        )),
+    }
+}
+
+/// `EXISTS { <query> }`: runs the subquery's clauses with the outer row's
+/// variables in scope; true when some part yields at least one row.
+pub(crate) fn exists_query(ev: &Ev, q: &Query, env: &Env) -> R<bool> {
+    let (names, vals) = env.flatten();
+    for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+        let mut t = Table {
+            names: names.clone(),
+            rows: vec![vals.clone()],
+        };
+        for c in &sq.clauses {
+            // No early exit on an empty table: an aggregating WITH or
+            // RETURN still yields a row from no rows.
+            t = read_clause(ev, t, c)?;
+        }
+        if !t.rows.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+// ---- projection: WITH and RETURN -----------------------------------
+
+fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
+    // (column name, expression)
+    let mut items: Vec<(String, &Expr)> = Vec::new();
+    let star_vars: Vec<Expr>;
+    if p.star {
+        let mut vars: Vec<&String> = t.names.iter().filter(|n| !is_hidden(n)).collect();
+        if is_return {
+            vars.sort();
+        }
+        star_vars = vars
+            .iter()
+            .map(|n| Expr {
+                kind: ExprKind::Var((*n).clone()),
+                span: p.span,
+            })
+            .collect();
+        for (n, e) in vars.iter().zip(&star_vars) {
+            items.push(((*n).clone(), e));
+        }
+    }
+    for it in &p.items {
+        let name = match &it.alias {
+            Some(a) => a.name.clone(),
+            None => match (&it.expr.kind, is_return) {
+                (ExprKind::Var(v), false) => v.clone(),
+                (_, _) => it.text.clone(),
+            },
+        };
+        items.push((name, &it.expr));
+    }
+    let out_names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
+    let aggregating = items.iter().any(|(_, e)| contains_aggregate(e));
+
+    // Each output row with the row (or group representative) it came
+    // from, and the aggregate values computed for it.
+    let mut out: Vec<Projected> = Vec::new();
+    if aggregating {
+        let mut agg_exprs: Vec<&Expr> = Vec::new();
+        for (_, e) in &items {
+            visit_aggs(e, &mut |x| agg_exprs.push(x));
+        }
+        for s in &p.order_by {
+            visit_aggs(&s.expr, &mut |x| agg_exprs.push(x));
+        }
+        let key_items: Vec<usize> = (0..items.len())
+            .filter(|i| !contains_aggregate(items[*i].1))
+            .collect();
+        let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for r in &t.rows {
+            let env = Env::row(&t.names, r);
+            let key: Vec<Value> = key_items
+                .iter()
+                .map(|i| ev.eval(items[*i].1, &env))
+                .collect::<R<_>>()?;
+            let k = row_key(&key);
+            let gi = match index.get(&k) {
+                Some(g) => *g,
+                None => {
+                    let accs = agg_exprs
+                        .iter()
+                        .map(|e| Acc::start(e))
+                        .collect::<R<Vec<_>>>()?;
+                    groups.push((key, r.clone(), accs));
+                    index.insert(k, groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            for (a, e) in groups[gi].2.iter_mut().zip(&agg_exprs) {
+                a.add(ev, e, &env)?;
+            }
+        }
+        if groups.is_empty() && key_items.is_empty() {
+            let accs = agg_exprs
+                .iter()
+                .map(|e| Acc::start(e))
+                .collect::<R<Vec<_>>>()?;
+            groups.push((Vec::new(), vec![Value::Null; t.names.len()], accs));
+        }
+        for (key, rep, accs) in groups {
+            let mut aggs = HashMap::new();
+            for (a, e) in accs.into_iter().zip(&agg_exprs) {
+                aggs.insert(*e as *const Expr as usize, a.finish()?);
+            }
+            let base = Env::row(&t.names, &rep);
+            let env = Env::Aggs {
+                vals: &aggs,
+                parent: &base,
+            };
+            let mut vals = Vec::with_capacity(items.len());
+            let mut ki = 0;
+            for (i, (_, e)) in items.iter().enumerate() {
+                if key_items.get(ki) == Some(&i) {
+                    vals.push(key[ki].clone());
+                    ki += 1;
+                } else {
+                    vals.push(ev.eval(e, &env)?);
+                }
+            }
+            out.push((vals, rep, aggs));
+        }
+    } else {
+        for r in &t.rows {
+            let env = Env::row(&t.names, r);
+            let vals = items
+                .iter()
+                .map(|(_, e)| ev.eval(e, &env))
+                .collect::<R<Vec<_>>>()?;
+            out.push((vals, r.clone(), HashMap::new()));
+        }
+    }
+
+    if p.distinct {
+        let mut seen = HashSet::new();
+        out.retain(|(v, _, _)| seen.insert(row_key(v)));
+    }
+    if !p.order_by.is_empty() {
+        let mut keyed: Vec<(Vec<Value>, Projected)> = Vec::new();
+        for o in out {
+            let keys = sort_keys(ev, &p.order_by, &out_names, &o.0, &t.names, &o.1, &o.2)?;
+            keyed.push((keys, o));
+        }
+        keyed.sort_by(|(a, _), (b, _)| {
+            for ((x, y), s) in a.iter().zip(b).zip(&p.order_by) {
+                let o = order(x, y);
+                let o = if s.descending { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        out = keyed.into_iter().map(|(_, o)| o).collect();
+    }
+    let skip = count_arg(ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
+    let limit = count_arg(ev, p.limit.as_ref(), "LIMIT")?;
+    let mut rows: Vec<Projected> = out
+        .into_iter()
+        .skip(skip)
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
+    if let Some(w) = &p.where_ {
+        let mut kept = Vec::new();
+        for o in rows {
+            let base = Env::row(&t.names, &o.1);
+            let aggs = Env::Aggs {
+                vals: &o.2,
+                parent: &base,
+            };
+            let env = Env::Row {
+                names: &out_names,
+                vals: &o.0,
+                parent: Some(&aggs),
+            };
+            if ev.test(w, &env)? {
+                kept.push(o);
+            }
+        }
+        rows = kept;
+    }
+    Ok(Table {
+        names: out_names,
+        rows: rows.into_iter().map(|(v, _, _)| v).collect(),
+    })
 }
 
 fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
@@ -240,12 +500,23 @@ struct Engine<'g> {
     params: &'g Params,
     as_of: Option<FDate>,
     changes: Changes,
+    /// Mutations done, see [`WriteStats::writes`].
+    writes: usize,
     deleted: Deleted,
     touched_nodes: BTreeSet<NodeId>,
     touched_rels: BTreeSet<RelId>,
     notices: RefCell<Vec<String>>,
     rng: Cell<u64>,
     alias_mode: RefCell<HashMap<String, bool>>,
+    now: i128,
+}
+
+/// Nanoseconds since the epoch, read once per statement.
+fn clock_now() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i128)
+        .unwrap_or(0)
 }
 
 impl<'g> Engine<'g> {
@@ -260,12 +531,14 @@ impl<'g> Engine<'g> {
             params,
             as_of,
             changes: Changes::default(),
+            writes: 0,
             deleted: Deleted::default(),
             touched_nodes: BTreeSet::new(),
             touched_rels: BTreeSet::new(),
             notices: RefCell::new(Vec::new()),
             rng: Cell::new(seed),
             alias_mode: RefCell::new(HashMap::new()),
+            now: clock_now(),
         }
     }
 
@@ -278,6 +551,7 @@ impl<'g> Engine<'g> {
             notices: &self.notices,
             rng: &self.rng,
             alias_mode: &self.alias_mode,
+            now: self.now,
         }
     }
 
@@ -312,7 +586,7 @@ impl<'g> Engine<'g> {
         };
         for c in &q.clauses {
             if let Clause::Return(p) = c {
-                let out = self.project(t, p, true)?;
+                let out = project(&self.ev(), t, p, true)?;
                 return Ok((out.names, out.rows));
             }
             t = self.clause(t, c)?;
@@ -322,53 +596,9 @@ impl<'g> Engine<'g> {
 
     fn clause(&mut self, t: Table, c: &Clause) -> R<Table> {
         match c {
-            Clause::Match {
-                optional,
-                pattern,
-                where_,
-                ..
-            } => {
-                let mut names = t.names.clone();
-                for v in pattern_vars(&pattern.parts) {
-                    if !names.contains(&v) {
-                        names.push(v);
-                    }
-                }
-                let ev = self.ev();
-                let mut rows = Vec::new();
-                for r in &t.rows {
-                    rows.extend(match_row(
-                        &ev,
-                        &names,
-                        r,
-                        pattern,
-                        where_.as_ref(),
-                        *optional,
-                    )?);
-                }
-                Ok(Table { names, rows })
+            Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) | Clause::Return(_) => {
+                read_clause(&self.ev(), t, c)
             }
-            Clause::Unwind { expr, alias, .. } => {
-                let mut names = t.names.clone();
-                names.push(alias.name.clone());
-                let ev = self.ev();
-                let mut rows = Vec::new();
-                for r in &t.rows {
-                    let items = match ev.eval(expr, &Env::row(&t.names, r))? {
-                        Value::Null => vec![],
-                        Value::List(items) => items,
-                        v => vec![v],
-                    };
-                    for it in items {
-                        let mut nr = r.clone();
-                        nr.push(it);
-                        rows.push(nr);
-                    }
-                }
-                Ok(Table { names, rows })
-            }
-            Clause::With(p) => self.project(t, p, false),
-            Clause::Return(p) => self.project(t, p, true),
             Clause::Create { pattern, .. } => {
                 let mut names = t.names.clone();
                 for v in pattern_vars(&pattern.parts) {
@@ -428,181 +658,13 @@ impl<'g> Engine<'g> {
                 self.delete(&t, exprs, *detach)?;
                 Ok(t)
             }
-            Clause::Call { name, span, .. } => Err(QueryError::semantic(
+            Clause::Call { name, span, .. } => Err(QueryError::new(
+                ErrorClass::ProcedureError,
                 "ProcedureNotFound",
                 format!("there are no procedures in factgraph ({name})"),
             )
             .at(*span)),
         }
-    }
-
-    // ---- projection: WITH and RETURN -----------------------------------
-
-    fn project(&mut self, t: Table, p: &Projection, is_return: bool) -> R<Table> {
-        // (column name, expression)
-        let mut items: Vec<(String, &Expr)> = Vec::new();
-        let star_vars: Vec<Expr>;
-        if p.star {
-            let mut vars: Vec<&String> = t.names.iter().filter(|n| !is_hidden(n)).collect();
-            if is_return {
-                vars.sort();
-            }
-            star_vars = vars
-                .iter()
-                .map(|n| Expr {
-                    kind: ExprKind::Var((*n).clone()),
-                    span: p.span,
-                })
-                .collect();
-            for (n, e) in vars.iter().zip(&star_vars) {
-                items.push(((*n).clone(), e));
-            }
-        }
-        for it in &p.items {
-            let name = match &it.alias {
-                Some(a) => a.name.clone(),
-                None => match (&it.expr.kind, is_return) {
-                    (ExprKind::Var(v), false) => v.clone(),
-                    (_, _) => it.text.clone(),
-                },
-            };
-            items.push((name, &it.expr));
-        }
-        let out_names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
-        let aggregating = items.iter().any(|(_, e)| contains_aggregate(e));
-        let ev = self.ev();
-
-        // Each output row with the row (or group representative) it came
-        // from, and the aggregate values computed for it.
-        let mut out: Vec<Projected> = Vec::new();
-        if aggregating {
-            let mut agg_exprs: Vec<&Expr> = Vec::new();
-            for (_, e) in &items {
-                visit_aggs(e, &mut |x| agg_exprs.push(x));
-            }
-            for s in &p.order_by {
-                visit_aggs(&s.expr, &mut |x| agg_exprs.push(x));
-            }
-            let key_items: Vec<usize> = (0..items.len())
-                .filter(|i| !contains_aggregate(items[*i].1))
-                .collect();
-            let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
-            let mut index: HashMap<String, usize> = HashMap::new();
-            for r in &t.rows {
-                let env = Env::row(&t.names, r);
-                let key: Vec<Value> = key_items
-                    .iter()
-                    .map(|i| ev.eval(items[*i].1, &env))
-                    .collect::<R<_>>()?;
-                let k = row_key(&key);
-                let gi = match index.get(&k) {
-                    Some(g) => *g,
-                    None => {
-                        let accs = agg_exprs
-                            .iter()
-                            .map(|e| Acc::start(e))
-                            .collect::<R<Vec<_>>>()?;
-                        groups.push((key, r.clone(), accs));
-                        index.insert(k, groups.len() - 1);
-                        groups.len() - 1
-                    }
-                };
-                for (a, e) in groups[gi].2.iter_mut().zip(&agg_exprs) {
-                    a.add(&ev, e, &env)?;
-                }
-            }
-            if groups.is_empty() && key_items.is_empty() {
-                let accs = agg_exprs
-                    .iter()
-                    .map(|e| Acc::start(e))
-                    .collect::<R<Vec<_>>>()?;
-                groups.push((Vec::new(), vec![Value::Null; t.names.len()], accs));
-            }
-            for (key, rep, accs) in groups {
-                let mut aggs = HashMap::new();
-                for (a, e) in accs.into_iter().zip(&agg_exprs) {
-                    aggs.insert(*e as *const Expr as usize, a.finish()?);
-                }
-                let base = Env::row(&t.names, &rep);
-                let env = Env::Aggs {
-                    vals: &aggs,
-                    parent: &base,
-                };
-                let mut vals = Vec::with_capacity(items.len());
-                let mut ki = 0;
-                for (i, (_, e)) in items.iter().enumerate() {
-                    if key_items.get(ki) == Some(&i) {
-                        vals.push(key[ki].clone());
-                        ki += 1;
-                    } else {
-                        vals.push(ev.eval(e, &env)?);
-                    }
-                }
-                out.push((vals, rep, aggs));
-            }
-        } else {
-            for r in &t.rows {
-                let env = Env::row(&t.names, r);
-                let vals = items
-                    .iter()
-                    .map(|(_, e)| ev.eval(e, &env))
-                    .collect::<R<Vec<_>>>()?;
-                out.push((vals, r.clone(), HashMap::new()));
-            }
-        }
-
-        if p.distinct {
-            let mut seen = HashSet::new();
-            out.retain(|(v, _, _)| seen.insert(row_key(v)));
-        }
-        if !p.order_by.is_empty() {
-            let mut keyed: Vec<(Vec<Value>, Projected)> = Vec::new();
-            for o in out {
-                let keys = sort_keys(&ev, &p.order_by, &out_names, &o.0, &t.names, &o.1, &o.2)?;
-                keyed.push((keys, o));
-            }
-            keyed.sort_by(|(a, _), (b, _)| {
-                for ((x, y), s) in a.iter().zip(b).zip(&p.order_by) {
-                    let o = order(x, y);
-                    let o = if s.descending { o.reverse() } else { o };
-                    if o != std::cmp::Ordering::Equal {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            });
-            out = keyed.into_iter().map(|(_, o)| o).collect();
-        }
-        let skip = count_arg(&ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
-        let limit = count_arg(&ev, p.limit.as_ref(), "LIMIT")?;
-        let mut rows: Vec<Projected> = out
-            .into_iter()
-            .skip(skip)
-            .take(limit.unwrap_or(usize::MAX))
-            .collect();
-        if let Some(w) = &p.where_ {
-            let mut kept = Vec::new();
-            for o in rows {
-                let base = Env::row(&t.names, &o.1);
-                let aggs = Env::Aggs {
-                    vals: &o.2,
-                    parent: &base,
-                };
-                let env = Env::Row {
-                    names: &out_names,
-                    vals: &o.0,
-                    parent: Some(&aggs),
-                };
-                if ev.test(w, &env)? {
-                    kept.push(o);
-                }
-            }
-            rows = kept;
-        }
-        Ok(Table {
-            names: out_names,
-            rows: rows.into_iter().map(|(v, _, _)| v).collect(),
-        })
     }
 
     // ---- writing ---------------------------------------------------------
@@ -611,6 +673,7 @@ impl<'g> Engine<'g> {
         // A deleted node's slot can be reused by the graph.
         self.deleted.nodes.remove(&id);
         self.changes.created_nodes.insert(id);
+        self.writes += 1;
         self.touched_nodes.insert(id);
     }
 
@@ -736,6 +799,7 @@ impl<'g> Engine<'g> {
                 .map_err(|e| e.at(r.span))?;
             self.deleted.rels.remove(&id);
             self.changes.created_rels.insert(id);
+            self.writes += 1;
             self.touched_rels.insert(id);
             if let Some(v) = &r.var
                 && let Some(s) = names.iter().position(|x| *x == v.name)
@@ -812,10 +876,12 @@ impl<'g> Engine<'g> {
             Value::Null => return Ok(()),
             Value::Node(n) => {
                 self.graph.set_node_prop(*n, key, value)?;
+                self.writes += 1;
                 self.touched_nodes.insert(*n);
             }
             Value::Rel(r) => {
                 self.graph.set_rel_prop(*r, key, value)?;
+                self.writes += 1;
                 self.touched_rels.insert(*r);
             }
             v => {
@@ -902,6 +968,7 @@ impl<'g> Engine<'g> {
                     Value::Node(n) => {
                         for l in labels {
                             self.graph.add_label(n, &l.name).map_err(|e| e.at(l.span))?;
+                            self.writes += 1;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -946,6 +1013,7 @@ impl<'g> Engine<'g> {
                     Value::Node(n) => {
                         for l in labels {
                             self.graph.remove_label(n, &l.name)?;
+                            self.writes += 1;
                         }
                         self.touched_nodes.insert(n);
                         Ok(())
@@ -1005,6 +1073,7 @@ impl<'g> Engine<'g> {
             if seen.insert(r) && self.graph.rel(r).is_some() {
                 self.snapshot_rel(r);
                 self.graph.delete_rel(r)?;
+                self.writes += 1;
                 self.changes.rel_deleted(r);
             }
         }
@@ -1031,11 +1100,13 @@ impl<'g> Engine<'g> {
                     self.snapshot_rel(*r);
                 }
                 self.graph.detach_delete_node(n)?;
+                self.writes += 1;
                 for r in attached {
                     self.changes.rel_deleted(r);
                 }
             } else {
                 self.graph.delete_node(n)?;
+                self.writes += 1;
             }
             self.deleted.nodes.insert(n, snap);
             self.touched_nodes.remove(&n);
@@ -1050,12 +1121,18 @@ impl<'g> Engine<'g> {
         self,
         columns: Vec<String>,
         rows: Vec<Vec<Value>>,
-        before: Option<&Graph>,
+        before: Option<Mark>,
     ) -> QueryResult {
         let stats = match before {
-            Some(b) => self
-                .changes
-                .stats(b, self.graph, &self.touched_nodes, &self.touched_rels),
+            Some(mark) => WriteStats {
+                writes: self.writes,
+                ..self.changes.stats(
+                    &self.graph.before(mark),
+                    self.graph,
+                    &self.touched_nodes,
+                    &self.touched_rels,
+                )
+            },
             None => WriteStats::default(),
         };
         let mut node_ids = BTreeSet::new();
@@ -1240,19 +1317,21 @@ fn count_arg(ev: &Ev, e: Option<&Expr>, what: &str) -> R<Option<usize>> {
     let Some(e) = e else { return Ok(None) };
     match ev.eval(e, &Env::Empty)? {
         Value::Int(i) if i >= 0 => Ok(Some(i as usize)),
-        Value::Int(i) => Err(QueryError::semantic(
+        // Neo4j (and the TCK) class a bad SKIP/LIMIT as a SyntaxError even
+        // when it only shows at run time through a parameter.
+        Value::Int(i) => Err(QueryError::syntax(
             "NegativeIntegerArgument",
             format!("{what} needs a non-negative integer, not {i}"),
-        )
-        .at(e.span)),
-        v => Err(QueryError::semantic(
+            e.span,
+        )),
+        v => Err(QueryError::syntax(
             "InvalidArgumentType",
             format!(
                 "{what} needs a non-negative integer, not {} ({v})",
                 v.type_name()
             ),
-        )
-        .at(e.span)),
+            e.span,
+        )),
     }
 }
 
@@ -1278,6 +1357,8 @@ enum Acc {
         cont: bool,
         xs: Vec<f64>,
         p: Option<f64>,
+        /// percentileDisc returns an integer when every input is one.
+        ints: bool,
     },
 }
 
@@ -1338,11 +1419,13 @@ impl Acc {
                 cont: true,
                 xs: vec![],
                 p: None,
+                ints: true,
             },
             _ => Acc::Percentile {
                 cont: false,
                 xs: vec![],
                 p: None,
+                ints: true,
             },
         };
         Ok(AccD {
@@ -1422,8 +1505,9 @@ impl AccD {
                 }
             }
             Acc::Dev { xs, .. } => xs.push(num(&v, "stDev")?),
-            Acc::Percentile { xs, p, .. } => {
+            Acc::Percentile { xs, p, ints, .. } => {
                 xs.push(num(&v, "percentile")?);
+                *ints &= matches!(v, Value::Int(_));
                 if p.is_none() {
                     let pv = ev.eval(&args[1], env)?;
                     let pf = num(&pv, "percentile")?;
@@ -1466,7 +1550,12 @@ impl AccD {
                     Value::Float((ss / if pop { n } else { n - 1.0 }).sqrt())
                 }
             }
-            Acc::Percentile { cont, mut xs, p } => {
+            Acc::Percentile {
+                cont,
+                mut xs,
+                p,
+                ints,
+            } => {
                 if xs.is_empty() {
                     return Ok(Value::Null);
                 }
@@ -1482,7 +1571,7 @@ impl AccD {
                         .saturating_sub(1)
                         .min(xs.len() - 1);
                     let x = xs[idx];
-                    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                    if ints {
                         Value::Int(x as i64)
                     } else {
                         Value::Float(x)

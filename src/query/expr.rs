@@ -74,6 +74,9 @@ pub struct Ev<'a> {
     /// Per name in a pattern's `{name: ...}`: whether it is matched through
     /// the name index (no node carries the exact name) or exactly.
     pub alias_mode: &'a RefCell<HashMap<String, bool>>,
+    /// The statement's clock, nanoseconds since the epoch: `datetime()`
+    /// and friends read it so that one statement sees one time.
+    pub now: i128,
 }
 
 /// Variable bindings: a row of a clause's table, possibly layered over
@@ -459,6 +462,10 @@ impl<'a> Ev<'a> {
                     let node = self.node(n)?;
                     Value::Bool(labels.iter().all(|l| node.labels.contains(&l.name)))
                 }
+                Value::Rel(r) => {
+                    let t = self.rel_type(r)?;
+                    Value::Bool(labels.iter().all(|l| l.name == t))
+                }
                 v => {
                     return Err(type_err(format!(
                         "label predicate on {}, not a node",
@@ -753,15 +760,9 @@ impl<'a> Ev<'a> {
                 "day" => Value::Int(d.day as i64),
                 "precision" => Value::String(d.precision.name().into()),
                 "approximate" | "approx" => Value::Bool(d.approx),
-                _ => {
-                    return Err(QueryError::argument(
-                        "InvalidArgumentValue",
-                        format!(
-                            "a date has no field '{key}' (year, month, day, precision, approximate)"
-                        ),
-                    ));
-                }
+                _ => super::temporal_fns::date_property(d, key)?,
             },
+            Value::Temporal(t) => super::temporal_fns::property(t, key)?,
             v => {
                 return Err(type_err(format!(
                     "cannot read property '{key}' of {} ({v}); only nodes, relationships, maps and dates have properties",
@@ -807,7 +808,11 @@ impl<'a> Ev<'a> {
             BinOp::And => {
                 let l = truth(&self.eval(a, env)?, "AND")?;
                 if l == Some(false) {
-                    // Still type-check the right side lazily: Cypher short-circuits.
+                    // Short-circuit, but a right side of the wrong type is
+                    // still an error (an error while evaluating it is not).
+                    if let Ok(v) = self.eval(b, env) {
+                        truth(&v, "AND")?;
+                    }
                     return Ok(Value::Bool(false));
                 }
                 let r = truth(&self.eval(b, env)?, "AND")?;
@@ -820,6 +825,9 @@ impl<'a> Ev<'a> {
             BinOp::Or => {
                 let l = truth(&self.eval(a, env)?, "OR")?;
                 if l == Some(true) {
+                    if let Ok(v) = self.eval(b, env) {
+                        truth(&v, "OR")?;
+                    }
                     return Ok(Value::Bool(true));
                 }
                 let r = truth(&self.eval(b, env)?, "OR")?;
@@ -852,6 +860,9 @@ fn overflow() -> QueryError {
 /// A binary operator other than AND/OR/XOR on evaluated operands.
 pub fn binary_values(op: BinOp, l: &Value, r: &Value) -> R<Value> {
     use Value::*;
+    if let Some(v) = super::temporal_fns::arith(op, l, r) {
+        return v;
+    }
     Ok(match op {
         BinOp::Eq => opt_bool(equals(l, r)),
         BinOp::Ne => opt_bool(equals(l, r).map(|b| !b)),
@@ -995,6 +1006,7 @@ pub fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         v => v.to_string(),
     }
 }

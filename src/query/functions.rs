@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::ast::{Expr, ExprKind};
 use super::expr::{Env, Ev, R, plain, type_err};
 use crate::error::QueryError;
-use crate::model::{FDate, Precision, Value};
+use crate::model::{FDate, Value};
 
 /// Every scalar function name (lower case), for "did you mean".
 pub const NAMES: &[&str] = &[
@@ -74,7 +74,44 @@ pub const NAMES: &[&str] = &[
     "tofloatornull",
     "tobooleanornull",
     "valuetype",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+    "date.truncate",
+    "date.transaction",
+    "date.statement",
+    "date.realtime",
+    "localtime.truncate",
+    "localtime.transaction",
+    "localtime.statement",
+    "localtime.realtime",
+    "time.truncate",
+    "time.transaction",
+    "time.statement",
+    "time.realtime",
+    "localdatetime.truncate",
+    "localdatetime.transaction",
+    "localdatetime.statement",
+    "localdatetime.realtime",
+    "datetime.truncate",
+    "datetime.transaction",
+    "datetime.statement",
+    "datetime.realtime",
+    "datetime.fromepoch",
+    "datetime.fromepochmillis",
+    "duration.between",
+    "duration.inmonths",
+    "duration.indays",
+    "duration.inseconds",
 ];
+
+/// A value of a type the function has no meaning for (the TCK's
+/// `InvalidArgumentValue` for conversions and graph functions).
+fn bad_value(msg: String) -> QueryError {
+    QueryError::type_error("InvalidArgumentValue", msg)
+}
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> R<()> {
     if args.len() < min || args.len() > max {
@@ -161,6 +198,9 @@ pub fn call(ev: &Ev, name: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
 }
 
 fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
+    if let Some(r) = super::temporal_fns::call(lname, name, args, ev.now) {
+        return r;
+    }
     let one = |a: &[Value]| -> R<Value> {
         arity(name, a, 1, 1)?;
         Ok(a[0].clone())
@@ -187,7 +227,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                     .collect(),
             ),
             v => {
-                return Err(type_err(format!(
+                return Err(bad_value(format!(
                     "labels() of {}, not a node",
                     v.type_name()
                 )));
@@ -197,7 +237,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             Value::Null => Value::Null,
             Value::Rel(r) => Value::String(ev.rel_type(r)?),
             v => {
-                return Err(type_err(format!(
+                return Err(bad_value(format!(
                     "type() of {}, not a relationship",
                     v.type_name()
                 )));
@@ -281,6 +321,12 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
         },
         "range" => {
             arity(name, args, 2, 3)?;
+            if let Some(v) = args.iter().find(|v| !matches!(v, Value::Int(_))) {
+                return Err(QueryError::argument(
+                    "InvalidArgumentType",
+                    format!("range() needs integers, not {} ({v})", v.type_name()),
+                ));
+            }
             let (Some(a), Some(b)) = (int_arg(name, &args[0])?, int_arg(name, &args[1])?) else {
                 return Err(type_err("range() needs integer bounds, not null"));
             };
@@ -330,9 +376,10 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             | Value::Int(_)
             | Value::Float(_)
             | Value::Bool(_)
-            | Value::Date(_)) => Value::String(plain(&v)),
+            | Value::Date(_)
+            | Value::Temporal(_)) => Value::String(plain(&v)),
             _ if lname == "tostringornull" => Value::Null,
-            v => return Err(type_err(format!("toString() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toString() of {}", v.type_name()))),
         },
         "tointeger" | "tointegerornull" => match one(args)? {
             Value::Null => Value::Null,
@@ -356,7 +403,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 }
             }
             _ if lname == "tointegerornull" => Value::Null,
-            v => return Err(type_err(format!("toInteger() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toInteger() of {}", v.type_name()))),
         },
         "tofloat" | "tofloatornull" => match one(args)? {
             Value::Null => Value::Null,
@@ -368,7 +415,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 .map(Value::Float)
                 .unwrap_or(Value::Null),
             _ if lname == "tofloatornull" => Value::Null,
-            v => return Err(type_err(format!("toFloat() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toFloat() of {}", v.type_name()))),
         },
         "toboolean" | "tobooleanornull" => match one(args)? {
             Value::Null => Value::Null,
@@ -380,7 +427,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 _ => Value::Null,
             },
             _ if lname == "tobooleanornull" => Value::Null,
-            v => return Err(type_err(format!("toBoolean() of {}", v.type_name()))),
+            v => return Err(bad_value(format!("toBoolean() of {}", v.type_name()))),
         },
         "tolower" | "toupper" | "lower" | "upper" | "trim" | "ltrim" | "rtrim" => {
             arity(name, args, 1, 1)?;
@@ -561,38 +608,6 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 }
             }
         }
-        "date" => {
-            arity(name, args, 0, 1)?;
-            match args.first() {
-                None => {
-                    let secs = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_secs() as i64)
-                        .unwrap_or(0);
-                    Value::Date(FDate::from_days(secs.div_euclid(86_400)))
-                }
-                Some(Value::Null) => Value::Null,
-                Some(Value::Date(d)) => Value::Date(as_day(d)),
-                Some(Value::String(s)) => {
-                    let d = FDate::parse(s)
-                        .map_err(|m| QueryError::argument("InvalidArgumentValue", m))?;
-                    if d.approx {
-                        return Err(QueryError::argument(
-                            "InvalidArgumentValue",
-                            format!("date('{s}') cannot be approximate; use fdate('{s}')"),
-                        ));
-                    }
-                    Value::Date(as_day(&d))
-                }
-                Some(Value::Map(m)) => Value::Date(as_day(&date_from_map(m, true)?)),
-                Some(v) => {
-                    return Err(type_err(format!(
-                        "date() of {}, not a string, map or date",
-                        v.type_name()
-                    )));
-                }
-            }
-        }
         "precision" => match one(args)? {
             Value::Null => Value::Null,
             Value::Date(d) => Value::String(d.precision.name().into()),
@@ -612,15 +627,6 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             return Err(err);
         }
     })
-}
-
-/// The first day of a date, at day precision (Cypher's `date()` semantics).
-fn as_day(d: &FDate) -> FDate {
-    FDate {
-        precision: Precision::Day,
-        approx: false,
-        ..*d
-    }
 }
 
 fn date_from_map(m: &BTreeMap<String, Value>, _day: bool) -> R<FDate> {

@@ -16,6 +16,7 @@ mod pattern;
 mod plan;
 mod print;
 mod regex;
+mod temporal_fns;
 #[cfg(test)]
 mod tests;
 
@@ -48,6 +49,11 @@ pub struct WriteStats {
     pub props_removed: usize,
     pub labels_added: usize,
     pub labels_removed: usize,
+    /// Write operations performed, whatever their net effect (a label
+    /// added that other nodes already carry counts here but not in
+    /// `labels_added`): non-zero means the store must be saved. Not a TCK
+    /// count; compare the eight fields above with the TCK.
+    pub writes: usize,
 }
 
 impl WriteStats {

@@ -9,9 +9,11 @@
 //! relationships whose `valid_from`/`valid_until` exclude that date are not
 //! seen at all.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
-use super::ast::{Clause, RelPattern};
+use super::ast::RelPattern;
 use super::ast::{
     Direction, Expr, ExprKind, Ident, NodePattern, PathKind, Pattern, PatternElement, PatternPart,
     Query,
@@ -61,6 +63,37 @@ pub fn pattern_vars(parts: &[PatternPart]) -> Vec<String> {
     out
 }
 
+/// The relationships a match has used so far, in order (for backtracking)
+/// and as a set (for the uniqueness test on long paths).
+#[derive(Default)]
+struct Used {
+    order: Vec<RelId>,
+    set: std::collections::HashSet<RelId>,
+}
+
+impl Used {
+    fn push(&mut self, r: RelId) {
+        self.order.push(r);
+        self.set.insert(r);
+    }
+    fn pop(&mut self) {
+        if let Some(r) = self.order.pop() {
+            self.set.remove(&r);
+        }
+    }
+    fn contains(&self, r: &RelId) -> bool {
+        self.set.contains(r)
+    }
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+    fn truncate(&mut self, n: usize) {
+        while self.order.len() > n {
+            self.pop();
+        }
+    }
+}
+
 struct NodeSpec<'p> {
     slot: Option<usize>,
     labels: &'p [Ident],
@@ -100,6 +133,7 @@ pub fn match_parts(
     parts: &[PatternPart],
     row: Vec<Value>,
     assigned: Vec<bool>,
+    where_: Option<&Expr>,
     on_match: &mut dyn FnMut(&[Value]) -> R<bool>,
 ) -> R<()> {
     let mut m = Matcher {
@@ -107,11 +141,14 @@ pub fn match_parts(
         names,
         parts,
         row,
+        bound_before: assigned.clone(),
         assigned,
-        used: Vec::new(),
+        used: Used::default(),
         path_nodes: Vec::new(),
         path_rels: Vec::new(),
         on_match,
+        where_,
+        cache: RefCell::new(HashMap::new()),
     };
     m.part(0)?;
     Ok(())
@@ -123,10 +160,17 @@ struct Matcher<'e, 'a, 'p> {
     parts: &'p [PatternPart],
     row: Vec<Value>,
     assigned: Vec<bool>,
-    used: Vec<RelId>,
+    used: Used,
     path_nodes: Vec<NodeId>,
     path_rels: Vec<RelId>,
     on_match: &'e mut dyn FnMut(&[Value]) -> R<bool>,
+    /// The WHERE of the MATCH: shortest-path searches take the
+    /// per-relationship and per-node conditions on their path from it.
+    where_: Option<&'p Expr>,
+    /// Which slots were bound before matching started.
+    bound_before: Vec<bool>,
+    /// Property maps that depend only on those slots, evaluated once.
+    cache: RefCell<HashMap<usize, Rc<Option<Props>>>>,
 }
 
 impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
@@ -185,17 +229,53 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         }
     }
 
-    fn eval_props(&self, e: &Expr) -> R<Option<std::collections::BTreeMap<String, Value>>> {
-        let env = Env::row(self.names, &self.row);
-        match self.ev.eval(e, &env)? {
-            Value::Map(m) => Ok(Some(m)),
-            Value::Null => Ok(None),
-            v => Err(type_err(format!(
-                "a pattern's properties must be a map, not {}",
-                v.type_name()
-            ))
-            .at(e.span)),
+    /// A pattern's property map, evaluated once per match call when it only
+    /// uses variables bound before the pattern (the usual case), else per use.
+    fn eval_props(&self, e: &Expr) -> R<Rc<Option<Props>>> {
+        let key = e as *const Expr as usize;
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return Ok(v.clone());
         }
+        let env = Env::row(self.names, &self.row);
+        let v = Rc::new(match self.ev.eval(e, &env)? {
+            Value::Map(m) => Some(m),
+            Value::Null => None,
+            v => {
+                return Err(type_err(format!(
+                    "a pattern's properties must be a map, not {}",
+                    v.type_name()
+                ))
+                .at(e.span));
+            }
+        });
+        let mut constant = true;
+        super::expr::visit(e, &mut |x| {
+            if let ExprKind::Var(name) = &x.kind
+                && !self
+                    .names
+                    .iter()
+                    .position(|n| n == name)
+                    .is_some_and(|i| self.bound_before[i])
+            {
+                constant = false;
+            }
+            // rand() differs per call; patterns inside may see new bindings.
+            let volatile = matches!(&x.kind, ExprKind::FnCall { name, .. } if name.eq_ignore_ascii_case("rand"));
+            if volatile
+                || matches!(
+                    x.kind,
+                    ExprKind::PatternComprehension { .. }
+                        | ExprKind::PatternPredicate(_)
+                        | ExprKind::ExistsSubquery { .. }
+                )
+            {
+                constant = false;
+            }
+        });
+        if constant {
+            self.cache.borrow_mut().insert(key, v.clone());
+        }
+        Ok(v)
     }
 
     fn node_ok(&self, spec: &NodeSpec, id: NodeId) -> R<bool> {
@@ -209,10 +289,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             return Ok(false);
         }
         if let Some(p) = spec.props {
-            let Some(want) = self.eval_props(p)? else {
+            let want = self.eval_props(p)?;
+            let Some(want) = want.as_ref() else {
                 return Ok(false);
             };
-            for (k, v) in &want {
+            for (k, v) in want {
                 let have = node.props.get(k).unwrap_or(&Value::Null);
                 if equals(have, v) == Some(true) {
                     continue;
@@ -286,12 +367,17 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             }
         }
         if !spec.labels.is_empty() {
-            let best = spec
-                .labels
-                .iter()
-                .min_by_key(|l| g.nodes_with_label(&l.name).count())
-                .map(|l| l.name.as_str())
-                .unwrap_or("");
+            // With several labels, scan the rarest (counting is linear, so
+            // only when there is a choice).
+            let best = if spec.labels.len() == 1 {
+                spec.labels[0].name.as_str()
+            } else {
+                spec.labels
+                    .iter()
+                    .min_by_key(|l| g.nodes_with_label(&l.name).count())
+                    .map(|l| l.name.as_str())
+                    .unwrap_or("")
+            };
             return Ok(g.nodes_with_label(best).collect());
         }
         Ok(g.node_ids().collect())
@@ -353,10 +439,13 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             }
         }
         let want = match spec.props {
-            Some(p) => match self.eval_props(p)? {
-                Some(m) => Some(m),
-                None => return Ok(vec![]),
-            },
+            Some(p) => {
+                let m = self.eval_props(p)?;
+                if m.is_none() {
+                    return Ok(vec![]);
+                }
+                Some(m)
+            }
             None => None,
         };
         let bound = match spec.slot {
@@ -385,7 +474,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             if !visible(self.ev, &rel.props) {
                 continue;
             }
-            if let Some(w) = &want
+            if let Some(w) = want.as_ref().and_then(|w| w.as_ref().as_ref())
                 && !w
                     .iter()
                     .all(|(k, v)| equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true))
@@ -395,6 +484,24 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             out.push((r, o));
         }
         Ok(out)
+    }
+
+    /// Does a relationship (`rels`) or node of a shortest path satisfy the
+    /// WHERE's `all(x IN relationships(p) WHERE ...)` / `none(...)` conditions?
+    fn passes(&self, filters: &[PathFilter], rels: bool, v: Value) -> R<bool> {
+        let base = Env::row(self.names, &self.row);
+        for f in filters.iter().filter(|f| f.on_rels == rels) {
+            let env = Env::Local {
+                name: f.var,
+                val: v.clone(),
+                parent: &base,
+            };
+            let r = self.ev.eval(f.pred, &env)?;
+            if r != Value::Bool(f.want) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn part(&mut self, pi: usize) -> R<bool> {
@@ -439,15 +546,22 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     }
 
     fn finish_elem(&mut self, pi: usize, e: &Elem, start_len: usize) -> R<bool> {
-        let mut nodes = self.path_nodes
-            [self.path_nodes.len() - (self.path_rels.len() - start_len) - 1..]
-            .to_vec();
-        let mut rels = self.path_rels[start_len..].to_vec();
-        if e.reversed {
-            nodes.reverse();
-            rels.reverse();
-        }
-        let Some(newly) = self.bind_value(e.path_slot, Value::Path(Path { nodes, rels })) else {
+        // The path value is only built when a variable takes it.
+        let path = match e.path_slot {
+            Some(_) => {
+                let mut nodes = self.path_nodes
+                    [self.path_nodes.len() - (self.path_rels.len() - start_len) - 1..]
+                    .to_vec();
+                let mut rels = self.path_rels[start_len..].to_vec();
+                if e.reversed {
+                    nodes.reverse();
+                    rels.reverse();
+                }
+                Value::Path(Path { nodes, rels })
+            }
+            None => Value::Null,
+        };
+        let Some(newly) = self.bind_value(e.path_slot, path) else {
             return Ok(true);
         };
         let saved = std::mem::take(&mut self.path_nodes);
@@ -489,47 +603,23 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 }
                 Ok(true)
             }
-            Some((min, max)) => self.var_len(pi, e, ri, cur, 0, min, max, self.path_rels.len()),
+            Some((min, max)) => self.var_len(pi, e, ri, cur, min, max),
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A variable-length relationship from `cur`: a depth-first walk with
+    /// an explicit stack (paths can be long), continuing the pattern at
+    /// every depth within the bounds.
     fn var_len(
         &mut self,
         pi: usize,
         e: &Elem,
         ri: usize,
-        cur: NodeId,
-        depth: u64,
+        start: NodeId,
         min: u64,
         max: Option<u64>,
-        seg_start: usize,
     ) -> R<bool> {
         let spec = &e.rels[ri];
-        if depth >= min {
-            let mut seg: Vec<Value> = self.path_rels[seg_start..]
-                .iter()
-                .map(|r| Value::Rel(*r))
-                .collect();
-            if e.reversed {
-                seg.reverse();
-            }
-            if let Some(rnew) = self.bind_value(spec.slot, Value::List(seg)) {
-                let ok = self.check_node(e, ri + 1, cur)?;
-                if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, cur) {
-                    let cont = self.step(pi, e, ri + 1, cur);
-                    self.unbind(e.nodes[ri + 1].slot, nnew);
-                    if !cont? {
-                        self.unbind(spec.slot, rnew);
-                        return Ok(false);
-                    }
-                }
-                self.unbind(spec.slot, rnew);
-            }
-        }
-        if max.is_some_and(|m| depth >= m) {
-            return Ok(true);
-        }
         let unbound = RelSpec {
             slot: None,
             types: spec.types,
@@ -537,19 +627,90 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             len: None,
             props: spec.props,
         };
-        for (r, o) in self.expand(cur, &unbound)? {
-            self.used.push(r);
-            self.path_rels.push(r);
-            self.path_nodes.push(o);
-            let cont = self.var_len(pi, e, ri, o, depth + 1, min, max, seg_start);
-            self.path_nodes.pop();
-            self.path_rels.pop();
-            self.used.pop();
-            if !cont? {
-                return Ok(false);
+        let seg_start = self.path_rels.len();
+        // Each frame: the relationships still to try from a node on the path.
+        let mut stack: Vec<std::vec::IntoIter<(RelId, NodeId)>> = Vec::new();
+        let mut cur = start;
+        let mut cont = true;
+        'walk: loop {
+            let depth = stack.len() as u64;
+            if depth >= min && !self.var_len_emit(pi, e, ri, cur, seg_start)? {
+                cont = false;
+                break 'walk;
+            }
+            if max.is_none_or(|m| depth < m) {
+                stack.push(self.expand(cur, &unbound)?.into_iter());
+            } else if depth > 0 {
+                // At the upper bound: step back over the last relationship.
+                self.used.pop();
+                self.path_rels.pop();
+                self.path_nodes.pop();
+            } else {
+                break 'walk;
+            }
+            // Find the next relationship to follow, backtracking as needed.
+            loop {
+                let Some(top) = stack.last_mut() else {
+                    break 'walk;
+                };
+                match top.find(|(r, _)| !self.used.contains(r)) {
+                    Some((r, o)) => {
+                        self.used.push(r);
+                        self.path_rels.push(r);
+                        self.path_nodes.push(o);
+                        cur = o;
+                        continue 'walk;
+                    }
+                    None => {
+                        stack.pop();
+                        if stack.is_empty() {
+                            break 'walk;
+                        }
+                        self.used.pop();
+                        self.path_rels.pop();
+                        self.path_nodes.pop();
+                    }
+                }
             }
         }
-        Ok(true)
+        // Leave the path as it was found.
+        let extra = self.path_rels.len() - seg_start;
+        for _ in 0..extra {
+            self.used.pop();
+            self.path_rels.pop();
+            self.path_nodes.pop();
+        }
+        Ok(cont)
+    }
+
+    /// Binds a variable-length segment ending at `cur` and continues the pattern.
+    fn var_len_emit(
+        &mut self,
+        pi: usize,
+        e: &Elem,
+        ri: usize,
+        cur: NodeId,
+        seg_start: usize,
+    ) -> R<bool> {
+        let spec = &e.rels[ri];
+        let mut seg: Vec<Value> = self.path_rels[seg_start..]
+            .iter()
+            .map(|r| Value::Rel(*r))
+            .collect();
+        if e.reversed {
+            seg.reverse();
+        }
+        let Some(rnew) = self.bind_value(spec.slot, Value::List(seg)) else {
+            return Ok(true);
+        };
+        let mut cont = Ok(true);
+        let ok = self.check_node(e, ri + 1, cur)?;
+        if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, cur) {
+            cont = self.step(pi, e, ri + 1, cur);
+            self.unbind(e.nodes[ri + 1].slot, nnew);
+        }
+        self.unbind(spec.slot, rnew);
+        cont
     }
 
     /// shortestPath / allShortestPaths: a breadth-first search from each
@@ -572,9 +733,13 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             len: None,
             props: spec.props,
         };
+        let filters = match (self.where_, &self.parts[pi].var) {
+            (Some(w), Some(p)) => path_filters(w, &p.name),
+            _ => Vec::new(),
+        };
         let starts = self.start_candidates(&e.nodes[0])?;
         for s in starts {
-            let ok = self.check_node(e, 0, s)?;
+            let ok = self.check_node(e, 0, s)? && self.passes(&filters, false, Value::Node(s))?;
             let Some(snew) = self.bind_node(e.nodes[0].slot, ok, s) else {
                 continue;
             };
@@ -589,6 +754,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     continue;
                 }
                 for (r, v) in self.expand(u, &unbound)? {
+                    if !self.passes(&filters, true, Value::Rel(r))?
+                        || !self.passes(&filters, false, Value::Node(v))?
+                    {
+                        continue;
+                    }
                     match dist.get(&v) {
                         None => {
                             dist.insert(v, du + 1);
@@ -611,7 +781,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     continue;
                 };
                 let mut paths: Vec<(Vec<NodeId>, Vec<RelId>)> = Vec::new();
-                collect_paths(&preds, s, t, all, &mut vec![t], &mut Vec::new(), &mut paths);
+                if all {
+                    collect_paths(&preds, s, t, &mut vec![t], &mut Vec::new(), &mut paths);
+                } else {
+                    paths.extend(first_path(&preds, s, t));
+                }
                 for (nodes, rels) in paths {
                     let rel_val = if spec.len.is_some() {
                         Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
@@ -627,7 +801,9 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     });
                     if let Some(pnew) = self.bind_value(e.path_slot, pv) {
                         let n_used = self.used.len();
-                        self.used.extend(rels.iter().copied());
+                        for r in &rels {
+                            self.used.push(*r);
+                        }
                         let cont = self.part(pi + 1);
                         self.used.truncate(n_used);
                         self.unbind(e.path_slot, pnew);
@@ -648,13 +824,82 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     }
 }
 
-/// Walks predecessor lists back from `t` to `s`; with `all` false, only the
-/// first path.
+/// A condition on every relationship or node of a path, taken from WHERE.
+struct PathFilter<'p> {
+    var: &'p str,
+    pred: &'p Expr,
+    /// true for `all(...)`, false for `none(...)`.
+    want: bool,
+    on_rels: bool,
+}
+
+/// The conditions `all/none(x IN relationships(p)|nodes(p) WHERE pred)` among
+/// the conjuncts of a WHERE. A shortest-path search applies them while it
+/// searches, as Neo4j does, so that it finds the shortest path that
+/// satisfies them rather than filtering away the shortest path overall.
+fn path_filters<'p>(w: &'p Expr, path: &str) -> Vec<PathFilter<'p>> {
+    use super::ast::{BinOp, Quantifier};
+    let mut out = Vec::new();
+    let mut stack = vec![w];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Binary(BinOp::And, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            ExprKind::Quantified {
+                q: q @ (Quantifier::All | Quantifier::None),
+                var,
+                list,
+                filter: Some(pred),
+            } => {
+                if let ExprKind::FnCall { name, args, .. } = &list.kind
+                    && let [arg] = args.as_slice()
+                    && matches!(&arg.kind, ExprKind::Var(v) if v == path)
+                {
+                    let l = name.to_ascii_lowercase();
+                    if l == "relationships" || l == "nodes" {
+                        out.push(PathFilter {
+                            var: &var.name,
+                            pred,
+                            want: *q == Quantifier::All,
+                            on_rels: l == "relationships",
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// One shortest path: the first predecessor of each node back from `t` to
+/// `s` (iteratively: paths can be long).
+fn first_path(
+    preds: &HashMap<NodeId, Vec<(NodeId, RelId)>>,
+    s: NodeId,
+    t: NodeId,
+) -> Option<(Vec<NodeId>, Vec<RelId>)> {
+    let mut nodes = vec![t];
+    let mut rels = Vec::new();
+    let mut cur = t;
+    while cur != s {
+        let (u, r) = *preds.get(&cur)?.first()?;
+        nodes.push(u);
+        rels.push(r);
+        cur = u;
+    }
+    nodes.reverse();
+    rels.reverse();
+    Some((nodes, rels))
+}
+
+/// Every shortest path, walking predecessor lists back from `t` to `s`.
 fn collect_paths(
     preds: &HashMap<NodeId, Vec<(NodeId, RelId)>>,
     s: NodeId,
     t: NodeId,
-    all: bool,
     nodes: &mut Vec<NodeId>,
     rels: &mut Vec<RelId>,
     out: &mut Vec<(Vec<NodeId>, Vec<RelId>)>,
@@ -669,12 +914,9 @@ fn collect_paths(
     }
     if let Some(ps) = preds.get(&t) {
         for (u, r) in ps {
-            if !all && !out.is_empty() {
-                return;
-            }
             nodes.push(*u);
             rels.push(*r);
-            collect_paths(preds, s, *u, all, nodes, rels, out);
+            collect_paths(preds, s, *u, nodes, rels, out);
             nodes.pop();
             rels.pop();
         }
@@ -696,15 +938,23 @@ pub fn match_row(
     let mut assigned = vec![true; input.len()];
     assigned.resize(names.len(), false);
     let mut out = Vec::new();
-    match_parts(ev, names, &pattern.parts, row.clone(), assigned, &mut |r| {
-        if let Some(w) = where_
-            && !ev.test(w, &Env::row(names, r))?
-        {
-            return Ok(true);
-        }
-        out.push(r.to_vec());
-        Ok(true)
-    })?;
+    match_parts(
+        ev,
+        names,
+        &pattern.parts,
+        row.clone(),
+        assigned,
+        where_,
+        &mut |r| {
+            if let Some(w) = where_
+                && !ev.test(w, &Env::row(names, r))?
+            {
+                return Ok(true);
+            }
+            out.push(r.to_vec());
+            Ok(true)
+        },
+    )?;
     if out.is_empty() && optional {
         out.push(row);
     }
@@ -748,7 +998,7 @@ pub fn exists_element(ev: &Ev, element: &PatternElement, env: &Env) -> R<bool> {
     let parts = [single_part(None, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut found = false;
-    match_parts(ev, &names, &parts, vals, assigned, &mut |_| {
+    match_parts(ev, &names, &parts, vals, assigned, None, &mut |_| {
         found = true;
         Ok(false)
     })?;
@@ -767,7 +1017,7 @@ pub fn comprehension(
     let parts = [single_part(var, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut out = Vec::new();
-    match_parts(ev, &names, &parts, vals, assigned, &mut |r| {
+    match_parts(ev, &names, &parts, vals, assigned, filter, &mut |r| {
         let env = Env::row(&names, r);
         if let Some(f) = filter
             && !ev.test(f, &env)?
@@ -780,8 +1030,8 @@ pub fn comprehension(
     Ok(Value::List(out))
 }
 
-/// `EXISTS { pattern [WHERE ...] }` or `EXISTS { MATCH ... [WHERE ...] ... }`
-/// (a subquery made of MATCH clauses, optionally ending in RETURN).
+/// `EXISTS { pattern [WHERE ...] }`, or `EXISTS { <query> }`: a full
+/// reading subquery, run by [`super::eval::exists_query`].
 pub fn exists_subquery(
     ev: &Ev,
     pattern: &Pattern,
@@ -789,53 +1039,14 @@ pub fn exists_subquery(
     query: Option<&Query>,
     env: &Env,
 ) -> R<bool> {
-    let mut steps: Vec<(&Pattern, Option<&Expr>, bool)> = Vec::new();
-    match query {
-        Some(q) => {
-            if !q.unions.is_empty() {
-                return Err(QueryError::semantic(
-                    "Unsupported",
-                    "UNION inside EXISTS { } is not supported",
-                ));
-            }
-            for c in &q.first.clauses {
-                match c {
-                    Clause::Match {
-                        optional,
-                        pattern,
-                        where_,
-                        ..
-                    } => steps.push((pattern, where_.as_ref(), *optional)),
-                    Clause::Return(_) => {}
-                    _ => {
-                        return Err(QueryError::semantic(
-                            "Unsupported",
-                            "EXISTS { } supports MATCH clauses (and a final RETURN) only",
-                        ));
-                    }
-                }
-            }
-        }
-        None => steps.push((pattern, where_, false)),
+    if let Some(q) = query {
+        return super::eval::exists_query(ev, q, env);
     }
     let (mut names, vals) = env.flatten();
-    let mut rows = vec![vals];
-    for (pat, w, optional) in steps {
-        let before = names.len();
-        for v in pattern_vars(&pat.parts) {
-            if !names.contains(&v) {
-                names.push(v);
-            }
-        }
-        let _ = before;
-        let mut next = Vec::new();
-        for r in &rows {
-            next.extend(match_row(ev, &names, r, pat, w, optional)?);
-        }
-        rows = next;
-        if rows.is_empty() {
-            return Ok(false);
+    for v in pattern_vars(&pattern.parts) {
+        if !names.contains(&v) {
+            names.push(v);
         }
     }
-    Ok(!rows.is_empty())
+    Ok(!match_row(ev, &names, &vals, pattern, where_, false)?.is_empty())
 }

@@ -215,6 +215,37 @@ fn variable_length_paths() {
 }
 
 #[test]
+fn long_variable_length_paths_do_not_exhaust_the_stack() {
+    // Built through the store: the point is the walk, not the setup.
+    let mut g = Graph::new();
+    let mut prev = None;
+    for i in 1..=10_000i64 {
+        let props = [("i".to_string(), Value::Int(i))].into_iter().collect();
+        let n = g.create_node(vec!["C".into()], props).unwrap();
+        if let Some(p) = prev {
+            g.create_rel(p, n, "NEXT".into(), Default::default())
+                .unwrap();
+        }
+        prev = Some(n);
+    }
+    assert_eq!(g.rel_count(), 9999);
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (:C {i: 1})-[:NEXT*]->(x) RETURN count(x), max(x.i)"
+        ),
+        ["9999 | 10000"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = shortestPath((:C {i: 1})-[:NEXT*]->(:C {i: 10000})) RETURN length(p)"
+        ),
+        ["9999"]
+    );
+}
+
+#[test]
 fn optional_match_gives_nulls() {
     let mut g = graph("CREATE (:A {n: 1})-[:T]->(:B), (:A {n: 2})");
     assert_eq!(
@@ -281,6 +312,29 @@ fn named_paths_and_shortest_path() {
         rows(&mut h, "MATCH p = ({n: 1})-[:R]->({n: 2}) RETURN p"),
         ["<({n: 1})-[:R]->({n: 2})>"]
     );
+}
+
+#[test]
+fn shortest_path_applies_path_conditions_while_searching() {
+    // The direct route goes through an article; the condition excludes it,
+    // so the search must find the longer route, not filter the short one away.
+    let mut g = graph(
+        "CREATE (x:P {name: 'x'})-[:MENTIONED_IN]->(a:Article)<-[:MENTIONED_IN]-(r:O {name: 'r'}),
+                (x)-[:KNOWS]->(:P)-[:KNOWS]->(:P)-[:KNOWS]->(r)",
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'})) RETURN length(p)"
+        ),
+        ["2"]
+    );
+    let q = "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'}))
+             WHERE none(r IN relationships(p) WHERE type(r) IN ['MENTIONED_IN']) RETURN length(p)";
+    assert_eq!(rows(&mut g, q), ["3"]);
+    let q = "MATCH p = shortestPath((:P {name: 'x'})-[*]-(:O {name: 'r'}))
+             WHERE all(n IN nodes(p) WHERE NOT n:Article) RETURN length(p)";
+    assert_eq!(rows(&mut g, q), ["3"]);
 }
 
 #[test]
@@ -518,9 +572,15 @@ fn create_counts_side_effects() {
             rels_created: 2,
             props_set: 2,
             labels_added: 2,
+            writes: 4,
             ..WriteStats::default()
         }
     );
+    // A label other nodes already carry is no TCK side effect, but it is a write.
+    let mut h = graph("CREATE (:A), ()");
+    let s = stats(&mut h, "MATCH (b) WHERE NOT b:A SET b:A");
+    assert_eq!((s.labels_added, s.writes), (0, 1));
+    assert!(!s.is_empty());
     assert_eq!(
         rows(&mut g, "MATCH (a:A)-[:T]->(b)-[:U]->(a) RETURN a.x"),
         ["1"]
@@ -926,6 +986,89 @@ fn names_match_through_aliases_with_a_notice() {
     );
 }
 
+#[test]
+fn schema_is_enforced_and_failures_write_nothing() {
+    use crate::model::Schema;
+    use crate::model::schema::{NodeKind, PropDecl, PropType};
+    let mut schema = Schema::default();
+    let decl = |name: &str, ty: PropType, required: bool| PropDecl {
+        name: name.into(),
+        ty,
+        required,
+    };
+    schema.nodes.insert(
+        "State".into(),
+        NodeKind {
+            name: "State".into(),
+            props: vec![
+                decl("name", PropType::String, true),
+                decl("founded", PropType::Date, false),
+            ],
+            doc: String::new(),
+        },
+    );
+    let mut g = Graph::with_schema(schema);
+    // The required name may come later in the same statement.
+    run(&mut g, "CREATE (s:State) SET s.name = 'Belarus'").unwrap();
+    assert_eq!(
+        err(&mut g, "CREATE (:State)").class,
+        ErrorClass::SchemaViolation
+    );
+    assert_eq!(
+        err(&mut g, "CREATE (:State {name: 1})").class,
+        ErrorClass::SchemaViolation
+    );
+    assert_eq!(
+        err(&mut g, "CREATE (:Nope {name: 'x'})").class,
+        ErrorClass::SchemaViolation
+    );
+    let e = err(&mut g, "MATCH (s:State) SET s.founded = '1991'");
+    assert_eq!(e.class, ErrorClass::SchemaViolation);
+    assert!(e.span.is_some());
+    let e = err(
+        &mut g,
+        "CREATE (:State {name: 'A'}) WITH 1 AS x MATCH (s:State {name: 'Belarus'}) REMOVE s.name",
+    );
+    assert_eq!(e.class, ErrorClass::SchemaViolation);
+    assert_eq!(rows(&mut g, "MATCH (s:State) RETURN s.name"), ["'Belarus'"]);
+}
+
+#[test]
+fn index_statements_are_accepted_with_a_notice() {
+    let mut g = Graph::new();
+    let r = run(&mut g, "CREATE INDEX FOR (n:State) ON (n.name)").unwrap();
+    assert!(
+        r.notices[0].contains("accepted and ignored"),
+        "{:?}",
+        r.notices
+    );
+    assert!(r.stats.is_empty());
+}
+
+#[test]
+fn regex_matches_whole_strings() {
+    let mut g = graph("CREATE ({name: 'Sergei Aleinik'}), ({name: 'Xie Xiaoyong'})");
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) WHERE n.name =~ '(?i)serg.*' RETURN n.name"
+        ),
+        ["'Sergei Aleinik'"]
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.name =~ 'Xie' RETURN n.name"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN null =~ 'a', 'a' =~ null"),
+        ["null | null"]
+    );
+    assert_eq!(
+        err(&mut g, "RETURN 'a' =~ '('").class,
+        ErrorClass::ArgumentError
+    );
+}
+
 // ---- compile-time checks, EXPLAIN, result snapshots ----------------------------------
 
 #[test]
@@ -975,9 +1118,10 @@ fn semantic_errors() {
         detail(&mut g, "MATCH (a) WHERE (a)-->(b) RETURN a"),
         "UndefinedVariable"
     );
+    // Found before the statement runs: a SyntaxError, as Neo4j and the TCK class it.
     assert_eq!(
         err(&mut g, "MATCH (a) RETURN b").class,
-        ErrorClass::SemanticError
+        ErrorClass::SyntaxError
     );
     assert_eq!(g.node_count(), 0);
 }
@@ -1012,4 +1156,90 @@ fn snapshots_cover_nested_values() {
         r.nodes.values().next().map(|n| n.labels.clone()),
         Some(vec!["A".to_string()])
     );
+}
+
+// ---- EXISTS { <query> } and compile-time checks (issue 3) -------------
+
+#[test]
+fn exists_full_subquery_with_aggregation_sees_outer_row() {
+    let mut g = graph(
+        "CREATE (a:A {n: 1})-[:R]->(b:B {n: 2}), (a)-[:R]->(:C {n: 3}), \
+         (a)-[:R]->(d:D {n: 4}), (b)-[:R]->(d)",
+    );
+    let q = "MATCH (x) WHERE EXISTS { MATCH (x)-->(m) WITH x, count(*) AS c \
+             WHERE c = 3 RETURN true } RETURN x.n";
+    assert_eq!(rows(&mut g, q), ["1"]);
+    let q = "MATCH (x) WHERE EXISTS { MATCH (x)-->(m) WITH x, count(*) AS c \
+             WHERE c = 1 RETURN true } RETURN x.n";
+    assert_eq!(rows(&mut g, q), ["2"]);
+}
+
+#[test]
+fn exists_full_subquery_runs_unwind_order_limit_and_empty_aggregation() {
+    let mut g = graph("CREATE (:A {n: 1, l: [1, 2]}), (:A {n: 2, l: []})");
+    let q = "MATCH (a:A) WHERE EXISTS { UNWIND a.l AS x WITH x ORDER BY x DESC \
+             LIMIT 1 WHERE x = 2 RETURN x } RETURN a.n";
+    assert_eq!(rows(&mut g, q), ["1"]);
+    // An aggregation over no rows still yields one row, so this holds for both.
+    let q = "MATCH (a:A) WHERE EXISTS { MATCH (a)-->(b) RETURN count(b) AS c } \
+             RETURN a.n ORDER BY a.n";
+    assert_eq!(rows(&mut g, q), ["1", "2"]);
+}
+
+#[test]
+fn exists_full_subquery_refuses_writes_and_undefined_variables() {
+    let mut g = graph("CREATE (:A)-[:R]->(:B)");
+    let e = err(
+        &mut g,
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) SET m.p = 1 } RETURN n",
+    );
+    assert_eq!(e.class, ErrorClass::SyntaxError);
+    let e = err(
+        &mut g,
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN nope } RETURN n",
+    );
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (ErrorClass::SyntaxError, "UndefinedVariable")
+    );
+}
+
+#[test]
+fn aggregating_rand_is_a_non_constant_expression() {
+    let mut g = Graph::new();
+    let e = err(&mut g, "RETURN count(rand())");
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (ErrorClass::SyntaxError, "NonConstantExpression")
+    );
+    assert_eq!(
+        rows(&mut g, "RETURN count(*) AS c, rand() < 1.0 AS r"),
+        ["1 | true"]
+    );
+}
+
+#[test]
+fn ambiguous_order_by_aggregation_is_reported_before_a_missing_alias() {
+    let mut g = Graph::new();
+    let e = err(
+        &mut g,
+        "MATCH (me:Person)--(you:Person) WITH me.age + you.age, count(*) AS cnt \
+         ORDER BY me.age + you.age + count(*) RETURN *",
+    );
+    assert_eq!(e.detail, "AmbiguousAggregationExpression");
+    let e = err(&mut g, "MATCH (n) WITH n.age, count(*) AS c RETURN c");
+    assert_eq!(e.detail, "NoExpressionAlias");
+}
+
+#[test]
+fn unknown_procedure_with_yield_fails_at_compile_time() {
+    let mut g = Graph::new();
+    let e = err(&mut g, "CALL test.my.proc() YIELD out RETURN out");
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (ErrorClass::ProcedureError, "ProcedureNotFound")
+    );
+    // EXPLAIN runs only the compile-time checks.
+    let e = err(&mut g, "EXPLAIN CALL test.my.proc() YIELD out RETURN out");
+    assert_eq!(e.detail, "ProcedureNotFound");
 }

@@ -48,10 +48,90 @@ pub struct Graph {
     labels: BTreeMap<String, BTreeSet<NodeId>>,
     schema: Option<Schema>,
     /// Changes made since [`Graph::start_journal`], when journaling is on.
-    /// It is part of the graph's state on purpose: a statement that fails is
-    /// rolled back by restoring a clone, which brings back the journal as it
-    /// was, so a failed statement's changes never reach the write-ahead log.
+    /// A rollback trims it back with the graph, so a failed statement's
+    /// changes never reach the write-ahead log.
     journal: Option<Vec<Change>>,
+    /// The inverses of the changes made since [`Graph::begin`], while a
+    /// statement is open. Rolling back replays them newest first, so each
+    /// one finds the graph exactly as its change left it.
+    undo: Option<Vec<Undo>>,
+    /// The journal's length at [`Graph::begin`], to trim it back to.
+    journal_at_begin: usize,
+}
+
+/// How to take back one change. Deletions keep the whole element and its
+/// id, so that undoing them puts it back in the same slot.
+#[derive(Debug, Clone)]
+enum Undo {
+    CreatedNode(NodeId),
+    CreatedRel(RelId),
+    NodeProp {
+        id: NodeId,
+        key: String,
+        old: Option<Value>,
+    },
+    RelProp {
+        id: RelId,
+        key: String,
+        old: Option<Value>,
+    },
+    /// The label was pushed at the end of the node's labels.
+    LabelAdded {
+        id: NodeId,
+    },
+    /// The label stood at `pos` in the node's labels.
+    LabelRemoved {
+        id: NodeId,
+        label: String,
+        pos: usize,
+    },
+    DeletedRel {
+        id: RelId,
+        from: NodeId,
+        to: NodeId,
+        rel: Rel,
+    },
+    DeletedNode {
+        id: NodeId,
+        node: Node,
+    },
+    Schema(Option<Schema>),
+}
+
+/// A point in an open statement to roll back to ([`Graph::mark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    undo: usize,
+    journal: usize,
+}
+
+/// What the elements a statement changed looked like before it, read off
+/// the undo log ([`Graph::before`]). Elements not in it are unchanged.
+#[derive(Debug, Default)]
+pub struct Before {
+    /// None: the node did not exist before.
+    pub nodes: HashMap<NodeId, Option<Node>>,
+    /// None: the relationship did not exist before.
+    pub rels: HashMap<RelId, Option<Rel>>,
+    /// Every label in use before.
+    pub labels: BTreeSet<String>,
+}
+
+impl Before {
+    /// A node's properties before the statement (None: it did not exist).
+    pub fn node_props<'a>(&'a self, g: &'a Graph, id: NodeId) -> Option<&'a Props> {
+        match self.nodes.get(&id) {
+            Some(n) => n.as_ref().map(|n| &n.props),
+            None => g.node(id).map(|n| &n.props),
+        }
+    }
+    /// A relationship's properties before the statement.
+    pub fn rel_props<'a>(&'a self, g: &'a Graph, id: RelId) -> Option<&'a Props> {
+        match self.rels.get(&id) {
+            Some(r) => r.as_ref().map(|r| &r.props),
+            None => g.rel(id).map(|r| &r.props),
+        }
+    }
 }
 
 /// One change to the graph, as the write-ahead log records it.
@@ -178,6 +258,214 @@ impl Graph {
         if let Some(j) = &mut self.journal {
             j.push(change());
         }
+    }
+
+    // ---- statements: undo log -------------------------------------------
+
+    /// Opens a statement: from here every change records its inverse, until
+    /// [`Graph::commit`] or [`Graph::rollback`]. Returns false (and changes
+    /// nothing) if one is open already; the caller then works inside it,
+    /// with a [`Graph::mark`] to roll back to.
+    pub fn begin(&mut self) -> bool {
+        if self.undo.is_some() {
+            return false;
+        }
+        self.undo = Some(Vec::new());
+        self.journal_at_begin = self.journal.as_ref().map_or(0, Vec::len);
+        true
+    }
+
+    /// True while a statement is open.
+    pub fn in_statement(&self) -> bool {
+        self.undo.is_some()
+    }
+
+    /// Closes the open statement, keeping its changes.
+    pub fn commit(&mut self) {
+        self.undo = None;
+    }
+
+    /// Closes the open statement, undoing its changes: the graph, its
+    /// indexes and the journal are as they were at [`Graph::begin`], every
+    /// element at its old id.
+    pub fn rollback(&mut self) {
+        self.rollback_to(Mark {
+            undo: 0,
+            journal: self.journal_at_begin,
+        });
+        self.undo = None;
+    }
+
+    /// The current point in the open statement (and in the journal).
+    pub fn mark(&self) -> Mark {
+        Mark {
+            undo: self.undo.as_ref().map_or(0, Vec::len),
+            journal: self.journal.as_ref().map_or(0, Vec::len),
+        }
+    }
+
+    /// Undoes the changes made since `mark`; the statement stays open.
+    pub fn rollback_to(&mut self, mark: Mark) {
+        let Some(mut undo) = self.undo.take() else {
+            return;
+        };
+        while undo.len() > mark.undo {
+            if let Some(u) = undo.pop() {
+                self.revert(u);
+            }
+        }
+        self.undo = Some(undo);
+        if let Some(j) = &mut self.journal {
+            j.truncate(mark.journal);
+        }
+    }
+
+    fn push_undo(&mut self, u: impl FnOnce() -> Undo) {
+        if let Some(log) = &mut self.undo {
+            log.push(u());
+        }
+    }
+
+    /// Applies one inverse. Each finds the graph as its change left it (the
+    /// later changes are undone already), so none of them can fail; the
+    /// checks only keep a bug from turning into a panic.
+    fn revert(&mut self, u: Undo) {
+        match u {
+            Undo::CreatedNode(id) => {
+                self.unindex_node(id);
+                // Removing the newest element pushes its slot back on the
+                // head of the free list, where the create took it from.
+                self.g.remove_node(ni(id));
+            }
+            Undo::CreatedRel(id) => {
+                self.g.remove_edge(ei(id));
+            }
+            Undo::NodeProp { id, key, old } => {
+                self.unindex_node(id);
+                if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                    match old {
+                        Some(v) => n.props.insert(key, v),
+                        None => n.props.remove(&key),
+                    };
+                }
+                self.index_node(id);
+            }
+            Undo::RelProp { id, key, old } => {
+                if let Some(r) = self.g.edge_weight_mut(ei(id)) {
+                    match old {
+                        Some(v) => r.props.insert(key, v),
+                        None => r.props.remove(&key),
+                    };
+                }
+            }
+            Undo::LabelAdded { id } => {
+                if let Some(l) = self.g.node_weight_mut(ni(id)).and_then(|n| n.labels.pop())
+                    && let Some(set) = self.labels.get_mut(&l)
+                {
+                    set.remove(&id);
+                }
+            }
+            Undo::LabelRemoved { id, label, pos } => {
+                if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                    let pos = pos.min(n.labels.len());
+                    n.labels.insert(pos, label.clone());
+                    self.labels.entry(label).or_default().insert(id);
+                }
+            }
+            Undo::DeletedRel { id, from, to, rel } => {
+                // The deletion put the slot at the head of the free list,
+                // so placing it takes one step.
+                let _ = self.place_rel(id, from, to, rel);
+            }
+            Undo::DeletedNode { id, node } => {
+                if self.place_node(id, node).is_ok() {
+                    self.index_node(id);
+                }
+            }
+            Undo::Schema(s) => self.schema = s,
+        }
+    }
+
+    /// What the elements changed since `mark` looked like at `mark`, for
+    /// counting a statement's effects. Costs the length of the undo log.
+    pub fn before(&self, mark: Mark) -> Before {
+        let mut b = Before::default();
+        let log = self.undo.as_deref().unwrap_or(&[]);
+        let log = log.get(mark.undo..).unwrap_or(&[]);
+        // Newest first: each inverse turns the state after its change into
+        // the state before it; states start as they are now.
+        for u in log.iter().rev() {
+            match u {
+                Undo::CreatedNode(id) => {
+                    b.nodes.insert(*id, None);
+                }
+                Undo::DeletedNode { id, node } => {
+                    b.nodes.insert(*id, Some(node.clone()));
+                }
+                Undo::NodeProp { id, key, old } => {
+                    if let Some(Some(n)) = self.node_entry(&mut b, *id) {
+                        match old {
+                            Some(v) => n.props.insert(key.clone(), v.clone()),
+                            None => n.props.remove(key),
+                        };
+                    }
+                }
+                Undo::LabelAdded { id } => {
+                    if let Some(Some(n)) = self.node_entry(&mut b, *id) {
+                        n.labels.pop();
+                    }
+                }
+                Undo::LabelRemoved { id, label, pos } => {
+                    if let Some(Some(n)) = self.node_entry(&mut b, *id) {
+                        let pos = (*pos).min(n.labels.len());
+                        n.labels.insert(pos, label.clone());
+                    }
+                }
+                Undo::CreatedRel(id) => {
+                    b.rels.insert(*id, None);
+                }
+                Undo::DeletedRel { id, rel, .. } => {
+                    b.rels.insert(*id, Some(rel.clone()));
+                }
+                Undo::RelProp { id, key, old } => {
+                    let r = b.rels.entry(*id).or_insert_with(|| self.rel(*id).cloned());
+                    if let Some(r) = r {
+                        match old {
+                            Some(v) => r.props.insert(key.clone(), v.clone()),
+                            None => r.props.remove(key),
+                        };
+                    }
+                }
+                Undo::Schema(_) => {}
+            }
+        }
+        // A label was in use before if a node that kept its state has it
+        // now, or a changed node had it before. Only the changed nodes are
+        // walked, never a label's whole set.
+        let mut changed_now: HashMap<&str, usize> = HashMap::new();
+        for id in b.nodes.keys() {
+            let labels = self.node(*id).map(|n| n.labels.as_slice()).unwrap_or(&[]);
+            for l in labels.iter().map(String::as_str).collect::<BTreeSet<_>>() {
+                *changed_now.entry(l).or_default() += 1;
+            }
+        }
+        for (label, set) in &self.labels {
+            if set.len() > changed_now.get(label.as_str()).copied().unwrap_or(0) {
+                b.labels.insert(label.clone());
+            }
+        }
+        let old: Vec<String> = b
+            .nodes
+            .values()
+            .flatten()
+            .flat_map(|n| n.labels.iter().cloned())
+            .collect();
+        b.labels.extend(old);
+        b
+    }
+
+    fn node_entry<'b>(&self, b: &'b mut Before, id: NodeId) -> Option<&'b mut Option<Node>> {
+        Some(b.nodes.entry(id).or_insert_with(|| self.node(id).cloned()))
     }
 
     /// Applies a logged change, putting created elements at their logged ids.
@@ -426,7 +714,8 @@ impl Graph {
     /// [`Graph::check_all`].
     pub fn set_schema(&mut self, schema: Option<Schema>) {
         self.record(|| Change::SetSchema(schema.clone()));
-        self.schema = schema;
+        let old = std::mem::replace(&mut self.schema, schema);
+        self.push_undo(|| Undo::Schema(old));
     }
 
     pub fn create_node(&mut self, labels: Vec<String>, props: Props) -> Result<NodeId, QueryError> {
@@ -439,6 +728,7 @@ impl Graph {
         let node = Node { labels, props };
         let id = nid(self.g.add_node(node));
         self.index_node(id);
+        self.push_undo(|| Undo::CreatedNode(id));
         if self.journal.is_some()
             && let Some(n) = self.node(id)
         {
@@ -457,18 +747,10 @@ impl Graph {
     ) -> Result<RelId, QueryError> {
         let props: Props = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
         check_storable(&props)?;
-        let fl = self
-            .node(from)
-            .ok_or_else(|| missing_node(from))?
-            .labels
-            .clone();
-        let tl = self
-            .node(to)
-            .ok_or_else(|| missing_node(to))?
-            .labels
-            .clone();
+        let fl = &self.node(from).ok_or_else(|| missing_node(from))?.labels;
+        let tl = &self.node(to).ok_or_else(|| missing_node(to))?.labels;
         if let Some(s) = &self.schema {
-            s.check_rel(&rel_type, &fl, &tl, &props, false)
+            s.check_rel(&rel_type, fl, tl, &props, false)
                 .map_err(QueryError::schema)?;
         }
         let change = self
@@ -476,6 +758,7 @@ impl Graph {
             .is_some()
             .then(|| (rel_type.clone(), props.clone()));
         let id = rid(self.g.add_edge(ni(from), ni(to), Rel { rel_type, props }));
+        self.push_undo(|| Undo::CreatedRel(id));
         if let Some((rel_type, props)) = change {
             self.record(|| Change::CreateRel {
                 id,
@@ -504,13 +787,18 @@ impl Graph {
             key: key.to_string(),
             value: (!value.is_null()).then(|| value.clone()),
         });
-        if let Some(n) = self.g.node_weight_mut(ni(id)) {
+        let old = self.g.node_weight_mut(ni(id)).and_then(|n| {
             if value.is_null() {
-                n.props.remove(key);
+                n.props.remove(key)
             } else {
-                n.props.insert(key.to_string(), value);
+                n.props.insert(key.to_string(), value)
             }
-        }
+        });
+        self.push_undo(|| Undo::NodeProp {
+            id,
+            key: key.to_string(),
+            old,
+        });
         self.index_node(id);
         Ok(())
     }
@@ -533,13 +821,18 @@ impl Graph {
             key: key.to_string(),
             value: (!value.is_null()).then(|| value.clone()),
         });
-        if let Some(r) = self.g.edge_weight_mut(ei(id)) {
+        let old = self.g.edge_weight_mut(ei(id)).and_then(|r| {
             if value.is_null() {
-                r.props.remove(key);
+                r.props.remove(key)
             } else {
-                r.props.insert(key.to_string(), value);
+                r.props.insert(key.to_string(), value)
             }
-        }
+        });
+        self.push_undo(|| Undo::RelProp {
+            id,
+            key: key.to_string(),
+            old,
+        });
         Ok(())
     }
 
@@ -561,6 +854,7 @@ impl Graph {
         });
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
             n.labels.push(label.to_string());
+            self.push_undo(|| Undo::LabelAdded { id });
         }
         self.labels.entry(label.to_string()).or_default().insert(id);
         Ok(true)
@@ -572,24 +866,35 @@ impl Graph {
             .g
             .node_weight_mut(ni(id))
             .ok_or_else(|| missing_node(id))?;
-        let before = node.labels.len();
-        node.labels.retain(|l| l != label);
-        let removed = node.labels.len() != before;
-        if removed && let Some(set) = self.labels.get_mut(label) {
+        // Every copy goes (a graph built through the API may repeat a
+        // label); each removal is undone on its own, newest first.
+        let mut removed = Vec::new();
+        while let Some(pos) = node.labels.iter().position(|l| l == label) {
+            node.labels.remove(pos);
+            removed.push(pos);
+        }
+        if removed.is_empty() {
+            return Ok(false);
+        }
+        if let Some(set) = self.labels.get_mut(label) {
             set.remove(&id);
         }
-        if removed {
-            self.record(|| Change::RemoveLabel {
+        for pos in removed {
+            self.push_undo(|| Undo::LabelRemoved {
                 id,
                 label: label.to_string(),
+                pos,
             });
         }
-        Ok(removed)
+        self.record(|| Change::RemoveLabel {
+            id,
+            label: label.to_string(),
+        });
+        Ok(true)
     }
 
     pub fn delete_rel(&mut self, id: RelId) -> Result<(), QueryError> {
-        self.g.remove_edge(ei(id)).ok_or_else(|| missing_rel(id))?;
-        self.record(|| Change::DeleteRel { id });
+        self.remove_rel_logged(id)?;
         Ok(())
     }
 
@@ -609,9 +914,7 @@ impl Graph {
                 ),
             ));
         }
-        self.unindex_node(id);
-        self.g.remove_node(ni(id));
-        self.record(|| Change::DeleteNode { id });
+        self.remove_node_logged(id);
         Ok(())
     }
 
@@ -628,13 +931,28 @@ impl Graph {
             .into_iter()
             .collect();
         for r in &rels {
-            self.g.remove_edge(ei(*r));
-            self.record(|| Change::DeleteRel { id: *r });
+            self.remove_rel_logged(*r)?;
         }
-        self.unindex_node(id);
-        self.g.remove_node(ni(id));
-        self.record(|| Change::DeleteNode { id });
+        self.remove_node_logged(id);
         Ok(rels.len())
+    }
+
+    /// Removes a relationship, recording it in the journal and undo log.
+    fn remove_rel_logged(&mut self, id: RelId) -> Result<(), QueryError> {
+        let (from, to) = self.rel_ends(id).ok_or_else(|| missing_rel(id))?;
+        let rel = self.g.remove_edge(ei(id)).ok_or_else(|| missing_rel(id))?;
+        self.record(|| Change::DeleteRel { id });
+        self.push_undo(|| Undo::DeletedRel { id, from, to, rel });
+        Ok(())
+    }
+
+    /// Removes a node that has no relationships left, recording it.
+    fn remove_node_logged(&mut self, id: NodeId) {
+        self.unindex_node(id);
+        if let Some(node) = self.g.remove_node(ni(id)) {
+            self.record(|| Change::DeleteNode { id });
+            self.push_undo(|| Undo::DeletedNode { id, node });
+        }
     }
 
     /// Checks the nodes and relationships given against the whole schema,
@@ -784,5 +1102,158 @@ mod tests {
         assert!(g.delete_node(a).is_err());
         assert_eq!(g.detach_delete_node(a).unwrap(), 1);
         assert_eq!(g.rel_count(), 0);
+    }
+
+    /// A graph with holes in both free lists, names, aliases and labels.
+    fn sample() -> (Graph, Vec<NodeId>, Vec<RelId>) {
+        let mut g = Graph::new();
+        let mut ns = Vec::new();
+        for i in 0..8 {
+            let p = props(&[
+                ("name", Value::String(format!("n{i}"))),
+                ("aliases", Value::List(vec![format!("alias {i}").into()])),
+                ("score", Value::Int(i)),
+            ]);
+            ns.push(
+                g.create_node(vec!["Person".into(), format!("K{}", i % 3)], p)
+                    .unwrap(),
+            );
+        }
+        let mut rs = Vec::new();
+        for i in 0..8 {
+            let p = props(&[("w", Value::Int(i as i64))]);
+            rs.push(
+                g.create_rel(ns[i], ns[(i * 3 + 1) % 8], "KNOWS".into(), p)
+                    .unwrap(),
+            );
+        }
+        // Holes: slots 2 and 5 free (5 at the head), relationship slot 6 free.
+        g.detach_delete_node(ns[2]).unwrap();
+        g.delete_rel(rs[6]).ok();
+        g.detach_delete_node(ns[5]).unwrap();
+        (g, ns, rs)
+    }
+
+    /// Everything a rollback must restore: the stored bytes, the indexes,
+    /// the journal, and the free lists (the next ids handed out).
+    fn assert_same(before: &Graph, after: &Graph) {
+        assert_eq!(persist::encode(before), persist::encode(after));
+        assert_eq!(before.names, after.names);
+        let non_empty = |g: &Graph| -> BTreeMap<String, BTreeSet<NodeId>> {
+            g.labels
+                .iter()
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(l, s)| (l.clone(), s.clone()))
+                .collect()
+        };
+        assert_eq!(non_empty(before), non_empty(after));
+        assert_eq!(before.journal, after.journal);
+        let (mut b, mut a) = (before.clone(), after.clone());
+        for _ in 0..4 {
+            let x = b.create_node(vec![], Props::new()).unwrap();
+            assert_eq!(x, a.create_node(vec![], Props::new()).unwrap());
+            assert_eq!(
+                b.create_rel(x, x, "T".into(), Props::new()).unwrap(),
+                a.create_rel(x, x, "T".into(), Props::new()).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn rollback_restores_an_identical_graph() {
+        let (mut g, ns, rs) = sample();
+        g.start_journal();
+        g.set_node_prop(ns[0], "seen", Value::Bool(true)).unwrap();
+        let before = g.clone();
+        assert!(g.begin());
+        assert!(!g.begin(), "a statement is open already");
+        // Creates, re-using the freed slots and appending past the end.
+        let a = g
+            .create_node(vec!["Person".into()], props(&[("name", "Ada".into())]))
+            .unwrap();
+        let b = g.create_node(vec!["New".into()], Props::new()).unwrap();
+        let c = g.create_node(vec![], Props::new()).unwrap();
+        assert_eq!((a, b), (ns[5], ns[2]), "freed slots are re-used");
+        let r = g
+            .create_rel(a, ns[1], "KNOWS".into(), Props::new())
+            .unwrap();
+        assert!(
+            g.rel(r).is_some() && r.0 < 8,
+            "a freed relationship slot is re-used"
+        );
+        g.create_rel(c, b, "X".into(), Props::new()).unwrap();
+        // Sets, removals, label changes on old elements.
+        g.set_node_prop(ns[0], "name", "renamed".into()).unwrap();
+        g.set_node_prop(ns[0], "aliases", Value::Null).unwrap();
+        g.set_node_prop(ns[1], "score", Value::Int(99)).unwrap();
+        g.set_rel_prop(rs[0], "w", Value::Null).unwrap();
+        g.set_rel_prop(rs[1], "new", Value::Int(1)).unwrap();
+        g.remove_label(ns[3], "Person").unwrap();
+        g.add_label(ns[3], "Extra").unwrap();
+        g.add_label(ns[4], "Person").unwrap();
+        // Deletes: a connected node (detach), a relationship, a node created
+        // here, then its slot re-used again.
+        g.detach_delete_node(ns[1]).unwrap();
+        g.delete_rel(rs[7]).unwrap();
+        g.detach_delete_node(c).unwrap();
+        let d = g.create_node(vec!["Again".into()], Props::new()).unwrap();
+        assert_eq!(d, c);
+        g.detach_delete_node(ns[7]).unwrap();
+        g.set_schema(Some(Schema::default()));
+        assert_ne!(persist::encode(&g), persist::encode(&before));
+        g.rollback();
+        assert!(!g.in_statement());
+        assert_same(&before, &g);
+        assert_eq!(g.lookup("alias 0"), vec![ns[0]]);
+        assert!(g.lookup("renamed").is_empty());
+        assert_eq!(g.lookup("n1"), vec![ns[1]]);
+        assert_eq!(g.node(ns[3]).unwrap().labels, vec!["Person", "K0"]);
+    }
+
+    #[test]
+    fn rollback_to_a_mark_keeps_the_earlier_changes() {
+        let (mut g, ns, _) = sample();
+        g.start_journal();
+        g.begin();
+        g.set_node_prop(ns[0], "x", Value::Int(1)).unwrap();
+        let kept = g.clone();
+        let mark = g.mark();
+        g.detach_delete_node(ns[0]).unwrap();
+        g.create_node(vec!["A".into()], Props::new()).unwrap();
+        g.rollback_to(mark);
+        assert!(g.in_statement());
+        assert_eq!(persist::encode(&kept), persist::encode(&g));
+        assert_eq!(g.journal.as_ref().map(Vec::len), Some(1));
+        g.commit();
+        assert!(!g.in_statement());
+        assert_eq!(g.node(ns[0]).unwrap().props.get("x"), Some(&Value::Int(1)));
+    }
+
+    #[test]
+    fn before_reads_the_old_state_off_the_undo_log() {
+        let (mut g, ns, rs) = sample();
+        let old = g.clone();
+        g.begin();
+        let mark = g.mark();
+        let n = g.create_node(vec!["Fresh".into()], Props::new()).unwrap();
+        g.set_node_prop(ns[0], "score", Value::Int(50)).unwrap();
+        g.set_node_prop(ns[0], "score", Value::Int(60)).unwrap();
+        g.set_rel_prop(rs[0], "w", Value::Int(7)).unwrap();
+        g.detach_delete_node(ns[4]).unwrap();
+        for id in [ns[1], ns[7]] {
+            g.remove_label(id, "K1").unwrap();
+        }
+        let b = g.before(mark);
+        assert_eq!(b.node_props(&g, n), None);
+        assert_eq!(b.node_props(&g, ns[0]), old.node(ns[0]).map(|x| &x.props));
+        assert_eq!(b.node_props(&g, ns[4]), old.node(ns[4]).map(|x| &x.props));
+        assert_eq!(b.node_props(&g, ns[7]), old.node(ns[7]).map(|x| &x.props));
+        assert_eq!(b.rel_props(&g, rs[0]), old.rel(rs[0]).map(|x| &x.props));
+        let labels: BTreeSet<String> = old.labels().map(String::from).collect();
+        assert_eq!(b.labels, labels);
+        assert!(g.nodes_with_label("K1").next().is_none());
+        assert!(b.labels.contains("K1") && !b.labels.contains("Fresh"));
+        g.rollback();
+        assert_same(&old, &g);
     }
 }

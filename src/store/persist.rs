@@ -53,6 +53,12 @@ enum SValue {
         precision: u8,
         approx: bool,
     },
+    /// Added after format 1 shipped, at the end so that older files decode
+    /// unchanged: a Cypher temporal as its kind and ISO text.
+    Temporal {
+        kind: String,
+        text: String,
+    },
 }
 
 /// How deeply lists may nest in a store or log record. A property holds
@@ -105,10 +111,14 @@ fn decode_svalue<D: Decoder>(d: &mut D, depth: usize) -> Result<SValue, DecodeEr
             precision: u8::decode(d)?,
             approx: bool::decode(d)?,
         },
+        7 => SValue::Temporal {
+            kind: String::decode(d)?,
+            text: String::decode(d)?,
+        },
         found => {
             return Err(DecodeError::UnexpectedVariant {
                 type_name: "SValue",
-                allowed: &AllowedEnumVariants::Range { min: 0, max: 6 },
+                allowed: &AllowedEnumVariants::Range { min: 0, max: 7 },
                 found,
             });
         }
@@ -177,6 +187,10 @@ fn to_svalue(v: &Value) -> SValue {
             precision: d.precision as u8,
             approx: d.approx,
         },
+        Value::Temporal(t) => SValue::Temporal {
+            kind: t.function_name().to_string(),
+            text: t.to_string(),
+        },
     }
 }
 
@@ -208,6 +222,9 @@ fn from_svalue(v: SValue) -> Result<Value, String> {
             }
             .ok_or_else(|| format!("invalid date {year}-{month}-{day} (precision {precision})"))?;
             Value::Date(if approx { d.approximate() } else { d })
+        }
+        SValue::Temporal { kind, text } => {
+            Value::Temporal(crate::model::temporal::parse_stored(&kind, &text)?)
         }
     })
 }
@@ -816,6 +833,28 @@ mod tests {
     }
 
     #[test]
+    fn temporals_roundtrip() {
+        use crate::model::temporal::{Kind, parse, parse_duration};
+        let mut g = Graph::new();
+        let mut p = Props::new();
+        let dt = parse(
+            Kind::DateTime,
+            "1984-10-11T12:31:14.645+01:00[Europe/Stockholm]",
+        )
+        .unwrap();
+        p.insert("at".into(), dt);
+        p.insert("t".into(), parse(Kind::Time, "12:00-02:05:07").unwrap());
+        let dur = parse_duration("PT-1M-0.001S").unwrap();
+        p.insert(
+            "spans".into(),
+            Value::List(vec![Value::Temporal(crate::model::Temporal::Duration(dur))]),
+        );
+        let a = g.create_node(vec![], p).unwrap();
+        let back = decode(&encode(&g), "mem").unwrap();
+        assert_eq!(back.node(a), g.node(a));
+    }
+
+    #[test]
     fn damage_is_detected() {
         let bytes = encode(&sample());
         assert!(matches!(decode(b"", "f"), Err(StoreError::Corrupt { .. })));
@@ -869,6 +908,10 @@ mod tests {
                 approx: true,
             },
             nested(MAX_LIST_NESTING),
+            SValue::Temporal {
+                kind: "duration".into(),
+                text: "P1Y2M".into(),
+            },
         ];
         for v in values {
             let bytes = bincode::encode_to_vec(&v, bincode::config::standard()).unwrap();
@@ -881,10 +924,10 @@ mod tests {
         }
         let bytes = bincode::encode_to_vec(SValue::Int(1), bincode::config::standard()).unwrap();
         let mut bad = bytes.clone();
-        bad[0] = 7;
+        bad[0] = 8;
         assert!(
             decode_bounded::<SValue>(&bad).is_err(),
-            "variant 7 does not exist"
+            "variant 8 does not exist"
         );
     }
 

@@ -1,0 +1,1 @@
+MATCH (b:State {name: 'Belarus'})<-[r1:SUBJECT]-(s:Statement)-[r2]->(x) WHERE (s:Membership OR s:Partnership OR s:Chairmanship) AND type(r2) IN ['ORGANISATION', 'STAGE', 'LEVEL', 'PARTNER'] RETURN b, r1, s, r2, x;

@@ -1,0 +1,781 @@
+//! The rustyline helper: is the input complete, what can Tab insert, and
+//! keyword colours.
+
+use std::borrow::Cow;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Helper};
+
+use super::commands::{COMMANDS, TOPICS};
+use super::split::{self, Item, State};
+use crate::model::names::fold;
+use crate::query::{self, Params};
+use crate::store::Graph;
+
+/// Keywords Tab completes and the highlighter colours.
+pub const KEYWORDS: &[&str] = &[
+    "MATCH",
+    "OPTIONAL",
+    "WHERE",
+    "RETURN",
+    "WITH",
+    "UNWIND",
+    "ORDER",
+    "BY",
+    "SKIP",
+    "LIMIT",
+    "DISTINCT",
+    "AS",
+    "CREATE",
+    "MERGE",
+    "SET",
+    "REMOVE",
+    "DELETE",
+    "DETACH",
+    "ON",
+    "AND",
+    "OR",
+    "XOR",
+    "NOT",
+    "IN",
+    "IS",
+    "NULL",
+    "TRUE",
+    "FALSE",
+    "STARTS",
+    "ENDS",
+    "CONTAINS",
+    "ASC",
+    "DESC",
+    "ASCENDING",
+    "DESCENDING",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "UNION",
+    "ALL",
+    "EXPLAIN",
+    "PROFILE",
+    "OF",
+    "CALL",
+    "YIELD",
+    "EXISTS",
+    "INDEX",
+    "FOR",
+    "DROP",
+];
+
+/// Functions Tab completes (written as they are usually spelled).
+pub const FUNCTIONS: &[&str] = &[
+    "count",
+    "collect",
+    "min",
+    "max",
+    "sum",
+    "avg",
+    "size",
+    "length",
+    "type",
+    "labels",
+    "keys",
+    "properties",
+    "id",
+    "coalesce",
+    "toUpper",
+    "toLower",
+    "toString",
+    "toInteger",
+    "toFloat",
+    "head",
+    "last",
+    "tail",
+    "range",
+    "nodes",
+    "relationships",
+    "startNode",
+    "endNode",
+    "shortestPath",
+    "allShortestPaths",
+    "fdate",
+    "date",
+    "exists",
+    "abs",
+    "round",
+    "split",
+    "substring",
+    "trim",
+    "replace",
+    "reverse",
+];
+
+/// What completion offers from the graph, taken when the shell starts and
+/// again after each change.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    pub labels: Vec<String>,
+    pub rel_types: Vec<String>,
+    pub keys: Vec<String>,
+    /// (name or alias, canonical name)
+    pub names: Vec<(String, String)>,
+    pub params: Vec<String>,
+    /// The property keys found on nodes of each label and relationships of
+    /// each type, so that `s.` offers what an `s:State` has.
+    pub keys_of: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+impl Words {
+    pub fn from_graph(g: &Graph, params: &Params) -> Words {
+        let mut names = g.all_names();
+        names.sort();
+        names.dedup();
+        Words {
+            labels: g.labels().map(str::to_string).collect(),
+            rel_types: g.rel_types().into_iter().map(str::to_string).collect(),
+            keys: g.property_keys().into_iter().map(str::to_string).collect(),
+            names,
+            params: params.keys().cloned().collect(),
+            keys_of: keys_of(g),
+        }
+    }
+}
+
+fn keys_of(g: &Graph) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut m: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for n in g.node_ids().filter_map(|id| g.node(id)) {
+        for l in &n.labels {
+            m.entry(l.clone())
+                .or_default()
+                .extend(n.props.keys().cloned());
+        }
+    }
+    for r in g.rel_ids().filter_map(|id| g.rel(id)) {
+        m.entry(r.rel_type.clone())
+            .or_default()
+            .extend(r.props.keys().cloned());
+    }
+    m
+}
+
+/// The variables a statement binds before the cursor, each with the labels
+/// or types written with it: `(s:State)` gives `s` with `State`,
+/// `[r:MEMBER_OF|HEADS]` gives `r`, `... AS name` gives `name`.
+pub fn bound_vars(text: &str) -> Vec<(String, Vec<String>)> {
+    // Only the statement being typed; strings and comments blanked out so
+    // that their words bind nothing.
+    let mut clean = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let st = split::state_at(text, i).0;
+        clean.push(if st == State::Normal { c } else { ' ' });
+    }
+    let stmt = clean.rsplit(';').next().unwrap_or("");
+    let ident = |s: &str| -> (String, usize) {
+        let n = s.find(|c: char| !is_word_char(c)).unwrap_or(s.len());
+        (s[..n].to_string(), n)
+    };
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |name: String, labels: Vec<String>| {
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            return;
+        }
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, ls)) => ls.extend(labels),
+            None => out.push((name, labels)),
+        }
+    };
+    let b = stmt.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i] as char;
+        if c == '(' || c == '[' {
+            let rest = stmt[i + 1..].trim_start();
+            let at = stmt.len() - rest.len();
+            let (name, n) = ident(rest);
+            let mut labels = Vec::new();
+            let mut j = at + n;
+            loop {
+                let r = stmt[j..].trim_start();
+                let Some(r2) = r.strip_prefix([':', '|']) else {
+                    break;
+                };
+                let r2 = r2.trim_start_matches(':').trim_start();
+                let (l, m) = ident(r2);
+                if l.is_empty() {
+                    break;
+                }
+                labels.push(l);
+                j = stmt.len() - r2.len() + m;
+            }
+            if !KEYWORDS
+                .iter()
+                .any(|k| k.trim().eq_ignore_ascii_case(&name))
+            {
+                add(name, labels);
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        if is_word_char(c) && (i == 0 || !is_word_char(b[i - 1] as char)) {
+            let (w, n) = ident(&stmt[i..]);
+            if w.eq_ignore_ascii_case("AS") {
+                let rest = stmt[i + n..].trim_start();
+                let (name, _) = ident(rest);
+                add(name, Vec::new());
+            }
+            i += n.max(1);
+            continue;
+        }
+        i += c.len_utf8().max(1);
+        while i < b.len() && !stmt.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The shell's rustyline helper.
+#[derive(Debug, Default)]
+pub struct FactHelper {
+    pub words: Words,
+    /// Colour the input (a terminal, and NO_COLOR unset).
+    pub color: bool,
+}
+
+impl Helper for FactHelper {}
+
+impl Hinter for FactHelper {
+    type Hint = String;
+}
+
+/// True when `input` is ready to run: blank, colon commands only, or
+/// statements that all end with `;` and that the parser does not find cut
+/// short.
+pub fn is_complete(input: &str) -> bool {
+    let cut = split::split(input);
+    if cut.is_incomplete() {
+        return false;
+    }
+    // Whatever the parser calls unexpected end of input waits for more lines.
+    !cut.items.iter().any(|it| match it {
+        Item::Statement { range, .. } => {
+            matches!(query::parse_script(&input[range.clone()]), Err(e) if e.detail == "UnexpectedEndOfInput")
+        }
+        Item::Command { .. } => false,
+    })
+}
+
+impl Validator for FactHelper {
+    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        Ok(if is_complete(ctx.input()) {
+            ValidationResult::Valid(None)
+        } else {
+            ValidationResult::Incomplete
+        })
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn pairs<'a>(prefix: &str, words: impl IntoIterator<Item = &'a str>, suffix: &str) -> Vec<Pair> {
+    let p = prefix.to_lowercase();
+    let mut out: Vec<Pair> = words
+        .into_iter()
+        .filter(|w| w.to_lowercase().starts_with(&p))
+        .map(|w| Pair {
+            display: w.to_string(),
+            replacement: format!("{w}{suffix}"),
+        })
+        .collect();
+    out.dedup_by(|a, b| a.replacement == b.replacement);
+    out
+}
+
+/// Files and directories whose name starts with what was typed (a
+/// directory gets a `/`, so Tab goes on into it).
+fn file_candidates(word: &str) -> Vec<Pair> {
+    let (dir, prefix) = match word.rfind('/') {
+        Some(i) => (&word[..=i], &word[i + 1..]),
+        None => ("", word),
+    };
+    let read = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(read) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Pair> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                return None;
+            }
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            let shown = if is_dir { format!("{name}/") } else { name };
+            Some(Pair {
+                display: shown.clone(),
+                replacement: format!("{dir}{shown}"),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.display.cmp(&b.display));
+    out
+}
+
+impl FactHelper {
+    /// Entity names and aliases starting (folded) with `typed`, each
+    /// offered as its canonical name followed by `close`.
+    fn name_candidates(&self, typed: &str, close: &str) -> Vec<Pair> {
+        let typed = fold(typed);
+        let mut seen = std::collections::HashSet::new();
+        let mut out: Vec<Pair> = self
+            .words
+            .names
+            .iter()
+            .filter(|(n, _)| fold(n).starts_with(&typed))
+            .filter(|(_, canon)| seen.insert(canon.clone()))
+            .map(|(n, canon)| Pair {
+                display: if n == canon {
+                    n.clone()
+                } else {
+                    format!("{n} ({canon})")
+                },
+                replacement: format!("{canon}{close}"),
+            })
+            .collect();
+        out.truncate(200);
+        out
+    }
+
+    /// What Tab offers at byte `pos` of `line`: where the replaced text
+    /// starts, and the candidates.
+    pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+        let pos = pos.min(line.len());
+        let before = &line[..pos];
+        // A colon command: the command's name, then its first argument.
+        if split::split(before)
+            .items
+            .last()
+            .is_some_and(|i| matches!(i, Item::Command { .. }))
+            || before.trim_start().starts_with(':') && !before.contains('\n')
+        {
+            let cmd_start = before.rfind(':').unwrap_or(0);
+            let cmd = &before[cmd_start + 1..];
+            return match cmd.find(char::is_whitespace) {
+                None => (cmd_start + 1, pairs(cmd, COMMANDS.iter().map(|c| c.0), " ")),
+                Some(n) => {
+                    let args = &cmd[n..];
+                    let word_start = pos
+                        - (args.len() - args.trim_end_matches(|c: char| !c.is_whitespace()).len());
+                    let word = &line[word_start..pos];
+                    let name = &cmd[..n];
+                    let first_arg = args.trim_start().len() <= word.len();
+                    // File names: the first argument of :read and :import,
+                    // the second of :export.
+                    let file_arg = match name {
+                        "read" | "import" => first_arg,
+                        "export" => {
+                            args.split_whitespace().count() == 2 && !word.is_empty()
+                                || args.split_whitespace().count() == 1 && word.is_empty()
+                        }
+                        _ => false,
+                    };
+                    if file_arg {
+                        return (word_start, file_candidates(word));
+                    }
+                    // Entity names, to the end of the line (they hold spaces).
+                    if matches!(name, "describe" | "timeline") {
+                        let typed = args.trim_start();
+                        return (pos - typed.len(), self.name_candidates(typed, ""));
+                    }
+                    let choices: Vec<&str> = match name {
+                        "mode" => super::render::Mode::ALL.iter().map(|m| m.0).collect(),
+                        "help" => COMMANDS
+                            .iter()
+                            .map(|c| c.0)
+                            .chain(TOPICS.iter().copied())
+                            .collect(),
+                        "timer" => vec!["on", "off"],
+                        "export" => crate::export::FORMATS.to_vec(),
+                        "asof" | "width" | "rows" => vec!["off"],
+                        "params" => vec!["clear"],
+                        _ => vec![],
+                    };
+                    // Only the first argument is offered.
+                    if args.trim_start().len() > word.len() {
+                        return (pos, vec![]);
+                    }
+                    (word_start, pairs(word, choices, ""))
+                }
+            };
+        }
+        match split::state_at(line, pos) {
+            (State::SingleQuote | State::DoubleQuote, opened) => {
+                let quote = &line[opened..opened + 1];
+                let typed = fold(&line[opened + 1..pos]);
+                // An alias completes to the canonical name (`"soz` gives
+                // `"SCO"`): the name the graph keeps, offered once however
+                // many of its aliases match.
+                let mut seen = std::collections::HashSet::new();
+                let mut out: Vec<Pair> = self
+                    .words
+                    .names
+                    .iter()
+                    .filter(|(n, _)| fold(n).starts_with(&typed))
+                    .filter(|(_, canon)| seen.insert(canon.clone()))
+                    .map(|(n, canon)| Pair {
+                        display: if n == canon {
+                            n.clone()
+                        } else {
+                            format!("{n} ({canon})")
+                        },
+                        replacement: format!(
+                            "{}{quote}",
+                            canon
+                                .replace('\\', "\\\\")
+                                .replace(quote, &format!("\\{quote}"))
+                        ),
+                    })
+                    .collect();
+                out.truncate(200);
+                (opened + 1, out)
+            }
+            (State::Normal | State::Backtick, _) => {
+                let start = before.trim_end_matches(is_word_char).len();
+                let word = &line[start..pos];
+                let prev = before[..start].chars().next_back();
+                let prev = if prev == Some('`') {
+                    before[..start - 1].chars().next_back()
+                } else {
+                    prev
+                };
+                let out = match prev {
+                    Some(':') => {
+                        // Inside `[...]` a name after `:` is a type, inside `(...)` a label.
+                        let in_rel = before[..start]
+                            .rfind(['(', '['])
+                            .is_some_and(|i| &before[i..i + 1] == "[");
+                        if in_rel {
+                            pairs(word, self.words.rel_types.iter().map(String::as_str), "")
+                        } else {
+                            pairs(word, self.words.labels.iter().map(String::as_str), "")
+                        }
+                    }
+                    Some('.') => {
+                        // The keys of what the variable can be, when that is known.
+                        let dot = start - 1;
+                        let var_start = before[..dot].trim_end_matches(is_word_char).len();
+                        let var = &before[var_start..dot];
+                        let labels = bound_vars(&before[..var_start])
+                            .into_iter()
+                            .find(|(n, _)| n == var)
+                            .map(|(_, l)| l)
+                            .unwrap_or_default();
+                        let keys: std::collections::BTreeSet<&str> = labels
+                            .iter()
+                            .filter_map(|l| self.words.keys_of.get(l))
+                            .flatten()
+                            .map(String::as_str)
+                            .collect();
+                        if keys.is_empty() {
+                            pairs(word, self.words.keys.iter().map(String::as_str), "")
+                        } else {
+                            pairs(word, keys, "")
+                        }
+                    }
+                    Some('$') => pairs(word, self.words.params.iter().map(String::as_str), ""),
+                    _ if word.is_empty() => vec![],
+                    _ => {
+                        let vars = bound_vars(&before[..start]);
+                        let mut v = pairs(word, vars.iter().map(|(n, _)| n.as_str()), "");
+                        v.extend(pairs(word, KEYWORDS.iter().copied(), " "));
+                        v.extend(pairs(word, FUNCTIONS.iter().copied(), "("));
+                        v
+                    }
+                };
+                (start, out)
+            }
+            _ => (pos, vec![]),
+        }
+    }
+}
+
+impl Completer for FactHelper {
+    type Candidate = Pair;
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        Ok(self.candidates(line, pos))
+    }
+}
+
+const KW: &str = "\x1b[1;34m";
+const STR: &str = "\x1b[32m";
+const NUM: &str = "\x1b[36m";
+const COMMENT: &str = "\x1b[2m";
+const CMD: &str = "\x1b[1;35m";
+const RESET: &str = "\x1b[0m";
+const LABEL: &str = "\x1b[33m";
+const VAR: &str = "\x1b[35m";
+
+/// The input with ANSI colours: keywords, strings, numbers, comments, colon
+/// commands, labels and types, variables. Only escape sequences are added, so the width stays the same.
+pub fn colorize(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut at_line_start = true;
+    while i < bytes.len() {
+        let rest = &line[i..];
+        let c = rest.chars().next().unwrap_or(' ');
+        let take = |n: usize, style: &str, out: &mut String| {
+            out.push_str(style);
+            out.push_str(&rest[..n]);
+            out.push_str(RESET);
+            n
+        };
+        let n = if at_line_start && c == ':' {
+            take(rest.find('\n').unwrap_or(rest.len()), CMD, &mut out)
+        } else if rest.starts_with("//") {
+            take(rest.find('\n').unwrap_or(rest.len()), COMMENT, &mut out)
+        } else if rest.starts_with("/*") {
+            take(
+                rest.find("*/").map_or(rest.len(), |e| e + 2),
+                COMMENT,
+                &mut out,
+            )
+        } else if c == '\'' || c == '"' {
+            let mut end = rest.len();
+            let mut esc = false;
+            for (k, ch) in rest.char_indices().skip(1) {
+                if esc {
+                    esc = false;
+                } else if ch == '\\' {
+                    esc = true;
+                } else if ch == c {
+                    end = k + 1;
+                    break;
+                }
+            }
+            take(end, STR, &mut out)
+        } else if c.is_ascii_digit() {
+            let n = rest
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '.'))
+                .unwrap_or(rest.len());
+            take(n, NUM, &mut out)
+        } else if is_word_char(c) || c == '`' {
+            let n = if c == '`' {
+                rest[1..].find('`').map_or(rest.len(), |e| e + 2)
+            } else {
+                rest.find(|ch: char| !is_word_char(ch))
+                    .unwrap_or(rest.len())
+            };
+            let w = &rest[..n];
+            let prev = line[..i].trim_end().chars().next_back();
+            let next = rest[n..].trim_start().chars().next();
+            if prev == Some(':') {
+                // `(n:State)`, `[:MEMBER_OF]`, `n:State` in WHERE.
+                take(n, LABEL, &mut out)
+            } else if prev == Some('.') || prev == Some('$') {
+                // A property key, a parameter.
+                out.push_str(w);
+                n
+            } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+                take(n, KW, &mut out)
+            } else if next == Some('(') || (next == Some(':') && matches!(prev, Some('{' | ','))) {
+                // A function, a map key.
+                out.push_str(w);
+                n
+            } else if matches!(w.to_ascii_lowercase().as_str(), "true" | "false" | "null") {
+                take(n, NUM, &mut out)
+            } else {
+                take(n, VAR, &mut out)
+            }
+        } else {
+            out.push(c);
+            c.len_utf8()
+        };
+        let tok = &rest[..n];
+        if tok.ends_with('\n') {
+            at_line_start = true;
+        } else if !tok.trim().is_empty() {
+            at_line_start = false;
+        }
+        i += n;
+    }
+    out
+}
+
+impl Highlighter for FactHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if self.color {
+            Cow::Owned(colorize(line))
+        } else {
+            Cow::Borrowed(line)
+        }
+    }
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[1;32m{prompt}{RESET}"))
+        } else {
+            Cow::Borrowed(prompt)
+        }
+    }
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.color && kind != CmdKind::MoveCursor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helper() -> FactHelper {
+        FactHelper {
+            words: Words {
+                labels: vec!["Organisation".into(), "State".into()],
+                rel_types: vec!["MEMBER_OF".into(), "MET".into()],
+                keys: vec!["name".into(), "aliases".into()],
+                names: vec![
+                    ("SCO".into(), "SCO".into()),
+                    ("SOZ".into(), "SCO".into()),
+                    ("Sergej Alejnik".into(), "Sergei Aleinik".into()),
+                ],
+                params: vec!["who".into()],
+                keys_of: [
+                    ("State", &["name", "aliases"][..]),
+                    ("MEMBER_OF", &["since", "source"][..]),
+                ]
+                .into_iter()
+                .map(|(l, ks)| (l.to_string(), ks.iter().map(|k| k.to_string()).collect()))
+                .collect(),
+            },
+            color: false,
+        }
+    }
+
+    fn reps(h: &FactHelper, line: &str) -> (usize, Vec<String>) {
+        let (at, c) = h.candidates(line, line.len());
+        (at, c.into_iter().map(|p| p.replacement).collect())
+    }
+
+    #[test]
+    fn variables_and_the_keys_of_their_labels() {
+        let h = helper();
+        assert_eq!(
+            bound_vars(
+                "MATCH (s:State)-[r:MEMBER_OF|HEADS]->(o) WITH o.name AS oname, 'x (y:Z)' AS q"
+            ),
+            vec![
+                ("s".to_string(), vec!["State".to_string()]),
+                (
+                    "r".to_string(),
+                    vec!["MEMBER_OF".to_string(), "HEADS".to_string()]
+                ),
+                ("o".to_string(), vec![]),
+                ("oname".to_string(), vec![]),
+                ("q".to_string(), vec![]),
+            ]
+        );
+        // Keys of the variable's label only; all keys when it has none.
+        assert_eq!(reps(&h, "MATCH (s:State) RETURN s.").1, ["aliases", "name"]);
+        assert_eq!(
+            reps(&h, "MATCH ()-[r:MEMBER_OF]->() RETURN r.s").1,
+            ["since", "source"]
+        );
+        assert_eq!(reps(&h, "MATCH (x) RETURN x.al").1, ["aliases"]);
+        // Variables bound earlier in the statement, before keywords.
+        assert_eq!(reps(&h, "MATCH (abc:State) RETURN ab").1, ["abc", "abs("]);
+        assert!(
+            !reps(&h, "MATCH (abc); RETURN ab")
+                .1
+                .contains(&"abc".to_string())
+        );
+    }
+
+    #[test]
+    fn completes_by_context() {
+        let h = helper();
+        assert_eq!(reps(&h, "MATCH (n:St"), (9, vec!["State".to_string()]));
+        assert_eq!(
+            reps(&h, "MATCH (n)-[r:M"),
+            (13, vec!["MEMBER_OF".to_string(), "MET".to_string()])
+        );
+        assert_eq!(reps(&h, "RETURN n.al"), (9, vec!["aliases".to_string()]));
+        assert_eq!(reps(&h, "RETURN $w"), (8, vec!["who".to_string()]));
+        assert_eq!(reps(&h, "mat"), (0, vec!["MATCH ".to_string()]));
+        assert_eq!(reps(&h, "RETURN coll"), (7, vec!["collect(".to_string()]));
+        // Names and aliases inside a string, matched folded.
+        assert_eq!(
+            reps(&h, "MATCH (n {name: 'so"),
+            (17, vec!["SCO'".to_string()])
+        );
+        assert_eq!(
+            reps(&h, "MATCH (n {name: \"sergej a"),
+            (17, vec!["Sergei Aleinik\"".to_string()])
+        );
+        assert_eq!(h.candidates("WHERE 'soz", 10).1[0].display, "SOZ (SCO)");
+        // Colon commands and their first argument.
+        assert_eq!(reps(&h, ":sc"), (1, vec!["schema ".to_string()]));
+        assert_eq!(reps(&h, ":mode n"), (6, vec!["ndjson".to_string()]));
+        assert_eq!(reps(&h, "  :export d"), (10, vec!["dot".to_string()]));
+        assert_eq!(
+            reps(&h, ":describe sergej"),
+            (10, vec!["Sergei Aleinik".to_string()])
+        );
+        assert_eq!(reps(&h, ":mode mark"), (6, vec!["markdown".to_string()]));
+    }
+
+    #[test]
+    fn input_is_complete_at_a_semicolon_or_a_command() {
+        assert!(is_complete(""));
+        assert!(is_complete(":stats"));
+        assert!(is_complete("MATCH (n)\nRETURN n;"));
+        assert!(!is_complete("MATCH (n)\nRETURN n"));
+        assert!(!is_complete("RETURN 'a;"));
+        assert!(!is_complete(":mode csv\nMATCH (n)"));
+        assert!(is_complete("RETURN 1; // done"));
+    }
+
+    #[test]
+    fn colouring_adds_only_escapes() {
+        let line = "MATCH (n:State {name: 'Belarus'}) // c\nRETURN n.name, 42;";
+        let c = colorize(line);
+        assert!(c.contains("\x1b[1;34mMATCH\x1b[0m"));
+        assert!(c.contains("\x1b[32m'Belarus'\x1b[0m"));
+        assert!(
+            c.contains("(\x1b[35mn\x1b[0m:\x1b[33mState\x1b[0m {name: "),
+            "{c:?}"
+        );
+        assert!(
+            c.contains("\x1b[35mn\x1b[0m.name, \x1b[36m42\x1b[0m;"),
+            "{c:?}"
+        );
+        let stripped: String = {
+            let mut s = String::new();
+            let mut in_esc = false;
+            for ch in c.chars() {
+                match (in_esc, ch) {
+                    (false, '\x1b') => in_esc = true,
+                    (true, 'm') => in_esc = false,
+                    (true, _) => {}
+                    (false, ch) => s.push(ch),
+                }
+            }
+            s
+        };
+        assert_eq!(stripped, line);
+    }
+}

@@ -1,0 +1,146 @@
+//! The interactive loop: rustyline with the [`FactHelper`], history kept in
+//! a file across sessions, Ctrl-C cancels the input, Ctrl-D leaves.
+//!
+//! Input is read until the helper says it is complete (a `;` outside strings
+//! and comments, or a colon command), so one history entry is one whole
+//! statement however many lines it spans.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rustyline::config::Configurer;
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{ColorMode, CompletionType, Config, Editor};
+
+use super::helper::{FactHelper, Words};
+use super::{Flow, Session};
+
+/// Where history is kept: next to the store (`graph/articles.fg.history`),
+/// or for a store in memory `~/.factgraph_history`.
+pub fn history_path(store: Option<&Path>) -> Option<PathBuf> {
+    match store {
+        Some(p) => {
+            let mut s = p.as_os_str().to_os_string();
+            s.push(".history");
+            Some(PathBuf::from(s))
+        }
+        None => std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(|h| Path::new(&h).join(".factgraph_history")),
+    }
+}
+
+/// `factgraph> `, or `factgraph@2024-01-20> ` under `:asof`.
+pub fn prompt<O: Write, E: Write>(s: &Session<O, E>) -> String {
+    match &s.settings.as_of {
+        Some(d) => format!("factgraph@{d}> "),
+        None => "factgraph> ".to_string(),
+    }
+}
+
+/// Runs the shell until `:quit` or Ctrl-D. `color` turns on highlighting.
+/// Returns the exit status (0, or 2 when the terminal cannot be used).
+pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, color: bool) -> u8 {
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .color_mode(if color {
+            ColorMode::Enabled
+        } else {
+            ColorMode::Disabled
+        })
+        .build();
+    let mut rl: Editor<FactHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(rl) => rl,
+        Err(e) => {
+            s.report(
+                &format!("cannot use the terminal: {e}"),
+                super::Failed::STORE,
+            );
+            return 2;
+        }
+    };
+    if let Err(e) = rl.set_max_history_size(10_000) {
+        s.note(&format!("history size: {e}"));
+    }
+    rl.set_helper(Some(FactHelper {
+        words: Words::from_graph(s.db.graph(), &s.settings.params),
+        color,
+    }));
+    if let Some(h) = &history
+        && h.exists()
+        && let Err(e) = rl.load_history(h)
+    {
+        s.note(&format!("cannot read the history {}: {e}", h.display()));
+    }
+    s.history = rl.history().iter().map(|e| e.to_string()).collect();
+    let mut history_warned = false;
+    loop {
+        let p = prompt(s);
+        match rl.readline(&p) {
+            Ok(input) => {
+                if input.trim().is_empty() {
+                    continue;
+                }
+                let _ = rl.add_history_entry(input.trim_end());
+                s.history.push(input.trim_end().to_string());
+                if let Some(h) = &history
+                    && let Err(e) = rl.append_history(h)
+                    && !history_warned
+                {
+                    history_warned = true;
+                    s.note(&format!("cannot write the history {}: {e}", h.display()));
+                }
+                // Errors are reported by the session; the shell goes on.
+                if let Ok(Flow::Quit) = s.run_source(&input, "<input>") {
+                    break;
+                }
+                if let Some(helper) = rl.helper_mut() {
+                    if s.graph_changed {
+                        s.graph_changed = false;
+                        helper.words = Words::from_graph(s.db.graph(), &s.settings.params);
+                    } else {
+                        helper.words.params = s.settings.params.keys().cloned().collect();
+                    }
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                s.report(&format!("cannot read input: {e}"), super::Failed::STORE);
+                return 2;
+            }
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Database;
+    use crate::shell::Settings;
+    use crate::store::Graph;
+
+    #[test]
+    fn history_lives_next_to_the_store() {
+        assert_eq!(
+            history_path(Some(Path::new("graph/articles.fg"))),
+            Some(PathBuf::from("graph/articles.fg.history"))
+        );
+    }
+
+    #[test]
+    fn the_prompt_shows_the_asof_date() {
+        let mut s = Session::new(
+            Database::in_memory(Graph::new()),
+            Settings::default(),
+            Vec::new(),
+            Vec::new(),
+        );
+        assert_eq!(prompt(&s), "factgraph> ");
+        s.run_source(":asof 2024-05", "<input>").unwrap();
+        assert_eq!(prompt(&s), "factgraph@2024-05> ");
+    }
+}

@@ -1,0 +1,168 @@
+//! `factgraph bulk-import` and `factgraph bench` as the harness runs them:
+//! the generator's CSV into a store, an error that names the line and
+//! loads nothing, and the `@@bench` lines of each worker phase.
+
+use std::path::Path;
+use std::process::Command;
+
+fn factgraph(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_factgraph"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("FACTGRAPH_STORE")
+        .output()
+        .expect("the factgraph binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const NODES: &str = "id,label,name\n0,State,Aland\n1,State,Borvia\n2,Organisation,Pact\n\
+                     3,Person,Ann Lee\n4,Person,Bo Tan\n";
+const EDGES: &str = "src,dst,type,date,level\n0,2,MEMBER_OF,1990-01-02,\n\
+                     1,2,MEMBER_OF,2005-01-01,\n3,0,CITIZEN_OF,,\n4,1,CITIZEN_OF,,\n\
+                     0,1,PARTNER_OF,1960-05-05,3\n";
+
+#[test]
+fn bulk_import_loads_dates_levels_and_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
+    std::fs::write(dir.path().join("edges.csv"), EDGES).expect("write");
+    let (code, out, err) = factgraph(
+        dir.path(),
+        &[
+            "bulk-import",
+            "--nodes",
+            "nodes.csv",
+            "--edges",
+            "edges.csv",
+            "--store",
+            "g.fg",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("5 nodes and 5 relationships"), "{out}");
+    // Not a terminal: no progress bar.
+    assert!(!err.contains('%'), "{err}");
+    let (code, out, err) = factgraph(
+        dir.path(),
+        &[
+            "--store",
+            "g.fg",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (a {name: 'Aland'})-[m:PARTNER_OF]->(b) \
+             RETURN a.id, m.level + 1, m.date < date('1961-01-01'), b.id",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0,4,true,1"), "{out}");
+}
+
+#[test]
+fn bulk_import_error_names_the_line_and_loads_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
+    let bad = EDGES.replace("1960-05-05,3", "1960-05-05,high");
+    std::fs::write(dir.path().join("edges.csv"), bad).expect("write");
+    let (code, _, err) = factgraph(
+        dir.path(),
+        &[
+            "bulk-import",
+            "--nodes",
+            "nodes.csv",
+            "--edges",
+            "edges.csv",
+            "--store",
+            "g.fg",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("edges.csv:6"), "{err}");
+    assert!(err.contains("level must be an integer"), "{err}");
+    let (_, out, _) = factgraph(
+        dir.path(),
+        &[
+            "--store",
+            "g.fg",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) RETURN count(n)",
+        ],
+    );
+    assert!(out.contains("\n0"), "nothing loaded: {out}");
+}
+
+#[test]
+fn bench_workers_print_the_protocol_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let db = dir.path().join("db");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::create_dir_all(&db).expect("mkdir");
+    std::fs::write(data.join("nodes.csv"), NODES).expect("write");
+    std::fs::write(data.join("edges.csv"), EDGES).expect("write");
+    std::fs::write(
+        data.join("meta.json"),
+        r#"{"params": {"q1_name": "Ann Lee", "q2_state": "Aland", "q3_state": "Aland",
+            "q2_before": "2000-01-01", "q5_from": "Ann Lee", "q5_to": "Bo Tan"}}"#,
+    )
+    .expect("write");
+    let (d, b) = (data.display().to_string(), db.display().to_string());
+    let worker = |phase: &str| {
+        factgraph(
+            dir.path(),
+            &[
+                "bench", "--worker", phase, "--data", &d, "--db", &b, "--reps", "2",
+            ],
+        )
+    };
+    let (code, out, err) = worker("load");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("@@bench {\"version\""), "{out}");
+    assert!(out.contains("\"load_s\""), "{out}");
+    assert_eq!(worker("open").0, 0);
+    let (code, out, err) = worker("query");
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("@@bench "))
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let answer = |q: &str| {
+        lines
+            .iter()
+            .find(|l| l["query"] == q)
+            .map(|l| l["answer"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(answer("Q1"), serde_json::json!([[3, "Person"]]));
+    assert_eq!(answer("Q2"), serde_json::json!([["Pact", "1990-01-02"]]));
+    assert_eq!(answer("Q3"), serde_json::json!(["Borvia"]));
+    assert_eq!(answer("Q5"), serde_json::json!(3));
+    let q1 = lines.iter().find(|l| l["query"] == "Q1").expect("Q1 line");
+    assert_eq!(q1["runs_s"].as_array().map(Vec::len), Some(3));
+    assert!(lines.iter().any(|l| l.get("query_peak_rss_mb").is_some()));
+
+    // The write series: each statement committed, so a fresh process sees them.
+    let (code, out, err) = worker("write");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"median_s\""), "{out}");
+    let store = db.join("graph.fg").display().to_string();
+    let (_, out, _) = factgraph(
+        dir.path(),
+        &[
+            "--store",
+            &store,
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (:Person {name: 'Ann Lee'})-[:KNOWS]->(p) RETURN count(p)",
+        ],
+    );
+    assert!(out.contains("\n2"), "both committed writes: {out}");
+}

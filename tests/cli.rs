@@ -1,0 +1,521 @@
+//! The `factgraph` binary as a user runs it: arguments, stdin, stdout,
+//! stderr and the exit status. Every run happens in a fresh temporary
+//! directory, so the default store `graph/articles.fg` never lands in the repo.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use unicode_width::UnicodeWidthStr;
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_factgraph"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("FACTGRAPH_STORE")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("the factgraph binary starts");
+    if let Some(mut si) = child.stdin.take() {
+        // The binary may exit before reading everything (a usage error).
+        let _ = si.write_all(stdin.as_bytes());
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("factgraph runs to the end");
+    Run {
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+    }
+}
+
+fn run(args: &[&str], stdin: &str) -> Run {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    run_in(dir.path(), args, stdin, &[])
+}
+
+/// Every line of a box-drawn table has the same display width.
+fn assert_table_aligned(out: &str) {
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '├', '└']))
+        .collect();
+    assert!(lines.len() >= 4, "no table in:\n{out}");
+    let w = lines[0].width();
+    for l in &lines {
+        assert_eq!(l.width(), w, "misaligned line {l:?} in:\n{out}");
+    }
+}
+
+// ---- without the parser: arguments, colon commands, exit codes -------------
+
+#[test]
+fn usage_errors_exit_2() {
+    let r = run(&["--no-such-flag"], "");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--no-such-flag"));
+    let r = run(&["--memory", "--store", "x.fg", "-c", ":stats"], "");
+    assert_eq!(r.code, 2);
+    let r = run(&["--memory", "--format", "xml", "-c", ":stats"], "");
+    assert_eq!(r.code, 2);
+    let r = run(&["--memory", "--param", "x", "-c", ":stats"], "");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("NAME=VALUE"), "{}", r.stderr);
+    let r = run(&["--memory", "--as-of", "2024-13", "-c", ":stats"], "");
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn a_missing_script_file_exits_2_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["-f", "nope.cypher"], "", &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("error: cannot read nope.cypher"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("graph").exists(), "no store was built");
+}
+
+#[test]
+fn colon_commands_run_from_c_and_from_piped_stdin_without_banner() {
+    let r = run(&["--memory", "-c", ":stats"], "");
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "0 nodes, 0 relationships\n", "")
+    );
+    // Piped stdin: no banner, no prompt, only what the commands print.
+    let r = run(&["--memory"], ":stats\n:mode\n:mode csv\n:mode\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "0 nodes, 0 relationships\nmode table\nmode csv\n");
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn scripts_stop_at_the_first_error_and_point_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.fgq"),
+        ":stats\n// a comment\n  :shcema\n:stats\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["--memory", "-f", "s.fgq"], "", &[]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout, "0 nodes, 0 relationships\n",
+        "the command after the error did not run"
+    );
+    assert!(
+        r.stderr.starts_with("error: unknown command ':shcema'"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--> s.fgq:3:3\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("3 |   :shcema\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("  |   ^^^^^^^\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean ':schema'?"), "{}", r.stderr);
+}
+
+#[test]
+fn quit_ends_a_script_successfully() {
+    let r = run(&["--memory"], ":stats\n:quit\n:nonsense\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "0 nodes, 0 relationships\n");
+}
+
+#[test]
+fn schema_of_a_store_without_one() {
+    let r = run(&["--memory", "-c", ":schema"], "");
+    assert_eq!(r.stdout, "no schema: any label, type and property\n");
+}
+
+#[test]
+fn a_corrupt_store_exits_2_and_is_left_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.fg");
+    let bytes: Vec<u8> = b"this is not a factgraph store\n\x00\xff\x10".to_vec();
+    std::fs::write(&path, &bytes).unwrap();
+    let r = run_in(dir.path(), &["--store", "bad.fg", "-c", ":stats"], "", &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad.fg"),
+        "the message names the file: {}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    // The OS lock file (bad.fg.lock) may stay: it is how writers exclude each other.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "bad.fg.lock")
+        .collect();
+    assert_eq!(leftovers, ["bad.fg"], "no temp or history files");
+}
+
+#[test]
+fn store_on_a_missing_file_is_empty_and_not_seeded() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["--store", "new.fg", "-c", ":stats"], "", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "0 nodes, 0 relationships\n");
+    assert!(!r.stderr.contains("seed"), "{}", r.stderr);
+}
+
+// ---- with the parser and the evaluator ---------------------------------------
+
+#[test]
+fn each_format_from_c() {
+    let q = "RETURN 1 AS n, 'a, \"b\"' AS s, null AS z";
+    let r = run(&["--memory", "--format", "csv", "-c", q], "");
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "n,s,z\n1,\"a, \"\"b\"\"\",\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["--memory", "--format", "ndjson", "-c", q], "");
+    assert_eq!(
+        r.stdout, "{\"n\":1,\"s\":\"a, \\\"b\\\"\",\"z\":null}\n",
+        "{}",
+        r.stderr
+    );
+    let r = run(&["--memory", "--format", "json", "-c", q], "");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json output parses");
+    assert_eq!(v[0]["n"], 1);
+    let r = run(&["--memory", "--format", "table", "-c", q], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("│ 1 │ a, \"b\" │ null │"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("1 row\n"), "{}", r.stdout);
+}
+
+#[test]
+fn ndjson_keys_follow_the_columns() {
+    let r = run(
+        &["--memory", "--format", "ndjson"],
+        "UNWIND [2, 1] AS x RETURN x AS zz, x * 10 AS aa;\n",
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "{\"zz\":2,\"aa\":20}\n{\"zz\":1,\"aa\":10}\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_syntax_error_points_at_line_and_column_of_the_whole_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "RETURN 1 AS one;\n\nMATCH (n\nRETURN n;\n";
+    std::fs::write(dir.path().join("q.cypher"), script).unwrap();
+    let r = run_in(dir.path(), &["--memory", "-f", "q.cypher"], "", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // The first statement ran before the second failed.
+    assert!(
+        r.stdout.contains("│ 1   │") || r.stdout.contains("│   1 │"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.starts_with("error: expected"), "{}", r.stderr);
+    assert!(r.stderr.contains("found 'RETURN'"), "{}", r.stderr);
+    assert!(r.stderr.contains("--> q.cypher:4:1\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("4 | RETURN n;\n  | ^^^^^^\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn query_errors_exit_1_and_leave_stdout_clean() {
+    let r = run(
+        &[
+            "--memory",
+            "--format",
+            "csv",
+            "-c",
+            "RETURN 1 AS a; RETURN x; RETURN 2 AS b;",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "a\n1\n");
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert!(r.stderr.contains("-c:1:23"), "{}", r.stderr);
+}
+
+#[test]
+fn tables_stay_aligned_with_non_ascii_text() {
+    let r = run(
+        &[
+            "--memory",
+            "-c",
+            "UNWIND ['Außenministerrat', 'Alejnik', '中国'] AS name RETURN name, size(name) AS n",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_table_aligned(&r.stdout);
+    assert!(r.stdout.contains("│ 中国             │"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("3 rows\n"), "{}", r.stdout);
+}
+
+#[test]
+fn a_store_persists_across_two_invocations() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "--store",
+            "g.fg",
+            "-c",
+            "CREATE (:State {name: 'Belarus'})-[:MEMBER_OF]->(:Organisation {name: 'SCO'})",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Counted as the openCypher TCK counts side effects.
+    assert_eq!(
+        r.stdout,
+        "created 2 nodes, 1 relationship, set 2 properties, added 2 labels\n"
+    );
+    assert!(dir.path().join("g.fg").exists());
+    let r = run_in(
+        dir.path(),
+        &[
+            "--store",
+            "g.fg",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (s)-[:MEMBER_OF]->(o) RETURN s.name, o.name",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "s.name,o.name\nBelarus,SCO\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn parameters_from_the_command_line_and_from_scripts() {
+    let r = run(
+        &[
+            "--memory",
+            "--format",
+            "csv",
+            "-p",
+            "who='Belarus'",
+            "-c",
+            "RETURN $who AS who",
+        ],
+        "",
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "who\nBelarus\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &["--memory", "--format", "csv"],
+        ":param n [1, 2]\nUNWIND $n AS x RETURN x;\n",
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "x\n1\n2\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn nodes_render_as_patterns_in_tables_and_objects_in_json() {
+    let q = "CREATE (n:State {name: 'Belarus'}) RETURN n";
+    let r = run(&["--memory", "-c", q], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("(:State {name: 'Belarus'})"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("1 row, created 1 node"), "{}", r.stdout);
+    let r = run(&["--memory", "--format", "ndjson", "-c", q], "");
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).expect("one JSON object");
+    assert_eq!(v["n"]["labels"][0], "State");
+    assert_eq!(v["n"]["properties"]["name"], "Belarus");
+    assert!(v["n"]["id"].is_number());
+}
+
+// ---- with the seed -------------------------------------------------------------
+
+#[test]
+fn the_default_store_is_built_from_the_seed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["-c", ":stats"], "", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line says the store was built: {}",
+        r.stderr
+    );
+    assert!(
+        lines[0].starts_with("factgraph: built graph/articles.fg from the seed (3 articles, "),
+        "{}",
+        r.stderr
+    );
+    assert!(dir.path().join("graph/articles.fg").exists());
+    let r2 = run_in(dir.path(), &["-c", ":stats"], "", &[]);
+    assert_eq!((r2.code, r2.stderr.as_str()), (0, ""));
+    assert_eq!(
+        r2.stdout, r.stdout,
+        "the second start opens what the first built"
+    );
+}
+
+#[test]
+fn factgraph_store_names_the_default_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &["-c", ":stats"],
+        "",
+        &[("FACTGRAPH_STORE", "elsewhere/a.fg")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("built elsewhere/a.fg from the seed"),
+        "{}",
+        r.stderr
+    );
+    assert!(dir.path().join("elsewhere/a.fg").exists());
+    assert!(!dir.path().join("graph").exists());
+}
+
+#[test]
+fn seed_flag_gives_the_article_graph_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "--seed",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) WHERE 'SOZ' IN n.aliases RETURN n.name",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "one entity has the alias SOZ: {}", r.stdout);
+    assert!(lines[1].contains("Shanghai"), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn export_dot_writes_the_graph_or_what_a_query_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "CREATE (:City {name: 'Minsk'}), (:City {name: 'Wuhan \"2\"'});\n\
+                  :export dot all.dot\n\
+                  :export dot one.dot MATCH (c:City {name: 'Minsk'}) RETURN c;\n";
+    let r = run_in(dir.path(), &["--memory"], script, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("note: wrote all.dot (2 nodes, 0 relationships)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("note: wrote one.dot (1 node, 0 relationships)"),
+        "{}",
+        r.stderr
+    );
+    let all = std::fs::read_to_string(dir.path().join("all.dot")).unwrap();
+    assert!(all.starts_with("digraph"), "{all}");
+    assert!(
+        all.contains("Minsk") && all.contains("Wuhan \\\"2\\\""),
+        "{all}"
+    );
+    let one = std::fs::read_to_string(dir.path().join("one.dot")).unwrap();
+    assert!(one.contains("Minsk") && !one.contains("Wuhan"), "{one}");
+
+    let r = run_in(
+        dir.path(),
+        &["--memory", "-c", ":export svg x.svg"],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("unknown export format 'svg'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn export_json_then_import_it_into_another_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "CREATE (:City {name: 'Minsk'})-[:TWINNED_WITH]->(:City {name: 'Wuhan'});\n\
+                  :export json g.json\n";
+    let r = run_in(dir.path(), &["--memory"], script, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(
+        dir.path(),
+        &["--store", "copy.fg", "--format", "csv"],
+        ":import g.json\nMATCH (a)-[:TWINNED_WITH]->(b) RETURN a.name, b.name;\n",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "imported 2 nodes, 1 relationship from g.json\na.name,b.name\nMinsk,Wuhan\n"
+    );
+    // The import was saved: a second start sees it.
+    let r = run_in(dir.path(), &["--store", "copy.fg", "-c", ":stats"], "", &[]);
+    assert!(
+        r.stdout.starts_with("2 nodes, 1 relationship\n"),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(
+        dir.path(),
+        &["--memory", "-c", ":import nope.json"],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("nope.json"), "{}", r.stderr);
+}
