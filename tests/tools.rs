@@ -169,3 +169,46 @@ fn import_runs_a_cypher_dump_all_or_nothing() {
         "nothing of a failed import is loaded"
     );
 }
+
+#[test]
+fn a_dump_quotes_every_word_the_parser_reserves() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let w = factgraph(
+        d,
+        &[
+            "--store",
+            "s.fg",
+            "-c",
+            "CREATE (:`OF` {`OF`: 1, `MATCH`: 2});",
+        ],
+    );
+    assert!(w.status.success(), "{}", String::from_utf8_lossy(&w.stderr));
+    let dump = factgraph(
+        d,
+        &["--store", "s.fg", "export", "cypher", "-o", "d.cypher"],
+    );
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let back = factgraph(d, &["--store", "t.fg", "import", "d.cypher"]);
+    assert!(
+        back.status.success(),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
+    let q = factgraph(
+        d,
+        &[
+            "--store",
+            "t.fg",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n:`OF`) RETURN n.`OF` + n.`MATCH` AS s;",
+        ],
+    );
+    assert_eq!(String::from_utf8_lossy(&q.stdout), "s\n3\n");
+}

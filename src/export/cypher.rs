@@ -28,59 +28,11 @@
 use std::fmt::Write;
 
 use super::View;
+// The parser's own list, so that a name it would read as a keyword is
+// always written in backquotes.
 use crate::model::schema::PropDecl;
 use crate::model::{Schema, Value};
-
-/// Words a parser may take as keywords; such names are written in
-/// backquotes.
-const RESERVED: &[&str] = &[
-    "ALL",
-    "AND",
-    "AS",
-    "ASC",
-    "ASCENDING",
-    "BY",
-    "CALL",
-    "CASE",
-    "CONTAINS",
-    "CREATE",
-    "DELETE",
-    "DESC",
-    "DESCENDING",
-    "DETACH",
-    "DISTINCT",
-    "ELSE",
-    "END",
-    "ENDS",
-    "EXISTS",
-    "FALSE",
-    "IN",
-    "IS",
-    "LIMIT",
-    "MATCH",
-    "MERGE",
-    "NOT",
-    "NULL",
-    "OF",
-    "ON",
-    "OPTIONAL",
-    "OR",
-    "ORDER",
-    "REMOVE",
-    "RETURN",
-    "SET",
-    "SKIP",
-    "STARTS",
-    "THEN",
-    "TRUE",
-    "UNION",
-    "UNWIND",
-    "WHEN",
-    "WHERE",
-    "WITH",
-    "XOR",
-    "YIELD",
-];
+use crate::query::parser::RESERVED;
 
 /// A label, type or property key, in backquotes unless it is a plain
 /// identifier that is no keyword.
