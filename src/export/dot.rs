@@ -40,7 +40,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::model::{FDate, NodeId, Props, RelId, Value};
+use super::{ExNode, ExRel, View};
+use crate::model::{FDate, NodeId, Props, Value};
 use crate::query::QueryResult;
 use crate::store::Graph;
 
@@ -116,33 +117,8 @@ impl Cluster {
 /// assert!(dot.contains(r#"n0 [label="Minsk""#));
 /// ```
 pub fn graph_to_dot(graph: &Graph, opts: &DotOptions) -> String {
-    let mut nodes: Vec<DotNode<'_>> = graph
-        .node_ids()
-        .filter_map(|id| {
-            graph.node(id).map(|n| DotNode {
-                id,
-                labels: &n.labels,
-                props: &n.props,
-            })
-        })
-        .collect();
-    nodes.sort_by_key(|n| n.id);
-    let mut rels: Vec<DotRel<'_>> = graph
-        .rel_ids()
-        .filter_map(|id| {
-            let r = graph.rel(id)?;
-            let (start, end) = graph.rel_ends(id)?;
-            Some(DotRel {
-                id,
-                rel_type: &r.rel_type,
-                start,
-                end,
-                props: &r.props,
-            })
-        })
-        .collect();
-    rels.sort_by_key(|r| r.id);
-    render(&nodes, &rels, opts)
+    let view = View::of_graph(graph);
+    render(&view.nodes, &view.rels, opts)
 }
 
 /// The nodes and relationships a query returned, as DOT.
@@ -153,20 +129,20 @@ pub fn graph_to_dot(graph: &Graph, opts: &DotOptions) -> String {
 /// but not that node) is drawn as a small dashed placeholder labelled with
 /// the node id, `#<id>`, rather than dropping the relationship.
 pub fn result_to_dot(result: &QueryResult, opts: &DotOptions) -> String {
-    let mut nodes: Vec<DotNode<'_>> = result
+    let mut nodes: Vec<ExNode<'_>> = result
         .nodes
         .iter()
-        .map(|(&id, n)| DotNode {
+        .map(|(&id, n)| ExNode {
             id,
             labels: &n.labels,
             props: &n.props,
         })
         .collect();
     nodes.sort_by_key(|n| n.id);
-    let mut rels: Vec<DotRel<'_>> = result
+    let mut rels: Vec<ExRel<'_>> = result
         .rels
         .iter()
-        .map(|(&id, r)| DotRel {
+        .map(|(&id, r)| ExRel {
             id,
             rel_type: &r.rel_type,
             start: r.start,
@@ -267,20 +243,6 @@ pub fn escape(s: &str) -> String {
 // ---- internals ----------------------------------------------------------
 
 /// A node as the renderer sees it, from the graph or from a result.
-struct DotNode<'a> {
-    id: NodeId,
-    labels: &'a [String],
-    props: &'a Props,
-}
-
-struct DotRel<'a> {
-    id: RelId,
-    rel_type: &'a str,
-    start: NodeId,
-    end: NodeId,
-    props: &'a Props,
-}
-
 /// What the legend has to explain.
 #[derive(Default)]
 struct Used {
@@ -292,7 +254,7 @@ struct Used {
     placeholders: bool,
 }
 
-fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> String {
+fn render(nodes: &[ExNode<'_>], rels: &[ExRel<'_>], opts: &DotOptions) -> String {
     let mut out = String::new();
     let mut used = Used::default();
     out.push_str("digraph factgraph {\n");
@@ -315,7 +277,7 @@ fn render(nodes: &[DotNode<'_>], rels: &[DotRel<'_>], opts: &DotOptions) -> Stri
         "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\", fontcolor=\"#333333\", arrowsize=0.7];\n",
     );
 
-    let by_id: BTreeMap<NodeId, &DotNode<'_>> = nodes.iter().map(|n| (n.id, n)).collect();
+    let by_id: BTreeMap<NodeId, &ExNode<'_>> = nodes.iter().map(|n| (n.id, n)).collect();
     // Graphviz cannot rank the date columns of a real graph inside clusters
     // ("trouble in init_rank" on the article graph), so the timeline wins.
     let cluster = if opts.timeline {
@@ -514,7 +476,7 @@ impl Group {
 
 /// The date a node stands at on a timeline or in a year cluster: its
 /// `date`, else its `valid_from`; a `:Date` node's `value`.
-fn node_date(n: &DotNode<'_>) -> Option<FDate> {
+fn node_date(n: &ExNode<'_>) -> Option<FDate> {
     let keys: &[&str] = if n.labels.iter().any(|l| l == "Date") {
         &["value", "date", "valid_from"]
     } else {
@@ -529,7 +491,7 @@ fn node_date(n: &DotNode<'_>) -> Option<FDate> {
 /// The timeline's columns: each distinct date (precision and approximation
 /// count: `2024` and `2024-01` are two columns) with its nodes, in date
 /// order.
-fn timeline_columns(nodes: &[DotNode<'_>]) -> Vec<(FDate, Vec<NodeId>)> {
+fn timeline_columns(nodes: &[ExNode<'_>]) -> Vec<(FDate, Vec<NodeId>)> {
     let mut columns: Vec<(FDate, Vec<NodeId>)> = Vec::new();
     let mut dated: Vec<(FDate, NodeId)> = nodes
         .iter()
@@ -670,7 +632,7 @@ fn prop_text(props: &Props, key: &str) -> Option<String> {
 }
 
 /// The escaped label of a node: lines wrapped, escaped, joined by `\n`.
-fn node_label(n: &DotNode<'_>) -> String {
+fn node_label(n: &ExNode<'_>) -> String {
     let mut lines: Vec<String> = Vec::new();
     let p = n.props;
     if is_statement(n.labels) {
@@ -710,7 +672,7 @@ fn node_label(n: &DotNode<'_>) -> String {
 }
 
 /// The escaped label of a relationship.
-fn rel_label(r: &DotRel<'_>, modality: Option<&str>) -> String {
+fn rel_label(r: &ExRel<'_>, modality: Option<&str>) -> String {
     let mut lines = vec![match modality {
         Some(m) => format!("{} ({m})", r.rel_type),
         None => r.rel_type.to_string(),
