@@ -193,7 +193,7 @@ impl Changes {
                     Some(_) => {}
                 }
             }
-            s.props_removed += old.keys().filter(|k| !new.contains_key(*k)).count();
+            s.props_removed += old.keys().filter(|k| !new.contains_key(k)).count();
         };
         for n in &self.created_nodes {
             diff(&mut s, None, node_props(after, n));
@@ -476,7 +476,7 @@ fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
     g.node(*n).map(|x| &x.props)
 }
 fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
-    g.rel(*r).map(|x| &x.props)
+    g.rel(*r).map(|x| x.props)
 }
 
 /// A table of rows, each laid out by `names`.
@@ -688,7 +688,7 @@ impl<'g> Engine<'g> {
                     )
                     .at(e.span));
                 }
-                Ok(m)
+                Ok(m.into())
             }
             Value::Null => Ok(Props::new()),
             v => {
@@ -814,7 +814,7 @@ impl<'g> Engine<'g> {
         if let Some(v) = &part.var
             && let Some(s) = names.iter().position(|x| *x == v.name)
         {
-            row[s] = Value::Path(Path { nodes, rels });
+            row[s] = Value::path(Path { nodes, rels });
             assigned[s] = true;
         }
         Ok(())
@@ -924,10 +924,10 @@ impl<'g> Engine<'g> {
                     })?;
                     let v = match ev.eval(value, &env)? {
                         Value::Map(m) => m,
-                        Value::Null => Props::new(),
+                        Value::Null => Default::default(),
                         n @ (Value::Node(_) | Value::Rel(_)) => match ev.properties(&n)? {
                             Value::Map(m) => m,
-                            _ => Props::new(),
+                            _ => Default::default(),
                         },
                         v => {
                             return Err(type_err(format!(
@@ -1032,7 +1032,7 @@ impl<'g> Engine<'g> {
             self.deleted.rels.insert(
                 r,
                 RelSnapshot {
-                    rel_type: rel.rel_type.clone(),
+                    rel_type: rel.rel_type.to_string(),
                     start: a,
                     end: b,
                     props: rel.props.clone(),
@@ -1086,7 +1086,7 @@ impl<'g> Engine<'g> {
                 continue;
             };
             let snap = NodeSnapshot {
-                labels: node.labels.clone(),
+                labels: node.labels.to_strings(),
                 props: node.props.clone(),
             };
             if detach {
@@ -1148,7 +1148,7 @@ impl<'g> Engine<'g> {
                 nodes.insert(
                     id,
                     NodeSnapshot {
-                        labels: n.labels.clone(),
+                        labels: n.labels.to_strings(),
                         props: n.props.clone(),
                     },
                 );
@@ -1162,7 +1162,7 @@ impl<'g> Engine<'g> {
                 rels.insert(
                     id,
                     RelSnapshot {
-                        rel_type: r.rel_type.clone(),
+                        rel_type: r.rel_type.to_string(),
                         start: a,
                         end: b,
                         props: r.props.clone(),

@@ -238,7 +238,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         }
         let env = Env::row(self.names, &self.row);
         let v = Rc::new(match self.ev.eval(e, &env)? {
-            Value::Map(m) => Some(m),
+            Value::Map(m) => Some(m.into()),
             Value::Null => None,
             v => {
                 return Err(type_err(format!(
@@ -282,7 +282,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let Some(node) = self.ev.graph.node(id) else {
             return Ok(false);
         };
-        if !spec.labels.iter().all(|l| node.labels.contains(&l.name)) {
+        if !spec.labels.iter().all(|l| node.labels.has(&l.name)) {
             return Ok(false);
         }
         if !visible(self.ev, &node.props) {
@@ -471,7 +471,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             if !spec.types.is_empty() && !spec.types.iter().any(|t| t.name == rel.rel_type) {
                 continue;
             }
-            if !visible(self.ev, &rel.props) {
+            if !visible(self.ev, rel.props) {
                 continue;
             }
             if let Some(w) = want.as_ref().and_then(|w| w.as_ref().as_ref())
@@ -557,7 +557,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     nodes.reverse();
                     rels.reverse();
                 }
-                Value::Path(Path { nodes, rels })
+                Value::path(Path { nodes, rels })
             }
             None => Value::Null,
         };
@@ -795,7 +795,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     let Some(rnew) = self.bind_value(spec.slot, rel_val) else {
                         continue;
                     };
-                    let pv = Value::Path(Path {
+                    let pv = Value::path(Path {
                         nodes,
                         rels: rels.clone(),
                     });
