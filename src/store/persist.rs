@@ -1013,6 +1013,43 @@ mod tests {
     }
 
     #[test]
+    fn a_graph_whose_elements_were_all_deleted_reloads() {
+        let mut g = Graph::new();
+        let a = g.create_node(vec!["A".into()], Props::new()).unwrap();
+        let b = g.create_node(vec![], Props::new()).unwrap();
+        g.create_rel(a, b, "R".into(), Props::new()).unwrap();
+        g.detach_delete_node(a).unwrap();
+        g.delete_node(b).unwrap();
+        let back = decode(&encode(&g), "mem").unwrap();
+        assert_eq!(back.node_count() + back.rel_count(), 0);
+        let mut back = back;
+        let c = back.create_node(vec![], Props::new()).unwrap();
+        assert!(back.node(c).is_some());
+    }
+
+    #[test]
+    fn format_1_files_still_load() {
+        let g = sample();
+        let back = decode(&encode_v1(&g), "v1").unwrap();
+        assert_eq!(encode(&back), encode(&g));
+        assert_eq!(back.lookup("BELARUS").len(), 1);
+    }
+
+    #[test]
+    fn format_2_counts_beyond_the_data_are_refused_without_allocating() {
+        // A payload claiming four billion symbols, framed correctly.
+        let payload = u32::MAX.to_le_bytes();
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let e = decode(&bytes, "f").err().unwrap().to_string();
+        assert!(e.contains("more than the data holds"), "{e}");
+    }
+
+    #[test]
     fn temporals_roundtrip() {
         use crate::model::temporal::{Kind, parse, parse_duration};
         let mut g = Graph::new();

@@ -479,40 +479,43 @@ pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
     let rel_bound = src.count(12, "relationship slots")?;
     g.reserve_edges(rel_bound);
     let mut rel_holes = Vec::new();
-    let mut anchor = None;
-    for _ in 0..rel_bound {
-        let (a, b, t) = (src.u32()?, src.u32()?, src.u32()?);
-        if t == 0 {
-            rel_holes.push(g.edge_bound());
-            // A placeholder needs a live node; the first live one serves.
-            let a = match anchor {
-                Some(a) => a,
-                None => {
-                    let first = slot_sets
-                        .iter()
-                        .position(|&x| x != 0)
-                        .ok_or("a relationship slot exists but no node does")?;
-                    anchor = Some(NodeIndex::new(first));
-                    NodeIndex::new(first)
+    // A placeholder for a hole needs a live node; the first one serves. With
+    // no live node there is no live relationship either, and holes are
+    // dropped (as trailing holes are).
+    let anchor = slot_sets.iter().position(|&x| x != 0).map(NodeIndex::new);
+    let mut done = 0;
+    while done < rel_bound {
+        // Decoded in chunks straight from the buffer: one bounds check per
+        // chunk, not per field.
+        let k = (rel_bound - done).min(CHUNK / 12);
+        let bytes = src.take(k * 12)?;
+        for rec in bytes.chunks_exact(12) {
+            let word = |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
+            let (a, b, t) = (word(0), word(4), word(8));
+            if t == 0 {
+                if let Some(x) = anchor {
+                    rel_holes.push(g.edge_bound());
+                    g.add_edge(x, x, Sym::default());
                 }
-            };
-            g.add_edge(a, a, Sym::default());
-            continue;
-        }
-        let ty = *syms
-            .get(t as usize - 1)
-            .ok_or_else(|| format!("type {} is not in the symbol table", t - 1))?;
-        for x in [a, b] {
-            if x as usize >= node_bound {
-                return Err(format!(
-                    "relationship refers to node {x} beyond the last node"
-                ));
+                continue;
             }
-            if slot_sets[x as usize] == 0 {
-                return Err("relationship refers to a deleted node".into());
+            let ty = *syms
+                .get(t as usize - 1)
+                .ok_or_else(|| format!("type {} is not in the symbol table", t - 1))?;
+            for x in [a, b] {
+                match slot_sets.get(x as usize) {
+                    None => {
+                        return Err(format!(
+                            "relationship refers to node {x} beyond the last node"
+                        ));
+                    }
+                    Some(0) => return Err("relationship refers to a deleted node".into()),
+                    Some(_) => {}
+                }
             }
+            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ty);
         }
-        g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ty);
+        done += k;
     }
     let n = src.count(9, "relationships with properties")?;
     let mut rel_props = RelProps::default();
