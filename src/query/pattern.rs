@@ -420,16 +420,6 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     /// validity, not yet used): (relationship, node at the other end).
     fn expand(&self, cur: NodeId, spec: &RelSpec) -> R<Vec<(RelId, NodeId)>> {
         let g = self.ev.graph;
-        let mut cands: Vec<(RelId, NodeId)> = Vec::new();
-        match spec.dir {
-            Direction::Out => cands.extend(g.out_rels(cur)),
-            Direction::In => cands.extend(g.in_rels(cur)),
-            Direction::Both => {
-                cands.extend(g.out_rels(cur));
-                // A self-loop is one relationship, found once.
-                cands.extend(g.in_rels(cur).filter(|(_, o)| *o != cur));
-            }
-        }
         let want = match spec.props {
             Some(p) => {
                 let m = self.eval_props(p)?;
@@ -440,6 +430,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             }
             None => None,
         };
+        let want = want.as_ref().and_then(|w| w.as_ref().as_ref());
         let bound = match spec.slot {
             Some(s) if self.assigned[s] && spec.len.is_none() => match &self.row[s] {
                 Value::Rel(r) => Some(*r),
@@ -454,26 +445,39 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             },
             _ => None,
         };
+        // Type first: it is the cheapest test and rules out the most.
+        let fits = |r: RelId, rel: &crate::store::Rel| {
+            (spec.types.is_empty() || spec.types.iter().any(|t| t.name == rel.rel_type))
+                && bound.is_none_or(|b| b == r)
+                && !self.used.contains(&r)
+                && visible(self.ev, &rel.props)
+                && want.is_none_or(|w| {
+                    w.iter().all(|(k, v)| {
+                        equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true)
+                    })
+                })
+        };
         let mut out = Vec::new();
-        for (r, o) in cands {
-            if self.used.contains(&r) || bound.is_some_and(|b| b != r) {
-                continue;
-            }
-            let Some(rel) = g.rel(r) else { continue };
-            if !spec.types.is_empty() && !spec.types.iter().any(|t| t.name == rel.rel_type) {
-                continue;
-            }
-            if !visible(self.ev, &rel.props) {
-                continue;
-            }
-            if let Some(w) = want.as_ref().and_then(|w| w.as_ref().as_ref())
-                && !w
-                    .iter()
-                    .all(|(k, v)| equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true))
-            {
-                continue;
-            }
-            out.push((r, o));
+        let (outgoing, incoming) = match spec.dir {
+            Direction::Out => (true, false),
+            Direction::In => (false, true),
+            Direction::Both => (true, true),
+        };
+        if outgoing {
+            out.extend(
+                g.rels_with_data(cur, true)
+                    .filter(|(r, _, rel)| fits(*r, rel))
+                    .map(|(r, o, _)| (r, o)),
+            );
+        }
+        if incoming {
+            out.extend(
+                g.rels_with_data(cur, false)
+                    // With both directions a self-loop is one relationship,
+                    // found once (going out).
+                    .filter(|(r, o, rel)| !(outgoing && *o == cur) && fits(*r, rel))
+                    .map(|(r, o, _)| (r, o)),
+            );
         }
         Ok(out)
     }
