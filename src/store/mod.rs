@@ -735,6 +735,35 @@ impl Graph {
             .edges_directed(ni(id), Direction::Incoming)
             .map(|e| (rid(e.id()), nid(e.source())))
     }
+    /// A node's relationships in one direction with their data:
+    /// (relationship, node at the other end, relationship).
+    pub fn rels_with_data(
+        &self,
+        id: NodeId,
+        outgoing: bool,
+    ) -> impl Iterator<Item = (RelId, NodeId, RelRef<'_>)> + '_ {
+        let dir = if outgoing {
+            Direction::Outgoing
+        } else {
+            Direction::Incoming
+        };
+        let no_props = self.rel_props.is_empty();
+        self.g.edges_directed(ni(id), dir).map(move |e| {
+            let other = if outgoing { e.target() } else { e.source() };
+            let props = if no_props {
+                &NO_PROPS
+            } else {
+                self.rel_props
+                    .get(&e.id().index().try_into().unwrap_or(u32::MAX))
+                    .unwrap_or(&NO_PROPS)
+            };
+            let rel = RelRef {
+                rel_type: *e.weight(),
+                props,
+            };
+            (rid(e.id()), nid(other), rel)
+        })
+    }
     pub fn degree(&self, id: NodeId) -> usize {
         self.g.edges_directed(ni(id), Direction::Outgoing).count()
             + self.g.edges_directed(ni(id), Direction::Incoming).count()
