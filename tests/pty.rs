@@ -276,3 +276,27 @@ fn input_is_highlighted_as_it_is_typed_unless_no_color() {
     let input = s.lines().find(|l| l.contains("// hi")).unwrap_or("");
     assert!(!input.contains('\x1b'), "NO_COLOR: {input:?}");
 }
+
+#[test]
+fn ctrl_c_cancels_a_running_statement_and_the_shell_goes_on() {
+    tmux_present();
+    let t = Term::start();
+    // 173^4 ≈ 9 * 10^8 rows to count: minutes, unless cancelled.
+    t.type_text("MATCH (a), (b), (c), (d) RETURN count(*);");
+    t.press(&["Enter"]);
+    // Give it time to be well inside the statement.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    t.press(&["C-c"]);
+    let s = t.wait_for("cancelled");
+    assert!(s.contains("nothing it did was kept"), "{s}");
+    t.wait_until("a fresh prompt after the error", |s| {
+        s.lines()
+            .last()
+            .is_some_and(|l| l.trim_end() == "factgraph>")
+            || s.trim_end().ends_with("factgraph>")
+    });
+    t.type_text("RETURN 40 + 2 AS answer;");
+    t.press(&["Enter"]);
+    let s = t.wait_for("1 row");
+    assert!(s.contains("│     42 │"), "{s}");
+}

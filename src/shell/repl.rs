@@ -61,6 +61,16 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
             return 2;
         }
     };
+    // Ctrl-C while a statement runs (the terminal is not in raw mode then,
+    // so it is a signal): the first raises the session's cancel flag and the
+    // statement stops, changing nothing; a second one while the flag is up
+    // ends the process as Ctrl-C normally does, should a statement not stop.
+    let sigint = signal_hook::consts::SIGINT;
+    if let Err(e) = signal_hook::flag::register_conditional_default(sigint, s.cancel.clone())
+        .and_then(|_| signal_hook::flag::register(sigint, s.cancel.clone()))
+    {
+        s.note(&format!("Ctrl-C will not cancel statements: {e}"));
+    }
     if let Err(e) = rl.set_max_history_size(10_000) {
         s.note(&format!("history size: {e}"));
     }
