@@ -843,7 +843,8 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 continue;
             };
             for &t in &ends {
-                let ok = self.check_node(e, 1, t)? && self.passes(filters, false, Value::Node(t))?;
+                let ok =
+                    self.check_node(e, 1, t)? && self.passes(filters, false, Value::Node(t))?;
                 let Some(tnew) = self.bind_node(e.nodes[1].slot, ok, t) else {
                     continue;
                 };
@@ -916,7 +917,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         };
         // Per side: each reached node's distance from that side's end and
         // its predecessors (towards that end) on shortest paths.
-        let mut seen: [HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>; 2] = [
+        let mut seen: [Reached; 2] = [
             HashMap::from([(s, (0, Vec::new()))]),
             HashMap::from([(t, (0, Vec::new()))]),
         ];
@@ -1111,14 +1112,14 @@ pub(crate) fn where_name_eq<'p>(
     None
 }
 
+/// What a breadth-first search from one end reached: each node's distance
+/// from that end and its predecessors (towards that end) on shortest paths.
+type Reached = HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>;
+
 /// The shortest paths from `m` back to the end a search started from,
 /// following the predecessors it recorded: (nodes from `m` to the end,
 /// relationships in the same order). Only the first when not `all`.
-fn half_paths(
-    seen: &HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>,
-    m: NodeId,
-    all: bool,
-) -> Vec<(Vec<NodeId>, Vec<RelId>)> {
+fn half_paths(seen: &Reached, m: NodeId, all: bool) -> Vec<(Vec<NodeId>, Vec<RelId>)> {
     let mut out = Vec::new();
     // An explicit stack: (node, index of the next predecessor to try).
     let mut nodes = vec![m];
