@@ -413,7 +413,11 @@ fn explain_prints_the_plan_without_running() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Match (s:State)"), "{}", r.stdout);
-    assert!(r.stdout.contains("label scan :State"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("start: label index :State"),
+        "{}",
+        r.stdout
+    );
     assert!(
         !r.stdout
             .lines()
