@@ -1112,8 +1112,9 @@ pub(crate) fn where_name_eq<'p>(
     None
 }
 
-/// What a breadth-first search from one end reached: each node's distance
-/// from that end and its predecessors (towards that end) on shortest paths.
+/// What one side of a bidirectional search reached: per node, its distance
+/// from that side's end and its predecessors (towards that end) on
+/// shortest paths.
 type Reached = HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>;
 
 /// The shortest paths from `m` back to the end a search started from,
