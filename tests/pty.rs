@@ -425,7 +425,9 @@ fn ctrl_c_cancels_a_running_statement_and_the_shell_goes_on() {
     t.press(&["Enter"]);
     let s = t.wait_for("1 row");
     assert!(s.contains("│     42 │"), "{s}");
+}
 
+#[test]
 fn input_that_cannot_parse_turns_red_from_the_bad_token() {
     tmux_present();
     let t = Term::spawn(&[], false);
