@@ -95,6 +95,7 @@ impl Used {
 }
 
 struct NodeSpec<'p> {
+    pat: &'p NodePattern,
     slot: Option<usize>,
     labels: &'p [Ident],
     props: Option<&'p Expr>,
@@ -179,26 +180,23 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             .and_then(|v| self.names.iter().position(|n| *n == v.name))
     }
 
-    fn score(&self, n: &NodePattern) -> u8 {
-        if let Some(s) = self.slot(&n.var)
-            && self.assigned[s]
-        {
-            return 3;
-        }
-        if let Some(p) = &n.props
-            && let ExprKind::Map(items) = &p.kind
-            && items.iter().any(|(k, _)| k.name == "name")
-        {
-            return 2;
-        }
-        u8::from(!n.labels.is_empty())
+    /// Is the variable bound at this point of the match?
+    fn is_bound(&self, var: &str) -> bool {
+        self.names
+            .iter()
+            .position(|n| n == var)
+            .is_some_and(|i| self.assigned[i])
     }
 
     fn elem(&self, part: &'p PatternPart) -> Elem<'p> {
         let el = &part.element;
         let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
-        let reversed = part.kind == PathKind::Normal && self.score(last) > self.score(&el.start);
+        let bound = |v: &str| self.is_bound(v);
+        let reversed = part.kind == PathKind::Normal
+            && start_of(last, self.where_, &bound).rank()
+                > start_of(&el.start, self.where_, &bound).rank();
         let spec = |n: &'p NodePattern| NodeSpec {
+            pat: n,
             slot: self.slot(&n.var),
             labels: &n.labels,
             props: n.props.as_deref(),
@@ -248,31 +246,13 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 .at(e.span));
             }
         });
-        let mut constant = true;
-        super::expr::visit(e, &mut |x| {
-            if let ExprKind::Var(name) = &x.kind
-                && !self
-                    .names
-                    .iter()
-                    .position(|n| n == name)
-                    .is_some_and(|i| self.bound_before[i])
-            {
-                constant = false;
-            }
-            // rand() differs per call; patterns inside may see new bindings.
-            let volatile = matches!(&x.kind, ExprKind::FnCall { name, .. } if name.eq_ignore_ascii_case("rand"));
-            if volatile
-                || matches!(
-                    x.kind,
-                    ExprKind::PatternComprehension { .. }
-                        | ExprKind::PatternPredicate(_)
-                        | ExprKind::ExistsSubquery { .. }
-                )
-            {
-                constant = false;
-            }
-        });
-        if constant {
+        let before = |v: &str| {
+            self.names
+                .iter()
+                .position(|n| n == v)
+                .is_some_and(|i| self.bound_before[i])
+        };
+        if is_constant(e, &before) {
             self.cache.borrow_mut().insert(key, v.clone());
         }
         Ok(v)
@@ -342,45 +322,57 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         true
     }
 
+    /// The nodes a walk starting at `spec` begins from, as [`start_of`]
+    /// decides. Each is still checked against the whole spec.
     fn start_candidates(&self, spec: &NodeSpec) -> R<Vec<NodeId>> {
-        if let Some(s) = spec.slot
-            && self.assigned[s]
-        {
-            return match &self.row[s] {
-                Value::Node(n) => Ok(vec![*n]),
-                Value::Null => Ok(vec![]),
-                v => Err(type_err(format!(
-                    "`{}` is a {}, not a node",
-                    self.names[s],
-                    v.type_name()
-                ))),
-            };
-        }
         let g = self.ev.graph;
-        if let Some(p) = spec.props
-            && let ExprKind::Map(items) = &p.kind
-            && let Some((_, e)) = items.iter().find(|(k, _)| k.name == crate::store::NAME)
-        {
-            let env = Env::row(self.names, &self.row);
-            if let Value::String(x) = self.ev.eval(e, &env)? {
-                return Ok(g.lookup(&x));
+        let env = Env::row(self.names, &self.row);
+        match start_of(spec.pat, self.where_, &|v: &str| self.is_bound(v)) {
+            Start::Bound => {
+                let s = spec.slot.unwrap_or_default();
+                match self.row.get(s) {
+                    Some(Value::Node(n)) => Ok(vec![*n]),
+                    Some(Value::Null) | None => Ok(vec![]),
+                    Some(v) => Err(type_err(format!(
+                        "`{}` is a {}, not a node",
+                        self.names[s],
+                        v.type_name()
+                    ))),
+                }
             }
+            Start::NameProp(e) => match self.ev.eval(e, &env)? {
+                Value::String(x) => Ok(g.lookup(&x)),
+                _ => Ok(self.scan(spec.labels)),
+            },
+            Start::NameWhere(e) => match self.ev.eval(e, &env)? {
+                Value::String(x) => Ok(g.lookup(&x)),
+                // `n.name = null` is never true.
+                Value::Null => Ok(Vec::new()),
+                _ => Ok(self.scan(spec.labels)),
+            },
+            Start::Labels(_) | Start::All => Ok(self.scan(spec.labels)),
         }
-        if !spec.labels.is_empty() {
-            // With several labels, scan the rarest (counting is linear, so
-            // only when there is a choice).
-            let best = if spec.labels.len() == 1 {
-                spec.labels[0].name.as_str()
-            } else {
-                spec.labels
-                    .iter()
-                    .min_by_key(|l| g.nodes_with_label(&l.name).count())
-                    .map(|l| l.name.as_str())
-                    .unwrap_or("")
-            };
-            return Ok(g.nodes_with_label(best).collect());
+    }
+
+    /// The nodes carrying all of `labels` (scanning the rarest label's
+    /// index), or every node.
+    fn scan(&self, labels: &[Ident]) -> Vec<NodeId> {
+        let g = self.ev.graph;
+        if labels.is_empty() {
+            return g.node_ids().collect();
         }
-        Ok(g.node_ids().collect())
+        // With several labels, scan the rarest (counting is linear, so
+        // only when there is a choice).
+        let best = if labels.len() == 1 {
+            labels[0].name.as_str()
+        } else {
+            labels
+                .iter()
+                .min_by_key(|l| g.nodes_with_label(&l.name).count())
+                .map(|l| l.name.as_str())
+                .unwrap_or("")
+        };
+        g.nodes_with_label(best).collect()
     }
 
     /// Binds a node to a spec's variable; None when it does not fit,
@@ -737,6 +729,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             (Some(w), Some(p)) => path_filters(w, &p.name),
             _ => Vec::new(),
         };
+        let bound = |v: &str| self.is_bound(v);
+        let selective = |n: &NodeSpec| start_of(n.pat, self.where_, &bound).rank() >= 2;
+        if min <= 1 && selective(&e.nodes[0]) && selective(&e.nodes[1]) {
+            return self.shortest_between(pi, e, &unbound, max, &filters);
+        }
         let starts = self.start_candidates(&e.nodes[0])?;
         for s in starts {
             let ok = self.check_node(e, 0, s)? && self.passes(&filters, false, Value::Node(s))?;
@@ -822,6 +819,334 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         }
         Ok(true)
     }
+
+    /// shortestPath / allShortestPaths when both ends are few (bound, or
+    /// found by name): a bidirectional breadth-first search per pair of
+    /// ends that stops at the level where the two searches meet, instead
+    /// of searching everything reachable from the start.
+    fn shortest_between(
+        &mut self,
+        pi: usize,
+        e: &Elem,
+        spec: &RelSpec,
+        max: Option<u64>,
+        filters: &[PathFilter],
+    ) -> R<bool> {
+        let all = *e.kind == PathKind::AllShortest;
+        let rel_spec = &e.rels[0];
+        let min = rel_spec.len.map_or(1, |(a, _)| a);
+        let starts = self.start_candidates(&e.nodes[0])?;
+        let ends = self.start_candidates(&e.nodes[1])?;
+        for s in starts {
+            let ok = self.check_node(e, 0, s)? && self.passes(filters, false, Value::Node(s))?;
+            let Some(snew) = self.bind_node(e.nodes[0].slot, ok, s) else {
+                continue;
+            };
+            for &t in &ends {
+                let ok = self.check_node(e, 1, t)? && self.passes(filters, false, Value::Node(t))?;
+                let Some(tnew) = self.bind_node(e.nodes[1].slot, ok, t) else {
+                    continue;
+                };
+                let paths = if s == t {
+                    if min == 0 {
+                        vec![(vec![s], Vec::new())]
+                    } else {
+                        Vec::new()
+                    }
+                } else {
+                    self.meet(s, t, spec, max, filters, all)?
+                };
+                for (nodes, rels) in paths {
+                    let rel_val = if rel_spec.len.is_some() {
+                        Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
+                    } else {
+                        rels.first().map(|r| Value::Rel(*r)).unwrap_or(Value::Null)
+                    };
+                    let Some(rnew) = self.bind_value(rel_spec.slot, rel_val) else {
+                        continue;
+                    };
+                    let pv = Value::Path(Path {
+                        nodes,
+                        rels: rels.clone(),
+                    });
+                    if let Some(pnew) = self.bind_value(e.path_slot, pv) {
+                        let n_used = self.used.len();
+                        for r in &rels {
+                            self.used.push(*r);
+                        }
+                        let cont = self.part(pi + 1);
+                        self.used.truncate(n_used);
+                        self.unbind(e.path_slot, pnew);
+                        if !cont? {
+                            self.unbind(rel_spec.slot, rnew);
+                            self.unbind(e.nodes[1].slot, tnew);
+                            self.unbind(e.nodes[0].slot, snew);
+                            return Ok(false);
+                        }
+                    }
+                    self.unbind(rel_spec.slot, rnew);
+                }
+                self.unbind(e.nodes[1].slot, tnew);
+            }
+            self.unbind(e.nodes[0].slot, snew);
+        }
+        Ok(true)
+    }
+
+    /// The shortest paths from `s` to `t` (`s != t`), one or all: two
+    /// breadth-first searches, one from each end, each step expanding the
+    /// side with the smaller frontier by one whole level. When a level
+    /// reaches nodes the other side has seen, the shortest length is known;
+    /// every shortest path crosses that level at one of those nodes.
+    fn meet(
+        &self,
+        s: NodeId,
+        t: NodeId,
+        spec: &RelSpec,
+        max: Option<u64>,
+        filters: &[PathFilter],
+        all: bool,
+    ) -> R<Vec<(Vec<NodeId>, Vec<RelId>)>> {
+        let back = RelSpec {
+            slot: None,
+            types: spec.types,
+            dir: flip(spec.dir),
+            len: None,
+            props: spec.props,
+        };
+        // Per side: each reached node's distance from that side's end and
+        // its predecessors (towards that end) on shortest paths.
+        let mut seen: [HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>; 2] = [
+            HashMap::from([(s, (0, Vec::new()))]),
+            HashMap::from([(t, (0, Vec::new()))]),
+        ];
+        let mut front: [Vec<NodeId>; 2] = [vec![s], vec![t]];
+        let mut depth = [0u64, 0u64];
+        loop {
+            if front[0].is_empty() || front[1].is_empty() {
+                return Ok(Vec::new());
+            }
+            if max.is_some_and(|m| depth[0] + depth[1] >= m) {
+                return Ok(Vec::new());
+            }
+            let side = usize::from(front[1].len() < front[0].len());
+            let dir_spec = if side == 0 { spec } else { &back };
+            let d = depth[side] + 1;
+            let mut next = Vec::new();
+            for &u in &front[side] {
+                for (r, v) in self.expand(u, dir_spec)? {
+                    let known = seen[side].get(&v).map(|(dv, _)| *dv);
+                    if known.is_some_and(|dv| !all || dv < d) {
+                        continue;
+                    }
+                    if !self.passes(filters, true, Value::Rel(r))?
+                        || !self.passes(filters, false, Value::Node(v))?
+                    {
+                        continue;
+                    }
+                    if let Some((_, preds)) = seen[side].get_mut(&v) {
+                        // Reached again on this level: another shortest way.
+                        preds.push((u, r));
+                        continue;
+                    }
+                    seen[side].insert(v, (d, vec![(u, r)]));
+                    next.push(v);
+                }
+            }
+            depth[side] = d;
+            let other = 1 - side;
+            let best = next
+                .iter()
+                .filter_map(|v| seen[other].get(v).map(|(dv, _)| *dv))
+                .min();
+            if let Some(rest) = best {
+                if max.is_some_and(|m| d + rest > m) {
+                    return Ok(Vec::new());
+                }
+                let mut out = Vec::new();
+                for &m in next
+                    .iter()
+                    .filter(|v| seen[other].get(v).is_some_and(|(dv, _)| *dv == rest))
+                {
+                    let to_s = half_paths(&seen[0], m, all);
+                    let to_t = half_paths(&seen[1], m, all);
+                    for (ns, rs) in &to_s {
+                        for (nt, rt) in &to_t {
+                            // ns runs m..s and nt runs m..t.
+                            let mut nodes: Vec<NodeId> = ns.iter().rev().copied().collect();
+                            nodes.extend(nt.iter().skip(1));
+                            let mut rels: Vec<RelId> = rs.iter().rev().copied().collect();
+                            rels.extend(rt.iter());
+                            out.push((nodes, rels));
+                            if !all {
+                                return Ok(out);
+                            }
+                        }
+                    }
+                }
+                return Ok(out);
+            }
+            front[side] = next;
+        }
+    }
+}
+
+/// How the walk of a pattern part starts at one of its end nodes: the
+/// planner picks the end with the highest rank. EXPLAIN shows the same
+/// choice ([`super::plan`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Start<'p> {
+    /// The variable is bound already: one node.
+    Bound,
+    /// `{name: e}`: the name and alias index.
+    NameProp(&'p Expr),
+    /// `WHERE var.name = e`: the name and alias index.
+    NameWhere(&'p Expr),
+    /// The rarest of the labels: the label index.
+    Labels(&'p [Ident]),
+    /// Every node.
+    All,
+}
+
+impl Start<'_> {
+    pub(crate) fn rank(&self) -> u8 {
+        match self {
+            Start::Bound => 3,
+            Start::NameProp(_) | Start::NameWhere(_) => 2,
+            Start::Labels(_) => 1,
+            Start::All => 0,
+        }
+    }
+}
+
+/// How a walk starting at `n` would find its first node, given which
+/// variables are bound and the MATCH's WHERE.
+pub(crate) fn start_of<'p>(
+    n: &'p NodePattern,
+    where_: Option<&'p Expr>,
+    bound: &dyn Fn(&str) -> bool,
+) -> Start<'p> {
+    if n.var.as_ref().is_some_and(|v| bound(&v.name)) {
+        return Start::Bound;
+    }
+    if let Some(p) = &n.props
+        && let ExprKind::Map(items) = &p.kind
+        && let Some((_, e)) = items.iter().find(|(k, _)| k.name == crate::store::NAME)
+    {
+        return Start::NameProp(e);
+    }
+    if let (Some(v), Some(w)) = (&n.var, where_)
+        && let Some(e) = where_name_eq(w, &v.name, bound)
+    {
+        return Start::NameWhere(e);
+    }
+    if n.labels.is_empty() {
+        Start::All
+    } else {
+        Start::Labels(&n.labels)
+    }
+}
+
+/// Does `e` have the same value wherever it is evaluated in a match? True
+/// when it only reads bound variables, and nothing that differs per
+/// evaluation (`rand()`) or sees the pattern's own bindings.
+pub(crate) fn is_constant(e: &Expr, bound: &dyn Fn(&str) -> bool) -> bool {
+    let mut constant = true;
+    super::expr::visit(e, &mut |x| {
+        if let ExprKind::Var(name) = &x.kind
+            && !bound(name)
+        {
+            constant = false;
+        }
+        let volatile =
+            matches!(&x.kind, ExprKind::FnCall { name, .. } if name.eq_ignore_ascii_case("rand"));
+        if volatile
+            || matches!(
+                x.kind,
+                ExprKind::PatternComprehension { .. }
+                    | ExprKind::PatternPredicate(_)
+                    | ExprKind::ExistsSubquery { .. }
+            )
+        {
+            constant = false;
+        }
+    });
+    constant
+}
+
+/// `var.name = e` (or `e = var.name`) among the WHERE's top-level
+/// conjuncts, with `e` constant: the name index can find the candidates for
+/// `var` instead of a scan. The WHERE is still tested on every match, so
+/// the index only has to find a superset (it also finds aliases and names
+/// that differ in case or accents).
+pub(crate) fn where_name_eq<'p>(
+    w: &'p Expr,
+    var: &str,
+    bound: &dyn Fn(&str) -> bool,
+) -> Option<&'p Expr> {
+    use super::ast::BinOp;
+    let is_name_of_var = |x: &Expr| {
+        matches!(&x.kind, ExprKind::Property(obj, key)
+            if key.name == crate::store::NAME
+                && matches!(&obj.kind, ExprKind::Var(v) if v == var))
+    };
+    let mut stack = vec![w];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Binary(BinOp::And, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            ExprKind::Binary(BinOp::Eq, a, b) => {
+                if is_name_of_var(a) && is_constant(b, bound) {
+                    return Some(b);
+                }
+                if is_name_of_var(b) && is_constant(a, bound) {
+                    return Some(a);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The shortest paths from `m` back to the end a search started from,
+/// following the predecessors it recorded: (nodes from `m` to the end,
+/// relationships in the same order). Only the first when not `all`.
+fn half_paths(
+    seen: &HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>,
+    m: NodeId,
+    all: bool,
+) -> Vec<(Vec<NodeId>, Vec<RelId>)> {
+    let mut out = Vec::new();
+    // An explicit stack: (node, index of the next predecessor to try).
+    let mut nodes = vec![m];
+    let mut rels: Vec<RelId> = Vec::new();
+    let mut next = vec![0usize];
+    while let Some(&cur) = nodes.last() {
+        let preds = seen.get(&cur).map(|(_, p)| p.as_slice()).unwrap_or(&[]);
+        if preds.is_empty() {
+            out.push((nodes.clone(), rels.clone()));
+            if !all {
+                return out;
+            }
+        }
+        let i = next.last().copied().unwrap_or(0);
+        if let Some(&(u, r)) = preds.get(i).filter(|_| all || i == 0) {
+            if let Some(top) = next.last_mut() {
+                *top += 1;
+            }
+            nodes.push(u);
+            rels.push(r);
+            next.push(0);
+        } else {
+            nodes.pop();
+            rels.pop();
+            next.pop();
+        }
+    }
+    out
 }
 
 /// A condition on every relationship or node of a path, taken from WHERE.

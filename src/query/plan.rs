@@ -2,9 +2,12 @@
 
 use std::fmt::Write;
 
+use std::collections::BTreeSet;
+
 use super::ast::{
-    Clause, Direction, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
+    Clause, Direction, Expr, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
 };
+use super::pattern::{Start, pattern_vars, start_of};
 
 /// The plan of a query, one operator per line, children indented.
 pub fn explain(q: &Query) -> String {
@@ -32,6 +35,9 @@ pub fn explain(q: &Query) -> String {
 
 fn single(out: &mut String, q: &SingleQuery, depth: usize) {
     let pad = "  ".repeat(depth);
+    // The variables bound before each clause, as the evaluator will have
+    // them: the start of each pattern is chosen from them.
+    let mut bound: BTreeSet<String> = BTreeSet::new();
     let _ = writeln!(
         out,
         "{pad}Pipeline ({} clause(s), each over all rows of the one before)",
@@ -46,7 +52,7 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
                 ..
             } => {
                 let parts: Vec<String> = pattern.parts.iter().map(part).collect();
-                format!(
+                let head = format!(
                     "{}Match {}{}",
                     if *optional { "Optional" } else { "" },
                     parts.join(", "),
@@ -55,12 +61,32 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
                     } else {
                         ""
                     }
-                ) + &start_hint(&pattern.parts)
+                );
+                let mut lines = vec![head];
+                for p in &pattern.parts {
+                    lines.push(format!("  {}", start_line(p, where_.as_ref(), &bound)));
+                    bound.extend(pattern_vars(std::slice::from_ref(p)));
+                }
+                lines.join(&format!("\n{pad}  "))
             }
-            Clause::Unwind { alias, .. } => format!("Unwind AS {}", alias.name),
-            Clause::With(p) => projection("With", p),
+            Clause::Unwind { alias, .. } => {
+                bound.insert(alias.name.clone());
+                format!("Unwind AS {}", alias.name)
+            }
+            Clause::With(p) => {
+                if !p.star {
+                    bound.clear();
+                }
+                bound.extend(
+                    p.items
+                        .iter()
+                        .map(|i| i.alias.as_ref().map_or(&i.text, |a| &a.name).clone()),
+                );
+                projection("With", p)
+            }
             Clause::Return(p) => projection("Return", p),
             Clause::Create { pattern, .. } => {
+                bound.extend(pattern_vars(&pattern.parts));
                 format!(
                     "Create {}",
                     pattern
@@ -76,12 +102,15 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
                 on_create,
                 on_match,
                 ..
-            } => format!(
-                "Merge {} (match, else create; {} ON CREATE, {} ON MATCH item(s))",
-                part(p),
-                on_create.len(),
-                on_match.len()
-            ),
+            } => {
+                bound.extend(pattern_vars(std::slice::from_ref(p)));
+                format!(
+                    "Merge {} (match, else create; {} ON CREATE, {} ON MATCH item(s))",
+                    part(p),
+                    on_create.len(),
+                    on_match.len()
+                )
+            }
             Clause::Set { items, .. } => format!("Set ({} item(s))", items.len()),
             Clause::Remove { items, .. } => format!("Remove ({} item(s))", items.len()),
             Clause::Delete { detach, exprs, .. } => {
@@ -97,19 +126,39 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
     }
 }
 
-fn start_hint(parts: &[PatternPart]) -> String {
-    let Some(p) = parts.first() else {
-        return String::new();
-    };
-    let n = &p.element.start;
-    let by_name = n.props.as_ref().is_some_and(|e| matches!(&e.kind, super::ast::ExprKind::Map(m) if m.iter().any(|(k, _)| k.name == "name")));
-    if by_name {
-        " [start: name index]".into()
-    } else if let Some(l) = n.labels.first() {
-        format!(" [start: label scan :{}]", l.name)
+/// Where the walk of a pattern part starts, chosen as the matcher chooses
+/// it ([`start_of`]): the end that is bound, else found by name, else by
+/// label, else the first.
+fn start_line(p: &PatternPart, where_: Option<&Expr>, bound: &BTreeSet<String>) -> String {
+    let is_bound = |v: &str| bound.contains(v);
+    let el = &p.element;
+    let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
+    let first = start_of(&el.start, where_, &is_bound);
+    let end = start_of(last, where_, &is_bound);
+    let (n, how, walk) = if p.kind == PathKind::Normal && end.rank() > first.rank() {
+        (last, end, ", walking right to left")
     } else {
-        " [start: all nodes]".into()
-    }
+        (&el.start, first, "")
+    };
+    let var = n.var.as_ref().map_or("", |v| v.name.as_str());
+    let how = match how {
+        Start::Bound => format!("({var}), bound before"),
+        Start::NameProp(e) => format!("name index: ({var} {{name: {e}}})"),
+        Start::NameWhere(e) => format!("name index: WHERE {var}.name = {e}"),
+        Start::Labels(ls) if ls.len() == 1 => format!("label index :{}", ls[0].name),
+        Start::Labels(ls) => format!(
+            "label index, the rarest of {}",
+            ls.iter()
+                .map(|l| format!(":{}", l.name))
+                .collect::<String>()
+        ),
+        Start::All => format!("all nodes {}", node(n)),
+    };
+    let search = match p.kind {
+        PathKind::Normal => "",
+        _ => ", then a breadth-first search",
+    };
+    format!("start: {how}{walk}{search}")
 }
 
 fn projection(what: &str, p: &Projection) -> String {

@@ -1137,7 +1137,7 @@ fn explain_returns_a_plan_and_no_rows() {
     assert!(r.rows.is_empty());
     let plan = r.plan.unwrap();
     assert!(
-        plan.contains("Match (a:A)-[:T*1..2]->(b) + Filter (WHERE) [start: label scan :A]"),
+        plan.contains("Match (a:A)-[:T*1..2]->(b) + Filter (WHERE)\n    start: label index :A\n"),
         "{plan}"
     );
     assert!(plan.contains("Aggregate"), "{plan}");
@@ -1242,4 +1242,120 @@ fn unknown_procedure_with_yield_fails_at_compile_time() {
     // EXPLAIN runs only the compile-time checks.
     let e = err(&mut g, "EXPLAIN CALL test.my.proc() YIELD out RETURN out");
     assert_eq!(e.detail, "ProcedureNotFound");
+}
+
+#[test]
+fn explain_shows_where_each_pattern_starts() {
+    let mut g = Graph::new();
+    let plan = |g: &mut Graph, q: &str| run(g, q).unwrap().plan.unwrap();
+    // WHERE n.name = $x is a lookup in the name index, not a scan.
+    let p = plan(&mut g, "EXPLAIN MATCH (n) WHERE n.name = $x RETURN n");
+    assert!(p.contains("start: name index: WHERE n.name = $x"), "{p}");
+    // Not when the other side depends on the pattern itself.
+    let p = plan(&mut g, "EXPLAIN MATCH (n)-->(m) WHERE n.name = m.name RETURN n");
+    assert!(p.contains("start: all nodes (n)"), "{p}");
+    // The selective end is chosen even when it is written last.
+    let p = plan(
+        &mut g,
+        "EXPLAIN MATCH (a:State)-[:MEMBER_OF]->(o {name: 'SCO'}) RETURN a",
+    );
+    assert!(
+        p.contains("start: name index: (o {name: 'SCO'}), walking right to left"),
+        "{p}"
+    );
+    // Variables bound by an earlier clause are the best start.
+    let p = plan(
+        &mut g,
+        "EXPLAIN MATCH (o:Organisation) WITH o MATCH (s:State)-->(o) RETURN s",
+    );
+    assert!(p.contains("start: (o), bound before, walking right to left"), "{p}");
+    let p = plan(&mut g, "EXPLAIN MATCH (o:Organisation) WITH o AS x MATCH (o) RETURN o");
+    assert!(p.contains("start: all nodes (o)"), "{p}");
+}
+
+#[test]
+fn where_name_equality_finds_nodes_through_the_index_with_exact_semantics() {
+    let mut g = graph(
+        "CREATE (:State {name: 'Belarus', aliases: ['Weißrussland']}), (:State {name: 'belarus'}), (:City {name: 'Minsk'})",
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.name = 'Belarus' RETURN labels(n)"),
+        ["['State']"]
+    );
+    // The index also finds aliases and other spellings; WHERE keeps its
+    // exact meaning, so they are filtered out again.
+    assert!(rows(&mut g, "MATCH (n) WHERE n.name = 'Weißrussland' RETURN n").is_empty());
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE 'belarus' = n.name RETURN n.name"),
+        ["'belarus'"]
+    );
+    assert!(rows(&mut g, "MATCH (n) WHERE n.name = null RETURN n").is_empty());
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n) WHERE n.name = 'Minsk' AND n:City RETURN n.name"
+        ),
+        ["'Minsk'"]
+    );
+    // Bound from an earlier part of the same pattern.
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (c:City), (n) WHERE n.name = c.name RETURN n.name"
+        ),
+        ["'Minsk'"]
+    );
+    // A non-string value falls back to a scan.
+    run(&mut g, "CREATE (:X {name: 7})").unwrap();
+    assert_eq!(
+        rows(&mut g, "MATCH (n) WHERE n.name = 7 RETURN labels(n)"),
+        ["['X']"]
+    );
+}
+
+/// The bidirectional search between two bound ends finds exactly the
+/// paths the one-sided search finds, on many small random graphs.
+#[test]
+fn shortest_paths_between_bound_ends_agree_with_the_one_sided_search() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    for round in 0..60 {
+        let nodes = 3 + next(8);
+        let mut setup = (0..nodes)
+            .map(|i| format!("(n{i}:N {{k: {i}}})"))
+            .collect::<Vec<_>>();
+        for _ in 0..next(nodes * 2) + 1 {
+            let (a, b) = (next(nodes), next(nodes));
+            let t = if next(3) == 0 { "S" } else { "R" };
+            setup.push(format!("(n{a})-[:{t}]->(n{b})"));
+        }
+        let mut g = graph(&format!("CREATE {}", setup.join(", ")));
+        let (a, b) = (next(nodes), next(nodes));
+        for rel in ["-[*]-", "-[*]->", "<-[:R*..3]-", "-[:R|S*1..2]-", "-[*0..]-"] {
+            for f in ["shortestPath", "allShortestPaths"] {
+                let ret = "RETURN length(p) AS l, [x IN nodes(p) | x.k] AS ks ORDER BY l, ks";
+                // Both ends bound: the bidirectional search.
+                let bidi = format!(
+                    "MATCH (a:N {{k: {a}}}), (b:N {{k: {b}}}) MATCH p = {f}((a){rel}(b)) {ret}"
+                );
+                // Neither end selective: one search from every start.
+                let one = format!(
+                    "MATCH p = {f}((a:N){rel}(b:N)) WHERE a.k = {a} AND b.k = {b} {ret}"
+                );
+                let (x, y) = (rows(&mut g, &bidi), rows(&mut g, &one));
+                if f == "allShortestPaths" || x.len() != 1 {
+                    assert_eq!(x, y, "round {round}: {bidi}");
+                } else {
+                    // One shortest path each; which one may differ.
+                    assert_eq!(x.len(), y.len(), "round {round}: {bidi}");
+                    assert_eq!(x[0].split(" | ").next(), y[0].split(" | ").next());
+                }
+            }
+        }
+    }
 }
