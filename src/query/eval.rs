@@ -580,6 +580,9 @@ impl<'g> Engine<'g> {
     }
 
     fn run_single(&mut self, q: &SingleQuery) -> R<(Vec<String>, Vec<Vec<Value>>)> {
+        if let Some(c) = super::counts::count_by_type(q) {
+            return Ok(super::counts::run(&self.ev(), &c));
+        }
         let mut t = Table {
             names: Vec::new(),
             rows: vec![Vec::new()],

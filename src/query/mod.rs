@@ -7,6 +7,7 @@
 pub mod ast;
 mod check;
 mod compare;
+mod counts;
 pub mod eval;
 mod expr;
 mod functions;

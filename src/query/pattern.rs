@@ -420,16 +420,6 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     /// validity, not yet used): (relationship, node at the other end).
     fn expand(&self, cur: NodeId, spec: &RelSpec) -> R<Vec<(RelId, NodeId)>> {
         let g = self.ev.graph;
-        let mut cands: Vec<(RelId, NodeId)> = Vec::new();
-        match spec.dir {
-            Direction::Out => cands.extend(g.out_rels(cur)),
-            Direction::In => cands.extend(g.in_rels(cur)),
-            Direction::Both => {
-                cands.extend(g.out_rels(cur));
-                // A self-loop is one relationship, found once.
-                cands.extend(g.in_rels(cur).filter(|(_, o)| *o != cur));
-            }
-        }
         let want = match spec.props {
             Some(p) => {
                 let m = self.eval_props(p)?;
@@ -440,6 +430,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             }
             None => None,
         };
+        let want = want.as_ref().and_then(|w| w.as_ref().as_ref());
         let bound = match spec.slot {
             Some(s) if self.assigned[s] && spec.len.is_none() => match &self.row[s] {
                 Value::Rel(r) => Some(*r),
@@ -454,26 +445,39 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             },
             _ => None,
         };
+        // Type first: it is the cheapest test and rules out the most.
+        let fits = |r: RelId, rel: &crate::store::Rel| {
+            (spec.types.is_empty() || spec.types.iter().any(|t| t.name == rel.rel_type))
+                && bound.is_none_or(|b| b == r)
+                && !self.used.contains(&r)
+                && visible(self.ev, &rel.props)
+                && want.is_none_or(|w| {
+                    w.iter().all(|(k, v)| {
+                        equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true)
+                    })
+                })
+        };
         let mut out = Vec::new();
-        for (r, o) in cands {
-            if self.used.contains(&r) || bound.is_some_and(|b| b != r) {
-                continue;
-            }
-            let Some(rel) = g.rel(r) else { continue };
-            if !spec.types.is_empty() && !spec.types.iter().any(|t| t.name == rel.rel_type) {
-                continue;
-            }
-            if !visible(self.ev, &rel.props) {
-                continue;
-            }
-            if let Some(w) = want.as_ref().and_then(|w| w.as_ref().as_ref())
-                && !w
-                    .iter()
-                    .all(|(k, v)| equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true))
-            {
-                continue;
-            }
-            out.push((r, o));
+        let (outgoing, incoming) = match spec.dir {
+            Direction::Out => (true, false),
+            Direction::In => (false, true),
+            Direction::Both => (true, true),
+        };
+        if outgoing {
+            out.extend(
+                g.rels_with_data(cur, true)
+                    .filter(|(r, _, rel)| fits(*r, rel))
+                    .map(|(r, o, _)| (r, o)),
+            );
+        }
+        if incoming {
+            out.extend(
+                g.rels_with_data(cur, false)
+                    // With both directions a self-loop is one relationship,
+                    // found once (going out).
+                    .filter(|(r, o, rel)| !(outgoing && *o == cur) && fits(*r, rel))
+                    .map(|(r, o, _)| (r, o)),
+            );
         }
         Ok(out)
     }
@@ -843,7 +847,8 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 continue;
             };
             for &t in &ends {
-                let ok = self.check_node(e, 1, t)? && self.passes(filters, false, Value::Node(t))?;
+                let ok =
+                    self.check_node(e, 1, t)? && self.passes(filters, false, Value::Node(t))?;
                 let Some(tnew) = self.bind_node(e.nodes[1].slot, ok, t) else {
                     continue;
                 };
@@ -916,7 +921,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         };
         // Per side: each reached node's distance from that side's end and
         // its predecessors (towards that end) on shortest paths.
-        let mut seen: [HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>; 2] = [
+        let mut seen: [Reached; 2] = [
             HashMap::from([(s, (0, Vec::new()))]),
             HashMap::from([(t, (0, Vec::new()))]),
         ];
@@ -1111,14 +1116,15 @@ pub(crate) fn where_name_eq<'p>(
     None
 }
 
+/// What one side of a bidirectional search reached: per node, its distance
+/// from that side's end and its predecessors (towards that end) on
+/// shortest paths.
+type Reached = HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>;
+
 /// The shortest paths from `m` back to the end a search started from,
 /// following the predecessors it recorded: (nodes from `m` to the end,
 /// relationships in the same order). Only the first when not `all`.
-fn half_paths(
-    seen: &HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>,
-    m: NodeId,
-    all: bool,
-) -> Vec<(Vec<NodeId>, Vec<RelId>)> {
+fn half_paths(seen: &Reached, m: NodeId, all: bool) -> Vec<(Vec<NodeId>, Vec<RelId>)> {
     let mut out = Vec::new();
     // An explicit stack: (node, index of the next predecessor to try).
     let mut nodes = vec![m];

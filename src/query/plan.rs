@@ -38,6 +38,10 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
     // The variables bound before each clause, as the evaluator will have
     // them: the start of each pattern is chosen from them.
     let mut bound: BTreeSet<String> = BTreeSet::new();
+    if let Some(c) = super::counts::count_by_type(q) {
+        let _ = writeln!(out, "{pad}{}", c.describe());
+        return;
+    }
     let _ = writeln!(
         out,
         "{pad}Pipeline ({} clause(s), each over all rows of the one before)",

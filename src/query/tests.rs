@@ -1252,7 +1252,10 @@ fn explain_shows_where_each_pattern_starts() {
     let p = plan(&mut g, "EXPLAIN MATCH (n) WHERE n.name = $x RETURN n");
     assert!(p.contains("start: name index: WHERE n.name = $x"), "{p}");
     // Not when the other side depends on the pattern itself.
-    let p = plan(&mut g, "EXPLAIN MATCH (n)-->(m) WHERE n.name = m.name RETURN n");
+    let p = plan(
+        &mut g,
+        "EXPLAIN MATCH (n)-->(m) WHERE n.name = m.name RETURN n",
+    );
     assert!(p.contains("start: all nodes (n)"), "{p}");
     // The selective end is chosen even when it is written last.
     let p = plan(
@@ -1268,8 +1271,14 @@ fn explain_shows_where_each_pattern_starts() {
         &mut g,
         "EXPLAIN MATCH (o:Organisation) WITH o MATCH (s:State)-->(o) RETURN s",
     );
-    assert!(p.contains("start: (o), bound before, walking right to left"), "{p}");
-    let p = plan(&mut g, "EXPLAIN MATCH (o:Organisation) WITH o AS x MATCH (o) RETURN o");
+    assert!(
+        p.contains("start: (o), bound before, walking right to left"),
+        "{p}"
+    );
+    let p = plan(
+        &mut g,
+        "EXPLAIN MATCH (o:Organisation) WITH o AS x MATCH (o) RETURN o",
+    );
     assert!(p.contains("start: all nodes (o)"), "{p}");
 }
 
@@ -1279,7 +1288,10 @@ fn where_name_equality_finds_nodes_through_the_index_with_exact_semantics() {
         "CREATE (:State {name: 'Belarus', aliases: ['Weißrussland']}), (:State {name: 'belarus'}), (:City {name: 'Minsk'})",
     );
     assert_eq!(
-        rows(&mut g, "MATCH (n) WHERE n.name = 'Belarus' RETURN labels(n)"),
+        rows(
+            &mut g,
+            "MATCH (n) WHERE n.name = 'Belarus' RETURN labels(n)"
+        ),
         ["['State']"]
     );
     // The index also finds aliases and other spellings; WHERE keeps its
@@ -1336,7 +1348,13 @@ fn shortest_paths_between_bound_ends_agree_with_the_one_sided_search() {
         }
         let mut g = graph(&format!("CREATE {}", setup.join(", ")));
         let (a, b) = (next(nodes), next(nodes));
-        for rel in ["-[*]-", "-[*]->", "<-[:R*..3]-", "-[:R|S*1..2]-", "-[*0..]-"] {
+        for rel in [
+            "-[*]-",
+            "-[*]->",
+            "<-[:R*..3]-",
+            "-[:R|S*1..2]-",
+            "-[*0..]-",
+        ] {
             for f in ["shortestPath", "allShortestPaths"] {
                 let ret = "RETURN length(p) AS l, [x IN nodes(p) | x.k] AS ks ORDER BY l, ks";
                 // Both ends bound: the bidirectional search.
@@ -1344,9 +1362,8 @@ fn shortest_paths_between_bound_ends_agree_with_the_one_sided_search() {
                     "MATCH (a:N {{k: {a}}}), (b:N {{k: {b}}}) MATCH p = {f}((a){rel}(b)) {ret}"
                 );
                 // Neither end selective: one search from every start.
-                let one = format!(
-                    "MATCH p = {f}((a:N){rel}(b:N)) WHERE a.k = {a} AND b.k = {b} {ret}"
-                );
+                let one =
+                    format!("MATCH p = {f}((a:N){rel}(b:N)) WHERE a.k = {a} AND b.k = {b} {ret}");
                 let (x, y) = (rows(&mut g, &bidi), rows(&mut g, &one));
                 if f == "allShortestPaths" || x.len() != 1 {
                     assert_eq!(x, y, "round {round}: {bidi}");
@@ -1356,6 +1373,52 @@ fn shortest_paths_between_bound_ends_agree_with_the_one_sided_search() {
                     assert_eq!(x[0].split(" | ").next(), y[0].split(" | ").next());
                 }
             }
+        }
+    }
+}
+
+/// Counting by type in one pass gives what matching and aggregating give,
+/// with and without an "as of" date (a hidden end node hides its
+/// relationships).
+#[test]
+fn relationship_counts_agree_with_matching() {
+    let mut g = graph(
+        "CREATE (a:A)-[:R]->(b:B), (a)-[:R {valid_from: date('2020')}]->(b), (b)-[:S]->(a), \
+         (c:C {valid_from: date('2021')})-[:S]->(a), (a)-[:R]->(a)",
+    );
+    let queries = [
+        ("MATCH ()-[e]->() RETURN type(e), count(*)", true),
+        (
+            "MATCH (x)-[e:R]->(y) RETURN count(e) AS n, type(e) AS t",
+            true,
+        ),
+        ("MATCH ()<-[e:S|R]-() RETURN count(*)", true),
+        ("MATCH ()-[e:NONE]->() RETURN count(*)", true),
+        ("MATCH ()-[e:NONE]->() RETURN type(e), count(*)", true),
+        // Not this operator: constrained ends, both directions, a variable twice.
+        ("MATCH (:A)-[e]->() RETURN type(e), count(*)", false),
+        ("MATCH ()-[e]-() RETURN type(e), count(*)", false),
+        ("MATCH (x)-[e]->(x) RETURN type(e), count(*)", false),
+    ];
+    assert_eq!(sorted(rows(&mut g, queries[0].0)), ["'R' | 3", "'S' | 2"]);
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            &format!("AS OF date('2019') {}", queries[0].0)
+        )),
+        ["'R' | 2", "'S' | 1"]
+    );
+    for as_of in ["", "AS OF date('2019') ", "AS OF date('2020-06') "] {
+        for (q, fast) in queries {
+            let plan = run(&mut g, &format!("EXPLAIN {q}")).unwrap().plan.unwrap();
+            assert_eq!(plan.contains("RelationshipCount"), fast, "{q}\n{plan}");
+            // The same query with a WHERE that is always true is matched.
+            let slow = q.replace(" RETURN", " WHERE true RETURN");
+            assert_eq!(
+                sorted(rows(&mut g, &format!("{as_of}{q}"))),
+                sorted(rows(&mut g, &format!("{as_of}{slow}"))),
+                "{as_of}{q}"
+            );
         }
     }
 }

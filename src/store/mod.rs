@@ -646,6 +646,23 @@ impl Graph {
             .edges_directed(ni(id), Direction::Incoming)
             .map(|e| (rid(e.id()), nid(e.source())))
     }
+    /// A node's relationships in one direction with their data:
+    /// (relationship, node at the other end, relationship).
+    pub fn rels_with_data(
+        &self,
+        id: NodeId,
+        outgoing: bool,
+    ) -> impl Iterator<Item = (RelId, NodeId, &Rel)> + '_ {
+        let dir = if outgoing {
+            Direction::Outgoing
+        } else {
+            Direction::Incoming
+        };
+        self.g.edges_directed(ni(id), dir).map(move |e| {
+            let other = if outgoing { e.target() } else { e.source() };
+            (rid(e.id()), nid(other), e.weight())
+        })
+    }
     pub fn degree(&self, id: NodeId) -> usize {
         self.g.edges_directed(ni(id), Direction::Outgoing).count()
             + self.g.edges_directed(ni(id), Direction::Incoming).count()
