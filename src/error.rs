@@ -74,6 +74,8 @@ pub enum ErrorClass {
     ProcedureError,
     /// A write the declared schema does not allow.
     SchemaViolation,
+    /// The statement was stopped (Ctrl-C in the shell) before it finished.
+    Cancelled,
 }
 
 impl fmt::Display for ErrorClass {

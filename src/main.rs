@@ -119,9 +119,25 @@ enum Tool {
     /// Import a file into the store (--store, $FACTGRAPH_STORE or the
     /// default), all or nothing: an article's fact file (.facts, its text
     /// named by `file=` beside it), a .json export, or a CSV directory.
+    /// With --nodes and --edges instead of a file: the bulk load of
+    /// `bulk-import` (the benchmark generator's CSV, one checkpoint).
     Import {
         /// The file to import.
-        file: PathBuf,
+        #[arg(
+            required_unless_present_all = ["nodes", "edges"],
+            conflicts_with_all = ["nodes", "edges"]
+        )]
+        file: Option<PathBuf>,
+        /// A nodes file `id,label,name` (with --edges).
+        #[arg(long, value_name = "FILE", requires = "edges")]
+        nodes: Option<PathBuf>,
+        /// An edges file `src,dst,type,date,level` (with --nodes).
+        #[arg(long, value_name = "FILE", requires = "nodes")]
+        edges: Option<PathBuf>,
+        /// The store to import into, as --store before `import` (created if
+        /// missing).
+        #[arg(long, value_name = "PATH")]
+        store: Option<PathBuf>,
     },
     /// Export the store (--store, $FACTGRAPH_STORE or the default), or the
     /// nodes and relationships a query returns: dot, json, cypher, graphml,
@@ -200,7 +216,43 @@ fn progress_bar() -> impl FnMut(factgraph::import::csv::Progress) {
 /// when all is well, 2 otherwise (import: see [`import`]).
 fn tool(cli: &Cli, t: &Tool) -> ExitCode {
     let done = match t {
-        Tool::Import { file } => return import(cli, file),
+        Tool::Import {
+            file,
+            nodes,
+            edges,
+            store,
+        } => {
+            let store = match import_store(cli, store.as_deref()) {
+                Ok(s) => s,
+                Err(e) => return fail(&e),
+            };
+            return match (file, nodes, edges) {
+                (_, Some(nodes), Some(edges)) => {
+                    if cli.memory || cli.seed {
+                        return fail(
+                            "import --nodes/--edges loads into a store file; --memory and --seed have none",
+                        );
+                    }
+                    let store = store.unwrap_or_else(default_store);
+                    match bulk_import(nodes, edges, &store) {
+                        Ok(report) => {
+                            println!("{report}");
+                            ExitCode::SUCCESS
+                        }
+                        // As for a file: data that does not load is 1,
+                        // a store that cannot be opened or written 2.
+                        Err(e @ factgraph::Error::Load(_)) => {
+                            let _ = fail(&e.to_string());
+                            ExitCode::from(1)
+                        }
+                        Err(e) => fail(&e.to_string()),
+                    }
+                }
+                (Some(file), _, _) => import(cli, file, store.as_deref()),
+                // clap requires a file or both --nodes and --edges.
+                _ => fail("import: give a FILE, or --nodes FILE and --edges FILE"),
+            };
+        }
         Tool::Export {
             format,
             output,
@@ -217,23 +269,8 @@ fn tool(cli: &Cli, t: &Tool) -> ExitCode {
             edges,
             store,
         } => {
-            let store = store.clone().unwrap_or_else(|| {
-                std::env::var_os(STORE_ENV)
-                    .filter(|v| !v.is_empty())
-                    .map_or_else(|| PathBuf::from(DEFAULT_STORE), PathBuf::from)
-            });
-            let t0 = std::time::Instant::now();
-            factgraph::bench::import_into_store(nodes, edges, &store, &mut progress_bar())
-                .map(|s| {
-                    format!(
-                        "imported {} nodes and {} relationships into {} in {:.2} s",
-                        s.nodes,
-                        s.rels,
-                        store.display(),
-                        t0.elapsed().as_secs_f64()
-                    )
-                })
-                .map_err(|e| e.to_string())
+            let store = store.clone().unwrap_or_else(default_store);
+            bulk_import(nodes, edges, &store).map_err(|e| e.to_string())
         }
         Tool::Bench {
             worker,
@@ -264,10 +301,52 @@ fn tool(cli: &Cli, t: &Tool) -> ExitCode {
     }
 }
 
+/// The store named by $FACTGRAPH_STORE, else the default one.
+fn default_store() -> PathBuf {
+    std::env::var_os(STORE_ENV)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(DEFAULT_STORE), PathBuf::from)
+}
+
+/// The store `import` writes to when one is named: its own --store or the
+/// one before it, not both.
+fn import_store(cli: &Cli, own: Option<&Path>) -> Result<Option<PathBuf>, String> {
+    match own {
+        Some(p) if cli.store.is_some() || cli.memory || cli.seed => Err(format!(
+            "import --store {}: the store is named before `import` already (--store, --memory or --seed)",
+            p.display()
+        )),
+        Some(p) => Ok(Some(p.to_path_buf())),
+        None => Ok(cli.store.clone()),
+    }
+}
+
+/// The bulk load of `bulk-import` and `import --nodes --edges`: both files
+/// into `store` with one checkpoint, all or nothing, a progress bar on a
+/// terminal; the line that reports it.
+fn bulk_import(nodes: &Path, edges: &Path, store: &Path) -> Result<String, factgraph::Error> {
+    let t0 = std::time::Instant::now();
+    let s = factgraph::bench::import_into_store(nodes, edges, store, &mut progress_bar())?;
+    Ok(format!(
+        "imported {} nodes and {} relationships into {} in {:.2} s",
+        s.nodes,
+        s.rels,
+        store.display(),
+        t0.elapsed().as_secs_f64()
+    ))
+}
+
 /// Runs `factgraph import FILE`: 0 when imported, 1 when the file does not
 /// load (nothing of it is), 2 when the store cannot be opened or written.
-fn import(cli: &Cli, file: &Path) -> ExitCode {
-    let (mut db, location) = match open(cli) {
+/// `store` is import's own --store, if given.
+fn import(cli: &Cli, file: &Path, store: Option<&Path>) -> ExitCode {
+    let opened = match store {
+        Some(p) => Database::open(p)
+            .map(|(db, _)| (db, p.display().to_string()))
+            .map_err(|e| e.to_string()),
+        None => open(cli),
+    };
+    let (mut db, location) = match opened {
         Ok(x) => x,
         Err(e) => return fail(&e),
     };

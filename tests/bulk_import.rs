@@ -166,3 +166,162 @@ fn bench_workers_print_the_protocol_lines() {
     );
     assert!(out.contains("\n2"), "both committed writes: {out}");
 }
+
+/// `factgraph import --nodes --edges`, the command issue #6 names: the same
+/// bulk load as `bulk-import`, into its own --store or the one before it.
+#[test]
+fn import_with_nodes_and_edges_is_the_bulk_load() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
+    std::fs::write(dir.path().join("edges.csv"), EDGES).expect("write");
+    let (code, out, err) = factgraph(
+        dir.path(),
+        &[
+            "import",
+            "--nodes",
+            "nodes.csv",
+            "--edges",
+            "edges.csv",
+            "--store",
+            "a.fg",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("imported 5 nodes and 5 relationships into a.fg in "),
+        "{out}"
+    );
+    assert!(!err.contains('%'), "no progress bar off a terminal: {err}");
+    let (code, out, err) = factgraph(
+        dir.path(),
+        &[
+            "--store",
+            "b.fg",
+            "import",
+            "--edges",
+            "edges.csv",
+            "--nodes",
+            "nodes.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("into b.fg"), "{out}");
+    for store in ["a.fg", "b.fg"] {
+        let (code, out, err) = factgraph(
+            dir.path(),
+            &[
+                "--store",
+                store,
+                "--format",
+                "csv",
+                "-c",
+                "MATCH (a {name: 'Aland'})-[m:PARTNER_OF]->(b) \
+                 RETURN a.id, m.level + 1, m.date < date('1961-01-01'), b.id",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out,
+            "a.id,m.level + 1,m.date < date('1961-01-01'),b.id\n0,4,true,1\n"
+        );
+    }
+    // The file form takes its own --store as well.
+    let (code, _, err) = factgraph(
+        dir.path(),
+        &["--store", "a.fg", "export", "json", "-o", "a.json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = factgraph(dir.path(), &["import", "a.json", "--store", "c.fg"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "imported 5 nodes, 5 relationships from a.json into c.fg\n"
+    );
+}
+
+#[test]
+fn import_with_nodes_and_edges_error_names_the_line_and_loads_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
+    let bad = EDGES.replace("1,2,MEMBER_OF,2005-01-01", "1,2,MEMBER_OF,2005-13-01");
+    std::fs::write(dir.path().join("edges.csv"), bad).expect("write");
+    let args = [
+        "import",
+        "--nodes",
+        "nodes.csv",
+        "--edges",
+        "edges.csv",
+        "--store",
+        "g.fg",
+    ];
+    let (code, out, err) = factgraph(dir.path(), &args);
+    // As `import FILE`: 1 when the data does not load.
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("edges.csv:3"), "{err}");
+    let (_, out, _) = factgraph(
+        dir.path(),
+        &[
+            "--store",
+            "g.fg",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) RETURN count(n)",
+        ],
+    );
+    assert_eq!(out, "count(n)\n0\n", "nothing loaded");
+}
+
+#[test]
+fn import_needs_a_file_or_both_csv_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
+    std::fs::write(dir.path().join("edges.csv"), EDGES).expect("write");
+    let usage = |args: &[&str], needle: &str| {
+        let (code, out, err) = factgraph(dir.path(), args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    };
+    usage(&["import", "--nodes", "nodes.csv"], "--edges");
+    usage(&["import", "--edges", "edges.csv"], "--nodes");
+    usage(
+        &[
+            "import",
+            "g.json",
+            "--nodes",
+            "nodes.csv",
+            "--edges",
+            "edges.csv",
+        ],
+        "cannot be used with",
+    );
+    usage(&["import"], "required");
+    usage(
+        &[
+            "--store",
+            "a.fg",
+            "import",
+            "--nodes",
+            "nodes.csv",
+            "--edges",
+            "edges.csv",
+            "--store",
+            "b.fg",
+        ],
+        "named before `import` already",
+    );
+    usage(
+        &[
+            "--memory",
+            "import",
+            "--nodes",
+            "nodes.csv",
+            "--edges",
+            "edges.csv",
+        ],
+        "--memory and --seed have none",
+    );
+    // None of these wrote a store.
+    assert!(!dir.path().join("a.fg").exists());
+    assert!(!dir.path().join("graph").exists());
+}

@@ -9,6 +9,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -18,7 +19,8 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 /// One tmux server (own socket) running the shell; killed on drop.
 struct Term {
     socket: String,
-    _home: tempfile::TempDir,
+    /// The shell's HOME and working directory (its history is kept there).
+    home: Rc<tempfile::TempDir>,
 }
 
 impl Term {
@@ -33,18 +35,24 @@ impl Term {
 
     /// Starts the shell; `no_color` sets NO_COLOR.
     fn spawn(env: &[&str], no_color: bool) -> Term {
-        let home = tempfile::tempdir().expect("a temp dir");
+        let home = Rc::new(tempfile::tempdir().expect("a temp dir"));
+        Term::spawn_in(home, env, no_color)
+    }
+
+    /// Starts another shell in the same HOME as this one.
+    fn again(&self) -> Term {
+        Term::spawn_in(Rc::clone(&self.home), &[], true)
+    }
+
+    fn spawn_in(home: Rc<tempfile::TempDir>, env: &[&str], no_color: bool) -> Term {
         let socket = format!(
             "factgraph-test-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::SeqCst)
         );
         let bin = env!("CARGO_BIN_EXE_factgraph");
-        let t = Term {
-            socket,
-            _home: home,
-        };
-        let home_dir = t._home.path().display().to_string();
+        let t = Term { socket, home };
+        let home_dir = t.home.path().display().to_string();
         let status = t
             .tmux()
             .args(["new-session", "-d", "-x", "160", "-y", "50"])
@@ -108,6 +116,14 @@ impl Term {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The screen's lines, without trailing blanks.
+    fn lines(&self) -> Vec<String> {
+        self.screen()
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect()
+    }
+
     fn screen(&self) -> String {
         let out = self
             .tmux()
@@ -139,7 +155,12 @@ impl Term {
 
 impl Drop for Term {
     fn drop(&mut self) {
-        let _ = self.tmux().arg("kill-server").status();
+        // The server is gone already when the shell has left (Ctrl-D).
+        let _ = self
+            .tmux()
+            .arg("kill-server")
+            .stderr(std::process::Stdio::null())
+            .status();
     }
 }
 
@@ -177,22 +198,30 @@ fn tab_completes_labels_types_and_entity_names_by_alias() {
     assert!(s.contains("│ Sergei Aleinik │"), "{s}");
 }
 
+/// The continuation prompt: `...>` with its `>` under the main prompt's.
+const MORE: &str = "      ...> ";
+
+/// Waits for the main prompt with nothing typed after it, as the last prompt
+/// on the screen: keys sent while the editor restarts may be dropped.
+fn wait_for_fresh_prompt(t: &Term, prompt: &str) {
+    t.wait_until("a fresh prompt", |s| {
+        s.lines()
+            .rfind(|l| l.starts_with(prompt.trim_end()) || l.starts_with(MORE))
+            .is_some_and(|l| l.trim_end() == prompt.trim_end())
+    });
+}
+
 #[test]
-fn ctrl_c_cancels_the_input_and_the_shell_goes_on() {
+fn ctrl_c_on_a_continuation_line_drops_the_whole_statement() {
     tmux_present();
     let t = Term::start();
     t.type_text("MATCH (n:State)");
     t.press(&["Enter"]);
-    // Not complete without `;`: a continuation line.
-    t.wait_until("a continuation prompt", |s| {
-        s.lines().filter(|l| l.starts_with("factgraph>")).count() == 1 && !s.contains("row")
-    });
+    t.type_text("RETURN n.name");
+    t.wait_for(&format!("{MORE}RETURN n.name"));
     t.press(&["C-c"]);
-    // A fresh prompt before typing on: keys sent while the editor restarts
-    // may be dropped by the terminal.
-    t.wait_until("a fresh prompt", |s| {
-        s.lines().filter(|l| l.trim_end() == "factgraph>").count() == 1
-    });
+    wait_for_fresh_prompt(&t, "factgraph> ");
+    // What was typed before Ctrl-C is not the start of this statement.
     t.type_text("RETURN 40 + 2 AS answer;");
     t.press(&["Enter"]);
     let s = t.wait_for("1 row");
@@ -201,15 +230,112 @@ fn ctrl_c_cancels_the_input_and_the_shell_goes_on() {
 }
 
 #[test]
-fn multi_line_statements_run_when_the_semicolon_comes() {
+fn multi_line_statements_show_a_continuation_prompt_and_come_back_whole() {
     tmux_present();
     let t = Term::start();
     t.type_text("MATCH (s:State)");
     t.press(&["Enter"]);
-    t.type_text("RETURN count(s) AS states;");
+    t.wait_for(MORE);
+    t.type_text("WHERE s.name = 'Belarus'");
+    t.press(&["Enter"]);
+    // Tab on a later line knows what the earlier lines bound: `s` is a State.
+    t.type_text("RETURN s.na");
+    t.press(&["Tab"]);
+    t.wait_for(&format!("{MORE}RETURN s.name"));
+    t.type_text(" AS name;");
+    t.press(&["Enter"]);
+    t.wait_for("1 row");
+    let lines = t.lines();
+    let at = lines
+        .iter()
+        .position(|l| l == "factgraph> MATCH (s:State)")
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert_eq!(
+        lines[at..at + 4],
+        [
+            "factgraph> MATCH (s:State)",
+            "      ...> WHERE s.name = 'Belarus'",
+            "      ...> RETURN s.name AS name;",
+            "┌─────────┐",
+        ],
+        "{lines:#?}"
+    );
+    // Up brings back the whole statement, which runs again as it was.
+    t.press(&["Up"]);
+    t.wait_until("the statement recalled", |s| {
+        s.matches("WHERE s.name = 'Belarus'").count() == 2
+    });
+    t.press(&["Enter"]);
+    let s = t.wait_until("two results", |s| s.matches("1 row").count() == 2);
+    assert_eq!(s.matches("│ Belarus │").count(), 2, "{s}");
+    // Kept for the next session in the same place, still one entry.
+    t.press(&["C-d"]);
+    let t2 = t.again();
+    t2.press(&["Up"]);
+    let s = t2.wait_for("RETURN s.name AS name;");
+    assert!(
+        s.contains("factgraph> MATCH (s:State)\nWHERE s.name = 'Belarus'\nRETURN s.name AS name;"),
+        "{s}"
+    );
+}
+
+#[test]
+fn lines_typed_ahead_of_the_prompt_are_kept() {
+    tmux_present();
+    let t = Term::start();
+    t.type_text("MATCH (n:State)");
+    // Enter and the next lines in one write, as a fast typist or a paste
+    // without bracketed paste sends them: each line arrives before the
+    // prompt for it is drawn, and none is lost.
+    t.press(&[
+        "Enter",
+        "WHERE n.name <> 'Belarus'",
+        "Enter",
+        "RETURN count(n) AS states",
+    ]);
+    t.wait_for(&format!("{MORE}RETURN count(n) AS states"));
+    t.type_text(";");
     t.press(&["Enter"]);
     let s = t.wait_for("1 row");
-    assert!(s.contains("│      6 │"), "{s}");
+    assert!(s.contains("│      5 │"), "{s}");
+    assert!(
+        s.contains(&format!("{MORE}WHERE n.name <> 'Belarus'")),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_continuation_prompt_lines_up_under_the_asof_prompt() {
+    tmux_present();
+    let t = Term::start();
+    t.type_text(":asof 2024-05");
+    t.press(&["Enter"]);
+    wait_for_fresh_prompt(&t, "factgraph@2024-05> ");
+    t.type_text("MATCH (n:State");
+    t.press(&["Enter"]);
+    t.wait_for("              ...> ");
+    t.type_text("RETURN n;");
+    t.press(&["Enter"]);
+    // The caret is under the token on the second line of the statement.
+    let s = t.wait_for("^^^^^^");
+    let lines: Vec<&str> = s.lines().map(str::trim_end).collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == "factgraph@2024-05> MATCH (n:State")
+        .unwrap_or_else(|| panic!("{s}"));
+    assert_eq!(
+        lines[at..at + 7],
+        [
+            "factgraph@2024-05> MATCH (n:State",
+            "              ...> RETURN n;",
+            "error: expected ':', '{' or ')', found 'RETURN'",
+            " --> <input>:2:1",
+            "  |",
+            "2 | RETURN n;",
+            "  | ^^^^^^",
+        ],
+        "{s}"
+    );
 }
 
 #[test]
@@ -275,4 +401,64 @@ fn input_is_highlighted_as_it_is_typed_unless_no_color() {
     let s = t.screen_coloured();
     let input = s.lines().find(|l| l.contains("// hi")).unwrap_or("");
     assert!(!input.contains('\x1b'), "NO_COLOR: {input:?}");
+}
+
+#[test]
+fn ctrl_c_cancels_a_running_statement_and_the_shell_goes_on() {
+    tmux_present();
+    let t = Term::start();
+    // 173^4 ≈ 9 * 10^8 rows to count: minutes, unless cancelled.
+    t.type_text("MATCH (a), (b), (c), (d) RETURN count(*);");
+    t.press(&["Enter"]);
+    // Give it time to be well inside the statement.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    t.press(&["C-c"]);
+    let s = t.wait_for("cancelled");
+    assert!(s.contains("nothing it did was kept"), "{s}");
+    t.wait_until("a fresh prompt after the error", |s| {
+        s.lines()
+            .last()
+            .is_some_and(|l| l.trim_end() == "factgraph>")
+            || s.trim_end().ends_with("factgraph>")
+    });
+    t.type_text("RETURN 40 + 2 AS answer;");
+    t.press(&["Enter"]);
+    let s = t.wait_for("1 row");
+    assert!(s.contains("│     42 │"), "{s}");
+}
+
+#[test]
+fn input_that_cannot_parse_turns_red_from_the_bad_token() {
+    tmux_present();
+    let t = Term::spawn(&[], false);
+    t.type_text("MATCH (n:State RETURN n.name");
+    t.wait_for("RETURN n.name");
+    let s = t.screen_coloured();
+    let input = s.lines().find(|l| l.contains("n.name")).unwrap_or("");
+    // Coloured tokens before the error, red from the token the parser rejects.
+    assert!(input.contains("\x1b[33mState"), "{input:?}");
+    assert!(input.contains("\x1b[31mRETURN n.name"), "{input:?}");
+    assert!(!input.contains("\x1b[31mMATCH"), "{input:?}");
+    // A continuation line after the error stays red; where the cursor is
+    // drawn still matches the text: typing in the middle edits the right spot.
+    t.press(&["Enter"]);
+    t.type_text("LIMIT 2");
+    t.wait_for(&format!("{MORE}LIMIT 2"));
+    t.press(&["Left", "Left", "Left", "BSpace"]);
+    t.type_text("X");
+    t.wait_for(&format!("{MORE}LIMXT 2"));
+    let s = t.screen_coloured();
+    let input = s.lines().find(|l| l.contains("LIMXT")).unwrap_or("");
+    assert!(input.contains("\x1b[31m"), "{input:?}");
+    drop(t);
+    // A word still being typed is not an error yet; valid input has no red.
+    let t = Term::spawn(&[], false);
+    t.type_text("MATCH (n:State) RET");
+    t.wait_for("RET");
+    t.type_text("URN n");
+    t.wait_for("RETURN n");
+    let s = t.screen_coloured();
+    let input = s.lines().find(|l| l.contains("RETURN")).unwrap_or("");
+    assert!(input.contains("\x1b[34mRETURN"), "{input:?}");
+    assert!(!input.contains("\x1b[31m"), "{input:?}");
 }

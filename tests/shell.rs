@@ -83,6 +83,20 @@ fn unknown_types_and_properties_get_notes_too() {
 }
 
 #[test]
+fn swapped_letters_get_a_suggestion() {
+    let r = seed("MATCH (n:Sttae) RETURN n.nmae;\nMATCH ()-[:HELD_NI]->() RETURN 1;\n:moed csv\n");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for want in [
+        "note: no node has the label Sttae; did you mean State?",
+        "note: nothing has the property nmae; did you mean name?",
+        "note: no relationship has the type HELD_NI; did you mean HELD_IN?",
+        "did you mean ':mode'?",
+    ] {
+        assert!(r.stderr.contains(want), "{want}: {}", r.stderr);
+    }
+}
+
+#[test]
 fn unknown_functions_and_commands_fail_with_a_suggestion() {
     let r = run(&["--seed", "-c", "RETURN toUpperr('a')"], "");
     assert_eq!(r.code, 1);
@@ -399,7 +413,11 @@ fn explain_prints_the_plan_without_running() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Match (s:State)"), "{}", r.stdout);
-    assert!(r.stdout.contains("label scan :State"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("start: label index :State"),
+        "{}",
+        r.stdout
+    );
     assert!(
         !r.stdout
             .lines()

@@ -35,17 +35,28 @@ pub fn fold(name: &str) -> String {
     out
 }
 
-/// Levenshtein distance in characters.
+/// Edit distance in characters, counting a swap of two neighbouring
+/// characters as one edit (optimal string alignment, the restricted
+/// Damerau-Levenshtein distance): `nmae` is one edit from `name`, as a typist
+/// sees it, where plain Levenshtein counts two.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // Three rows: the one before the previous is needed for a swap.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    for i in 0..a.len() {
         cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -102,5 +113,24 @@ mod tests {
             Some("Organisation".into())
         );
         assert_eq!(did_you_mean("Xyzzy", labels), None);
+        // Two letters swapped are one slip, not two.
+        assert_eq!(did_you_mean("Sttae", labels), Some("State".into()));
+        assert_eq!(
+            did_you_mean("nmae", ["name", "aliases"]),
+            Some("name".into())
+        );
+        assert_eq!(did_you_mean("Preson", labels), Some("Person".into()));
+    }
+
+    #[test]
+    fn a_swap_of_neighbours_costs_one_edit() {
+        assert_eq!(edit_distance("nmae", "name"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("abc", "ca"), 3, "no edit of a swapped pair");
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("Kùzu", "Kzùu"), 1, "counted in characters");
+        assert_eq!(edit_distance("same", "same"), 0);
     }
 }

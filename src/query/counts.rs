@@ -11,7 +11,7 @@
 //! visible, as the matcher would see them.
 
 use super::ast::{Clause, Direction, Expr, ExprKind, NodePattern, PathKind, SingleQuery};
-use super::expr::Ev;
+use super::expr::{Ev, R};
 use super::pattern::visible;
 use crate::model::Value;
 
@@ -135,14 +135,17 @@ pub(crate) fn count_by_type(q: &SingleQuery) -> Option<CountByType<'_>> {
 
 /// Runs the count: the RETURN's columns and rows, one row per type seen
 /// (in order of first appearance), or one row in all without `type(r)`.
-pub(crate) fn run(ev: &Ev, c: &CountByType) -> (Vec<String>, Vec<Vec<Value>>) {
+pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)> {
     let g = ev.graph;
     let mut order: Vec<&str> = Vec::new();
     let mut counts: Vec<i64> = Vec::new();
     // Relationships of one type tend to come together: remember the last
     // type's slot rather than hashing every one.
     let mut last: Option<(&str, usize)> = None;
-    for r in g.rel_ids() {
+    for (i, r) in g.rel_ids().enumerate() {
+        if i % 65_536 == 0 {
+            ev.check()?;
+        }
         let Some(rel) = g.rel(r) else { continue };
         let t: &str = rel.rel_type.as_str();
         if !c.types.is_empty() && !c.types.contains(&t) {
@@ -194,5 +197,5 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> (Vec<String>, Vec<Vec<Value>>) {
         })
         .collect();
     let names = c.columns.iter().map(|(n, _)| n.clone()).collect();
-    (names, rows)
+    Ok((names, rows))
 }

@@ -71,6 +71,7 @@ pub fn execute(
     let opened = updating && graph.begin();
     let mark = graph.mark();
     let mut engine = Engine::new(graph, params, as_of);
+    engine.cancel = opts.cancel.clone();
     let result = engine.run_query(query).and_then(|res| {
         let nodes: Vec<NodeId> = engine.touched_nodes.iter().copied().collect();
         let rels: Vec<RelId> = engine.touched_rels.iter().copied().collect();
@@ -113,6 +114,7 @@ fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
         rng: &rng,
         alias_mode: &alias,
         now: clock_now(),
+        cancel: None,
     };
     match ev.eval(e, &Env::Empty)? {
         Value::Date(d) => Ok(d),
@@ -245,6 +247,7 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             }
             let mut rows = Vec::new();
             for r in &t.rows {
+                ev.check()?;
                 rows.extend(match_row(
                     ev,
                     &names,
@@ -261,6 +264,7 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             names.push(alias.name.clone());
             let mut rows = Vec::new();
             for r in &t.rows {
+                ev.check()?;
                 let items = match ev.eval(expr, &Env::row(&t.names, r))? {
                     Value::Null => vec![],
                     Value::List(items) => items,
@@ -356,6 +360,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
         let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for r in &t.rows {
+            ev.check()?;
             let env = Env::row(&t.names, r);
             let key: Vec<Value> = key_items
                 .iter()
@@ -409,6 +414,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
         }
     } else {
         for r in &t.rows {
+            ev.check()?;
             let env = Env::row(&t.names, r);
             let vals = items
                 .iter()
@@ -509,6 +515,7 @@ struct Engine<'g> {
     rng: Cell<u64>,
     alias_mode: RefCell<HashMap<String, bool>>,
     now: i128,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Nanoseconds since the epoch, read once per statement.
@@ -539,6 +546,7 @@ impl<'g> Engine<'g> {
             rng: Cell::new(seed),
             alias_mode: RefCell::new(HashMap::new()),
             now: clock_now(),
+            cancel: None,
         }
     }
 
@@ -552,6 +560,7 @@ impl<'g> Engine<'g> {
             rng: &self.rng,
             alias_mode: &self.alias_mode,
             now: self.now,
+            cancel: self.cancel.as_deref(),
         }
     }
 
@@ -581,7 +590,7 @@ impl<'g> Engine<'g> {
 
     fn run_single(&mut self, q: &SingleQuery) -> R<(Vec<String>, Vec<Vec<Value>>)> {
         if let Some(c) = super::counts::count_by_type(q) {
-            return Ok(super::counts::run(&self.ev(), &c));
+            return super::counts::run(&self.ev(), &c);
         }
         let mut t = Table {
             names: Vec::new(),

@@ -77,6 +77,8 @@ pub struct Ev<'a> {
     /// The statement's clock, nanoseconds since the epoch: `datetime()`
     /// and friends read it so that one statement sees one time.
     pub now: i128,
+    /// When set, the statement stops at the next check ([`Ev::check`]).
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 /// Variable bindings: a row of a clause's table, possibly layered over
@@ -322,6 +324,20 @@ fn opt_bool(b: Option<bool>) -> Value {
 }
 
 impl<'a> Ev<'a> {
+    /// Fails with `Cancelled` once the statement has been asked to stop.
+    /// Loops over rows, candidates and relationships call it; a relaxed
+    /// load is cheap enough to do on every step.
+    pub fn check(&self) -> R<()> {
+        match self.cancel {
+            Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => Err(QueryError::new(
+                crate::error::ErrorClass::Cancelled,
+                "Terminated",
+                "the statement was cancelled; nothing it did was kept",
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Evaluates a predicate: true keeps a row, false and null drop it.
     pub fn test(&self, e: &Expr, env: &Env) -> R<bool> {
         match self.eval(e, env)? {

@@ -37,6 +37,12 @@ pub struct ExecOptions {
     /// Valid-time filter: only facts valid as of this date are seen
     /// (the shell's `:asof`). A statement's own `AS OF` overrides it.
     pub as_of: Option<FDate>,
+    /// Set from elsewhere (the shell's Ctrl-C handler) to stop the running
+    /// statement: it fails with [`ErrorClass::Cancelled`] and, like any
+    /// failed statement, changes nothing.
+    ///
+    /// [`ErrorClass::Cancelled`]: crate::error::ErrorClass::Cancelled
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What a statement changed, counted as the openCypher TCK counts side effects.

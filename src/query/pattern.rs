@@ -511,6 +511,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         }
         let cands = self.start_candidates(&e.nodes[0])?;
         for n in cands {
+            self.ev.check()?;
             let ok = self.check_node(&e, 0, n)?;
             let Some(newly) = self.bind_node(e.nodes[0].slot, ok, n) else {
                 continue;
@@ -577,6 +578,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         match spec.len {
             None => {
                 for (r, o) in self.expand(cur, spec)? {
+                    self.ev.check()?;
                     let Some(rnew) = self.bind_value(spec.slot, Value::Rel(r)) else {
                         continue;
                     };
@@ -629,6 +631,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let mut cur = start;
         let mut cont = true;
         'walk: loop {
+            self.ev.check()?;
             let depth = stack.len() as u64;
             if depth >= min && !self.var_len_emit(pi, e, ri, cur, seg_start)? {
                 cont = false;
@@ -750,6 +753,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             let mut order: Vec<NodeId> = vec![s];
             let mut queue = VecDeque::from([s]);
             while let Some(u) = queue.pop_front() {
+                self.ev.check()?;
                 let du = dist[&u];
                 if max.is_some_and(|m| du >= m) {
                     continue;
@@ -939,6 +943,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             let d = depth[side] + 1;
             let mut next = Vec::new();
             for &u in &front[side] {
+                self.ev.check()?;
                 for (r, v) in self.expand(u, dir_spec)? {
                     let known = seen[side].get(&v).map(|(dv, _)| *dv);
                     if known.is_some_and(|dv| !all || dv < d) {

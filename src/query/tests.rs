@@ -937,6 +937,7 @@ fn as_of_hides_facts_not_valid_then() {
     assert_eq!(rows(&mut g, q), ["'BRICS'", "'Old'", "'SCO'"]);
     let at = |d: &str| ExecOptions {
         as_of: Some(FDate::parse(d).unwrap()),
+        ..Default::default()
     };
     let names = |g: &mut Graph, d: &str| -> Vec<String> {
         let r = run_opts(g, q, &Params::new(), &at(d)).unwrap();
@@ -1421,4 +1422,26 @@ fn relationship_counts_agree_with_matching() {
             );
         }
     }
+}
+
+#[test]
+fn a_cancelled_statement_fails_and_changes_nothing() {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let mut g = graph("CREATE (:A)-[:R]->(:A)");
+    let opts = ExecOptions {
+        cancel: Some(Arc::new(AtomicBool::new(true))),
+        ..Default::default()
+    };
+    let params = Params::new();
+    for q in [
+        "MATCH (a:A) CREATE (:B) RETURN count(*)",
+        "MATCH (a), (b) RETURN count(*)",
+        "MATCH ()-[r]->() RETURN count(r)",
+        "UNWIND [1, 2] AS x CREATE (:B)",
+    ] {
+        let e = run_opts(&mut g, q, &params, &opts).unwrap_err();
+        assert_eq!(e.class, ErrorClass::Cancelled, "{q}");
+    }
+    assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n)"), ["2"]);
 }

@@ -495,6 +495,7 @@ pub fn run<O: Write, E: Write>(
             };
             let opts = crate::query::ExecOptions {
                 as_of: s.settings.as_of,
+                ..Default::default()
             };
             for mut stmt in script.statements {
                 stmt.explain = true;

@@ -1,12 +1,18 @@
 //! The rustyline helper: is the input complete, what can Tab insert, and
-//! keyword colours.
+//! colours (of keywords and the like, and red from where the input stops
+//! parsing).
+//!
+//! The shell reads a statement a line at a time ([`super::repl`]); the lines
+//! already entered are in [`FactHelper::pending`], so that completion and
+//! colours see the whole statement and not only the line being edited.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
 use super::commands::{COMMANDS, TOPICS};
@@ -244,6 +250,9 @@ pub struct FactHelper {
     pub words: Words,
     /// Colour the input (a terminal, and NO_COLOR unset).
     pub color: bool,
+    /// The lines of the statement entered before the one being edited,
+    /// joined by line breaks; empty at the main prompt.
+    pub pending: String,
 }
 
 impl Helper for FactHelper {}
@@ -269,15 +278,11 @@ pub fn is_complete(input: &str) -> bool {
     })
 }
 
-impl Validator for FactHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(if is_complete(ctx.input()) {
-            ValidationResult::Valid(None)
-        } else {
-            ValidationResult::Incomplete
-        })
-    }
-}
+/// Every line is accepted as it is: the shell itself asks for the next line
+/// after a continuation prompt while [`is_complete`] says no. (A validator
+/// saying "incomplete" would make rustyline add a line break to its buffer
+/// with no prompt in front of it.)
+impl Validator for FactHelper {}
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -513,7 +518,20 @@ impl Completer for FactHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        Ok(self.candidates(line, pos))
+        if self.pending.is_empty() {
+            return Ok(self.candidates(line, pos));
+        }
+        // The whole statement, so that `s.` on the second line knows the
+        // `(s:State)` of the first.
+        let at = self.pending.len() + 1;
+        let whole = format!("{}\n{line}", self.pending);
+        let (start, found) = self.candidates(&whole, at + pos.min(line.len()));
+        // What started on an earlier line (a string opened there) cannot be
+        // replaced any more.
+        Ok(match start.checked_sub(at) {
+            Some(start) => (start, found),
+            None => (pos, Vec::new()),
+        })
     }
 }
 
@@ -526,32 +544,122 @@ const RESET: &str = "\x1b[0m";
 const LABEL: &str = "\x1b[33m";
 const VAR: &str = "\x1b[35m";
 
+/// Red for what cannot parse.
+const ERROR: &str = "\x1b[31m";
+
 /// The input with ANSI colours: keywords, strings, numbers, comments, colon
-/// commands, labels and types, variables. Only escape sequences are added, so the width stays the same.
-pub fn colorize(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() * 2);
+/// commands, labels and types, variables; and red from the token the parser
+/// rejects (see [`error_at`]). Only escape sequences are added, so the width
+/// stays the same.
+pub fn colorize(text: &str) -> String {
+    highlight_input("", text)
+}
+
+/// [`colorize`] for the line being edited, `line`, after the lines of the
+/// same statement entered before it (`pending`, empty on the first line):
+/// the colours are those of the whole statement, the text only that of `line`.
+pub fn highlight_input(pending: &str, line: &str) -> String {
+    let whole;
+    let (text, from) = if pending.is_empty() {
+        (line, 0)
+    } else {
+        whole = format!("{pending}\n{line}");
+        (whole.as_str(), pending.len() + 1)
+    };
+    paint(text, from, &token_styles(text), error_at(text))
+}
+
+/// Writes `text[from..]` with the colours of `styles` (sorted, apart), red
+/// over `red`.
+fn paint(
+    text: &str,
+    from: usize,
+    styles: &[(Range<usize>, &'static str)],
+    red: Option<Range<usize>>,
+) -> String {
+    let mut out = String::with_capacity((text.len() - from) * 2);
+    let mut current: Option<&str> = None;
+    let mut next = 0;
+    for (i, c) in text[from..].char_indices() {
+        let i = i + from;
+        while next < styles.len() && styles[next].0.end <= i {
+            next += 1;
+        }
+        let style = if red.as_ref().is_some_and(|r| r.contains(&i)) {
+            Some(ERROR)
+        } else {
+            styles
+                .get(next)
+                .filter(|(r, _)| r.contains(&i))
+                .map(|(_, st)| *st)
+        };
+        if style != current {
+            if current.is_some() {
+                out.push_str(RESET);
+            }
+            if let Some(st) = style {
+                out.push_str(st);
+            }
+            current = style;
+        }
+        out.push(c);
+    }
+    if current.is_some() {
+        out.push_str(RESET);
+    }
+    out
+}
+
+/// Where the text stops making sense, up to the end of that statement: the
+/// first statement the parser rejects, from the token it rejects. Input that
+/// is only unfinished is no error: a statement that more text could complete
+/// (an open string, bracket or clause), or a rejected token at the very end
+/// that is still being typed (`RET` on the way to `RETURN`, `!` to `!=`).
+pub fn error_at(text: &str) -> Option<Range<usize>> {
+    for item in split::split(text).items {
+        let Item::Statement { range, .. } = item else {
+            continue;
+        };
+        let Err(e) = query::parse_script(&text[range.clone()]) else {
+            continue;
+        };
+        if e.detail == "UnexpectedEndOfInput" {
+            continue;
+        }
+        let span = e.span?;
+        let start = range.start + span.start;
+        let end = range.start + span.end;
+        let token = text.get(start..end).unwrap_or("");
+        let closed = matches!(token, "(" | ")" | "[" | "]" | "{" | "}" | "," | ";");
+        if end >= text.len() && !closed {
+            return None;
+        }
+        let stop = text[..range.end].trim_end().len();
+        return (start < stop).then_some(start..stop);
+    }
+    None
+}
+
+/// The coloured tokens of `text`, in order: byte range and colour.
+fn token_styles(text: &str) -> Vec<(Range<usize>, &'static str)> {
+    let mut styles = Vec::new();
+    let line = text;
     let bytes = line.as_bytes();
     let mut i = 0;
     let mut at_line_start = true;
     while i < bytes.len() {
         let rest = &line[i..];
         let c = rest.chars().next().unwrap_or(' ');
-        let take = |n: usize, style: &str, out: &mut String| {
-            out.push_str(style);
-            out.push_str(&rest[..n]);
-            out.push_str(RESET);
+        let mut take = |n: usize, style: &'static str| {
+            styles.push((i..i + n, style));
             n
         };
         let n = if at_line_start && c == ':' {
-            take(rest.find('\n').unwrap_or(rest.len()), CMD, &mut out)
+            take(rest.find('\n').unwrap_or(rest.len()), CMD)
         } else if rest.starts_with("//") {
-            take(rest.find('\n').unwrap_or(rest.len()), COMMENT, &mut out)
+            take(rest.find('\n').unwrap_or(rest.len()), COMMENT)
         } else if rest.starts_with("/*") {
-            take(
-                rest.find("*/").map_or(rest.len(), |e| e + 2),
-                COMMENT,
-                &mut out,
-            )
+            take(rest.find("*/").map_or(rest.len(), |e| e + 2), COMMENT)
         } else if c == '\'' || c == '"' {
             let mut end = rest.len();
             let mut esc = false;
@@ -565,12 +673,12 @@ pub fn colorize(line: &str) -> String {
                     break;
                 }
             }
-            take(end, STR, &mut out)
+            take(end, STR)
         } else if c.is_ascii_digit() {
             let n = rest
                 .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '.'))
                 .unwrap_or(rest.len());
-            take(n, NUM, &mut out)
+            take(n, NUM)
         } else if is_word_char(c) || c == '`' {
             let n = if c == '`' {
                 rest[1..].find('`').map_or(rest.len(), |e| e + 2)
@@ -583,24 +691,21 @@ pub fn colorize(line: &str) -> String {
             let next = rest[n..].trim_start().chars().next();
             if prev == Some(':') {
                 // `(n:State)`, `[:MEMBER_OF]`, `n:State` in WHERE.
-                take(n, LABEL, &mut out)
+                take(n, LABEL)
             } else if prev == Some('.') || prev == Some('$') {
                 // A property key, a parameter.
-                out.push_str(w);
                 n
             } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
-                take(n, KW, &mut out)
+                take(n, KW)
             } else if next == Some('(') || (next == Some(':') && matches!(prev, Some('{' | ','))) {
                 // A function, a map key.
-                out.push_str(w);
                 n
             } else if matches!(w.to_ascii_lowercase().as_str(), "true" | "false" | "null") {
-                take(n, NUM, &mut out)
+                take(n, NUM)
             } else {
-                take(n, VAR, &mut out)
+                take(n, VAR)
             }
         } else {
-            out.push(c);
             c.len_utf8()
         };
         let tok = &rest[..n];
@@ -611,13 +716,13 @@ pub fn colorize(line: &str) -> String {
         }
         i += n;
     }
-    out
+    styles
 }
 
 impl Highlighter for FactHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
         if self.color {
-            Cow::Owned(colorize(line))
+            Cow::Owned(highlight_input(&self.pending, line))
         } else {
             Cow::Borrowed(line)
         }
@@ -663,6 +768,7 @@ mod tests {
                 .collect(),
             },
             color: false,
+            pending: String::new(),
         }
     }
 
@@ -749,6 +855,114 @@ mod tests {
         assert!(is_complete("RETURN 1; // done"));
     }
 
+    fn strip(coloured: &str) -> String {
+        let mut s = String::new();
+        let mut in_esc = false;
+        for ch in coloured.chars() {
+            match (in_esc, ch) {
+                (false, '\x1b') => in_esc = true,
+                (true, 'm') => in_esc = false,
+                (true, _) => {}
+                (false, ch) => s.push(ch),
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn later_lines_complete_with_what_earlier_lines_bound() {
+        let mut h = helper();
+        h.pending = "MATCH (s:State)-[r:MEMBER_OF]->(o)".into();
+        let ctx_history = rustyline::history::DefaultHistory::new();
+        let ctx = Context::new(&ctx_history);
+        let got = |h: &FactHelper, line: &str| {
+            let (at, c) = h.complete(line, line.len(), &ctx).unwrap();
+            (at, c.into_iter().map(|p| p.replacement).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            got(&h, "RETURN s."),
+            (9, vec!["aliases".into(), "name".into()])
+        );
+        assert_eq!(got(&h, "RETURN r.si"), (9, vec!["since".into()]));
+        let (at, found) = got(&h, "RETURN o, s");
+        assert_eq!(
+            (at, &found[..2]),
+            (10, &["s".to_string(), "SKIP ".to_string()][..])
+        );
+        // A string opened on an earlier line completes nothing.
+        h.pending = "MATCH (n {name: 'Ser".into();
+        assert_eq!(got(&h, "gej"), (3, vec![]));
+    }
+
+    #[test]
+    fn the_error_is_where_the_parser_stops_not_where_input_is_unfinished() {
+        // Rejected token onward, to the end of its statement.
+        assert_eq!(error_at("MATCH (n RETURN n"), Some(9..17));
+        assert_eq!(error_at("RETURN 1 +;"), Some(10..11));
+        assert_eq!(error_at("RETURN 1 +) // c"), Some(10..16));
+        assert_eq!(
+            error_at("RETURN 1; FOO x; RETURN 2;"),
+            Some(10..16),
+            "only the statement that fails"
+        );
+        assert_eq!(
+            error_at("MATCH (n) RETURN n.name AS x, 1 2 ORDER"),
+            Some(32..39)
+        );
+        // Unfinished, or a word still being typed: no error yet.
+        for ok in [
+            "",
+            "MATCH (n) RETURN n",
+            "MATCH (n) RETURN n;",
+            "MATCH (n) RET",
+            "MATCH (n:",
+            "MATCH (n) WHERE n.x !",
+            "RETURN 'abc",
+            "RETURN `ab",
+            "RETURN [1,2",
+            "RETURN 1e",
+            "MATCH (n)\nRETURN",
+            "/* RETURN 1 +",
+            ":mode nonsense",
+            "RETURN 'a;' + 1",
+        ] {
+            assert_eq!(error_at(ok), None, "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_input_is_red_from_the_rejected_token() {
+        let line = "MATCH (n:State RETURN n.name;";
+        let c = colorize(line);
+        assert!(c.contains("\x1b[1;34mMATCH\x1b[0m"), "{c:?}");
+        assert!(
+            c.contains(":\x1b[33mState\x1b[0m \x1b[31mRETURN n.name;\x1b[0m"),
+            "{c:?}"
+        );
+        assert_eq!(strip(&c), line);
+        // Valid input has no red.
+        assert!(!colorize("MATCH (n:State) RETURN n.name;").contains(ERROR));
+        // A continuation line is coloured as part of its statement: the
+        // string opened above goes on, the error above makes it all red.
+        assert_eq!(
+            highlight_input("RETURN 'a", "b' AS x;"),
+            "\x1b[32mb'\x1b[0m \x1b[1;34mAS\x1b[0m \x1b[35mx\x1b[0m;"
+        );
+        assert_eq!(
+            highlight_input("MATCH (n RETURN n", "LIMIT 1;"),
+            "\x1b[31mLIMIT 1;\x1b[0m"
+        );
+        assert_eq!(
+            highlight_input("MATCH (n)", "RETURN n;"),
+            "\x1b[1;34mRETURN\x1b[0m \x1b[35mn\x1b[0m;"
+        );
+        // The helper colours only when told to.
+        let mut h = helper();
+        assert_eq!(h.highlight(line, 0), line);
+        h.color = true;
+        assert_eq!(h.highlight(line, 0), c);
+    }
+
     #[test]
     fn colouring_adds_only_escapes() {
         let line = "MATCH (n:State {name: 'Belarus'}) // c\nRETURN n.name, 42;";
@@ -763,19 +977,6 @@ mod tests {
             c.contains("\x1b[35mn\x1b[0m.name, \x1b[36m42\x1b[0m;"),
             "{c:?}"
         );
-        let stripped: String = {
-            let mut s = String::new();
-            let mut in_esc = false;
-            for ch in c.chars() {
-                match (in_esc, ch) {
-                    (false, '\x1b') => in_esc = true,
-                    (true, 'm') => in_esc = false,
-                    (true, _) => {}
-                    (false, ch) => s.push(ch),
-                }
-            }
-            s
-        };
-        assert_eq!(stripped, line);
+        assert_eq!(strip(&c), line);
     }
 }

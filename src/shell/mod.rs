@@ -19,6 +19,8 @@ pub mod split;
 
 use std::io::{self, Write};
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::db::Database;
@@ -107,6 +109,9 @@ pub struct Session<O: Write, E: Write> {
     pub history: Vec<String>,
     /// How deep `:read` scripts are nested.
     pub reading: usize,
+    /// Raised by Ctrl-C while a statement runs (the interactive shell
+    /// installs the handler); lowered before each statement.
+    pub cancel: Arc<AtomicBool>,
 }
 
 impl<O: Write, E: Write> Session<O, E> {
@@ -120,6 +125,7 @@ impl<O: Write, E: Write> Session<O, E> {
             last: None,
             history: Vec::new(),
             reading: 0,
+            cancel: Arc::default(),
         }
     }
 
@@ -191,13 +197,17 @@ impl<O: Write, E: Write> Session<O, E> {
         let mut out = Vec::new();
         let opts = ExecOptions {
             as_of: self.settings.as_of,
+            cancel: Some(self.cancel.clone()),
         };
         for stmt in &script.statements {
             for n in lint::notes(stmt, self.db.graph()) {
                 self.note(&n);
             }
             let t = Instant::now();
-            match self.db.execute(stmt, &self.settings.params, &opts) {
+            self.cancel.store(false, Ordering::Relaxed);
+            let result = self.db.execute(stmt, &self.settings.params, &opts);
+            self.cancel.store(false, Ordering::Relaxed);
+            match result {
                 Ok(res) => {
                     if !res.stats.is_empty() {
                         self.graph_changed = true;

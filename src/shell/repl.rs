@@ -1,9 +1,12 @@
 //! The interactive loop: rustyline with the [`FactHelper`], history kept in
 //! a file across sessions, Ctrl-C cancels the input, Ctrl-D leaves.
 //!
-//! Input is read until the helper says it is complete (a `;` outside strings
-//! and comments, or a colon command), so one history entry is one whole
-//! statement however many lines it spans.
+//! Input is read a line at a time until [`is_complete`] says the statement is
+//! whole (a `;` outside strings and comments that the parser does not find
+//! cut short, or a colon command); each further line is read after a
+//! continuation prompt (`      ...> `), since rustyline draws none for the
+//! lines of a buffer. The whole statement then goes into the history as one
+//! entry, so Up and Ctrl-R bring it back whole.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,7 +16,9 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{ColorMode, CompletionType, Config, Editor};
 
-use super::helper::{FactHelper, Words};
+use unicode_width::UnicodeWidthStr;
+
+use super::helper::{FactHelper, Words, is_complete};
 use super::{Flow, Session};
 
 /// Where history is kept: next to the store (`graph/articles.fg.history`),
@@ -39,6 +44,14 @@ pub fn prompt<O: Write, E: Write>(s: &Session<O, E>) -> String {
     }
 }
 
+/// The prompt of the lines after the first of a statement: `...> `, its `>`
+/// under the main prompt's, so that the text of all lines starts in the same
+/// column.
+pub fn continuation(main: &str) -> String {
+    let indent = main.width().saturating_sub("...> ".len());
+    format!("{}...> ", " ".repeat(indent))
+}
+
 /// Runs the shell until `:quit` or Ctrl-D. `color` turns on highlighting.
 /// Returns the exit status (0, or 2 when the terminal cannot be used).
 pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, color: bool) -> u8 {
@@ -61,12 +74,23 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
             return 2;
         }
     };
+    // Ctrl-C while a statement runs (the terminal is not in raw mode then,
+    // so it is a signal): the first raises the session's cancel flag and the
+    // statement stops, changing nothing; a second one while the flag is up
+    // ends the process as Ctrl-C normally does, should a statement not stop.
+    let sigint = signal_hook::consts::SIGINT;
+    if let Err(e) = signal_hook::flag::register_conditional_default(sigint, s.cancel.clone())
+        .and_then(|_| signal_hook::flag::register(sigint, s.cancel.clone()))
+    {
+        s.note(&format!("Ctrl-C will not cancel statements: {e}"));
+    }
     if let Err(e) = rl.set_max_history_size(10_000) {
         s.note(&format!("history size: {e}"));
     }
     rl.set_helper(Some(FactHelper {
         words: Words::from_graph(s.db.graph(), &s.settings.params),
         color,
+        pending: String::new(),
     }));
     if let Some(h) = &history
         && h.exists()
@@ -76,13 +100,33 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
     }
     s.history = rl.history().iter().map(|e| e.to_string()).collect();
     let mut history_warned = false;
+    // The lines of the statement being typed, before the current one.
+    let mut pending = String::new();
     loop {
-        let p = prompt(s);
+        let main = prompt(s);
+        let p = if pending.is_empty() {
+            main
+        } else {
+            continuation(&main)
+        };
+        if let Some(helper) = rl.helper_mut() {
+            helper.pending.clone_from(&pending);
+        }
         match rl.readline(&p) {
-            Ok(input) => {
-                if input.trim().is_empty() {
+            Ok(line) => {
+                if pending.is_empty() {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    pending = line;
+                } else {
+                    pending.push('\n');
+                    pending.push_str(&line);
+                }
+                if !is_complete(&pending) {
                     continue;
                 }
+                let input = std::mem::take(&mut pending);
                 let _ = rl.add_history_entry(input.trim_end());
                 s.history.push(input.trim_end().to_string());
                 if let Some(h) = &history
@@ -105,7 +149,8 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
                     }
                 }
             }
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C drops the whole statement, not only the current line.
+            Err(ReadlineError::Interrupted) => pending.clear(),
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 s.report(&format!("cannot read input: {e}"), super::Failed::STORE);
@@ -142,5 +187,12 @@ mod tests {
         assert_eq!(prompt(&s), "factgraph> ");
         s.run_source(":asof 2024-05", "<input>").unwrap();
         assert_eq!(prompt(&s), "factgraph@2024-05> ");
+    }
+
+    #[test]
+    fn the_continuation_prompt_ends_under_the_main_prompt() {
+        assert_eq!(continuation("factgraph> "), "      ...> ");
+        assert_eq!(continuation("factgraph@2024-05> "), "              ...> ");
+        assert_eq!(continuation("> "), "...> ");
     }
 }
