@@ -13,7 +13,7 @@
 use super::ast::{Clause, Direction, Expr, ExprKind, NodePattern, PathKind, SingleQuery};
 use super::expr::{Ev, R};
 use super::pattern::visible;
-use crate::model::Value;
+use crate::model::{Sym, Value};
 
 /// What a RETURN item of a counting query is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,18 +137,22 @@ pub(crate) fn count_by_type(q: &SingleQuery) -> Option<CountByType<'_>> {
 /// (in order of first appearance), or one row in all without `type(r)`.
 pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)> {
     let g = ev.graph;
-    let mut order: Vec<&str> = Vec::new();
+    // A type name never interned is on no relationship.
+    let wanted: Vec<Sym> = c.types.iter().filter_map(|t| Sym::get(t)).collect();
+    let mut order: Vec<Sym> = Vec::new();
     let mut counts: Vec<i64> = Vec::new();
+    if !c.types.is_empty() && wanted.is_empty() {
+        return Ok(finish(c, &order, counts));
+    }
     // Relationships of one type tend to come together: remember the last
-    // type's slot rather than hashing every one.
-    let mut last: Option<(&str, usize)> = None;
+    // type's slot rather than searching for it every time.
+    let mut last: Option<(Sym, usize)> = None;
     for (i, r) in g.rel_ids().enumerate() {
         if i % 65_536 == 0 {
             ev.check()?;
         }
-        let Some(rel) = g.rel(r) else { continue };
-        let t: &str = rel.rel_type.as_str();
-        if !c.types.is_empty() && !c.types.contains(&t) {
+        let Some(t) = g.rel_type(r) else { continue };
+        if !wanted.is_empty() && !wanted.contains(&t) {
             continue;
         }
         if ev.as_of.is_some() {
@@ -157,7 +161,7 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
                     .iter()
                     .all(|n| g.node(*n).is_some_and(|n| visible(ev, &n.props)))
             });
-            if !visible(ev, rel.props) || !ends_visible {
+            if !g.rel(r).is_some_and(|rel| visible(ev, rel.props)) || !ends_visible {
                 continue;
             }
         }
@@ -178,9 +182,14 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
         };
         counts[slot] += 1;
     }
+    Ok(finish(c, &order, counts))
+}
+
+/// The RETURN's columns and rows from the counts per type.
+fn finish(c: &CountByType, order: &[Sym], counts: Vec<i64>) -> (Vec<String>, Vec<Vec<Value>>) {
     let by_type = c.columns.iter().any(|(_, i)| *i == Item::Type);
     let groups: Vec<(Option<&str>, i64)> = if by_type {
-        order.iter().map(|t| Some(*t)).zip(counts).collect()
+        order.iter().map(|t| Some(t.as_str())).zip(counts).collect()
     } else {
         vec![(None, counts.iter().sum())]
     };
@@ -197,5 +206,5 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
         })
         .collect();
     let names = c.columns.iter().map(|(n, _)| n.clone()).collect();
-    Ok((names, rows))
+    (names, rows)
 }
