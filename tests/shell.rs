@@ -100,7 +100,12 @@ fn swapped_letters_get_a_suggestion() {
 fn unknown_functions_and_commands_fail_with_a_suggestion() {
     let r = run(&["--seed", "-c", "RETURN toUpperr('a')"], "");
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("did you mean"), "{}", r.stderr);
+    // Spelled as the function is documented, not as it was typed.
+    assert!(
+        r.stderr.contains("did you mean 'toUpper()'?"),
+        "{}",
+        r.stderr
+    );
     let r = run(&["--seed", "-c", ":descibe Belarus"], "");
     assert_eq!(r.code, 1);
     assert!(

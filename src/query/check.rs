@@ -1232,7 +1232,10 @@ fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
         }
         ExprKind::FnCall { name, args, .. } => {
             let l = name.to_ascii_lowercase();
-            if !is_aggregate(&l) && !super::functions::NAMES.contains(&l.as_str()) {
+            let known = super::functions::NAMES
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&l));
+            if !is_aggregate(&l) && !known {
                 let mut err = sem(
                     "UnknownFunction",
                     format!("unknown function {name}()"),
