@@ -603,6 +603,10 @@ fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
     g.rel(*r).map(|x| &x.props)
 }
 
+/// Where a query's result rows go, one by one, with the columns they are
+/// laid out by: returns false when no more rows are wanted.
+type Emit<'x> = dyn FnMut(&Ev, &[String], Vec<Value>) -> R<bool> + 'x;
+
 /// A table of rows, each laid out by `names`.
 struct Table {
     names: Vec<String>,
@@ -711,11 +715,7 @@ impl<'g> Engine<'g> {
     /// `MATCH ... RETURN` without aggregation, DISTINCT or ORDER BY hands
     /// its rows over as the matcher finds them, and stops matching once its
     /// LIMIT is reached; other shapes are computed whole first.
-    fn run_query_into(
-        &mut self,
-        q: &Query,
-        emit: &mut dyn FnMut(&Ev, &[String], Vec<Value>) -> R<bool>,
-    ) -> R<Vec<String>> {
+    fn run_query_into(&mut self, q: &Query, emit: &mut Emit) -> R<Vec<String>> {
         if q.unions.is_empty()
             && let Some(cols) = self.stream_single(&q.first, emit)?
         {
@@ -733,11 +733,7 @@ impl<'g> Engine<'g> {
 
     /// [`Engine::run_query_into`] for one part whose RETURN can stream:
     /// None when it cannot (nothing has run then).
-    fn stream_single(
-        &mut self,
-        q: &SingleQuery,
-        emit: &mut dyn FnMut(&Ev, &[String], Vec<Value>) -> R<bool>,
-    ) -> R<Option<Vec<String>>> {
+    fn stream_single(&mut self, q: &SingleQuery, emit: &mut Emit) -> R<Option<Vec<String>>> {
         let Some((Clause::Return(p), before)) = q.clauses.split_last() else {
             return Ok(None);
         };
