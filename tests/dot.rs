@@ -356,7 +356,7 @@ fn snapshot_of(g: &Graph) -> QueryResult {
         r.nodes.insert(
             id,
             NodeSnapshot {
-                labels: n.labels.clone(),
+                labels: n.labels.to_strings(),
                 props: n.props.clone(),
             },
         );
@@ -367,7 +367,7 @@ fn snapshot_of(g: &Graph) -> QueryResult {
         r.rels.insert(
             id,
             RelSnapshot {
-                rel_type: x.rel_type.clone(),
+                rel_type: x.rel_type.to_string(),
                 start,
                 end,
                 props: x.props.clone(),

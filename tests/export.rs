@@ -320,7 +320,7 @@ fn tagged(v: &Value) -> J {
 }
 
 fn tagged_props(p: &Props) -> J {
-    J::Object(p.iter().map(|(k, v)| (k.clone(), tagged(v))).collect())
+    J::Object(p.iter().map(|(k, v)| (k.to_string(), tagged(v))).collect())
 }
 
 // ---- JSON ---------------------------------------------------------------
@@ -477,7 +477,7 @@ fn csv_import_reads_the_bench_shape() {
     assert_eq!(n(0).props["id"], Value::Int(0));
     assert_eq!(
         n(3).labels,
-        vec!["Statement".to_string(), "Membership".to_string()]
+        ["Statement".to_string(), "Membership".to_string()]
     );
     assert!(!n(3).props.contains_key("name"));
     let rel = |i: u32| g.rel(factgraph::model::RelId(i)).expect("rel");
@@ -611,7 +611,7 @@ fn member_of_result(g: &Graph) -> QueryResult {
         r.rels.insert(
             id,
             RelSnapshot {
-                rel_type: rel.rel_type.clone(),
+                rel_type: rel.rel_type.to_string(),
                 start,
                 end,
                 props: rel.props.clone(),
@@ -621,7 +621,7 @@ fn member_of_result(g: &Graph) -> QueryResult {
         r.nodes.insert(
             end,
             NodeSnapshot {
-                labels: n.labels.clone(),
+                labels: n.labels.to_strings(),
                 props: n.props.clone(),
             },
         );
@@ -863,7 +863,7 @@ fn kuzu_loads_the_csv_export_with_the_same_graph() {
             .iter()
             .map(|(key, v)| {
                 (
-                    key.clone(),
+                    key.to_string(),
                     kuzu_expect(v, node.labels == ["Thing"] && key == "tags"),
                 )
             })
@@ -998,7 +998,7 @@ fn networkx_reads_the_graphml_with_the_same_counts_and_values() {
                 Value::Date(d) => serde_json::json!({ "s": d.to_string() }),
                 v => tagged(v),
             };
-            assert_eq!(attrs[k], want, "node {} {k}", id.0);
+            assert_eq!(attrs[k.as_str()], want, "node {} {k}", id.0);
         }
     }
 }

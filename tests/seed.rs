@@ -1,7 +1,7 @@
 //! The default article graph, built from the seed compiled into the binary,
 //! checked against the promises of `seed/FORMAT.md`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use factgraph::model::{FDate, NodeId, Value};
@@ -28,7 +28,7 @@ fn is_statement(g: &Graph, id: NodeId) -> bool {
 }
 
 /// Every fact: (what, its properties), for relationships and statement nodes.
-fn facts(g: &Graph) -> Vec<(String, BTreeMap<String, Value>)> {
+fn facts(g: &Graph) -> Vec<(String, factgraph::model::Props)> {
     let mut out = Vec::new();
     for r in g.rel_ids() {
         let Some(rel) = g.rel(r) else { continue };
@@ -174,7 +174,7 @@ fn every_entity_is_mentioned_in_an_article() {
     let g = graph();
     for n in g.node_ids() {
         let Some(node) = g.node(n) else { continue };
-        let kind = node.labels.first().map(String::as_str).unwrap_or("");
+        let kind = node.labels.first().map(|l| l.as_str()).unwrap_or("");
         if is_statement(&g, n) || kind == "Date" || kind == "Article" {
             continue;
         }

@@ -51,7 +51,7 @@ use std::path::Path;
 
 use super::{ExNode, ExRel, View, plain_text};
 use crate::error::Error;
-use crate::model::Value;
+use crate::model::{Sym, Value};
 
 /// The type of a column, inferred from the values in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +139,7 @@ impl Columns {
             }
             let c = col_of(v);
             self.0
-                .entry(k.clone())
+                .entry(k.to_string())
                 .and_modify(|old| *old = join(*old, c))
                 .or_insert(c);
         }
@@ -285,7 +285,7 @@ fn file_part(name: &str) -> String {
 }
 
 /// The table of a node: its labels joined with `_`.
-pub fn node_table(labels: &[String]) -> String {
+pub fn node_table(labels: &[Sym]) -> String {
     if labels.is_empty() {
         "Unlabelled".into()
     } else {

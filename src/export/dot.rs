@@ -41,7 +41,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{ExNode, ExRel, View};
-use crate::model::{FDate, NodeId, Props, Value};
+use crate::model::{FDate, NodeId, Props, Sym, Value};
 use crate::query::QueryResult;
 use crate::store::Graph;
 
@@ -134,7 +134,7 @@ pub fn result_to_dot(result: &QueryResult, opts: &DotOptions) -> String {
         .iter()
         .map(|(&id, n)| ExNode {
             id,
-            labels: &n.labels,
+            labels: crate::model::LabelSet::from(n.labels.clone()).as_slice(),
             props: &n.props,
         })
         .collect();
@@ -482,7 +482,7 @@ fn node_date(n: &ExNode<'_>) -> Option<FDate> {
     } else {
         &["date", "valid_from"]
     };
-    keys.iter().find_map(|k| match n.props.get(*k) {
+    keys.iter().find_map(|k| match n.props.get(k) {
         Some(Value::Date(d)) => Some(*d),
         _ => None,
     })
@@ -571,13 +571,13 @@ fn legend(out: &mut String, used: &Used) {
     out.push_str("  }\n");
 }
 
-fn is_statement(labels: &[String]) -> bool {
+fn is_statement(labels: &[Sym]) -> bool {
     labels.iter().any(|l| l == "Statement")
 }
 
 /// The kind of a node with these labels: its index in [`KINDS`] (None for
 /// an unknown kind), and the label that chose it.
-fn kind_of(labels: &[String]) -> (Option<usize>, &str) {
+fn kind_of(labels: &[Sym]) -> (Option<usize>, &str) {
     if is_statement(labels) {
         return (
             KINDS.iter().position(|s| s.kind == "Statement"),
@@ -589,7 +589,7 @@ fn kind_of(labels: &[String]) -> (Option<usize>, &str) {
             return (Some(i), l);
         }
     }
-    (None, labels.first().map(String::as_str).unwrap_or(""))
+    (None, labels.first().map(Sym::as_str).unwrap_or(""))
 }
 
 fn node_attrs(s: &KindStyle, dashed: bool) -> String {
@@ -640,7 +640,7 @@ fn node_label(n: &ExNode<'_>) -> String {
             .labels
             .iter()
             .find(|l| *l != "Statement")
-            .map_or("Statement", String::as_str);
+            .map_or("Statement", Sym::as_str);
         lines.push(kind.to_string());
         if let Some(s) = prop_text(p, "status").or_else(|| prop_text(p, "name")) {
             lines.push(s);
@@ -771,9 +771,9 @@ mod tests {
 
     #[test]
     fn statement_kind_wins_over_second_label() {
-        let labels = vec!["Membership".to_string(), "Statement".to_string()];
+        let labels = [Sym::new("Membership"), Sym::new("Statement")];
         assert_eq!(kind_of(&labels).1, "Statement");
-        let labels = vec!["Thing".to_string(), "City".to_string()];
+        let labels = [Sym::new("Thing"), Sym::new("City")];
         assert_eq!(kind_of(&labels).1, "City");
         assert_eq!(kind_of(&[]).1, "");
     }

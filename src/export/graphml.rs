@@ -75,7 +75,7 @@ fn collect<'a>(props: impl Iterator<Item = &'a Props>) -> BTreeMap<String, T> {
                 continue;
             }
             let t = t_of(v);
-            out.entry(k.clone())
+            out.entry(k.to_string())
                 .and_modify(|o| *o = join(*o, t))
                 .or_insert(t);
         }

@@ -26,7 +26,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::model::{NodeId, Props, RelId, Schema};
+use crate::model::{LabelSet, NodeId, Props, RelId, Schema, Sym};
 use crate::query::QueryResult;
 use crate::store::Graph;
 
@@ -40,7 +40,7 @@ pub const FORMATS: &[&str] = &[
 #[derive(Debug, Clone, Copy)]
 pub struct ExNode<'a> {
     pub id: NodeId,
-    pub labels: &'a [String],
+    pub labels: &'a [Sym],
     pub props: &'a Props,
 }
 
@@ -71,7 +71,7 @@ impl<'a> View<'a> {
             .filter_map(|id| {
                 graph.node(id).map(|n| ExNode {
                     id,
-                    labels: &n.labels,
+                    labels: n.labels.as_slice(),
                     props: &n.props,
                 })
             })
@@ -84,10 +84,10 @@ impl<'a> View<'a> {
                 let (start, end) = graph.rel_ends(id)?;
                 Some(ExRel {
                     id,
-                    rel_type: &r.rel_type,
+                    rel_type: r.rel_type.as_str(),
                     start,
                     end,
-                    props: &r.props,
+                    props: r.props,
                 })
             })
             .collect();
@@ -116,7 +116,7 @@ impl<'a> View<'a> {
                     id,
                     ExNode {
                         id,
-                        labels: &n.labels,
+                        labels: LabelSet::from(n.labels.clone()).as_slice(),
                         props: &n.props,
                     },
                 )
@@ -137,7 +137,7 @@ impl<'a> View<'a> {
                     id,
                     ExNode {
                         id,
-                        labels: &n.labels,
+                        labels: n.labels.as_slice(),
                         props: &n.props,
                     },
                 );

@@ -375,7 +375,7 @@ pub fn import_csv_with(
                 }
                 _ if text.is_empty() => {}
                 other => {
-                    props.insert(other.to_string(), Value::String(text.to_string()));
+                    props.insert(other.into(), Value::String(text.to_string()));
                 }
             }
         }
@@ -474,7 +474,7 @@ pub fn import_csv_with(
                     props.insert("level".into(), Value::Int(n));
                 }
                 other => {
-                    props.insert(other.to_string(), Value::String(text.to_string()));
+                    props.insert(other.into(), Value::String(text.to_string()));
                 }
             }
         }

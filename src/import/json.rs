@@ -589,7 +589,7 @@ impl Loader<'_> {
         for (k, _, v) in self.object(j, "\"properties\"")? {
             let value = self.value(v, true)?;
             if !value.is_null() {
-                props.insert(k.clone(), value);
+                props.insert(k.into(), value);
             }
         }
         Ok(props)
@@ -635,7 +635,7 @@ impl Loader<'_> {
                     ) =>
                 {
                     let s = self.string(v, k)?;
-                    Value::Temporal(
+                    Value::temporal(
                         crate::model::temporal::parse_stored(k, s)
                             .map_err(|e| self.err(v.at, e))?,
                     )

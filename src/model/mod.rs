@@ -3,10 +3,12 @@
 pub mod date;
 pub mod names;
 pub mod schema;
+pub mod sym;
 pub mod temporal;
 pub mod value;
 
 pub use date::{FDate, Precision};
 pub use schema::Schema;
+pub use sym::{LabelSet, Sym};
 pub use temporal::{Duration, Temporal};
 pub use value::{NodeId, Path, Props, RelId, Value};

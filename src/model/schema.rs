@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::names::did_you_mean;
+use super::sym::Sym;
 use super::value::{Props, Value};
 
 /// The type of a declared property.
@@ -145,18 +146,16 @@ impl Schema {
 
     /// Checks a node's labels and properties. With `complete` false, required
     /// properties are not checked (a statement may still set them).
-    pub fn check_node(
-        &self,
-        labels: &[String],
-        props: &Props,
-        complete: bool,
-    ) -> Result<(), String> {
+    pub fn check_node(&self, labels: &[Sym], props: &Props, complete: bool) -> Result<(), String> {
         if labels.is_empty() {
             return Err("a node needs a kind (a label) in a store with a schema".into());
         }
         let mut decls = Vec::new();
         for l in labels {
-            let k = self.nodes.get(l).ok_or_else(|| self.unknown_label(l))?;
+            let k = self
+                .nodes
+                .get(l.as_str())
+                .ok_or_else(|| self.unknown_label(l))?;
             decls.extend(k.props.iter());
         }
         check_props(&format!(":{}", labels.join(":")), &decls, props, complete)
@@ -166,8 +165,8 @@ impl Schema {
     pub fn check_rel(
         &self,
         rel_type: &str,
-        from: &[String],
-        to: &[String],
+        from: &[Sym],
+        to: &[Sym],
         props: &Props,
         complete: bool,
     ) -> Result<(), String> {
@@ -178,8 +177,8 @@ impl Schema {
             }
             return Err(msg);
         };
-        let fits = |allowed: &[String], labels: &[String]| {
-            allowed.is_empty() || labels.iter().any(|l| allowed.contains(l))
+        let fits = |allowed: &[String], labels: &[Sym]| {
+            allowed.is_empty() || labels.iter().any(|l| allowed.iter().any(|a| a == l))
         };
         if !fits(&k.from, from) || !fits(&k.to, to) {
             return Err(format!(

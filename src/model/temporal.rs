@@ -1224,7 +1224,7 @@ pub fn parse_datetime(s: &str) -> Res<Temporal> {
         offset: off,
     };
     match finish(Kind::DateTime, &parts)? {
-        Value::Temporal(t) => Ok(t),
+        Value::Temporal(t) => Ok(*t),
         _ => Err(format!("'{s}' is not a datetime")),
     }
 }
@@ -1244,18 +1244,18 @@ pub fn parse(kind: Kind, s: &str) -> Res<Value> {
 fn parse_kind(kind: Kind, s: &str) -> Res<Value> {
     Ok(match kind {
         Kind::Date => Value::Date(FDate::from_days(parse_date(s)?)),
-        Kind::LocalTime => Value::Temporal(Temporal::LocalTime {
+        Kind::LocalTime => Value::temporal(Temporal::LocalTime {
             nanos: parse_local_time(s)?,
         }),
         Kind::Time => {
             let (nanos, offset) = parse_time(s)?;
-            Value::Temporal(Temporal::Time { nanos, offset })
+            Value::temporal(Temporal::Time { nanos, offset })
         }
         Kind::LocalDateTime => {
             let (days, nanos) = parse_local_datetime(s)?;
-            Value::Temporal(Temporal::LocalDateTime { days, nanos })
+            Value::temporal(Temporal::LocalDateTime { days, nanos })
         }
-        Kind::DateTime => Value::Temporal(parse_datetime(s)?),
+        Kind::DateTime => Value::temporal(parse_datetime(s)?),
     })
 }
 
@@ -1269,7 +1269,7 @@ pub fn parse_stored(kind: &str, s: &str) -> Res<Temporal> {
         )?,
     };
     match v {
-        Value::Temporal(t) => Ok(t),
+        Value::Temporal(t) => Ok(*t),
         _ => Err(format!("'{s}' is not a stored {kind}")),
     }
 }
@@ -1378,8 +1378,8 @@ pub fn finish(kind: Kind, p: &Parts) -> Res<Value> {
     let time = p.time.unwrap_or(0);
     Ok(match kind {
         Kind::Date => Value::Date(FDate::from_days(check_days(date()?)?)),
-        Kind::LocalTime => Value::Temporal(Temporal::LocalTime { nanos: time }),
-        Kind::LocalDateTime => Value::Temporal(Temporal::LocalDateTime {
+        Kind::LocalTime => Value::temporal(Temporal::LocalTime { nanos: time }),
+        Kind::LocalDateTime => Value::temporal(Temporal::LocalDateTime {
             days: check_days(date()?)?,
             nanos: time,
         }),
@@ -1389,14 +1389,14 @@ pub fn finish(kind: Kind, p: &Parts) -> Res<Value> {
                 (Some(tz), None) => offset_now(tz)?,
                 (None, None) => 0,
             };
-            Value::Temporal(Temporal::Time {
+            Value::temporal(Temporal::Time {
                 nanos: time,
                 offset,
             })
         }
         Kind::DateTime => {
             let days = check_days(date()?)?;
-            Value::Temporal(match p.tz.as_ref().unwrap_or(&Tz::Fixed(0)) {
+            Value::temporal(match p.tz.as_ref().unwrap_or(&Tz::Fixed(0)) {
                 Tz::Fixed(o) => Temporal::DateTime {
                     days,
                     nanos: time,
@@ -1440,12 +1440,15 @@ fn convert(kind: Kind, p: &Parts, tz: Tz) -> Res<Parts> {
             offset: Some(new),
         });
     }
-    let Value::Temporal(Temporal::DateTime {
+    let Value::Temporal(t) = finish(Kind::DateTime, p)? else {
+        return Err("cannot convert the time zone".into());
+    };
+    let Temporal::DateTime {
         days,
         nanos,
         offset,
         ..
-    }) = finish(Kind::DateTime, p)?
+    } = *t
     else {
         return Err("cannot convert the time zone".into());
     };
@@ -2142,7 +2145,7 @@ mod tests {
         assert_eq!(component(&t, "timezone"), Some("Europe/Stockholm".into()));
         assert_eq!(component(&t, "offsetMinutes"), Some(Value::Int(60)));
         assert_eq!(component(&t, "fortnight"), None);
-        assert_eq!(parse_stored("datetime", &t.to_string()).unwrap(), t);
+        assert_eq!(parse_stored("datetime", &t.to_string()).unwrap(), *t);
         let d = Temporal::Duration(parse_duration("PT-1M-0.001S").unwrap());
         assert_eq!(parse_stored("duration", &d.to_string()).unwrap(), d);
     }

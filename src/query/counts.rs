@@ -147,7 +147,7 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
             ev.check()?;
         }
         let Some(rel) = g.rel(r) else { continue };
-        let t: &str = &rel.rel_type;
+        let t: &str = rel.rel_type.as_str();
         if !c.types.is_empty() && !c.types.contains(&t) {
             continue;
         }
@@ -157,7 +157,7 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
                     .iter()
                     .all(|n| g.node(*n).is_some_and(|n| visible(ev, &n.props)))
             });
-            if !visible(ev, &rel.props) || !ends_visible {
+            if !visible(ev, rel.props) || !ends_visible {
                 continue;
             }
         }

@@ -289,7 +289,7 @@ impl Changes {
                     Some(_) => {}
                 }
             }
-            s.props_removed += old.keys().filter(|k| !new.contains_key(*k)).count();
+            s.props_removed += old.keys().filter(|k| !new.contains_key(k)).count();
         };
         for n in &self.created_nodes {
             diff(&mut s, None, node_props(after, n));
@@ -600,7 +600,7 @@ fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
     g.node(*n).map(|x| &x.props)
 }
 fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
-    g.rel(*r).map(|x| &x.props)
+    g.rel(*r).map(|x| x.props)
 }
 
 /// Where a query's result rows go, one by one, with the columns they are
@@ -946,7 +946,7 @@ impl<'g> Engine<'g> {
                     )
                     .at(e.span));
                 }
-                Ok(m)
+                Ok(m.into())
             }
             Value::Null => Ok(Props::new()),
             v => {
@@ -1072,7 +1072,7 @@ impl<'g> Engine<'g> {
         if let Some(v) = &part.var
             && let Some(s) = names.iter().position(|x| *x == v.name)
         {
-            row[s] = Value::Path(Path { nodes, rels });
+            row[s] = Value::path(Path { nodes, rels });
             assigned[s] = true;
         }
         Ok(())
@@ -1182,10 +1182,10 @@ impl<'g> Engine<'g> {
                     })?;
                     let v = match ev.eval(value, &env)? {
                         Value::Map(m) => m,
-                        Value::Null => Props::new(),
+                        Value::Null => Default::default(),
                         n @ (Value::Node(_) | Value::Rel(_)) => match ev.properties(&n)? {
                             Value::Map(m) => m,
-                            _ => Props::new(),
+                            _ => Default::default(),
                         },
                         v => {
                             return Err(type_err(format!(
@@ -1290,7 +1290,7 @@ impl<'g> Engine<'g> {
             self.deleted.rels.insert(
                 r,
                 RelSnapshot {
-                    rel_type: rel.rel_type.clone(),
+                    rel_type: rel.rel_type.to_string(),
                     start: a,
                     end: b,
                     props: rel.props.clone(),
@@ -1344,7 +1344,7 @@ impl<'g> Engine<'g> {
                 continue;
             };
             let snap = NodeSnapshot {
-                labels: node.labels.clone(),
+                labels: node.labels.to_strings(),
                 props: node.props.clone(),
             };
             if detach {
@@ -1427,7 +1427,7 @@ fn snapshots(
             nodes.insert(
                 id,
                 NodeSnapshot {
-                    labels: n.labels.clone(),
+                    labels: n.labels.to_strings(),
                     props: n.props.clone(),
                 },
             );
@@ -1441,7 +1441,7 @@ fn snapshots(
             rels.insert(
                 id,
                 RelSnapshot {
-                    rel_type: r.rel_type.clone(),
+                    rel_type: r.rel_type.to_string(),
                     start: a,
                     end: b,
                     props: r.props.clone(),

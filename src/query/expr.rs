@@ -10,7 +10,7 @@ use super::compare::{CmpOp, compare, equals};
 use super::{NodeSnapshot, Params, RelSnapshot};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, RelId, Value};
-use crate::store::{Graph, Node, Rel};
+use crate::store::{Graph, Node, RelRef};
 
 /// When less stack than this is left, [`grow_stack`] continues on a new
 /// segment: more than the frames between two of its calls take, unoptimised.
@@ -360,7 +360,7 @@ impl<'a> Ev<'a> {
             )
         })
     }
-    pub fn rel(&self, id: RelId) -> R<&'a Rel> {
+    pub fn rel(&self, id: RelId) -> R<RelRef<'a>> {
         self.graph.rel(id).ok_or_else(|| {
             QueryError::new(
                 ErrorClass::EntityNotFound,
@@ -372,7 +372,7 @@ impl<'a> Ev<'a> {
     /// A relationship's type, also after it was deleted by this statement.
     pub fn rel_type(&self, id: RelId) -> R<String> {
         if let Some(r) = self.graph.rel(id) {
-            return Ok(r.rel_type.clone());
+            return Ok(r.rel_type.to_string());
         }
         self.deleted
             .rels
@@ -476,7 +476,7 @@ impl<'a> Ev<'a> {
                 Value::Null => Value::Null,
                 Value::Node(n) => {
                     let node = self.node(n)?;
-                    Value::Bool(labels.iter().all(|l| node.labels.contains(&l.name)))
+                    Value::Bool(labels.iter().all(|l| node.labels.has(&l.name)))
                 }
                 Value::Rel(r) => {
                     let t = self.rel_type(r)?;
@@ -746,8 +746,8 @@ impl<'a> Ev<'a> {
     pub fn properties(&self, v: &Value) -> R<Value> {
         Ok(match v {
             Value::Null => Value::Null,
-            Value::Node(n) => Value::Map(self.node(*n)?.props.clone()),
-            Value::Rel(r) => Value::Map(self.rel(*r)?.props.clone()),
+            Value::Node(n) => Value::Map(self.node(*n)?.props.to_map()),
+            Value::Rel(r) => Value::Map(self.rel(*r)?.props.to_map()),
             Value::Map(m) => Value::Map(m.clone()),
             v => {
                 return Err(type_err(format!(

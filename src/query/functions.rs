@@ -223,7 +223,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 ev.node(n)?
                     .labels
                     .iter()
-                    .map(|l| Value::String(l.clone()))
+                    .map(|l| Value::String(l.to_string()))
                     .collect(),
             ),
             v => {

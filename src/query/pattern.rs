@@ -236,7 +236,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         }
         let env = Env::row(self.names, &self.row);
         let v = Rc::new(match self.ev.eval(e, &env)? {
-            Value::Map(m) => Some(m),
+            Value::Map(m) => Some(m.into()),
             Value::Null => None,
             v => {
                 return Err(type_err(format!(
@@ -262,7 +262,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let Some(node) = self.ev.graph.node(id) else {
             return Ok(false);
         };
-        if !spec.labels.iter().all(|l| node.labels.contains(&l.name)) {
+        if !spec.labels.iter().all(|l| node.labels.has(&l.name)) {
             return Ok(false);
         }
         if !visible(self.ev, &node.props) {
@@ -446,11 +446,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             _ => None,
         };
         // Type first: it is the cheapest test and rules out the most.
-        let fits = |r: RelId, rel: &crate::store::Rel| {
+        let fits = |r: RelId, rel: &crate::store::RelRef<'_>| {
             (spec.types.is_empty() || spec.types.iter().any(|t| t.name == rel.rel_type))
                 && bound.is_none_or(|b| b == r)
                 && !self.used.contains(&r)
-                && visible(self.ev, &rel.props)
+                && visible(self.ev, rel.props)
                 && want.is_none_or(|w| {
                     w.iter().all(|(k, v)| {
                         equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true)
@@ -554,7 +554,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     nodes.reverse();
                     rels.reverse();
                 }
-                Value::Path(Path { nodes, rels })
+                Value::path(Path { nodes, rels })
             }
             None => Value::Null,
         };
@@ -800,7 +800,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     let Some(rnew) = self.bind_value(spec.slot, rel_val) else {
                         continue;
                     };
-                    let pv = Value::Path(Path {
+                    let pv = Value::path(Path {
                         nodes,
                         rels: rels.clone(),
                     });
@@ -874,7 +874,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     let Some(rnew) = self.bind_value(rel_spec.slot, rel_val) else {
                         continue;
                     };
-                    let pv = Value::Path(Path {
+                    let pv = Value::path(Path {
                         nodes,
                         rels: rels.clone(),
                     });

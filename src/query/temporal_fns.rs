@@ -212,7 +212,7 @@ fn from_epoch(name: &str, args: &[Value], unit: i128) -> R<Value> {
         nanos += if i == 0 { n * unit } else { n };
     }
     temporal::from_epoch(nanos)
-        .map(Value::Temporal)
+        .map(Value::temporal)
         .map_err(arg_err)
 }
 
@@ -221,7 +221,10 @@ fn duration_fn(name: &str, args: &[Value]) -> R<Value> {
     let d = match &args[0] {
         Value::Null => return Ok(Value::Null),
         Value::String(s) => temporal::parse_duration(s).map_err(arg_err)?,
-        Value::Temporal(Temporal::Duration(d)) => *d,
+        Value::Temporal(t) if matches!(**t, Temporal::Duration(_)) => match **t {
+            Temporal::Duration(d) => d,
+            _ => return Ok(Value::Null),
+        },
         Value::Map(m) => {
             let mut f = DurFields::default();
             for (k, v) in m {
@@ -249,7 +252,7 @@ fn duration_fn(name: &str, args: &[Value]) -> R<Value> {
             )));
         }
     };
-    Ok(Value::Temporal(Temporal::Duration(d)))
+    Ok(Value::temporal(Temporal::Duration(d)))
 }
 
 fn between(name: &str, args: &[Value], unit: Option<Unit>) -> R<Value> {
@@ -262,7 +265,7 @@ fn between(name: &str, args: &[Value], unit: Option<Unit>) -> R<Value> {
         Some(u) => temporal::between_in(&a, &b, u),
     }
     .map_err(arg_err)?;
-    Ok(Value::Temporal(Temporal::Duration(d)))
+    Ok(Value::temporal(Temporal::Duration(d)))
 }
 
 /// `t.key` on a temporal value.
@@ -286,10 +289,13 @@ pub fn date_property(d: &FDate, key: &str) -> R<Value> {
 fn kind_of(v: &Value) -> Option<Kind> {
     Some(match v {
         Value::Date(_) => Kind::Date,
-        Value::Temporal(Temporal::LocalTime { .. }) => Kind::LocalTime,
-        Value::Temporal(Temporal::Time { .. }) => Kind::Time,
-        Value::Temporal(Temporal::LocalDateTime { .. }) => Kind::LocalDateTime,
-        Value::Temporal(Temporal::DateTime { .. }) => Kind::DateTime,
+        Value::Temporal(t) => match **t {
+            Temporal::LocalTime { .. } => Kind::LocalTime,
+            Temporal::Time { .. } => Kind::Time,
+            Temporal::LocalDateTime { .. } => Kind::LocalDateTime,
+            Temporal::DateTime { .. } => Kind::DateTime,
+            Temporal::Duration(_) => return None,
+        },
         _ => return None,
     })
 }
@@ -304,24 +310,31 @@ fn shift(v: &Value, d: &Duration, sign: i64) -> R<Value> {
 /// `+`, `-`, `*`, `/` where a temporal is involved; `None` leaves the
 /// operands to the ordinary rules (and their errors).
 pub fn arith(op: BinOp, l: &Value, r: &Value) -> Option<R<Value>> {
-    use Value::Temporal as T;
-    use temporal::Temporal::Duration as D;
-    let dur = |d: R<Duration>| d.map(|d| Value::Temporal(Temporal::Duration(d)));
+    let dur = |d: R<Duration>| d.map(|d| Value::temporal(Temporal::Duration(d)));
     let wrap = |d: Result<Duration, String>| dur(d.map_err(arg_err));
-    Some(match (op, l, r) {
-        (BinOp::Add, T(D(a)), T(D(b))) => wrap(a.plus(b)),
-        (BinOp::Sub, T(D(a)), T(D(b))) => wrap(b.negate().and_then(|nb| a.plus(&nb))),
-        (BinOp::Add, v, T(D(d))) if kind_of(v).is_some() => shift(v, d, 1),
-        (BinOp::Add, T(D(d)), v) if kind_of(v).is_some() => shift(v, d, 1),
-        (BinOp::Sub, v, T(D(d))) if kind_of(v).is_some() => shift(v, d, -1),
-        (BinOp::Mul, T(D(d)), Value::Int(k)) | (BinOp::Mul, Value::Int(k), T(D(d))) => {
-            wrap(d.times_int(*k))
-        }
-        (BinOp::Mul, T(D(d)), Value::Float(x)) | (BinOp::Mul, Value::Float(x), T(D(d))) => {
-            wrap(d.times_float(*x))
-        }
-        (BinOp::Div, T(D(d)), Value::Int(k)) => wrap(d.divide(*k as f64)),
-        (BinOp::Div, T(D(d)), Value::Float(x)) => wrap(d.divide(*x)),
+    let dur_of = |v: &Value| match v {
+        Value::Temporal(t) => match &**t {
+            Temporal::Duration(d) => Some(*d),
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(match (op, dur_of(l), dur_of(r)) {
+        (BinOp::Add, Some(a), Some(b)) => wrap(a.plus(&b)),
+        (BinOp::Sub, Some(a), Some(b)) => wrap(b.negate().and_then(|nb| a.plus(&nb))),
+        (BinOp::Add, None, Some(d)) if kind_of(l).is_some() => shift(l, &d, 1),
+        (BinOp::Add, Some(d), None) if kind_of(r).is_some() => shift(r, &d, 1),
+        (BinOp::Sub, None, Some(d)) if kind_of(l).is_some() => shift(l, &d, -1),
+        (BinOp::Mul, Some(d), None) | (BinOp::Mul, None, Some(d)) => match (l, r) {
+            (Value::Int(k), _) | (_, Value::Int(k)) => wrap(d.times_int(*k)),
+            (Value::Float(x), _) | (_, Value::Float(x)) => wrap(d.times_float(*x)),
+            _ => return None,
+        },
+        (BinOp::Div, Some(d), None) => match r {
+            Value::Int(k) => wrap(d.divide(*k as f64)),
+            Value::Float(x) => wrap(d.divide(*x)),
+            _ => return None,
+        },
         _ => return None,
     })
 }

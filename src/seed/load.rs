@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::error::{LoadError, QueryError, Span};
 use crate::model::date::resolve_relative;
 use crate::model::names::did_you_mean;
-use crate::model::{FDate, NodeId, Props, RelId, Value};
+use crate::model::{FDate, LabelSet, NodeId, Props, RelId, Value};
 use crate::store::{ALIASES, Graph, NAME};
 
 use super::error_at;
@@ -222,7 +222,7 @@ impl<'a> Loader<'a> {
             let v = self.value(&p.value)?;
             if let Some(s) = self.g.schema() {
                 let one: Props = [(p.name.clone(), v.clone())].into();
-                s.check_node(labels, &one, false)
+                s.check_node(&LabelSet::from(labels.to_vec()), &one, false)
                     .map_err(|m| self.err(p.name_span.start, m))?;
             }
             if let Val::Relative(phrase) = &p.value.val
@@ -448,7 +448,7 @@ impl<'a> Loader<'a> {
         let (article, _, _) = self.article_info(span.start)?;
         let labels = vec![kind.text.clone()];
         if let Some(s) = self.g.schema() {
-            s.check_node(&labels, &Props::new(), false)
+            s.check_node(&LabelSet::from(labels.clone()), &Props::new(), false)
                 .map_err(|m| self.err(kind.span.start, m))?;
         }
         let all: Vec<&Prop> = props.iter().collect();
@@ -585,8 +585,8 @@ impl<'a> Loader<'a> {
     ) -> Result<(), LoadError> {
         let a = self.resolve(from)?;
         let b = self.resolve(to)?;
-        let fl = self.g.node(a).map(|n| n.labels.clone()).unwrap_or_default();
-        let tl = self.g.node(b).map(|n| n.labels.clone()).unwrap_or_default();
+        let fl = self.g.node(a).map(|n| n.labels).unwrap_or_default();
+        let tl = self.g.node(b).map(|n| n.labels).unwrap_or_default();
         if let Some(s) = self.g.schema() {
             s.check_rel(&rel_type.text, &fl, &tl, &Props::new(), false)
                 .map_err(|m| self.err(rel_type.span.start, m))?;
@@ -650,7 +650,7 @@ impl<'a> Loader<'a> {
         }
         let labels = vec!["Statement".to_string(), kind.text.clone()];
         if let Some(s) = self.g.schema() {
-            s.check_node(&labels, &Props::new(), false)
+            s.check_node(&LabelSet::from(labels.clone()), &Props::new(), false)
                 .map_err(|m| self.err(kind.span.start, m))?;
         }
         let (refs, plain): (Vec<&Prop>, Vec<&Prop>) =

@@ -481,7 +481,8 @@ rel MENTIONED_IN    *->Article_less
         let m = &s.rels["MENTIONED_IN"];
         assert!(m.from.is_empty() && m.to.is_empty());
         // The schema it produces is the one the store enforces.
-        let labels = vec!["Statement".to_string(), "Membership".to_string()];
+        let labels =
+            crate::model::LabelSet::from(vec!["Statement".to_string(), "Membership".to_string()]);
         let mut props = crate::model::Props::new();
         props.insert("quote".into(), "q".into());
         assert!(s.check_node(&labels, &props, false).is_ok());

@@ -133,7 +133,7 @@ fn statements_get_relationships_source_date_and_valid_time() {
     let (g, _) = loaded();
     let m = by_key(&g, "m1");
     assert_eq!(
-        g.node(m).map(|n| n.labels.clone()),
+        g.node(m).map(|n| n.labels.to_strings()),
         Some(vec!["Statement".to_string(), "Membership".to_string()])
     );
     assert_eq!(out(&g, m, "SUBJECT"), vec![by_key(&g, "belarus")]);

@@ -155,15 +155,15 @@ fn keys_of(g: &Graph) -> std::collections::BTreeMap<String, std::collections::BT
         std::collections::BTreeMap::new();
     for n in g.node_ids().filter_map(|id| g.node(id)) {
         for l in &n.labels {
-            m.entry(l.clone())
+            m.entry(l.to_string())
                 .or_default()
-                .extend(n.props.keys().cloned());
+                .extend(n.props.keys().map(|k| k.to_string()));
         }
     }
     for r in g.rel_ids().filter_map(|id| g.rel(id)) {
-        m.entry(r.rel_type.clone())
+        m.entry(r.rel_type.to_string())
             .or_default()
-            .extend(r.props.keys().cloned());
+            .extend(r.props.keys().map(|k| k.to_string()));
     }
     m
 }

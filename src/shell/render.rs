@@ -663,7 +663,7 @@ pub fn json_value(v: &Value, res: &QueryResult) -> serde_json::Value {
     let props = |p: &crate::model::Props| {
         J::Object(
             p.iter()
-                .map(|(k, v)| (k.clone(), json_value(v, res)))
+                .map(|(k, v)| (k.to_string(), json_value(v, res)))
                 .collect(),
         )
     };
@@ -706,7 +706,7 @@ pub fn json_value(v: &Value, res: &QueryResult) -> serde_json::Value {
         Value::List(items) => J::Array(items.iter().map(|i| json_value(i, res)).collect()),
         Value::Map(m) => J::Object(
             m.iter()
-                .map(|(k, v)| (k.clone(), json_value(v, res)))
+                .map(|(k, v)| (k.to_string(), json_value(v, res)))
                 .collect(),
         ),
         Value::Node(id) => node(id),
@@ -967,7 +967,7 @@ mod tests {
             rels: vec![RelId(7)],
         };
         assert_eq!(
-            cell_text(&Value::Path(forward), &res, true),
+            cell_text(&Value::path(forward), &res, true),
             "(:State {name: 'Belarus', aliases: ['Weißrussland']})-[:MEMBER_OF {since: 2024-07-04}]->(:Organisation {name: 'SCO'})"
         );
         let back = Path {
@@ -975,7 +975,7 @@ mod tests {
             rels: vec![RelId(7)],
         };
         assert!(
-            cell_text(&Value::Path(back), &res, true)
+            cell_text(&Value::path(back), &res, true)
                 .starts_with("(:Organisation {name: 'SCO'})<-[:MEMBER_OF")
         );
     }

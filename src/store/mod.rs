@@ -2,12 +2,15 @@
 //! names and aliases, a label index, and the schema every write is checked
 //! against. Only [`persist`] and [`wal`] touch files.
 
+pub mod index;
 pub mod persist;
+mod v2;
 pub mod wal;
 
 pub use wal::{Report, backup, check};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
@@ -15,21 +18,65 @@ use petgraph::visit::{EdgeIndexable, EdgeRef, NodeIndexable};
 
 use crate::error::QueryError;
 use crate::model::names::{did_you_mean, fold};
-use crate::model::{NodeId, Props, RelId, Schema, Value};
+use crate::model::{LabelSet, NodeId, Props, RelId, Schema, Sym, Value};
+use index::{IdSet, NameIndex};
 
 /// A node: its labels (kinds) and properties.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Node {
-    pub labels: Vec<String>,
+    pub labels: LabelSet,
     pub props: Props,
 }
 
-/// A relationship: its type and properties. Its ends are in the graph.
+/// A relationship as a value: its type and properties (its ends are in
+/// the graph). The graph keeps the two apart (see [`Graph`]); it hands out
+/// [`RelRef`]s.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rel {
-    pub rel_type: String,
+    pub rel_type: Sym,
     pub props: Props,
 }
+
+/// A relationship in the graph, borrowed: its type and properties.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RelRef<'a> {
+    pub rel_type: Sym,
+    pub props: &'a Props,
+}
+
+impl RelRef<'_> {
+    /// An owned copy.
+    pub fn to_rel(&self) -> Rel {
+        Rel {
+            rel_type: self.rel_type,
+            props: self.props.clone(),
+        }
+    }
+}
+
+static NO_PROPS: Props = Props::new();
+
+/// Hashes a `u32` id by one multiplication: ids are dense, and SipHash
+/// would cost more than the lookup it serves.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (u64::from(i) | 1 << 40).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Properties of the relationships that have any, by relationship slot.
+pub type RelProps = HashMap<u32, Props, BuildHasherDefault<IdHasher>>;
 
 /// The property that holds an entity's canonical name.
 pub const NAME: &str = "name";
@@ -41,11 +88,18 @@ pub const ALIASES: &str = "aliases";
 /// Architecture invariant: `names` and `labels` always agree with the nodes'
 /// `name`/`aliases` properties and labels; every mutation goes through the
 /// methods here, which keep them so.
+///
+/// Memory layout (a million nodes and five million relationships must fit
+/// in a few hundred MB): a relationship's petgraph weight is only its type
+/// symbol (4 bytes; 20 bytes an edge with petgraph's links); the properties
+/// of the few relationships that have any are in `rel_props`, by slot. A
+/// node's weight is its interned label set and its [`Props`].
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    g: StableGraph<Node, Rel, petgraph::Directed, u32>,
-    names: HashMap<String, BTreeSet<NodeId>>,
-    labels: BTreeMap<String, BTreeSet<NodeId>>,
+    g: StableGraph<Node, Sym, petgraph::Directed, u32>,
+    rel_props: RelProps,
+    names: NameIndex,
+    labels: BTreeMap<Sym, IdSet>,
     schema: Option<Schema>,
     /// Changes made since [`Graph::start_journal`], when journaling is on.
     /// A rollback trims it back with the graph, so a failed statement's
@@ -67,12 +121,12 @@ enum Undo {
     CreatedRel(RelId),
     NodeProp {
         id: NodeId,
-        key: String,
+        key: Sym,
         old: Option<Value>,
     },
     RelProp {
         id: RelId,
-        key: String,
+        key: Sym,
         old: Option<Value>,
     },
     /// The label was pushed at the end of the node's labels.
@@ -82,7 +136,7 @@ enum Undo {
     /// The label stood at `pos` in the node's labels.
     LabelRemoved {
         id: NodeId,
-        label: String,
+        label: Sym,
         pos: usize,
     },
     DeletedRel {
@@ -129,7 +183,7 @@ impl Before {
     pub fn rel_props<'a>(&'a self, g: &'a Graph, id: RelId) -> Option<&'a Props> {
         match self.rels.get(&id) {
             Some(r) => r.as_ref().map(|r| &r.props),
-            None => g.rel(id).map(|r| &r.props),
+            None => g.rel(id).map(|r| r.props),
         }
     }
 }
@@ -146,34 +200,34 @@ impl Before {
 pub enum Change {
     CreateNode {
         id: NodeId,
-        labels: Vec<String>,
+        labels: LabelSet,
         props: Props,
     },
     CreateRel {
         id: RelId,
         from: NodeId,
         to: NodeId,
-        rel_type: String,
+        rel_type: Sym,
         props: Props,
     },
     /// `value` None removes the property.
     SetNodeProp {
         id: NodeId,
-        key: String,
+        key: Sym,
         value: Option<Value>,
     },
     SetRelProp {
         id: RelId,
-        key: String,
+        key: Sym,
         value: Option<Value>,
     },
     AddLabel {
         id: NodeId,
-        label: String,
+        label: Sym,
     },
     RemoveLabel {
         id: NodeId,
-        label: String,
+        label: Sym,
     },
     DeleteRel {
         id: RelId,
@@ -338,7 +392,7 @@ impl Graph {
                 self.g.remove_node(ni(id));
             }
             Undo::CreatedRel(id) => {
-                self.g.remove_edge(ei(id));
+                self.remove_edge(id);
             }
             Undo::NodeProp { id, key, old } => {
                 self.unindex_node(id);
@@ -351,24 +405,23 @@ impl Graph {
                 self.index_node(id);
             }
             Undo::RelProp { id, key, old } => {
-                if let Some(r) = self.g.edge_weight_mut(ei(id)) {
-                    match old {
-                        Some(v) => r.props.insert(key, v),
-                        None => r.props.remove(&key),
-                    };
-                }
+                self.put_rel_prop(id, key, old);
             }
             Undo::LabelAdded { id } => {
-                if let Some(l) = self.g.node_weight_mut(ni(id)).and_then(|n| n.labels.pop())
-                    && let Some(set) = self.labels.get_mut(&l)
-                {
-                    set.remove(&id);
+                if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                    let (rest, last) = n.labels.popped();
+                    n.labels = rest;
+                    if let Some(l) = last
+                        && !rest.contains(&l)
+                        && let Some(set) = self.labels.get_mut(&l)
+                    {
+                        set.remove(id);
+                    }
                 }
             }
             Undo::LabelRemoved { id, label, pos } => {
                 if let Some(n) = self.g.node_weight_mut(ni(id)) {
-                    let pos = pos.min(n.labels.len());
-                    n.labels.insert(pos, label.clone());
+                    n.labels = n.labels.with_at(pos, label);
                     self.labels.entry(label).or_default().insert(id);
                 }
             }
@@ -405,20 +458,19 @@ impl Graph {
                 Undo::NodeProp { id, key, old } => {
                     if let Some(Some(n)) = self.node_entry(&mut b, *id) {
                         match old {
-                            Some(v) => n.props.insert(key.clone(), v.clone()),
+                            Some(v) => n.props.insert(*key, v.clone()),
                             None => n.props.remove(key),
                         };
                     }
                 }
                 Undo::LabelAdded { id } => {
                     if let Some(Some(n)) = self.node_entry(&mut b, *id) {
-                        n.labels.pop();
+                        n.labels = n.labels.popped().0;
                     }
                 }
                 Undo::LabelRemoved { id, label, pos } => {
                     if let Some(Some(n)) = self.node_entry(&mut b, *id) {
-                        let pos = (*pos).min(n.labels.len());
-                        n.labels.insert(pos, label.clone());
+                        n.labels = n.labels.with_at(*pos, *label);
                     }
                 }
                 Undo::CreatedRel(id) => {
@@ -428,10 +480,13 @@ impl Graph {
                     b.rels.insert(*id, Some(rel.clone()));
                 }
                 Undo::RelProp { id, key, old } => {
-                    let r = b.rels.entry(*id).or_insert_with(|| self.rel(*id).cloned());
+                    let r = b
+                        .rels
+                        .entry(*id)
+                        .or_insert_with(|| self.rel(*id).map(|r| r.to_rel()));
                     if let Some(r) = r {
                         match old {
-                            Some(v) => r.props.insert(key.clone(), v.clone()),
+                            Some(v) => r.props.insert(*key, v.clone()),
                             None => r.props.remove(key),
                         };
                     }
@@ -445,20 +500,20 @@ impl Graph {
         let mut changed_now: HashMap<&str, usize> = HashMap::new();
         for id in b.nodes.keys() {
             let labels = self.node(*id).map(|n| n.labels.as_slice()).unwrap_or(&[]);
-            for l in labels.iter().map(String::as_str).collect::<BTreeSet<_>>() {
+            for l in labels.iter().map(Sym::as_str).collect::<BTreeSet<_>>() {
                 *changed_now.entry(l).or_default() += 1;
             }
         }
         for (label, set) in &self.labels {
             if set.len() > changed_now.get(label.as_str()).copied().unwrap_or(0) {
-                b.labels.insert(label.clone());
+                b.labels.insert(label.to_string());
             }
         }
         let old: Vec<String> = b
             .nodes
             .values()
             .flatten()
-            .flat_map(|n| n.labels.iter().cloned())
+            .flat_map(|n| n.labels.iter().map(|l| l.to_string()))
             .collect();
         b.labels.extend(old);
         b
@@ -507,14 +562,10 @@ impl Graph {
                 self.index_node(id);
             }
             Change::SetRelProp { id, key, value } => {
-                let r = self
-                    .g
-                    .edge_weight_mut(ei(id))
-                    .ok_or_else(|| missing_rel(id).message)?;
-                match value {
-                    Some(v) => r.props.insert(key, v),
-                    None => r.props.remove(&key),
-                };
+                if self.rel(id).is_none() {
+                    return Err(missing_rel(id).message);
+                }
+                self.put_rel_prop(id, key, value);
             }
             Change::AddLabel { id, label } => {
                 let n = self
@@ -522,7 +573,7 @@ impl Graph {
                     .node_weight_mut(ni(id))
                     .ok_or_else(|| missing_node(id).message)?;
                 if !n.labels.contains(&label) {
-                    n.labels.push(label.clone());
+                    n.labels = n.labels.with(label);
                 }
                 self.labels.entry(label).or_default().insert(id);
             }
@@ -585,7 +636,7 @@ impl Graph {
         }
         let mut taken = Vec::new();
         loop {
-            let e = self.g.add_edge(ni(from), ni(from), Rel::default());
+            let e = self.g.add_edge(ni(from), ni(from), Sym::default());
             if e == ei(id) {
                 break;
             }
@@ -595,12 +646,38 @@ impl Graph {
             self.g.remove_edge(t);
         }
         self.g.remove_edge(ei(id));
-        let got = self.g.add_edge(ni(from), ni(to), rel);
+        let got = self.g.add_edge(ni(from), ni(to), rel.rel_type);
         if got != ei(id) {
             self.g.remove_edge(got);
             return Err(format!("relationship slot {} could not be placed", id.0));
         }
+        if !rel.props.is_empty() {
+            self.rel_props.insert(id.0, rel.props);
+        }
         Ok(())
+    }
+
+    /// Removes a relationship slot and its properties.
+    fn remove_edge(&mut self, id: RelId) -> Option<Rel> {
+        let rel_type = self.g.remove_edge(ei(id))?;
+        let props = self.rel_props.remove(&id.0).unwrap_or_default();
+        Some(Rel { rel_type, props })
+    }
+
+    /// Sets (`Some`) or removes a relationship property, without checks or
+    /// logging; returns the old value.
+    fn put_rel_prop(&mut self, id: RelId, key: Sym, value: Option<Value>) -> Option<Value> {
+        match value {
+            Some(v) => self.rel_props.entry(id.0).or_default().insert(key, v),
+            None => {
+                let p = self.rel_props.get_mut(&id.0)?;
+                let old = p.remove(&key);
+                if p.is_empty() {
+                    self.rel_props.remove(&id.0);
+                }
+                old
+            }
+        }
     }
 
     // ---- reading -------------------------------------------------------
@@ -617,8 +694,16 @@ impl Graph {
     pub fn node(&self, id: NodeId) -> Option<&Node> {
         self.g.node_weight(ni(id))
     }
-    pub fn rel(&self, id: RelId) -> Option<&Rel> {
-        self.g.edge_weight(ei(id))
+    pub fn rel(&self, id: RelId) -> Option<RelRef<'_>> {
+        let rel_type = *self.g.edge_weight(ei(id))?;
+        Some(RelRef {
+            rel_type,
+            props: self.rel_props.get(&id.0).unwrap_or(&NO_PROPS),
+        })
+    }
+    /// A relationship's type, without its properties.
+    pub fn rel_type(&self, id: RelId) -> Option<Sym> {
+        self.g.edge_weight(ei(id)).copied()
     }
     /// Start and end node of a relationship.
     pub fn rel_ends(&self, id: RelId) -> Option<(NodeId, NodeId)> {
@@ -632,7 +717,11 @@ impl Graph {
     }
     /// Nodes carrying a label, in id order.
     pub fn nodes_with_label(&self, label: &str) -> impl Iterator<Item = NodeId> + '_ {
-        self.labels.get(label).into_iter().flatten().copied()
+        self.labels.get(label).into_iter().flat_map(IdSet::iter)
+    }
+    /// How many nodes carry a label.
+    pub fn label_count(&self, label: &str) -> usize {
+        self.labels.get(label).map_or(0, IdSet::len)
     }
     /// Outgoing relationships of a node: (relationship, end node).
     pub fn out_rels(&self, id: NodeId) -> impl Iterator<Item = (RelId, NodeId)> + '_ {
@@ -652,15 +741,27 @@ impl Graph {
         &self,
         id: NodeId,
         outgoing: bool,
-    ) -> impl Iterator<Item = (RelId, NodeId, &Rel)> + '_ {
+    ) -> impl Iterator<Item = (RelId, NodeId, RelRef<'_>)> + '_ {
         let dir = if outgoing {
             Direction::Outgoing
         } else {
             Direction::Incoming
         };
+        let no_props = self.rel_props.is_empty();
         self.g.edges_directed(ni(id), dir).map(move |e| {
             let other = if outgoing { e.target() } else { e.source() };
-            (rid(e.id()), nid(other), e.weight())
+            let props = if no_props {
+                &NO_PROPS
+            } else {
+                self.rel_props
+                    .get(&e.id().index().try_into().unwrap_or(u32::MAX))
+                    .unwrap_or(&NO_PROPS)
+            };
+            let rel = RelRef {
+                rel_type: *e.weight(),
+                props,
+            };
+            (rid(e.id()), nid(other), rel)
         })
     }
     pub fn degree(&self, id: NodeId) -> usize {
@@ -676,7 +777,15 @@ impl Graph {
     }
     /// Every relationship type in use, sorted.
     pub fn rel_types(&self) -> BTreeSet<&str> {
-        self.g.edge_weights().map(|r| r.rel_type.as_str()).collect()
+        // Few distinct types over millions of edges: a short list beats a
+        // tree insert per edge.
+        let mut seen: Vec<Sym> = Vec::new();
+        for t in self.g.edge_weights() {
+            if !seen.contains(t) {
+                seen.push(*t);
+            }
+        }
+        seen.iter().map(Sym::as_str).collect()
     }
     /// Every property key in use on nodes and relationships, sorted.
     pub fn property_keys(&self) -> BTreeSet<&str> {
@@ -684,12 +793,12 @@ impl Graph {
         keys.extend(
             self.g
                 .node_weights()
-                .flat_map(|n| n.props.keys().map(String::as_str)),
+                .flat_map(|n| n.props.keys().map(Sym::as_str)),
         );
         keys.extend(
-            self.g
-                .edge_weights()
-                .flat_map(|r| r.props.keys().map(String::as_str)),
+            self.rel_props
+                .values()
+                .flat_map(|p| p.keys().map(Sym::as_str)),
         );
         keys
     }
@@ -697,10 +806,16 @@ impl Graph {
     /// Nodes whose name or one of whose aliases folds to the same as `name`
     /// (case, diacritics and spacing ignored).
     pub fn lookup(&self, name: &str) -> Vec<NodeId> {
-        self.names
-            .get(&fold(name))
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default()
+        let key = fold(name);
+        let mut out = self.names.candidates(&key);
+        out.sort_unstable();
+        out.dedup();
+        // The index holds hashes: keep the nodes that really have the name.
+        out.retain(|&id| {
+            self.node(id)
+                .is_some_and(|n| names_of(n).into_iter().any(|x| fold(x) == key))
+        });
+        out
     }
     /// The known name or alias closest to `name`, for "did you mean".
     pub fn suggest_name(&self, name: &str) -> Option<String> {
@@ -736,7 +851,16 @@ impl Graph {
     }
 
     pub fn create_node(&mut self, labels: Vec<String>, props: Props) -> Result<NodeId, QueryError> {
-        let props: Props = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
+        self.create_node_with(labels.into(), props)
+    }
+
+    /// [`Graph::create_node`] with labels interned already.
+    pub fn create_node_with(
+        &mut self,
+        labels: LabelSet,
+        mut props: Props,
+    ) -> Result<NodeId, QueryError> {
+        props.retain(|_, v| !v.is_null());
         check_storable(&props)?;
         if let Some(s) = &self.schema {
             s.check_node(&labels, &props, false)
@@ -749,7 +873,7 @@ impl Graph {
         if self.journal.is_some()
             && let Some(n) = self.node(id)
         {
-            let (labels, props) = (n.labels.clone(), n.props.clone());
+            let (labels, props) = (n.labels, n.props.clone());
             self.record(|| Change::CreateNode { id, labels, props });
         }
         Ok(id)
@@ -762,7 +886,18 @@ impl Graph {
         rel_type: String,
         props: Props,
     ) -> Result<RelId, QueryError> {
-        let props: Props = props.into_iter().filter(|(_, v)| !v.is_null()).collect();
+        self.create_rel_with(from, to, Sym::new(&rel_type), props)
+    }
+
+    /// [`Graph::create_rel`] with the type interned already.
+    pub fn create_rel_with(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        rel_type: Sym,
+        mut props: Props,
+    ) -> Result<RelId, QueryError> {
+        props.retain(|_, v| !v.is_null());
         check_storable(&props)?;
         let fl = &self.node(from).ok_or_else(|| missing_node(from))?.labels;
         let tl = &self.node(to).ok_or_else(|| missing_node(to))?.labels;
@@ -770,11 +905,11 @@ impl Graph {
             s.check_rel(&rel_type, fl, tl, &props, false)
                 .map_err(QueryError::schema)?;
         }
-        let change = self
-            .journal
-            .is_some()
-            .then(|| (rel_type.clone(), props.clone()));
-        let id = rid(self.g.add_edge(ni(from), ni(to), Rel { rel_type, props }));
+        let change = self.journal.is_some().then(|| (rel_type, props.clone()));
+        let id = rid(self.g.add_edge(ni(from), ni(to), rel_type));
+        if !props.is_empty() {
+            self.rel_props.insert(id.0, props);
+        }
         self.push_undo(|| Undo::CreatedRel(id));
         if let Some((rel_type, props)) = change {
             self.record(|| Change::CreateRel {
@@ -792,30 +927,27 @@ impl Graph {
     pub fn set_node_prop(&mut self, id: NodeId, key: &str, value: Value) -> Result<(), QueryError> {
         check_storable_one(key, &value)?;
         let node = self.node(id).ok_or_else(|| missing_node(id))?;
+        let key = Sym::new(key);
         if let Some(s) = &self.schema {
             let mut props = Props::new();
-            props.insert(key.to_string(), value.clone());
+            props.insert(key, value.clone());
             s.check_node(&node.labels, &props, false)
                 .map_err(QueryError::schema)?;
         }
         self.unindex_node(id);
         self.record(|| Change::SetNodeProp {
             id,
-            key: key.to_string(),
+            key,
             value: (!value.is_null()).then(|| value.clone()),
         });
         let old = self.g.node_weight_mut(ni(id)).and_then(|n| {
             if value.is_null() {
-                n.props.remove(key)
+                n.props.remove(&key)
             } else {
-                n.props.insert(key.to_string(), value)
+                n.props.insert(key, value)
             }
         });
-        self.push_undo(|| Undo::NodeProp {
-            id,
-            key: key.to_string(),
-            old,
-        });
+        self.push_undo(|| Undo::NodeProp { id, key, old });
         self.index_node(id);
         Ok(())
     }
@@ -824,32 +956,23 @@ impl Graph {
     pub fn set_rel_prop(&mut self, id: RelId, key: &str, value: Value) -> Result<(), QueryError> {
         check_storable_one(key, &value)?;
         let (a, b) = self.rel_ends(id).ok_or_else(|| missing_rel(id))?;
+        let key = Sym::new(key);
         if let Some(s) = &self.schema {
             let rel = self.rel(id).ok_or_else(|| missing_rel(id))?;
             let mut props = Props::new();
-            props.insert(key.to_string(), value.clone());
-            let fl = self.node(a).map(|n| n.labels.clone()).unwrap_or_default();
-            let tl = self.node(b).map(|n| n.labels.clone()).unwrap_or_default();
+            props.insert(key, value.clone());
+            let fl = self.node(a).map(|n| n.labels).unwrap_or_default();
+            let tl = self.node(b).map(|n| n.labels).unwrap_or_default();
             s.check_rel(&rel.rel_type, &fl, &tl, &props, false)
                 .map_err(QueryError::schema)?;
         }
         self.record(|| Change::SetRelProp {
             id,
-            key: key.to_string(),
+            key,
             value: (!value.is_null()).then(|| value.clone()),
         });
-        let old = self.g.edge_weight_mut(ei(id)).and_then(|r| {
-            if value.is_null() {
-                r.props.remove(key)
-            } else {
-                r.props.insert(key.to_string(), value)
-            }
-        });
-        self.push_undo(|| Undo::RelProp {
-            id,
-            key: key.to_string(),
-            old,
-        });
+        let old = self.put_rel_prop(id, key, (!value.is_null()).then_some(value));
+        self.push_undo(|| Undo::RelProp { id, key, old });
         Ok(())
     }
 
@@ -859,21 +982,18 @@ impl Graph {
         if node.labels.iter().any(|l| l == label) {
             return Ok(false);
         }
+        let label = Sym::new(label);
         if let Some(s) = &self.schema {
-            let mut labels = node.labels.clone();
-            labels.push(label.to_string());
+            let labels = node.labels.with(label);
             s.check_node(&labels, &node.props, false)
                 .map_err(QueryError::schema)?;
         }
-        self.record(|| Change::AddLabel {
-            id,
-            label: label.to_string(),
-        });
+        self.record(|| Change::AddLabel { id, label });
         if let Some(n) = self.g.node_weight_mut(ni(id)) {
-            n.labels.push(label.to_string());
+            n.labels = n.labels.with(label);
             self.push_undo(|| Undo::LabelAdded { id });
         }
-        self.labels.entry(label.to_string()).or_default().insert(id);
+        self.labels.entry(label).or_default().insert(id);
         Ok(true)
     }
 
@@ -887,26 +1007,20 @@ impl Graph {
         // label); each removal is undone on its own, newest first.
         let mut removed = Vec::new();
         while let Some(pos) = node.labels.iter().position(|l| l == label) {
-            node.labels.remove(pos);
+            node.labels = node.labels.without_at(pos);
             removed.push(pos);
         }
         if removed.is_empty() {
             return Ok(false);
         }
-        if let Some(set) = self.labels.get_mut(label) {
-            set.remove(&id);
+        let label = Sym::new(label);
+        if let Some(set) = self.labels.get_mut(&label) {
+            set.remove(id);
         }
         for pos in removed {
-            self.push_undo(|| Undo::LabelRemoved {
-                id,
-                label: label.to_string(),
-                pos,
-            });
+            self.push_undo(|| Undo::LabelRemoved { id, label, pos });
         }
-        self.record(|| Change::RemoveLabel {
-            id,
-            label: label.to_string(),
-        });
+        self.record(|| Change::RemoveLabel { id, label });
         Ok(true)
     }
 
@@ -957,7 +1071,7 @@ impl Graph {
     /// Removes a relationship, recording it in the journal and undo log.
     fn remove_rel_logged(&mut self, id: RelId) -> Result<(), QueryError> {
         let (from, to) = self.rel_ends(id).ok_or_else(|| missing_rel(id))?;
-        let rel = self.g.remove_edge(ei(id)).ok_or_else(|| missing_rel(id))?;
+        let rel = self.remove_edge(id).ok_or_else(|| missing_rel(id))?;
         self.record(|| Change::DeleteRel { id });
         self.push_undo(|| Undo::DeletedRel { id, from, to, rel });
         Ok(())
@@ -984,9 +1098,9 @@ impl Graph {
         }
         for &r in rels {
             if let (Some(rel), Some((a, b))) = (self.rel(r), self.rel_ends(r)) {
-                let fl = self.node(a).map(|n| n.labels.clone()).unwrap_or_default();
-                let tl = self.node(b).map(|n| n.labels.clone()).unwrap_or_default();
-                s.check_rel(&rel.rel_type, &fl, &tl, &rel.props, true)
+                let fl = self.node(a).map(|n| n.labels).unwrap_or_default();
+                let tl = self.node(b).map(|n| n.labels).unwrap_or_default();
+                s.check_rel(&rel.rel_type, &fl, &tl, rel.props, true)
                     .map_err(QueryError::schema)?;
             }
         }
@@ -1005,10 +1119,10 @@ impl Graph {
             return;
         };
         for name in names_of(node) {
-            self.names.entry(fold(name)).or_default().insert(id);
+            self.names.insert(&fold(name), id);
         }
-        for l in &node.labels {
-            self.labels.entry(l.clone()).or_default().insert(id);
+        for l in node.labels.iter() {
+            self.labels.entry(*l).or_default().insert(id);
         }
     }
 
@@ -1017,40 +1131,68 @@ impl Graph {
             return;
         };
         for name in names_of(node) {
-            let key = fold(name);
-            if let Some(set) = self.names.get_mut(&key) {
-                set.remove(&id);
-                if set.is_empty() {
-                    self.names.remove(&key);
-                }
-            }
+            self.names.remove(&fold(name), id);
         }
-        for l in &node.labels {
+        for l in node.labels.iter() {
             if let Some(set) = self.labels.get_mut(l) {
-                set.remove(&id);
+                set.remove(id);
             }
         }
     }
 
     /// Raw access for the persistence module: the node slots in index order
-    /// (with holes as None) and the relationships.
-    pub(crate) fn raw(&self) -> &StableGraph<Node, Rel, petgraph::Directed, u32> {
+    /// (with holes as None) and the relationships' types.
+    pub(crate) fn raw(&self) -> &StableGraph<Node, Sym, petgraph::Directed, u32> {
         &self.g
     }
 
-    /// Rebuilds a graph from persisted parts, with the same ids, and its indexes.
-    pub(crate) fn from_raw(
-        g: StableGraph<Node, Rel, petgraph::Directed, u32>,
+    /// The properties of relationship slot `i` (empty when it has none).
+    pub(crate) fn raw_rel_props(&self, i: u32) -> &Props {
+        self.rel_props.get(&i).unwrap_or(&NO_PROPS)
+    }
+
+    /// Sets the schema without logging or undo (for the store file).
+    pub(crate) fn replace_schema(&mut self, schema: Option<Schema>) {
+        self.schema = schema;
+    }
+
+    /// The name index, for the store file.
+    pub(crate) fn name_index(&self) -> &NameIndex {
+        &self.names
+    }
+
+    /// Rebuilds a graph from persisted parts, with the same ids, and its
+    /// label index; the name index is rebuilt (folding every name) unless
+    /// the file had it.
+    pub(crate) fn from_parts(
+        g: StableGraph<Node, Sym, petgraph::Directed, u32>,
+        rel_props: RelProps,
+        names: Option<NameIndex>,
         schema: Option<Schema>,
     ) -> Graph {
         let mut graph = Graph {
             g,
+            rel_props,
             schema,
             ..Graph::default()
         };
-        let ids: Vec<NodeId> = graph.node_ids().collect();
-        for id in ids {
-            graph.index_node(id);
+        let have_names = names.is_some();
+        if let Some(n) = names {
+            graph.names = n;
+        }
+        for i in graph.g.node_indices() {
+            let id = nid(i);
+            let Some(node) = graph.g.node_weight(i) else {
+                continue;
+            };
+            if !have_names {
+                for name in names_of(node) {
+                    graph.names.insert(&fold(name), id);
+                }
+            }
+            for l in node.labels.iter() {
+                graph.labels.entry(*l).or_default().insert(id);
+            }
         }
         graph
     }
@@ -1155,12 +1297,12 @@ mod tests {
     /// the journal, and the free lists (the next ids handed out).
     fn assert_same(before: &Graph, after: &Graph) {
         assert_eq!(persist::encode(before), persist::encode(after));
-        assert_eq!(before.names, after.names);
-        let non_empty = |g: &Graph| -> BTreeMap<String, BTreeSet<NodeId>> {
+        assert_eq!(before.names.canonical(), after.names.canonical());
+        let non_empty = |g: &Graph| -> BTreeMap<String, Vec<u32>> {
             g.labels
                 .iter()
                 .filter(|(_, s)| !s.is_empty())
-                .map(|(l, s)| (l.clone(), s.clone()))
+                .map(|(l, s)| (l.to_string(), s.to_vec()))
                 .collect()
         };
         assert_eq!(non_empty(before), non_empty(after));
@@ -1265,7 +1407,7 @@ mod tests {
         assert_eq!(b.node_props(&g, ns[0]), old.node(ns[0]).map(|x| &x.props));
         assert_eq!(b.node_props(&g, ns[4]), old.node(ns[4]).map(|x| &x.props));
         assert_eq!(b.node_props(&g, ns[7]), old.node(ns[7]).map(|x| &x.props));
-        assert_eq!(b.rel_props(&g, rs[0]), old.rel(rs[0]).map(|x| &x.props));
+        assert_eq!(b.rel_props(&g, rs[0]), old.rel(rs[0]).map(|x| x.props));
         let labels: BTreeSet<String> = old.labels().map(String::from).collect();
         assert_eq!(b.labels, labels);
         assert!(g.nodes_with_label("K1").next().is_none());

@@ -26,14 +26,14 @@ use bincode::{Decode, Encode};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
-use super::{Change, Graph, Node, Rel};
+use super::{Change, Graph, Node, RelProps};
 use crate::error::StoreError;
 use crate::model::schema::{NodeKind, PropDecl, PropType, RelKind};
-use crate::model::{FDate, NodeId, Props, RelId, Schema, Value};
+use crate::model::{FDate, NodeId, Props, RelId, Schema, Sym, Value};
 
 pub const MAGIC: &[u8; 8] = b"FACTGRPH";
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 24;
 
 /// A property value as stored. Decoded by hand (below) so that nesting is
@@ -224,19 +224,23 @@ fn from_svalue(v: SValue) -> Result<Value, String> {
             Value::Date(if approx { d.approximate() } else { d })
         }
         SValue::Temporal { kind, text } => {
-            Value::Temporal(crate::model::temporal::parse_stored(&kind, &text)?)
+            Value::temporal(crate::model::temporal::parse_stored(&kind, &text)?)
         }
     })
 }
 
 fn to_sprops(p: &Props) -> Vec<(String, SValue)> {
-    p.iter().map(|(k, v)| (k.clone(), to_svalue(v))).collect()
+    p.iter()
+        .map(|(k, v)| (k.to_string(), to_svalue(v)))
+        .collect()
 }
 
 fn from_sprops(p: Vec<(String, SValue)>) -> Result<Props, String> {
-    p.into_iter()
-        .map(|(k, v)| Ok((k, from_svalue(v)?)))
-        .collect()
+    let pairs: Vec<(Sym, Value)> = p
+        .into_iter()
+        .map(|(k, v)| Ok((Sym::new(&k), from_svalue(v)?)))
+        .collect::<Result<_, String>>()?;
+    Ok(pairs.into_iter().collect())
 }
 
 fn to_sdecls(d: &[PropDecl]) -> Vec<SPropDecl> {
@@ -268,7 +272,7 @@ fn to_sgraph(graph: &Graph) -> SGraph {
     let nodes = (0..g.node_bound())
         .map(|i| {
             g.node_weight(NodeIndex::new(i)).map(|n| SNode {
-                labels: n.labels.clone(),
+                labels: n.labels.to_strings(),
                 props: to_sprops(&n.props),
             })
         })
@@ -277,12 +281,12 @@ fn to_sgraph(graph: &Graph) -> SGraph {
         .map(|i| {
             let e = EdgeIndex::new(i);
             let (a, b) = g.edge_endpoints(e)?;
-            let r = g.edge_weight(e)?;
+            let t = g.edge_weight(e)?;
             Some(SRel {
                 from: a.index() as u32,
                 to: b.index() as u32,
-                rel_type: r.rel_type.clone(),
-                props: to_sprops(&r.props),
+                rel_type: t.to_string(),
+                props: to_sprops(graph.raw_rel_props(i as u32)),
             })
         })
         .collect();
@@ -322,8 +326,9 @@ fn to_sschema(s: &Schema) -> SSchema {
 }
 
 fn from_sgraph(s: SGraph) -> Result<Graph, String> {
-    let mut g: StableGraph<Node, Rel, petgraph::Directed, u32> =
+    let mut g: StableGraph<Node, Sym, petgraph::Directed, u32> =
         StableGraph::with_capacity(s.nodes.len(), s.rels.len());
+    let mut rel_props = RelProps::default();
     // Holes are re-created as placeholder slots and removed afterwards, so
     // every node and relationship keeps its id.
     let mut holes = Vec::new();
@@ -331,7 +336,7 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
         match slot {
             Some(n) => {
                 g.add_node(Node {
-                    labels: n.labels,
+                    labels: n.labels.into(),
                     props: from_sprops(n.props)?,
                 });
             }
@@ -361,14 +366,11 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
                 if is_hole[a.index()] || is_hole[b.index()] {
                     return Err("relationship refers to a deleted node".into());
                 }
-                g.add_edge(
-                    a,
-                    b,
-                    Rel {
-                        rel_type: r.rel_type,
-                        props: from_sprops(r.props)?,
-                    },
-                );
+                let e = g.add_edge(a, b, Sym::new(&r.rel_type));
+                let props = from_sprops(r.props)?;
+                if !props.is_empty() {
+                    rel_props.insert(e.index() as u32, props);
+                }
             }
             None => {
                 if let Some(a) = anchor {
@@ -380,7 +382,7 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
                         ));
                     }
                     let a = NodeIndex::new(a as usize);
-                    rel_holes.push(g.add_edge(a, a, Rel::default()));
+                    rel_holes.push(g.add_edge(a, a, Sym::default()));
                 }
             }
         }
@@ -392,7 +394,7 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
         g.remove_node(n);
     }
     let schema = s.schema.map(from_sschema).transpose()?;
-    Ok(Graph::from_raw(g, schema))
+    Ok(Graph::from_parts(g, rel_props, None, schema))
 }
 
 fn from_sschema(ss: SSchema) -> Result<Schema, String> {
@@ -473,7 +475,7 @@ fn to_schange(c: &Change) -> SChange {
     match c {
         Change::CreateNode { id, labels, props } => SChange::CreateNode {
             id: id.0,
-            labels: labels.clone(),
+            labels: labels.to_strings(),
             props: to_sprops(props),
         },
         Change::CreateRel {
@@ -486,26 +488,26 @@ fn to_schange(c: &Change) -> SChange {
             id: id.0,
             from: from.0,
             to: to.0,
-            rel_type: rel_type.clone(),
+            rel_type: rel_type.to_string(),
             props: to_sprops(props),
         },
         Change::SetNodeProp { id, key, value } => SChange::SetNodeProp {
             id: id.0,
-            key: key.clone(),
+            key: key.to_string(),
             value: value.as_ref().map(to_svalue),
         },
         Change::SetRelProp { id, key, value } => SChange::SetRelProp {
             id: id.0,
-            key: key.clone(),
+            key: key.to_string(),
             value: value.as_ref().map(to_svalue),
         },
         Change::AddLabel { id, label } => SChange::AddLabel {
             id: id.0,
-            label: label.clone(),
+            label: label.to_string(),
         },
         Change::RemoveLabel { id, label } => SChange::RemoveLabel {
             id: id.0,
-            label: label.clone(),
+            label: label.to_string(),
         },
         Change::DeleteRel { id } => SChange::DeleteRel { id: id.0 },
         Change::DeleteNode { id } => SChange::DeleteNode { id: id.0 },
@@ -517,7 +519,7 @@ fn from_schange(c: SChange) -> Result<Change, String> {
     Ok(match c {
         SChange::CreateNode { id, labels, props } => Change::CreateNode {
             id: NodeId(id),
-            labels,
+            labels: labels.into(),
             props: from_sprops(props)?,
         },
         SChange::CreateRel {
@@ -530,26 +532,26 @@ fn from_schange(c: SChange) -> Result<Change, String> {
             id: RelId(id),
             from: NodeId(from),
             to: NodeId(to),
-            rel_type,
+            rel_type: Sym::new(&rel_type),
             props: from_sprops(props)?,
         },
         SChange::SetNodeProp { id, key, value } => Change::SetNodeProp {
             id: NodeId(id),
-            key,
+            key: Sym::new(&key),
             value: value.map(from_svalue).transpose()?,
         },
         SChange::SetRelProp { id, key, value } => Change::SetRelProp {
             id: RelId(id),
-            key,
+            key: Sym::new(&key),
             value: value.map(from_svalue).transpose()?,
         },
         SChange::AddLabel { id, label } => Change::AddLabel {
             id: NodeId(id),
-            label,
+            label: Sym::new(&label),
         },
         SChange::RemoveLabel { id, label } => Change::RemoveLabel {
             id: NodeId(id),
-            label,
+            label: Sym::new(&label),
         },
         SChange::DeleteRel { id } => Change::DeleteRel { id: RelId(id) },
         SChange::DeleteNode { id } => Change::DeleteNode { id: NodeId(id) },
@@ -629,23 +631,31 @@ impl SnapshotId {
     }
 }
 
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_word(h: u64, w: [u8; 8]) -> u64 {
+    let h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01b3);
+    h ^ (h >> 29)
+}
+
+fn fnv_byte(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
 /// The identity of a store file's bytes (valid or not): its length, its
 /// CRC-32 and a 64-bit hash, so two snapshots that differ are told apart
 /// even when their CRC-32s collide.
 pub fn snapshot_id(bytes: &[u8]) -> SnapshotId {
     // FNV-1a over 8-byte words: fast, fixed forever (it is part of the log format).
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_START;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);
-        h ^= u64::from_le_bytes(w);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        h ^= h >> 29;
+        h = fnv_word(h, w);
     }
     for &b in chunks.remainder() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h = fnv_byte(h, b);
     }
     SnapshotId {
         len: bytes.len() as u64,
@@ -661,10 +671,12 @@ pub fn save_with_id(path: &Path, graph: &Graph) -> Result<SnapshotId, StoreError
     Ok(snapshot_id(&bytes))
 }
 
-/// The bytes of a store file holding `graph`.
+/// The bytes of a store file holding `graph` (format 2, [`super::v2`]).
 pub fn encode(graph: &Graph) -> Vec<u8> {
-    let payload =
-        bincode::encode_to_vec(to_sgraph(graph), bincode::config::standard()).unwrap_or_default();
+    let schema =
+        bincode::encode_to_vec(graph.schema().map(to_sschema), bincode::config::standard())
+            .unwrap_or_default();
+    let payload = super::v2::encode_payload(graph, &schema);
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -674,28 +686,48 @@ pub fn encode(graph: &Graph) -> Vec<u8> {
     out
 }
 
-/// Reads a graph from the bytes of a store file; `path` names it in errors.
-pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
+/// The bytes of a format-1 store file holding `graph` (bincode of the whole
+/// object graph), for tests that check format-1 files still load.
+pub fn encode_v1(graph: &Graph) -> Vec<u8> {
+    let payload =
+        bincode::encode_to_vec(to_sgraph(graph), bincode::config::standard()).unwrap_or_default();
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// What a store file's header says: its format version, payload length
+/// and payload checksum.
+struct Header {
+    version: u32,
+    len: u64,
+    crc: u32,
+}
+
+/// Checks a store file's header (its first bytes, `file_len` in all).
+fn header(head: &[u8], file_len: u64, path: &str) -> Result<Header, StoreError> {
     let corrupt = |what: String| StoreError::Corrupt {
         path: path.to_string(),
         what,
     };
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        if bytes.is_empty() {
+    if head.len() < MAGIC.len() || &head[..MAGIC.len()] != MAGIC {
+        if file_len == 0 {
             return Err(corrupt("the file is empty".into()));
         }
         return Err(StoreError::NotAStore {
             path: path.to_string(),
         });
     }
-    if bytes.len() < HEADER_LEN {
+    if head.len() < HEADER_LEN {
         return Err(corrupt(format!(
-            "the file is truncated: {} bytes, shorter than the header",
-            bytes.len()
+            "the file is truncated: {file_len} bytes, shorter than the header"
         )));
     }
-    let u32_at =
-        |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    let u32_at = |i: usize| u32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
     let version = u32_at(8);
     if version > FORMAT_VERSION {
         return Err(StoreError::NewerVersion {
@@ -708,9 +740,9 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
         return Err(corrupt("format version 0 does not exist".into()));
     }
     let mut len8 = [0u8; 8];
-    len8.copy_from_slice(&bytes[12..20]);
+    len8.copy_from_slice(&head[12..20]);
     let len = u64::from_le_bytes(len8);
-    let have = (bytes.len() - HEADER_LEN) as u64;
+    let have = file_len - HEADER_LEN as u64;
     if len != have {
         return Err(corrupt(if have < len {
             format!(
@@ -720,9 +752,68 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
             format!("{} bytes follow the announced end of the data", have - len)
         }));
     }
+    Ok(Header {
+        version,
+        len,
+        crc: u32_at(20),
+    })
+}
+
+/// Reads a format-2 payload from `r` and checks it against `h`.
+fn decode_v2<R: std::io::Read>(r: R, h: &Header, path: &str) -> Result<Graph, StoreError> {
+    let corrupt = |what: String| StoreError::Corrupt {
+        path: path.to_string(),
+        what,
+    };
+    let mut src = super::v2::Src::new(r, h.len);
+    // A decoding error in a damaged file is reported as a checksum mismatch
+    // when it is one: read to the end first so the checksum can be told.
+    let decoded = super::v2::decode_payload(&mut src);
+    let decoded = match decoded {
+        Ok(d) => {
+            src.finish(h.crc).map_err(corrupt)?;
+            d
+        }
+        Err(e) => {
+            return Err(corrupt(if src.checksum_matches(h.crc) {
+                format!("the data does not decode: {e}")
+            } else {
+                "the checksum does not match the data".into()
+            }));
+        }
+    };
+    let schema: Option<SSchema> = if decoded.schema.is_empty() {
+        None
+    } else {
+        let (s, used) = decode_bounded(&decoded.schema)
+            .map_err(|e| corrupt(format!("the schema does not decode: {e}")))?;
+        if used != decoded.schema.len() {
+            return Err(corrupt("the schema has bytes after its end".into()));
+        }
+        s
+    };
+    let mut graph = decoded.graph;
+    let schema = schema.map(from_sschema).transpose().map_err(corrupt)?;
+    graph.replace_schema(schema);
+    Ok(graph)
+}
+
+/// Reads a graph from the bytes of a store file; `path` names it in errors.
+pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
+    let corrupt = |what: String| StoreError::Corrupt {
+        path: path.to_string(),
+        what,
+    };
+    let h = header(
+        &bytes[..bytes.len().min(HEADER_LEN)],
+        bytes.len() as u64,
+        path,
+    )?;
     let payload = &bytes[HEADER_LEN..];
-    let crc = u32_at(20);
-    if crc32fast::hash(payload) != crc {
+    if h.version >= 2 {
+        return decode_v2(payload, &h, path);
+    }
+    if crc32fast::hash(payload) != h.crc {
         return Err(corrupt("the checksum does not match the data".into()));
     }
     let (sg, used): (SGraph, usize) =
@@ -735,12 +826,101 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
 
 /// Opens a store file.
 pub fn load(path: &Path) -> Result<Graph, StoreError> {
+    load_with_id(path).map(|(g, _, _)| g)
+}
+
+/// Hashes what it reads: the [`SnapshotId`] of a file read in one pass.
+struct Hashing<R> {
+    r: R,
+    len: u64,
+    crc: crc32fast::Hasher,
+    fnv: u64,
+    carry: [u8; 8],
+    carried: usize,
+}
+
+impl<R> Hashing<R> {
+    fn new(r: R) -> Hashing<R> {
+        Hashing {
+            r,
+            len: 0,
+            crc: crc32fast::Hasher::new(),
+            fnv: FNV_START,
+            carry: [0; 8],
+            carried: 0,
+        }
+    }
+    fn eat(&mut self, mut b: &[u8]) {
+        self.len += b.len() as u64;
+        self.crc.update(b);
+        if self.carried > 0 {
+            let k = (8 - self.carried).min(b.len());
+            self.carry[self.carried..self.carried + k].copy_from_slice(&b[..k]);
+            self.carried += k;
+            b = &b[k..];
+            if self.carried < 8 {
+                return;
+            }
+            self.fnv = fnv_word(self.fnv, self.carry);
+            self.carried = 0;
+        }
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.fnv = fnv_word(self.fnv, w);
+        }
+        let rest = chunks.remainder();
+        self.carry[..rest.len()].copy_from_slice(rest);
+        self.carried = rest.len();
+    }
+    fn id(self) -> SnapshotId {
+        let mut h = self.fnv;
+        for &b in &self.carry[..self.carried] {
+            h = fnv_byte(h, b);
+        }
+        SnapshotId {
+            len: self.len,
+            crc: self.crc.finalize(),
+            hash: h,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.r.read(buf)?;
+        self.eat(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Opens a store file in one streaming pass (never holding the whole file
+/// and the graph at once), and returns its [`SnapshotId`] and format version.
+pub fn load_with_id(path: &Path) -> Result<(Graph, SnapshotId, u32), StoreError> {
+    use std::io::Read;
     let shown = path.display().to_string();
-    let bytes = fs::read(path).map_err(|source| StoreError::Io {
+    let io = |source: std::io::Error| StoreError::Io {
         path: shown.clone(),
         source,
-    })?;
-    decode(&bytes, &shown)
+    };
+    let file = File::open(path).map_err(io)?;
+    let file_len = file.metadata().map_err(io)?.len();
+    let mut r = Hashing::new(file);
+    let mut head = Vec::with_capacity(HEADER_LEN);
+    (&mut r)
+        .take(HEADER_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let h = header(&head, file_len, &shown)?;
+    if h.version >= 2 {
+        let g = decode_v2(&mut r, &h, &shown)?;
+        return Ok((g, r.id(), h.version));
+    }
+    let mut bytes = head;
+    r.read_to_end(&mut bytes).map_err(io)?;
+    let g = decode(&bytes, &shown)?;
+    Ok((g, snapshot_id(&bytes), h.version))
 }
 
 /// Writes `graph` to `path` atomically: temporary file in the same
@@ -833,6 +1013,43 @@ mod tests {
     }
 
     #[test]
+    fn a_graph_whose_elements_were_all_deleted_reloads() {
+        let mut g = Graph::new();
+        let a = g.create_node(vec!["A".into()], Props::new()).unwrap();
+        let b = g.create_node(vec![], Props::new()).unwrap();
+        g.create_rel(a, b, "R".into(), Props::new()).unwrap();
+        g.detach_delete_node(a).unwrap();
+        g.delete_node(b).unwrap();
+        let back = decode(&encode(&g), "mem").unwrap();
+        assert_eq!(back.node_count() + back.rel_count(), 0);
+        let mut back = back;
+        let c = back.create_node(vec![], Props::new()).unwrap();
+        assert!(back.node(c).is_some());
+    }
+
+    #[test]
+    fn format_1_files_still_load() {
+        let g = sample();
+        let back = decode(&encode_v1(&g), "v1").unwrap();
+        assert_eq!(encode(&back), encode(&g));
+        assert_eq!(back.lookup("BELARUS").len(), 1);
+    }
+
+    #[test]
+    fn format_2_counts_beyond_the_data_are_refused_without_allocating() {
+        // A payload claiming four billion symbols, framed correctly.
+        let payload = u32::MAX.to_le_bytes();
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let e = decode(&bytes, "f").err().unwrap().to_string();
+        assert!(e.contains("more than the data holds"), "{e}");
+    }
+
+    #[test]
     fn temporals_roundtrip() {
         use crate::model::temporal::{Kind, parse, parse_duration};
         let mut g = Graph::new();
@@ -847,7 +1064,7 @@ mod tests {
         let dur = parse_duration("PT-1M-0.001S").unwrap();
         p.insert(
             "spans".into(),
-            Value::List(vec![Value::Temporal(crate::model::Temporal::Duration(dur))]),
+            Value::List(vec![Value::temporal(crate::model::Temporal::Duration(dur))]),
         );
         let a = g.create_node(vec![], p).unwrap();
         let back = decode(&encode(&g), "mem").unwrap();
@@ -959,7 +1176,7 @@ mod tests {
             schema: None,
         };
         let payload = bincode::encode_to_vec(sg, bincode::config::standard()).unwrap();
-        let mut bytes = encode(&Graph::new());
+        let mut bytes = encode_v1(&Graph::new());
         bytes.truncate(HEADER_LEN);
         bytes[12..20].copy_from_slice(&(payload.len() as u64).to_le_bytes());
         bytes[20..24].copy_from_slice(&crc32fast::hash(&payload).to_le_bytes());

@@ -344,7 +344,14 @@ fn read_view(store: &Path) -> Result<Option<View>, StoreError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let Some(snap) = read_opt(store)? else {
+        let loaded = match persist::load_with_id(store) {
+            Ok(x) => Some(x),
+            Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let Some((mut graph, snapshot, snapshot_version)) = loaded else {
             if let Some(b) = read_opt(&wal)? {
                 let log = parse_log(&b, &wal)?;
                 if !log.records.is_empty() {
@@ -360,10 +367,6 @@ fn read_view(store: &Path) -> Result<Option<View>, StoreError> {
             }
             return Ok(None);
         };
-        let mut graph = persist::decode(&snap, &shown)?;
-        let snapshot = persist::snapshot_id(&snap);
-        let snapshot_version = u32_at(&snap, 8);
-        drop(snap);
         let log_bytes = read_opt(&wal)?.unwrap_or_default();
         let log = if log_bytes.is_empty() {
             None

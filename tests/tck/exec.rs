@@ -157,12 +157,12 @@ impl State {
         let mut s = State::default();
         for id in g.node_ids() {
             let Some(n) = g.node(id) else { continue };
-            let mut labels = n.labels.clone();
+            let mut labels = n.labels.to_strings();
             labels.sort();
             s.nodes.insert(id.0, format!("{labels:?} {:?}", n.props));
-            s.labels.extend(n.labels.iter().cloned());
+            s.labels.extend(n.labels.to_strings());
             for (k, v) in &n.props {
-                s.props.insert(('n', id.0, k.clone(), format!("{v:?}")));
+                s.props.insert(('n', id.0, k.to_string(), format!("{v:?}")));
             }
         }
         for id in g.rel_ids() {
@@ -171,8 +171,8 @@ impl State {
             };
             s.rels
                 .insert(id.0, format!("{} {ends:?} {:?}", r.rel_type, r.props));
-            for (k, v) in &r.props {
-                s.props.insert(('r', id.0, k.clone(), format!("{v:?}")));
+            for (k, v) in r.props {
+                s.props.insert(('r', id.0, k.to_string(), format!("{v:?}")));
             }
         }
         s
@@ -276,13 +276,13 @@ fn show_effects(m: &BTreeMap<&'static str, usize>) -> String {
 
 // ---- our values in TCK notation -------------------------------------------
 
-fn props_to_tck(
-    props: &factgraph::model::Props,
+fn props_to_tck<'a, K: ToString + 'a>(
+    props: impl IntoIterator<Item = (&'a K, &'a Value)>,
     res: &QueryResult,
 ) -> Result<BTreeMap<String, TckValue>, String> {
     props
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), to_tck(v, res)?)))
+        .into_iter()
+        .map(|(k, v)| Ok((k.to_string(), to_tck(v, res)?)))
         .collect()
 }
 
@@ -933,7 +933,7 @@ mod tests {
                 props: Props::new(),
             },
         );
-        let path = Value::Path(factgraph::model::Path {
+        let path = Value::path(factgraph::model::Path {
             nodes: vec![NodeId(0), NodeId(1)],
             rels: vec![RelId(7)],
         });

@@ -1,0 +1,555 @@
+//! Store file format 2: columnar, made to open fast.
+//!
+//! Format 1 was bincode of the whole object graph: every string and map was
+//! an allocation to decode, and every name was folded and hashed again to
+//! rebuild the name index (4.9 s to open a million nodes). Format 2 holds
+//! the graph the way it lives in memory, read in one streaming pass:
+//!
+//! | section | content |
+//! |---|---|
+//! | symbols | u32 count; each: u32 length, UTF-8 bytes (labels, types, keys; sorted) |
+//! | label sets | u32 count; each: u32 n, n × u32 symbol |
+//! | nodes | u32 slot count; per slot u32 label set + 1 (0: a hole) |
+//! | node properties | per live node: u32 count, then count × (u32 key symbol, value) |
+//! | relationships | u32 slot count; per slot u32 from, u32 to, u32 type symbol + 1 (0: a hole) |
+//! | relationship properties | u32 count; each: u32 slot, u32 n, n × (u32 key symbol, value) |
+//! | name index | u32 slot count; that many u64 slots ([`NameIndex`]) |
+//! | schema | u32 length; the schema, bincode (as in format 1) |
+//!
+//! A value: a tag byte, then 0 null, 1 bool (u8), 2 int (i64), 3 float (f64
+//! bits), 4 string (u32 length, bytes), 5 list (u32 n, n values), 6 date
+//! (i32 year, u8 month, u8 day, u8 precision, u8 approximate), 7 temporal
+//! (kind string, ISO text string). Integers are little-endian.
+//!
+//! Every count is checked against the bytes left before anything is
+//! allocated for it, so a damaged or hostile file is refused without a huge
+//! allocation; the payload's checksum is verified when the pass ends.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
+use petgraph::visit::{EdgeIndexable, NodeIndexable};
+
+use super::index::NameIndex;
+use super::{Graph, Node, RelProps};
+use crate::model::{FDate, LabelSet, Props, Sym, Value};
+
+/// How deeply lists may nest (as in format 1).
+const MAX_LIST_NESTING: usize = 16;
+
+// ---- writing -------------------------------------------------------------
+
+struct Out {
+    b: Vec<u8>,
+}
+
+impl Out {
+    fn u8(&mut self, x: u8) {
+        self.b.push(x);
+    }
+    fn u32(&mut self, x: u32) {
+        self.b.extend_from_slice(&x.to_le_bytes());
+    }
+    fn len(&mut self, n: usize) {
+        // Lengths beyond u32 cannot occur in a graph that fits in memory
+        // with u32 ids; saturating keeps encode total.
+        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.b.extend_from_slice(s.as_bytes());
+    }
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null | Value::Node(_) | Value::Rel(_) | Value::Path(_) | Value::Map(_) => {
+                self.u8(0)
+            }
+            Value::Bool(x) => {
+                self.u8(1);
+                self.u8(u8::from(*x));
+            }
+            Value::Int(i) => {
+                self.u8(2);
+                self.b.extend_from_slice(&i.to_le_bytes());
+            }
+            Value::Float(f) => {
+                self.u8(3);
+                self.b.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            Value::String(s) => {
+                self.u8(4);
+                self.str(s);
+            }
+            Value::List(items) => {
+                self.u8(5);
+                self.len(items.len());
+                for x in items {
+                    self.value(x);
+                }
+            }
+            Value::Date(d) => {
+                self.u8(6);
+                self.b.extend_from_slice(&d.year.to_le_bytes());
+                self.u8(d.month);
+                self.u8(d.day);
+                self.u8(d.precision as u8);
+                self.u8(u8::from(d.approx));
+            }
+            Value::Temporal(t) => {
+                self.u8(7);
+                self.str(t.function_name());
+                self.str(&t.to_string());
+            }
+        }
+    }
+}
+
+/// The payload of a format-2 file holding `graph`; `schema` is the
+/// schema's bytes (bincode, from the caller). Deterministic: equal graphs
+/// give equal bytes.
+pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
+    let g = graph.raw();
+    // Symbols and label sets in use, sorted by text so the bytes do not
+    // depend on the order this process interned them in.
+    let mut syms: Vec<Sym> = Vec::new();
+    let mut sets: Vec<LabelSet> = Vec::new();
+    {
+        let mut seen_sym: HashMap<u32, ()> = HashMap::new();
+        let mut seen_set: HashMap<LabelSet, ()> = HashMap::new();
+        let mut add = |s: Sym, syms: &mut Vec<Sym>| {
+            if seen_sym.insert(s.id(), ()).is_none() {
+                syms.push(s);
+            }
+        };
+        for n in g.node_weights() {
+            if seen_set.insert(n.labels, ()).is_none() {
+                sets.push(n.labels);
+                for l in n.labels.iter() {
+                    add(*l, &mut syms);
+                }
+            }
+            for k in n.props.keys() {
+                add(*k, &mut syms);
+            }
+        }
+        for t in g.edge_weights() {
+            add(*t, &mut syms);
+        }
+        for i in 0..g.edge_bound() {
+            for k in graph.raw_rel_props(i as u32).keys() {
+                add(*k, &mut syms);
+            }
+        }
+    }
+    syms.sort();
+    sets.sort_by(|a, b| a.as_slice().cmp(b.as_slice()));
+    let sym_ix: HashMap<u32, u32> = syms
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id(), i as u32))
+        .collect();
+    let set_ix: HashMap<LabelSet, u32> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, i as u32))
+        .collect();
+    let si = |s: &Sym| sym_ix.get(&s.id()).copied().unwrap_or(0);
+
+    let mut o = Out {
+        b: Vec::with_capacity(g.node_bound() * 48 + g.edge_bound() * 13 + 1024),
+    };
+    o.len(syms.len());
+    for s in &syms {
+        o.str(s);
+    }
+    o.len(sets.len());
+    for set in &sets {
+        o.len(set.len());
+        for l in set.iter() {
+            o.u32(si(l));
+        }
+    }
+    o.len(g.node_bound());
+    for i in 0..g.node_bound() {
+        let x = g
+            .node_weight(NodeIndex::new(i))
+            .map_or(0, |n| set_ix.get(&n.labels).map_or(0, |x| x + 1));
+        o.u32(x);
+    }
+    let props = |o: &mut Out, p: &Props| {
+        o.len(p.len());
+        for (k, v) in p {
+            o.u32(si(k));
+            o.value(v);
+        }
+    };
+    for n in g.node_weights() {
+        props(&mut o, &n.props);
+    }
+    o.len(g.edge_bound());
+    for i in 0..g.edge_bound() {
+        let e = EdgeIndex::new(i);
+        match (g.edge_endpoints(e), g.edge_weight(e)) {
+            (Some((a, b)), Some(t)) => {
+                o.u32(a.index() as u32);
+                o.u32(b.index() as u32);
+                o.u32(si(t) + 1);
+            }
+            _ => {
+                o.u32(0);
+                o.u32(0);
+                o.u32(0);
+            }
+        }
+    }
+    let mut with_props: Vec<u32> = (0..g.edge_bound() as u32)
+        .filter(|&i| !graph.raw_rel_props(i).is_empty())
+        .collect();
+    with_props.sort_unstable();
+    o.len(with_props.len());
+    for i in with_props {
+        o.u32(i);
+        props(&mut o, graph.raw_rel_props(i));
+    }
+    // The name index, laid out afresh from its sorted entries, so the bytes
+    // depend only on the names (not on the history of inserts and removals).
+    let canonical = graph.name_index().rebuilt();
+    o.len(canonical.slots().len());
+    for s in canonical.slots() {
+        o.b.extend_from_slice(&s.to_le_bytes());
+    }
+    o.len(schema.len());
+    o.b.extend_from_slice(schema);
+    o.b
+}
+
+// ---- reading -------------------------------------------------------------
+
+/// A streaming reader over the payload: refills a buffer from `R`, counts
+/// what is left, and checksums everything consumed.
+pub struct Src<R: Read> {
+    r: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    /// Payload bytes not yet pulled into the buffer.
+    unread: u64,
+    crc: crc32fast::Hasher,
+}
+
+const CHUNK: usize = 1 << 20;
+
+impl<R: Read> Src<R> {
+    pub fn new(r: R, payload_len: u64) -> Src<R> {
+        Src {
+            r,
+            buf: vec![0; CHUNK],
+            pos: 0,
+            end: 0,
+            unread: payload_len,
+            crc: crc32fast::Hasher::new(),
+        }
+    }
+
+    /// Bytes of the payload not yet consumed.
+    fn left(&self) -> u64 {
+        self.unread + (self.end - self.pos) as u64
+    }
+
+    /// Makes `n` bytes available at `pos`.
+    fn fill(&mut self, n: usize) -> Result<(), String> {
+        if self.end - self.pos >= n {
+            return Ok(());
+        }
+        if (n as u64) > self.left() {
+            return Err("the data ends in the middle of an element".into());
+        }
+        self.buf.copy_within(self.pos..self.end, 0);
+        self.end -= self.pos;
+        self.pos = 0;
+        if self.buf.len() < n {
+            self.buf.resize(n, 0);
+        }
+        while self.end < n {
+            let room = (self.buf.len() - self.end).min(self.unread as usize);
+            let got = self
+                .r
+                .read(&mut self.buf[self.end..self.end + room])
+                .map_err(|e| format!("reading the data: {e}"))?;
+            if got == 0 {
+                return Err("the file is shorter than its header says".into());
+            }
+            self.crc.update(&self.buf[self.end..self.end + got]);
+            self.end += got;
+            self.unread -= got as u64;
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+        self.fill(n)?;
+        let s = &self.buf[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+    /// A count of elements of at least `min_size` bytes each, refused if the
+    /// rest of the payload cannot hold them.
+    fn count(&mut self, min_size: u64, what: &str) -> Result<usize, String> {
+        let n = self.u32()?;
+        if u64::from(n) * min_size > self.left() {
+            return Err(format!("{what}: {n} claimed, more than the data holds"));
+        }
+        Ok(n as usize)
+    }
+    fn string(&mut self) -> Result<String, String> {
+        let n = self.count(1, "string bytes")?;
+        let b = self.take(n)?;
+        std::str::from_utf8(b)
+            .map(str::to_string)
+            .map_err(|_| "a string is not UTF-8".to_string())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, String> {
+        Ok(match self.u8()? {
+            0 => Value::Null,
+            1 => Value::Bool(self.u8()? != 0),
+            2 => Value::Int(self.u64()? as i64),
+            3 => Value::Float(f64::from_bits(self.u64()?)),
+            4 => Value::String(self.string()?),
+            5 => {
+                if depth >= MAX_LIST_NESTING {
+                    return Err(format!(
+                        "lists nested more than {MAX_LIST_NESTING} levels deep"
+                    ));
+                }
+                let n = self.count(1, "list items")?;
+                let mut items = Vec::with_capacity(n);
+                for _ in 0..n {
+                    items.push(self.value(depth + 1)?);
+                }
+                Value::List(items)
+            }
+            6 => {
+                let y = self.u32()? as i32;
+                let (month, day, precision, approx) =
+                    (self.u8()?, self.u8()?, self.u8()?, self.u8()? != 0);
+                let d = match precision {
+                    0 => Some(FDate::year(y)),
+                    1 => FDate::month(y, month),
+                    2 => FDate::day(y, month, day),
+                    _ => None,
+                }
+                .ok_or_else(|| format!("invalid date {y}-{month}-{day} (precision {precision})"))?;
+                Value::Date(if approx { d.approximate() } else { d })
+            }
+            7 => {
+                let kind = self.string()?;
+                let text = self.string()?;
+                Value::temporal(crate::model::temporal::parse_stored(&kind, &text)?)
+            }
+            t => return Err(format!("unknown value tag {t}")),
+        })
+    }
+
+    fn props(&mut self, syms: &[Sym]) -> Result<Props, String> {
+        let n = self.count(5, "properties")?;
+        if n == 0 {
+            return Ok(Props::new());
+        }
+        let mut pairs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let k = self.u32()?;
+            let k = *syms
+                .get(k as usize)
+                .ok_or_else(|| format!("property key {k} is not in the symbol table"))?;
+            pairs.push((k, self.value(0)?));
+        }
+        Props::from_sorted(pairs).ok_or_else(|| "properties are not sorted by key".to_string())
+    }
+
+    /// Reads the rest of the payload (after a decoding error) and tells
+    /// whether its checksum matches: a damaged file is reported as such.
+    pub fn checksum_matches(mut self, crc: u32) -> bool {
+        self.pos = self.end;
+        while self.unread > 0 {
+            let room = (self.buf.len()).min(self.unread as usize);
+            match self.r.read(&mut self.buf[..room]) {
+                Ok(0) | Err(_) => return false,
+                Ok(got) => {
+                    self.crc.update(&self.buf[..got]);
+                    self.unread -= got as u64;
+                }
+            }
+        }
+        self.crc.finalize() == crc
+    }
+
+    /// Checks that the whole payload was consumed and its checksum matches.
+    pub fn finish(self, crc: u32) -> Result<(), String> {
+        if self.left() != 0 {
+            return Err("the data ends before the file does".into());
+        }
+        if self.crc.finalize() != crc {
+            return Err("the checksum does not match the data".into());
+        }
+        Ok(())
+    }
+}
+
+/// The parts of a decoded payload: the graph (its schema still as bytes).
+pub struct Decoded {
+    pub graph: Graph,
+    pub schema: Vec<u8>,
+}
+
+/// Decodes a format-2 payload from `src`; the caller checks the checksum
+/// ([`Src::finish`]) before using the result.
+pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
+    let n = src.count(4, "symbols")?;
+    let mut syms = Vec::with_capacity(n);
+    for _ in 0..n {
+        let s = src.string()?;
+        syms.push(Sym::new(&s));
+    }
+    let n = src.count(4, "label sets")?;
+    let mut sets = Vec::with_capacity(n);
+    for _ in 0..n {
+        let k = src.count(4, "labels")?;
+        let mut v = Vec::with_capacity(k);
+        for _ in 0..k {
+            let i = src.u32()?;
+            v.push(
+                *syms
+                    .get(i as usize)
+                    .ok_or_else(|| format!("label {i} is not in the symbol table"))?,
+            );
+        }
+        sets.push(LabelSet::new(&v));
+    }
+    let node_bound = src.count(4, "node slots")?;
+    let mut slot_sets = Vec::with_capacity(node_bound);
+    for _ in 0..node_bound {
+        slot_sets.push(src.u32()?);
+    }
+    let live = slot_sets.iter().filter(|&&x| x != 0).count();
+    let mut g: StableGraph<Node, Sym, petgraph::Directed, u32> =
+        StableGraph::with_capacity(node_bound, 0);
+    let mut holes = Vec::new();
+    // Node properties come after all slots; the placeholders are filled in.
+    for &x in &slot_sets {
+        if x == 0 {
+            holes.push(g.add_node(Node::default()));
+        } else {
+            let labels = *sets
+                .get(x as usize - 1)
+                .ok_or_else(|| format!("label set {} does not exist", x - 1))?;
+            g.add_node(Node {
+                labels,
+                props: Props::new(),
+            });
+        }
+    }
+    let mut seen = 0;
+    for (i, &x) in slot_sets.iter().enumerate() {
+        if x == 0 {
+            continue;
+        }
+        let p = src.props(&syms)?;
+        if let Some(w) = g.node_weight_mut(NodeIndex::new(i)) {
+            w.props = p;
+        }
+        seen += 1;
+    }
+    debug_assert_eq!(seen, live);
+    let rel_bound = src.count(12, "relationship slots")?;
+    g.reserve_edges(rel_bound);
+    let mut rel_holes = Vec::new();
+    // A placeholder for a hole needs a live node; the first one serves. With
+    // no live node there is no live relationship either, and holes are
+    // dropped (as trailing holes are).
+    let anchor = slot_sets.iter().position(|&x| x != 0).map(NodeIndex::new);
+    let mut done = 0;
+    while done < rel_bound {
+        // Decoded in chunks straight from the buffer: one bounds check per
+        // chunk, not per field.
+        let k = (rel_bound - done).min(CHUNK / 12);
+        let bytes = src.take(k * 12)?;
+        for rec in bytes.chunks_exact(12) {
+            let word = |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
+            let (a, b, t) = (word(0), word(4), word(8));
+            if t == 0 {
+                if let Some(x) = anchor {
+                    rel_holes.push(g.edge_bound());
+                    g.add_edge(x, x, Sym::default());
+                }
+                continue;
+            }
+            let ty = *syms
+                .get(t as usize - 1)
+                .ok_or_else(|| format!("type {} is not in the symbol table", t - 1))?;
+            for x in [a, b] {
+                match slot_sets.get(x as usize) {
+                    None => {
+                        return Err(format!(
+                            "relationship refers to node {x} beyond the last node"
+                        ));
+                    }
+                    Some(0) => return Err("relationship refers to a deleted node".into()),
+                    Some(_) => {}
+                }
+            }
+            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ty);
+        }
+        done += k;
+    }
+    let n = src.count(9, "relationships with properties")?;
+    let mut rel_props = RelProps::default();
+    rel_props.reserve(n);
+    for _ in 0..n {
+        let i = src.u32()?;
+        let live = g.edge_weight(EdgeIndex::new(i as usize)).is_some()
+            && rel_holes.binary_search(&(i as usize)).is_err();
+        if !live {
+            return Err(format!(
+                "properties for relationship slot {i}, which is empty"
+            ));
+        }
+        let p = src.props(&syms)?;
+        if !p.is_empty() {
+            rel_props.insert(i, p);
+        }
+    }
+    let n = src.count(8, "name index slots")?;
+    let mut slots = Vec::with_capacity(n);
+    for _ in 0..n {
+        slots.push(src.u64()?);
+    }
+    let names = NameIndex::from_slots(slots)?;
+    let n = src.count(1, "schema bytes")?;
+    let schema = src.take(n)?.to_vec();
+    for e in rel_holes.into_iter().rev() {
+        g.remove_edge(EdgeIndex::new(e));
+    }
+    for h in holes.into_iter().rev() {
+        g.remove_node(h);
+    }
+    Ok(Decoded {
+        graph: Graph::from_parts(g, rel_props, Some(names), None),
+        schema,
+    })
+}
