@@ -235,6 +235,33 @@ impl Database {
         self.finish_statement(result)
     }
 
+    /// Runs one parsed statement like [`Database::execute`], handing its rows
+    /// to `sink` in batches as they are produced (see
+    /// [`query::execute_streaming`]); what is returned has no rows. A write
+    /// hands its rows over only once it is durable.
+    pub fn execute_streaming(
+        &mut self,
+        stmt: &Statement,
+        params: &Params,
+        opts: &ExecOptions,
+        sink: &mut dyn FnMut(QueryResult) -> bool,
+    ) -> Result<QueryResult, Error> {
+        let reads = matches!(&stmt.body, crate::query::ast::StatementBody::Query(q)
+            if !stmt.explain && !query::eval::is_updating(q));
+        if !reads {
+            let res = self.execute(stmt, params, opts)?;
+            return Ok(query::eval::hand_over(res, sink));
+        }
+        // Nothing to log: a read changes nothing.
+        Ok(query::execute_streaming(
+            &mut self.graph,
+            stmt,
+            params,
+            opts,
+            sink,
+        )?)
+    }
+
     /// Runs `f` on the graph as one statement would run: if it succeeds its
     /// changes are committed (durable before this returns); if it fails, or
     /// the commit fails, the graph is as before. For writers that work on

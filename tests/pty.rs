@@ -462,3 +462,32 @@ fn input_that_cannot_parse_turns_red_from_the_bad_token() {
     assert!(input.contains("\x1b[34mRETURN"), "{input:?}");
     assert!(!input.contains("\x1b[31m"), "{input:?}");
 }
+
+#[test]
+fn a_long_result_shows_its_first_rows_while_running_and_ctrl_c_keeps_them() {
+    tmux_present();
+    let t = Term::start();
+    // 173^4 ≈ 9 * 10^8 rows: minutes to produce, unless cancelled.
+    t.type_text("MATCH (a), (b), (c), (d) RETURN a.name, b.name, c.name, d.name;");
+    t.press(&["Enter"]);
+    // The header and the first rows appear while the statement runs: no
+    // count, no prompt yet.
+    let s = t.wait_until("the head of the table", |s| {
+        s.contains("│ a.name") && s.matches("\n│ ").count() > 10
+    });
+    assert!(!s.contains(" rows"), "{s}");
+    assert!(!s.trim_end().ends_with("factgraph>"), "{s}");
+    t.press(&["C-c"]);
+    let s = t.wait_for("cancelled after");
+    // The rows printed stay; the table is closed with what came.
+    assert!(s.contains("│ a.name"), "{s}");
+    assert!(s.contains("rows before it was cancelled"), "{s}");
+    assert!(s.contains("nothing it did was kept"), "{s}");
+    t.wait_until("a fresh prompt after the error", |s| {
+        s.trim_end().ends_with("factgraph>")
+    });
+    t.type_text("RETURN 40 + 2 AS answer;");
+    t.press(&["Enter"]);
+    let s = t.wait_for("│     42 │");
+    assert!(s.contains("1 row"), "{s}");
+}

@@ -21,7 +21,7 @@ use super::ast::{
 };
 use super::compare::{order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
-use super::pattern::{match_row, pattern_vars};
+use super::pattern::{match_parts, match_row, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, Path, Props, RelId, Value};
@@ -72,7 +72,12 @@ pub fn execute(
     let mark = graph.mark();
     let mut engine = Engine::new(graph, params, as_of);
     engine.cancel = opts.cancel.clone();
-    let result = engine.run_query(query).and_then(|res| {
+    let mut rows = Vec::new();
+    let run = engine.run_query_into(query, &mut |_, _, r| {
+        rows.push(r);
+        Ok(true)
+    });
+    let result = run.map(|cols| (cols, rows)).and_then(|res| {
         let nodes: Vec<NodeId> = engine.touched_nodes.iter().copied().collect();
         let rels: Vec<RelId> = engine.touched_rels.iter().copied().collect();
         engine.graph.check_complete(&nodes, &rels)?;
@@ -96,6 +101,95 @@ pub fn execute(
             Err(e)
         }
     }
+}
+
+/// Rows are handed to a streaming caller in batches of at most this many ...
+pub(crate) const BATCH_ROWS: usize = 1024;
+/// ... or of the rows found in this long, so that slow results show
+/// their first rows at once and fast ones do not pay per row.
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(25);
+
+/// Runs one statement like [`execute`], but hands its rows to `sink` as
+/// they are produced, in batches. Each batch is a [`QueryResult`] with the
+/// columns, some rows, the snapshots of what those rows mention and the
+/// notices raised since the batch before; `sink` returns false to stop the
+/// statement early (which is no error). What is returned has the columns,
+/// the write counts and any last notices, and no rows.
+///
+/// A read-only statement that ends in `MATCH ... RETURN` without
+/// aggregation, DISTINCT or ORDER BY hands over rows as the matcher finds
+/// them; other statements are computed whole, then handed over (a write's
+/// rows only once it has succeeded).
+pub fn execute_streaming(
+    graph: &mut Graph,
+    stmt: &Statement,
+    params: &Params,
+    opts: &ExecOptions,
+    sink: &mut dyn FnMut(QueryResult) -> bool,
+) -> Result<QueryResult, QueryError> {
+    let query = match &stmt.body {
+        StatementBody::Query(q) if !stmt.explain && !is_updating(q) => q,
+        _ => return Ok(hand_over(execute(graph, stmt, params, opts)?, sink)),
+    };
+    super::check::check_query(query)?;
+    let as_of = match &stmt.as_of {
+        None => opts.as_of,
+        Some(e) => Some(eval_as_of(graph, params, e)?),
+    };
+    let mut engine = Engine::new(graph, params, as_of);
+    engine.cancel = opts.cancel.clone();
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut sent_notices = 0;
+    let mut last = std::time::Instant::now();
+    // Hands `rows` over with their snapshots; false when the sink is done.
+    let mut flush = |ev: &Ev, columns: &[String], rows: &mut Vec<Vec<Value>>| {
+        let rows = std::mem::take(rows);
+        let (nodes, rels) = snapshots(ev.graph, ev.deleted, &rows);
+        let notices = ev.notices.borrow()[sent_notices..].to_vec();
+        sent_notices += notices.len();
+        sink(QueryResult {
+            columns: columns.to_vec(),
+            rows,
+            nodes,
+            rels,
+            notices,
+            ..QueryResult::default()
+        })
+    };
+    let mut open = true;
+    let columns = engine.run_query_into(query, &mut |ev, columns, row| {
+        rows.push(row);
+        if rows.len() >= BATCH_ROWS || last.elapsed() >= BATCH_TIME {
+            last = std::time::Instant::now();
+            open = flush(ev, columns, &mut rows);
+        }
+        Ok(open)
+    })?;
+    if open && !rows.is_empty() {
+        flush(&engine.ev(), &columns, &mut rows);
+    }
+    let notices = engine.notices.borrow()[sent_notices..].to_vec();
+    Ok(QueryResult {
+        columns,
+        notices,
+        ..QueryResult::default()
+    })
+}
+
+/// Hands a computed result's rows (and notices) to `sink` in one batch;
+/// returns the rest.
+pub fn hand_over(mut res: QueryResult, sink: &mut dyn FnMut(QueryResult) -> bool) -> QueryResult {
+    if !res.rows.is_empty() {
+        sink(QueryResult {
+            columns: res.columns.clone(),
+            rows: std::mem::take(&mut res.rows),
+            nodes: std::mem::take(&mut res.nodes),
+            rels: std::mem::take(&mut res.rels),
+            notices: std::mem::take(&mut res.notices),
+            ..QueryResult::default()
+        });
+    }
+    res
 }
 
 fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
@@ -478,12 +572,40 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
     })
 }
 
+/// The columns of a RETURN and their expressions (`*` first, sorted).
+fn return_items(names: &[String], p: &Projection) -> Vec<(String, Expr)> {
+    let mut items = Vec::new();
+    if p.star {
+        let mut vars: Vec<&String> = names.iter().filter(|n| !is_hidden(n)).collect();
+        vars.sort();
+        for n in vars {
+            let e = Expr {
+                kind: ExprKind::Var(n.clone()),
+                span: p.span,
+            };
+            items.push((n.clone(), e));
+        }
+    }
+    for it in &p.items {
+        let name = match &it.alias {
+            Some(a) => a.name.clone(),
+            None => it.text.clone(),
+        };
+        items.push((name, it.expr.clone()));
+    }
+    items
+}
+
 fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
     g.node(*n).map(|x| &x.props)
 }
 fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
     g.rel(*r).map(|x| x.props)
 }
+
+/// Where a query's result rows go, one by one, with the columns they are
+/// laid out by: returns false when no more rows are wanted.
+type Emit<'x> = dyn FnMut(&Ev, &[String], Vec<Value>) -> R<bool> + 'x;
 
 /// A table of rows, each laid out by `names`.
 struct Table {
@@ -586,6 +708,130 @@ impl<'g> Engine<'g> {
             rows.retain(|r| seen.insert(row_key(r)));
         }
         Ok((columns, rows))
+    }
+
+    /// Runs the query and hands each result row to `emit` (which returns
+    /// false to stop); returns the columns. A query ending in
+    /// `MATCH ... RETURN` without aggregation, DISTINCT or ORDER BY hands
+    /// its rows over as the matcher finds them, and stops matching once its
+    /// LIMIT is reached; other shapes are computed whole first.
+    fn run_query_into(&mut self, q: &Query, emit: &mut Emit) -> R<Vec<String>> {
+        if q.unions.is_empty()
+            && let Some(cols) = self.stream_single(&q.first, emit)?
+        {
+            return Ok(cols);
+        }
+        let (columns, rows) = self.run_query(q)?;
+        let ev = self.ev();
+        for r in rows {
+            if !emit(&ev, &columns, r)? {
+                break;
+            }
+        }
+        Ok(columns)
+    }
+
+    /// [`Engine::run_query_into`] for one part whose RETURN can stream:
+    /// None when it cannot (nothing has run then).
+    fn stream_single(&mut self, q: &SingleQuery, emit: &mut Emit) -> R<Option<Vec<String>>> {
+        let Some((Clause::Return(p), before)) = q.clauses.split_last() else {
+            return Ok(None);
+        };
+        if p.distinct
+            || !p.order_by.is_empty()
+            || p.where_.is_some()
+            || p.items.iter().any(|it| contains_aggregate(&it.expr))
+            || super::counts::count_by_type(q).is_some()
+        {
+            return Ok(None);
+        }
+        // The last MATCH streams; everything before it runs as usual.
+        let (last_match, before) = match before.split_last() {
+            Some((m @ Clause::Match { .. }, rest)) => (Some(m), rest),
+            _ => (None, before),
+        };
+        let mut t = Table {
+            names: Vec::new(),
+            rows: vec![Vec::new()],
+        };
+        for c in before {
+            t = self.clause(t, c)?;
+        }
+        let ev = self.ev();
+        let mut names = t.names.clone();
+        if let Some(Clause::Match { pattern, .. }) = last_match {
+            for v in pattern_vars(&pattern.parts) {
+                if !names.contains(&v) {
+                    names.push(v);
+                }
+            }
+        }
+        let items = return_items(&names, p);
+        let columns: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
+        let mut skip = count_arg(&ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
+        let mut left = count_arg(&ev, p.limit.as_ref(), "LIMIT")?.unwrap_or(usize::MAX);
+        if left == 0 {
+            return Ok(Some(columns));
+        }
+        // Projects one row and hands it over; false once nothing more is wanted.
+        let mut out = |ev: &Ev, row: &[Value]| -> R<bool> {
+            if skip > 0 {
+                skip -= 1;
+                return Ok(true);
+            }
+            let env = Env::row(&names, row);
+            let vals = items
+                .iter()
+                .map(|(_, e)| ev.eval(e, &env))
+                .collect::<R<Vec<_>>>()?;
+            left -= 1;
+            Ok(emit(ev, &columns, vals)? && left > 0)
+        };
+        for r in &t.rows {
+            ev.check()?;
+            let Some(Clause::Match {
+                optional,
+                pattern,
+                where_,
+                ..
+            }) = last_match
+            else {
+                if !out(&ev, r)? {
+                    break;
+                }
+                continue;
+            };
+            let mut row = r.clone();
+            row.resize(names.len(), Value::Null);
+            let mut assigned = vec![true; r.len()];
+            assigned.resize(names.len(), false);
+            let (mut found, mut go_on) = (false, true);
+            match_parts(
+                &ev,
+                &names,
+                &pattern.parts,
+                row.clone(),
+                assigned,
+                where_.as_ref(),
+                &mut |m| {
+                    if let Some(w) = where_
+                        && !ev.test(w, &Env::row(&names, m))?
+                    {
+                        return Ok(true);
+                    }
+                    found = true;
+                    go_on = out(&ev, m)?;
+                    Ok(go_on)
+                },
+            )?;
+            if !found && *optional {
+                go_on = out(&ev, &row)?;
+            }
+            if !go_on {
+                break;
+            }
+        }
+        Ok(Some(columns))
     }
 
     fn run_single(&mut self, q: &SingleQuery) -> R<(Vec<String>, Vec<Vec<Value>>)> {
@@ -1147,43 +1393,7 @@ impl<'g> Engine<'g> {
             },
             None => WriteStats::default(),
         };
-        let mut node_ids = BTreeSet::new();
-        let mut rel_ids = BTreeSet::new();
-        for r in &rows {
-            for v in r {
-                mentions(v, &mut node_ids, &mut rel_ids);
-            }
-        }
-        let mut nodes = HashMap::new();
-        for id in node_ids {
-            if let Some(n) = self.graph.node(id) {
-                nodes.insert(
-                    id,
-                    NodeSnapshot {
-                        labels: n.labels.to_strings(),
-                        props: n.props.clone(),
-                    },
-                );
-            } else if let Some(s) = self.deleted.nodes.get(&id) {
-                nodes.insert(id, s.clone());
-            }
-        }
-        let mut rels = HashMap::new();
-        for id in rel_ids {
-            if let (Some(r), Some((a, b))) = (self.graph.rel(id), self.graph.rel_ends(id)) {
-                rels.insert(
-                    id,
-                    RelSnapshot {
-                        rel_type: r.rel_type.to_string(),
-                        start: a,
-                        end: b,
-                        props: r.props.clone(),
-                    },
-                );
-            } else if let Some(s) = self.deleted.rels.get(&id) {
-                rels.insert(id, s.clone());
-            }
-        }
+        let (nodes, rels) = snapshots(self.graph, &self.deleted, &rows);
         QueryResult {
             columns,
             rows,
@@ -1194,6 +1404,54 @@ impl<'g> Engine<'g> {
             plan: None,
         }
     }
+}
+
+/// Snapshots of every node and relationship `rows` mention, as they are in
+/// the graph now (or were when the statement deleted them), so that rows
+/// can be rendered without the graph.
+fn snapshots(
+    graph: &Graph,
+    deleted: &Deleted,
+    rows: &[Vec<Value>],
+) -> (HashMap<NodeId, NodeSnapshot>, HashMap<RelId, RelSnapshot>) {
+    let mut node_ids = BTreeSet::new();
+    let mut rel_ids = BTreeSet::new();
+    for r in rows {
+        for v in r {
+            mentions(v, &mut node_ids, &mut rel_ids);
+        }
+    }
+    let mut nodes = HashMap::new();
+    for id in node_ids {
+        if let Some(n) = graph.node(id) {
+            nodes.insert(
+                id,
+                NodeSnapshot {
+                    labels: n.labels.to_strings(),
+                    props: n.props.clone(),
+                },
+            );
+        } else if let Some(s) = deleted.nodes.get(&id) {
+            nodes.insert(id, s.clone());
+        }
+    }
+    let mut rels = HashMap::new();
+    for id in rel_ids {
+        if let (Some(r), Some((a, b))) = (graph.rel(id), graph.rel_ends(id)) {
+            rels.insert(
+                id,
+                RelSnapshot {
+                    rel_type: r.rel_type.to_string(),
+                    start: a,
+                    end: b,
+                    props: r.props.clone(),
+                },
+            );
+        } else if let Some(s) = deleted.rels.get(&id) {
+            rels.insert(id, s.clone());
+        }
+    }
+    (nodes, rels)
 }
 
 /// Every node and relationship a value mentions, however deeply nested.

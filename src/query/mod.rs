@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{FDate, NodeId, Props, RelId, Value};
 
-pub use eval::execute;
+pub use eval::{execute, execute_streaming};
 pub use parser::parse_script;
 
 /// Query parameters (`$name`).

@@ -1445,3 +1445,126 @@ fn a_cancelled_statement_fails_and_changes_nothing() {
     }
     assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n)"), ["2"]);
 }
+
+// ---- streaming ---------------------------------------------------------
+
+/// Runs `q` through `execute_streaming`, rendering each row with the
+/// snapshots of its own batch; also returns the number of batches.
+fn streamed(g: &mut Graph, q: &str) -> (Vec<String>, usize) {
+    let script = parse_script(q).unwrap_or_else(|e| panic!("{q}\n=> {e:?}"));
+    let mut out = Vec::new();
+    let mut batches = 0;
+    for s in &script.statements {
+        out.clear();
+        super::execute_streaming(g, s, &Params::new(), &ExecOptions::default(), &mut |b| {
+            batches += 1;
+            for row in &b.rows {
+                let cells: Vec<String> = row.iter().map(|v| render(&b, v)).collect();
+                out.push(cells.join(" | "));
+            }
+            true
+        })
+        .unwrap_or_else(|e| panic!("{q}\n=> {e:?}"));
+    }
+    (out, batches)
+}
+
+#[test]
+fn streamed_rows_are_the_rows_execute_returns() {
+    let setup = "CREATE (a:A {name: 'a', n: 1})-[:R {w: 2}]->(b:B {name: 'b', n: 2}), \
+                 (b)-[:R {w: 3}]->(c:A {name: 'c', n: 3}), (c)-[:S]->(a), (:Lone {name: 'l'})";
+    for q in [
+        "MATCH (n) RETURN n",
+        "MATCH (n:A) RETURN n.name, n",
+        "MATCH (a)-[r:R]->(b) RETURN a, r, b",
+        "MATCH p = (a)-[*1..3]->(b) RETURN p",
+        "MATCH (a), (b) RETURN a.name, b.name",
+        "MATCH (a), (b) WHERE a.n < b.n RETURN a.name, b.name SKIP 1 LIMIT 2",
+        "MATCH (n) RETURN n SKIP 2",
+        "MATCH (n) RETURN n LIMIT 0",
+        "MATCH (n) RETURN *",
+        "MATCH (a:A) OPTIONAL MATCH (a)-[:S]->(x) RETURN a.name, x",
+        "MATCH (a:A) MATCH (a)-[r]-(x) RETURN a.name, type(r), x.name",
+        "UNWIND [1, 2, 3] AS i MATCH (n {n: i}) RETURN i, n",
+        "MATCH (n) WITH n WHERE n.n > 1 MATCH (n)-->(m) RETURN n.name, m.name LIMIT 5",
+        "MATCH (n) RETURN n.name ORDER BY n.name DESC",
+        "MATCH (n) RETURN DISTINCT labels(n)",
+        "MATCH (n) RETURN count(*)",
+        "MATCH ()-[r]->() RETURN type(r), count(*)",
+        "MATCH (n:A) RETURN n.name UNION MATCH (n:B) RETURN n.name",
+        "UNWIND range(1, 3000) AS i RETURN i",
+        "RETURN 1 AS one",
+        "MATCH (n:Nothing) RETURN n",
+        "MATCH (n:A) SET n.seen = true RETURN n",
+        "CREATE (x:New {name: 'x'}) RETURN x",
+        "MATCH (x:New) DETACH DELETE x RETURN x",
+        "EXPLAIN MATCH (n) RETURN n",
+    ] {
+        let mut g1 = graph(setup);
+        let mut g2 = graph(setup);
+        assert_eq!(streamed(&mut g1, q).0, rows(&mut g2, q), "{q}");
+    }
+}
+
+#[test]
+fn a_long_result_streams_in_batches() {
+    let mut g = graph("UNWIND range(1, 100) AS i CREATE (:N {i: i})");
+    let (out, batches) = streamed(&mut g, "MATCH (a), (b) RETURN a.i, b.i");
+    assert_eq!(out.len(), 10_000);
+    assert_eq!(out[0], "1 | 1");
+    assert!(batches >= 10_000 / super::eval::BATCH_ROWS, "{batches}");
+}
+
+#[test]
+fn limit_stops_matching_early() {
+    // 300^4 rows: far too many to match before returning.
+    let mut g = graph("UNWIND range(1, 300) AS i CREATE (:N {i: i})");
+    let q = "MATCH (a), (b), (c), (d) RETURN a.i, b.i, c.i, d.i LIMIT 3";
+    assert_eq!(
+        rows(&mut g, q),
+        ["1 | 1 | 1 | 1", "1 | 1 | 1 | 2", "1 | 1 | 1 | 3"]
+    );
+    assert_eq!(streamed(&mut g, q).0.len(), 3);
+    let q = "MATCH (a), (b), (c), (d) WHERE d.i > 299 RETURN d.i SKIP 1 LIMIT 2";
+    assert_eq!(rows(&mut g, q), ["300", "300"]);
+}
+
+#[test]
+fn a_sink_can_stop_or_cancel_a_stream() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut g = graph("UNWIND range(1, 300) AS i CREATE (:N {i: i})");
+    let script = parse_script("MATCH (a), (b), (c), (d) RETURN a.i").unwrap();
+    let stmt = &script.statements[0];
+    let mut seen = 0;
+    let res = super::execute_streaming(
+        &mut g,
+        stmt,
+        &Params::new(),
+        &ExecOptions::default(),
+        &mut |b| {
+            seen += b.rows.len();
+            false
+        },
+    )
+    .unwrap();
+    assert_eq!(res.columns, ["a.i"]);
+    assert!(res.rows.is_empty());
+    assert!((1..=super::eval::BATCH_ROWS).contains(&seen), "{seen}");
+    // Ctrl-C while rows stream: the statement fails as cancelled, after
+    // the rows handed over before.
+    let cancel = Arc::new(AtomicBool::new(false));
+    let opts = ExecOptions {
+        cancel: Some(cancel.clone()),
+        ..Default::default()
+    };
+    let mut seen = 0;
+    let e = super::execute_streaming(&mut g, stmt, &Params::new(), &opts, &mut |b| {
+        seen += b.rows.len();
+        cancel.store(true, Ordering::Relaxed);
+        true
+    })
+    .unwrap_err();
+    assert_eq!(e.class, ErrorClass::Cancelled);
+    assert!(seen > 0);
+}

@@ -662,6 +662,12 @@ fn last<O: Write, E: Write>(s: &mut Session<O, E>) -> Result<Flow, Failed> {
         s.note("no result yet");
         return Ok(Flow::Continue);
     };
+    if let Some(n) = s.last_total {
+        s.note(&format!(
+            "the last result had {n} rows, too many to keep: this shows the first {}",
+            super::stream::LAST_KEEP
+        ));
+    }
     let (keep_w, keep_r) = (s.settings.max_width, s.settings.max_rows);
     s.settings.max_width = None;
     s.settings.max_rows = None;

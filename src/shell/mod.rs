@@ -16,6 +16,7 @@ pub mod render;
 pub mod repl;
 pub mod shortcuts;
 pub mod split;
+pub mod stream;
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -107,6 +108,9 @@ pub struct Session<O: Write, E: Write> {
     pub last: Option<QueryResult>,
     /// What was run, for `:history` when there is no line editor.
     pub history: Vec<String>,
+    /// How many rows the last result had when `last` keeps only the first
+    /// [`stream::LAST_KEEP`] of them.
+    pub last_total: Option<usize>,
     /// How deep `:read` scripts are nested.
     pub reading: usize,
     /// Raised by Ctrl-C while a statement runs (the interactive shell
@@ -123,6 +127,7 @@ impl<O: Write, E: Write> Session<O, E> {
             err,
             graph_changed: false,
             last: None,
+            last_total: None,
             history: Vec::new(),
             reading: 0,
             cancel: Arc::default(),
@@ -159,17 +164,87 @@ impl<O: Write, E: Write> Session<O, E> {
         Ok(Flow::Continue)
     }
 
-    /// Parses and runs the statements in `src[range]`, printing each result.
+    /// Parses and runs the statements in `src[range]`, printing each result
+    /// as its rows come (see [`stream`]).
     fn run_statements(
         &mut self,
         src: &str,
         range: Range<usize>,
         origin: &str,
     ) -> Result<(), Failed> {
-        for (res, took) in self.execute_text(src, range, origin)? {
-            self.print_result(&res, took)?;
-            if !res.columns.is_empty() {
-                self.last = Some(res);
+        let text = &src[range.clone()];
+        let started = Instant::now();
+        let script = match query::parse_script(text) {
+            Ok(s) => s,
+            Err(e) => return Err(self.report_query(&shift(e, range.start), src, origin)),
+        };
+        let mut parse_time = Some(started.elapsed());
+        let opts = ExecOptions {
+            as_of: self.settings.as_of,
+            cancel: Some(self.cancel.clone()),
+        };
+        for stmt in &script.statements {
+            for n in lint::notes(stmt, self.db.graph()) {
+                self.note(&n);
+            }
+            let t = Instant::now();
+            let mut printer = stream::Printer::new(&self.settings, t);
+            let mut failed = None;
+            self.cancel.store(false, Ordering::Relaxed);
+            let result =
+                {
+                    let (out, err) = (&mut self.out, &mut self.err);
+                    self.db
+                        .execute_streaming(stmt, &self.settings.params, &opts, &mut |b| {
+                            match printer.batch(b, out, err) {
+                                Ok(()) => true,
+                                Err(f) => {
+                                    failed = Some(f);
+                                    false
+                                }
+                            }
+                        })
+                };
+            self.cancel.store(false, Ordering::Relaxed);
+            let took = t.elapsed() + parse_time.take().unwrap_or_default();
+            if let Some(f) = failed {
+                return Err(f);
+            }
+            match result {
+                Ok(res) => {
+                    if !res.stats.is_empty() {
+                        self.graph_changed = true;
+                    }
+                    let whole = if printer.printed_nothing() {
+                        let whole = printer.whole(&res);
+                        self.print_result(&whole, took)?;
+                        whole
+                    } else {
+                        let timer = self.settings.timer;
+                        printer.end(Some(&res), took, timer, &mut self.out, &mut self.err)?;
+                        printer.whole(&res)
+                    };
+                    if !whole.columns.is_empty() {
+                        self.last_total = (!printer.kept_all()).then_some(printer.count);
+                        self.last = Some(whole);
+                    }
+                }
+                Err(e) => {
+                    if !printer.printed_nothing() {
+                        printer.end(None, took, false, &mut self.out, &mut self.err)?;
+                    }
+                    if let Error::Query(q) = &e
+                        && q.class == crate::error::ErrorClass::Cancelled
+                        && printer.count > 0
+                    {
+                        let n = printer.count;
+                        self.note(&format!("cancelled after {}", render::row_count(n)));
+                    }
+                    return Err(match e {
+                        Error::Query(e) => self.report_query(&shift(e, range.start), src, origin),
+                        e => self.report(&e.to_string(), Failed::STORE),
+                    });
+                }
             }
         }
         Ok(())
@@ -289,28 +364,12 @@ impl<O: Write, E: Write> Session<O, E> {
     /// Writes to the output and flushes, so results and errors interleave in
     /// the order they happened. A closed pipe (`| head`) ends quietly.
     pub fn write_out(&mut self, text: &str) -> Result<(), Failed> {
-        match self
-            .out
-            .write_all(text.as_bytes())
-            .and_then(|()| self.out.flush())
-        {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failed { code: 0 }),
-            Err(e) => {
-                let _ = self.err.write_all(
-                    diag::error_line(&format!("cannot write the output: {e}"), false).as_bytes(),
-                );
-                Err(Failed::STORE)
-            }
-        }
+        write_to(&mut self.out, &mut self.err, text)
     }
 
     /// `note: ...` on the error stream.
     pub fn note(&mut self, msg: &str) {
-        let _ = self
-            .err
-            .write_all(diag::note_line(msg, self.settings.color).as_bytes());
-        let _ = self.err.flush();
+        note_to(&mut self.err, msg, self.settings.color);
     }
 
     /// Prints `error: msg` and returns the failure to end with.
@@ -329,6 +388,27 @@ impl<O: Write, E: Write> Session<O, E> {
         let _ = self.err.flush();
         Failed::QUERY
     }
+}
+
+/// Writes `text` to `out` and flushes; a closed pipe ends quietly, other
+/// failures are reported on `err`.
+fn write_to(out: &mut impl Write, err: &mut impl Write, text: &str) -> Result<(), Failed> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failed { code: 0 }),
+        Err(e) => {
+            let _ = err.write_all(
+                diag::error_line(&format!("cannot write the output: {e}"), false).as_bytes(),
+            );
+            Err(Failed::STORE)
+        }
+    }
+}
+
+/// `note: ...` on `err`.
+fn note_to(err: &mut impl Write, msg: &str, color: bool) {
+    let _ = err.write_all(diag::note_line(msg, color).as_bytes());
+    let _ = err.flush();
 }
 
 /// Moves an error's span from a piece of text to the whole script it was cut from.

@@ -233,6 +233,7 @@ pub fn run_path<O: Write, E: Write>(
         }
         if !res.columns.is_empty() {
             s.last = Some(res.clone());
+            s.last_total = None;
         }
     }
     s.write_out(&text)?;
