@@ -326,7 +326,8 @@ fn import_store(cli: &Cli, own: Option<&Path>) -> Result<Option<PathBuf>, String
 /// terminal; the line that reports it.
 fn bulk_import(nodes: &Path, edges: &Path, store: &Path) -> Result<String, factgraph::Error> {
     let t0 = std::time::Instant::now();
-    let s = factgraph::bench::import_into_store(nodes, edges, store, &mut progress_bar())?;
+    let s =
+        factgraph::bench::import_into_store_then_exit(nodes, edges, store, &mut progress_bar())?;
     Ok(format!(
         "imported {} nodes and {} relationships into {} in {:.2} s",
         s.nodes,
