@@ -33,7 +33,7 @@ use crate::model::{FDate, NodeId, Props, RelId, Schema, Sym, Value};
 
 pub const MAGIC: &[u8; 8] = b"FACTGRPH";
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 24;
 
 /// A property value as stored. Decoded by hand (below) so that nesting is
@@ -646,6 +646,16 @@ fn fnv_byte(h: u64, b: u8) -> u64 {
 /// CRC-32 and a 64-bit hash, so two snapshots that differ are told apart
 /// even when their CRC-32s collide.
 pub fn snapshot_id(bytes: &[u8]) -> SnapshotId {
+    if is_v3(bytes) {
+        let (c1, c2) = super::v2::cuts(&bytes[HEADER_LEN..]);
+        let (c1, c2) = (HEADER_LEN + c1, HEADER_LEN + c2);
+        let part = |b: &[u8]| {
+            let mut h = Hashing::new(());
+            h.eat(b);
+            h
+        };
+        return join_ids([part(&bytes[..c1]), part(&bytes[c1..c2]), part(&bytes[c2..])]);
+    }
     // FNV-1a over 8-byte words: fast, fixed forever (it is part of the log format).
     let mut h = FNV_START;
     let mut chunks = bytes.chunks_exact(8);
@@ -661,6 +671,33 @@ pub fn snapshot_id(bytes: &[u8]) -> SnapshotId {
         len: bytes.len() as u64,
         crc: crc32fast::hash(bytes),
         hash: h,
+    }
+}
+
+/// Whether `bytes` start with a format-3 header: its identity is taken over
+/// three parts (the parts its decoding reads on two threads).
+fn is_v3(bytes: &[u8]) -> bool {
+    bytes.len() >= HEADER_LEN
+        && &bytes[..MAGIC.len()] == MAGIC
+        && bytes[8..12] == 3u32.to_le_bytes()
+}
+
+/// The identity of a format-3 file from its three parts: the length and
+/// CRC-32 of the whole, and a hash of the parts' hashes.
+fn join_ids<R>(parts: [Hashing<R>; 3]) -> SnapshotId {
+    let mut len = 0;
+    let mut crc = crc32fast::Hasher::new();
+    let mut hash = FNV_START;
+    for p in parts {
+        crc.combine(&p.crc);
+        let id = p.id();
+        len += id.len;
+        hash = fnv_word(hash, id.hash.to_le_bytes());
+    }
+    SnapshotId {
+        len,
+        crc: crc.finalize(),
+        hash,
     }
 }
 
@@ -782,6 +819,15 @@ fn decode_v2<R: std::io::Read>(r: R, h: &Header, path: &str) -> Result<Graph, St
             }));
         }
     };
+    finish_decoded(decoded, path)
+}
+
+/// The graph of a decoded payload, with its schema decoded.
+fn finish_decoded(decoded: super::v2::Decoded, path: &str) -> Result<Graph, StoreError> {
+    let corrupt = |what: String| StoreError::Corrupt {
+        path: path.to_string(),
+        what,
+    };
     let schema: Option<SSchema> = if decoded.schema.is_empty() {
         None
     } else {
@@ -798,6 +844,61 @@ fn decode_v2<R: std::io::Read>(r: R, h: &Header, path: &str) -> Result<Graph, St
     Ok(graph)
 }
 
+/// Reads a format-3 payload, its relationships on a second thread: `at(o)`
+/// reads the payload from offset `o` on; `cut_bytes` are its first
+/// [`super::v2::CUTS_LEN`] bytes. The parts' checksums are combined and
+/// checked against `h`.
+fn decode_v3<R: std::io::Read, B: std::io::Read + Send>(
+    cut_bytes: &[u8],
+    a: R,
+    b: B,
+    c: R,
+    h: &Header,
+    path: &str,
+    whole_crc: &mut dyn FnMut() -> Option<u32>,
+) -> Result<Graph, StoreError> {
+    let corrupt = |what: String| StoreError::Corrupt {
+        path: path.to_string(),
+        what,
+    };
+    let (c1, c2) = cut_order(cut_bytes, h.len)
+        .and_then(|cuts| super::v2::decode_v3(cuts, h.len, a, b, c))
+        .map_err(|e| {
+            // A decoding error in a damaged file is reported as a checksum
+            // mismatch when it is one.
+            corrupt(if whole_crc() == Some(h.crc) {
+                format!("the data does not decode: {e}")
+            } else {
+                "the checksum does not match the data".into()
+            })
+        })?;
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(cut_bytes);
+    for part in &c2 {
+        crc.combine(part);
+    }
+    if crc.finalize() != h.crc {
+        return Err(corrupt("the checksum does not match the data".into()));
+    }
+    finish_decoded(c1, path)
+}
+
+/// The cuts of a format-3 payload of `len` bytes, if they lie in order.
+fn cut_order(cut_bytes: &[u8], len: u64) -> Result<(u64, u64), String> {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&cut_bytes[..8]);
+    let a = u64::from_le_bytes(w);
+    w.copy_from_slice(&cut_bytes[8..16]);
+    let b = u64::from_le_bytes(w);
+    if (super::v2::CUTS_LEN as u64) <= a && a <= b && b <= len {
+        Ok((a, b))
+    } else {
+        Err(format!(
+            "the sections' bounds {a}..{b} do not fit in {len} bytes"
+        ))
+    }
+}
+
 /// Reads a graph from the bytes of a store file; `path` names it in errors.
 pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
     let corrupt = |what: String| StoreError::Corrupt {
@@ -810,6 +911,22 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
         path,
     )?;
     let payload = &bytes[HEADER_LEN..];
+    if h.version >= 3 {
+        let cl = super::v2::CUTS_LEN.min(payload.len());
+        if cl < super::v2::CUTS_LEN {
+            return Err(corrupt("the file is truncated inside the header".into()));
+        }
+        let (c1, c2) = super::v2::cuts(payload);
+        return decode_v3(
+            &payload[..cl],
+            &payload[cl..c1],
+            &payload[c1..c2],
+            &payload[c2..],
+            &h,
+            path,
+            &mut || Some(crc32fast::hash(payload)),
+        );
+    }
     if h.version >= 2 {
         return decode_v2(payload, &h, path);
     }
@@ -906,13 +1023,16 @@ pub fn load_with_id(path: &Path) -> Result<(Graph, SnapshotId, u32), StoreError>
     };
     let file = File::open(path).map_err(io)?;
     let file_len = file.metadata().map_err(io)?.len();
-    let mut r = Hashing::new(file);
+    let mut r = Hashing::new(&file);
     let mut head = Vec::with_capacity(HEADER_LEN);
     (&mut r)
         .take(HEADER_LEN as u64)
         .read_to_end(&mut head)
         .map_err(io)?;
     let h = header(&head, file_len, &shown)?;
+    if h.version >= 3 {
+        return load_v3(&file, r, &h, &shown);
+    }
     if h.version >= 2 {
         let g = decode_v2(&mut r, &h, &shown)?;
         return Ok((g, r.id(), h.version));
@@ -921,6 +1041,95 @@ pub fn load_with_id(path: &Path) -> Result<(Graph, SnapshotId, u32), StoreError>
     r.read_to_end(&mut bytes).map_err(io)?;
     let g = decode(&bytes, &shown)?;
     Ok((g, snapshot_id(&bytes), h.version))
+}
+
+/// Reads a file position without moving the file's own, so that two
+/// threads can read one file.
+struct At<'a> {
+    f: &'a File,
+    off: u64,
+}
+
+impl std::io::Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let n = self.f.read_at(buf, self.off)?;
+        self.off += n as u64;
+        Ok(n)
+    }
+}
+
+/// [`load_with_id`] of a format-3 file, whose header `r` has read.
+fn load_v3(
+    file: &File,
+    r: Hashing<&File>,
+    h: &Header,
+    path: &str,
+) -> Result<(Graph, SnapshotId, u32), StoreError> {
+    use std::io::Read;
+    let io = |source: std::io::Error| StoreError::Io {
+        path: path.to_string(),
+        source,
+    };
+    let corrupt = |what: String| StoreError::Corrupt {
+        path: path.to_string(),
+        what,
+    };
+    // The header was read through `r`; it goes on hashing the first part.
+    let mut r0 = Hashing {
+        r: At {
+            f: file,
+            off: HEADER_LEN as u64,
+        },
+        len: r.len,
+        crc: r.crc,
+        fnv: r.fnv,
+        carry: r.carry,
+        carried: r.carried,
+    };
+    let mut cut_bytes = [0u8; super::v2::CUTS_LEN];
+    if h.len < cut_bytes.len() as u64 {
+        return Err(corrupt("the file is truncated inside the header".into()));
+    }
+    r0.read_exact(&mut cut_bytes).map_err(io)?;
+    let (c1, c2) = match cut_order(&cut_bytes, h.len) {
+        Ok(c) => c,
+        // Any order: decode_v3 reports the error (or the checksum).
+        Err(_) => (h.len, h.len),
+    };
+    let at = |o: u64| {
+        Hashing::new(At {
+            f: file,
+            off: HEADER_LEN as u64 + o,
+        })
+    };
+    let (mut r1, mut r2) = (at(c1), at(c2));
+    let g = decode_v3(
+        &cut_bytes,
+        &mut r0,
+        &mut r1,
+        // Not the same type as `r0` (a reference): a reference as well.
+        &mut r2,
+        h,
+        path,
+        &mut || {
+            let mut crc = crc32fast::Hasher::new();
+            let mut rest = At {
+                f: file,
+                off: HEADER_LEN as u64,
+            }
+            .take(h.len);
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                match rest.read(&mut buf) {
+                    Ok(0) => return Some(crc.finalize()),
+                    Ok(n) => crc.update(&buf[..n]),
+                    Err(_) => return None,
+                }
+            }
+        },
+    )?;
+    Ok((g, join_ids([r0, r1, r2]), h.version))
 }
 
 /// Writes `graph` to `path` atomically: temporary file in the same
@@ -1041,7 +1250,7 @@ mod tests {
         let payload = u32::MAX.to_le_bytes();
         let mut bytes = Vec::new();
         bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&2u32.to_le_bytes());
         bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
         bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
         bytes.extend_from_slice(&payload);

@@ -1,4 +1,7 @@
-//! Store file format 2: columnar, made to open fast.
+//! Store file formats 2 and 3: columnar, made to open fast. Format 3 is
+//! format 2 after 16 bytes that say where the relationship section starts
+//! and ends ([`cuts`]), so that it is decoded on a second thread while the
+//! node properties are ([`decode_v3`]); format-2 files decode in one pass.
 //!
 //! Format 1 was bincode of the whole object graph: every string and map was
 //! an allocation to decode, and every name was folded and hashed again to
@@ -105,10 +108,11 @@ impl Out {
     }
 }
 
-/// The payload of a format-2 file holding `graph`; `schema` is the
+/// The payload of a format-3 file holding `graph`; `schema` is the
 /// schema's bytes (bincode, from the caller). Deterministic: equal graphs
 /// give equal bytes.
 pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
+    // Format 3: the format-2 payload after the cuts.
     let g = graph.raw();
     // Symbols and label sets in use, sorted by text so the bytes do not
     // depend on the order this process interned them in.
@@ -159,6 +163,8 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     let mut o = Out {
         b: Vec::with_capacity(g.node_bound() * 48 + g.edge_bound() * 13 + 1024),
     };
+    // The cuts ([`CUTS_LEN`]), filled in once the relationships are written.
+    o.b.extend_from_slice(&[0; CUTS_LEN]);
     o.len(syms.len());
     for s in &syms {
         o.str(s);
@@ -187,6 +193,7 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     for n in g.node_weights() {
         props(&mut o, &n.props);
     }
+    let rel_start = o.b.len() as u64;
     o.len(g.edge_bound());
     for i in 0..g.edge_bound() {
         let e = EdgeIndex::new(i);
@@ -203,6 +210,9 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
             }
         }
     }
+    let rel_end = o.b.len() as u64;
+    o.b[..8].copy_from_slice(&rel_start.to_le_bytes());
+    o.b[8..CUTS_LEN].copy_from_slice(&rel_end.to_le_bytes());
     let mut with_props: Vec<u32> = (0..g.edge_bound() as u32)
         .filter(|&i| !graph.raw_rel_props(i).is_empty())
         .collect();
@@ -399,6 +409,14 @@ impl<R: Read> Src<R> {
         self.crc.finalize() == crc
     }
 
+    /// Checks that the whole region was consumed; its checksum.
+    pub fn region_crc(self) -> Result<crc32fast::Hasher, String> {
+        if self.left() != 0 {
+            return Err("a section ends before its announced end".into());
+        }
+        Ok(self.crc)
+    }
+
     /// Checks that the whole payload was consumed and its checksum matches.
     pub fn finish(self, crc: u32) -> Result<(), String> {
         if self.left() != 0 {
@@ -417,9 +435,64 @@ pub struct Decoded {
     pub schema: Vec<u8>,
 }
 
+/// Format 3 is format 2 with these bytes first: where the relationship
+/// section starts and where it ends (u64 payload offsets each), so that it
+/// can be decoded on a second thread while the node properties are.
+pub const CUTS_LEN: usize = 16;
+
+/// Where the relationship section of a format-3 payload starts and ends, as
+/// its first bytes say, clamped into the payload (so that any bytes give
+/// two cuts, `CUTS_LEN <= start <= end <= len`).
+pub fn cuts(payload: &[u8]) -> (usize, usize) {
+    let len = payload.len();
+    let at = |i: usize| {
+        payload.get(i..i + 8).map_or(len, |b| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(b);
+            usize::try_from(u64::from_le_bytes(a)).unwrap_or(len)
+        })
+    };
+    let lo = CUTS_LEN.min(len);
+    let a = at(0).clamp(lo, len);
+    let b = at(8).clamp(a, len);
+    (a, b)
+}
+
+/// The symbols, label sets and node slots: what both halves of the decoding
+/// need.
+pub struct Head {
+    syms: Vec<Sym>,
+    sets: Vec<LabelSet>,
+    /// Per node slot: its label set + 1 (0: a hole).
+    slot_sets: Vec<u32>,
+}
+
+/// The relationships, with the nodes they hang on (labels only).
+pub struct Rels {
+    g: StableGraph<Node, Sym, petgraph::Directed, u32>,
+    holes: Vec<NodeIndex>,
+    rel_holes: Vec<usize>,
+}
+
+/// What follows the relationships.
+pub struct Tail {
+    rel_props: Vec<(u32, Props)>,
+    names: NameIndex,
+    schema: Vec<u8>,
+}
+
 /// Decodes a format-2 payload from `src`; the caller checks the checksum
 /// ([`Src::finish`]) before using the result.
 pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
+    let head = decode_head(src)?;
+    let props = decode_node_props(src, &head)?;
+    let rels = decode_rels(src, &head)?;
+    let tail = decode_tail(src, &head)?;
+    assemble(head, props, rels, tail)
+}
+
+/// The symbols, label sets and node slots.
+pub fn decode_head<R: Read>(src: &mut Src<R>) -> Result<Head, String> {
     let n = src.count(4, "symbols")?;
     let mut syms = Vec::with_capacity(n);
     for _ in 0..n {
@@ -444,40 +517,49 @@ pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
     let node_bound = src.count(4, "node slots")?;
     let mut slot_sets = Vec::with_capacity(node_bound);
     for _ in 0..node_bound {
-        slot_sets.push(src.u32()?);
+        let x = src.u32()?;
+        if x != 0 && x as usize > sets.len() {
+            return Err(format!("label set {} does not exist", x - 1));
+        }
+        slot_sets.push(x);
     }
-    let live = slot_sets.iter().filter(|&&x| x != 0).count();
+    Ok(Head {
+        syms,
+        sets,
+        slot_sets,
+    })
+}
+
+/// The properties of the live nodes, in slot order.
+pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Vec<Props>, String> {
+    let live = head.slot_sets.iter().filter(|&&x| x != 0).count();
+    let mut out = Vec::with_capacity(live);
+    for _ in 0..live {
+        out.push(src.props(&head.syms)?);
+    }
+    Ok(out)
+}
+
+/// The relationship section: the graph of the nodes (labels, no
+/// properties yet) and the relationships.
+pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, String> {
+    let (syms, slot_sets) = (&head.syms, &head.slot_sets);
+    let rel_bound = src.count(12, "relationship slots")?;
     let mut g: StableGraph<Node, Sym, petgraph::Directed, u32> =
-        StableGraph::with_capacity(node_bound, 0);
+        StableGraph::with_capacity(slot_sets.len(), rel_bound);
     let mut holes = Vec::new();
-    // Node properties come after all slots; the placeholders are filled in.
-    for &x in &slot_sets {
+    for &x in slot_sets {
         if x == 0 {
             holes.push(g.add_node(Node::default()));
         } else {
-            let labels = *sets
-                .get(x as usize - 1)
-                .ok_or_else(|| format!("label set {} does not exist", x - 1))?;
+            // decode_head checked the set exists.
+            let labels = head.sets.get(x as usize - 1).copied().unwrap_or_default();
             g.add_node(Node {
                 labels,
                 props: Props::new(),
             });
         }
     }
-    let mut seen = 0;
-    for (i, &x) in slot_sets.iter().enumerate() {
-        if x == 0 {
-            continue;
-        }
-        let p = src.props(&syms)?;
-        if let Some(w) = g.node_weight_mut(NodeIndex::new(i)) {
-            w.props = p;
-        }
-        seen += 1;
-    }
-    debug_assert_eq!(seen, live);
-    let rel_bound = src.count(12, "relationship slots")?;
-    g.reserve_edges(rel_bound);
     let mut rel_holes = Vec::new();
     // A placeholder for a hole needs a live node; the first one serves. With
     // no live node there is no live relationship either, and holes are
@@ -517,22 +599,21 @@ pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
         }
         done += k;
     }
+    Ok(Rels {
+        g,
+        holes,
+        rel_holes,
+    })
+}
+
+/// The relationship properties, the name index and the schema's bytes.
+pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, String> {
     let n = src.count(9, "relationships with properties")?;
-    let mut rel_props = RelProps::default();
-    rel_props.reserve(n);
+    let mut rel_props = Vec::with_capacity(n);
     for _ in 0..n {
         let i = src.u32()?;
-        let live = g.edge_weight(EdgeIndex::new(i as usize)).is_some()
-            && rel_holes.binary_search(&(i as usize)).is_err();
-        if !live {
-            return Err(format!(
-                "properties for relationship slot {i}, which is empty"
-            ));
-        }
-        let p = src.props(&syms)?;
-        if !p.is_empty() {
-            rel_props.insert(i, p);
-        }
+        let p = src.props(&head.syms)?;
+        rel_props.push((i, p));
     }
     let n = src.count(8, "name index slots")?;
     let mut slots = Vec::with_capacity(n);
@@ -542,6 +623,40 @@ pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
     let names = NameIndex::from_slots(slots)?;
     let n = src.count(1, "schema bytes")?;
     let schema = src.take(n)?.to_vec();
+    Ok(Tail {
+        rel_props,
+        names,
+        schema,
+    })
+}
+
+/// Puts the decoded parts together, checking what connects them.
+pub fn assemble(head: Head, props: Vec<Props>, rels: Rels, tail: Tail) -> Result<Decoded, String> {
+    let Rels {
+        mut g,
+        holes,
+        rel_holes,
+    } = rels;
+    let live = head.slot_sets.iter().enumerate().filter(|(_, x)| **x != 0);
+    for ((i, _), p) in live.zip(props) {
+        if let Some(w) = g.node_weight_mut(NodeIndex::new(i)) {
+            w.props = p;
+        }
+    }
+    let mut rel_props = RelProps::default();
+    rel_props.reserve(tail.rel_props.len());
+    for (i, p) in tail.rel_props {
+        let live = g.edge_weight(EdgeIndex::new(i as usize)).is_some()
+            && rel_holes.binary_search(&(i as usize)).is_err();
+        if !live {
+            return Err(format!(
+                "properties for relationship slot {i}, which is empty"
+            ));
+        }
+        if !p.is_empty() {
+            rel_props.insert(i, p);
+        }
+    }
     for e in rel_holes.into_iter().rev() {
         g.remove_edge(EdgeIndex::new(e));
     }
@@ -549,7 +664,46 @@ pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
         g.remove_node(h);
     }
     Ok(Decoded {
-        graph: Graph::from_parts(g, rel_props, Some(names), None),
-        schema,
+        graph: Graph::from_parts(g, rel_props, Some(tail.names), None),
+        schema: tail.schema,
     })
+}
+
+/// Decodes the payload of a format-3 file from three readers: `a` from
+/// just after the cuts to the relationship section, `b` that section
+/// (decoded on a second thread), `c` the rest; `cuts` as the payload's
+/// first bytes said, already checked to lie in order within `len`. Returns
+/// the parts' checksums (of `a`, `b`, `c`, in order, not of the cuts).
+pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
+    cuts: (u64, u64),
+    len: u64,
+    a: A,
+    b: B,
+    c: C,
+) -> Result<(Decoded, [crc32fast::Hasher; 3]), String> {
+    let (c1, c2) = cuts;
+    let mut sa = Src::new(a, c1 - CUTS_LEN as u64);
+    let head = decode_head(&mut sa)?;
+    std::thread::scope(|scope| {
+        let head = &head;
+        let rels = scope.spawn(move || -> Result<_, String> {
+            let mut sb = Src::new(b, c2 - c1);
+            let rels = decode_rels(&mut sb, head)?;
+            Ok((rels, sb.region_crc()?))
+        });
+        let mine = (|| -> Result<_, String> {
+            let props = decode_node_props(&mut sa, head)?;
+            let crc_a = sa.region_crc()?;
+            let mut sc = Src::new(c, len - c2);
+            let tail = decode_tail(&mut sc, head)?;
+            Ok((props, tail, crc_a, sc.region_crc()?))
+        })();
+        let theirs = rels
+            .join()
+            .map_err(|_| "decoding the relationships failed".to_string())?;
+        let (props, tail, crc_a, crc_c) = mine?;
+        let (rels, crc_b) = theirs?;
+        Ok((props, tail, rels, [crc_a, crc_b, crc_c]))
+    })
+    .and_then(|(props, tail, rels, crcs)| Ok((assemble(head, props, rels, tail)?, crcs)))
 }
