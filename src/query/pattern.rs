@@ -22,7 +22,7 @@ use super::compare::equals;
 use super::expr::{Env, Ev, R, type_err};
 use crate::error::QueryError;
 use crate::model::names::fold;
-use crate::model::{NodeId, Path, Props, RelId, Value};
+use crate::model::{NodeId, Path, Props, RelId, Sym, Value};
 
 /// True when an element with these properties is valid at the "as of" date
 /// (always without one). Hidden iff `valid_from` starts after the as-of
@@ -104,6 +104,10 @@ struct NodeSpec<'p> {
 struct RelSpec<'p> {
     slot: Option<usize>,
     types: &'p [Ident],
+    /// The types as symbols, to compare without reading text; a type no
+    /// element has ever had is not interned, so it drops out (and a
+    /// pattern whose types all dropped out matches nothing).
+    type_syms: Rc<[Sym]>,
     dir: Direction,
     len: Option<(u64, Option<u64>)>,
     props: Option<&'p Expr>,
@@ -204,6 +208,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let rspec = |r: &'p RelPattern, rev: bool| RelSpec {
             slot: self.slot(&r.var),
             types: &r.types,
+            type_syms: r.types.iter().filter_map(|t| Sym::get(&t.name)).collect(),
             dir: if rev { flip(r.direction) } else { r.direction },
             len: r.length.map(|(a, b)| (a.unwrap_or(1), b)),
             props: r.props.as_deref(),
@@ -447,7 +452,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         };
         // Type first: it is the cheapest test and rules out the most.
         let fits = |r: RelId, rel: &crate::store::RelRef<'_>| {
-            (spec.types.is_empty() || spec.types.iter().any(|t| t.name == rel.rel_type))
+            (spec.types.is_empty() || spec.type_syms.contains(&rel.rel_type))
                 && bound.is_none_or(|b| b == r)
                 && !self.used.contains(&r)
                 && visible(self.ev, rel.props)
@@ -621,6 +626,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let unbound = RelSpec {
             slot: None,
             types: spec.types,
+            type_syms: spec.type_syms.clone(),
             dir: spec.dir,
             len: None,
             props: spec.props,
@@ -728,6 +734,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let unbound = RelSpec {
             slot: None,
             types: spec.types,
+            type_syms: spec.type_syms.clone(),
             dir: spec.dir,
             len: None,
             props: spec.props,
@@ -919,6 +926,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let back = RelSpec {
             slot: None,
             types: spec.types,
+            type_syms: spec.type_syms.clone(),
             dir: flip(spec.dir),
             len: None,
             props: spec.props,
