@@ -22,7 +22,7 @@ use super::compare::equals;
 use super::expr::{Env, Ev, R, type_err};
 use crate::error::QueryError;
 use crate::model::names::fold;
-use crate::model::{NodeId, Path, Props, RelId, Value};
+use crate::model::{NodeId, Path, Props, RelId, Sym, Value};
 
 /// True when an element with these properties is valid at the "as of" date
 /// (always without one). Hidden iff `valid_from` starts after the as-of
@@ -104,6 +104,10 @@ struct NodeSpec<'p> {
 struct RelSpec<'p> {
     slot: Option<usize>,
     types: &'p [Ident],
+    /// The types as symbols, to compare without reading text; a type no
+    /// element has ever had is not interned, so it drops out (and a
+    /// pattern whose types all dropped out matches nothing).
+    type_syms: Rc<[Sym]>,
     dir: Direction,
     len: Option<(u64, Option<u64>)>,
     props: Option<&'p Expr>,
@@ -204,6 +208,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let rspec = |r: &'p RelPattern, rev: bool| RelSpec {
             slot: self.slot(&r.var),
             types: &r.types,
+            type_syms: r.types.iter().filter_map(|t| Sym::get(&t.name)).collect(),
             dir: if rev { flip(r.direction) } else { r.direction },
             len: r.length.map(|(a, b)| (a.unwrap_or(1), b)),
             props: r.props.as_deref(),
@@ -419,6 +424,17 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     /// Relationships leaving `cur` that fit `spec` (type, properties,
     /// validity, not yet used): (relationship, node at the other end).
     fn expand(&self, cur: NodeId, spec: &RelSpec) -> R<Vec<(RelId, NodeId)>> {
+        self.expand_with(cur, spec, None)
+    }
+
+    /// [`Matcher::expand`], or with `only`, whether that one relationship
+    /// (found by a relationship scan) fits.
+    fn expand_with(
+        &self,
+        cur: NodeId,
+        spec: &RelSpec,
+        only: Option<(RelId, NodeId)>,
+    ) -> R<Vec<(RelId, NodeId)>> {
         let g = self.ev.graph;
         let want = match spec.props {
             Some(p) => {
@@ -447,7 +463,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         };
         // Type first: it is the cheapest test and rules out the most.
         let fits = |r: RelId, rel: &crate::store::RelRef<'_>| {
-            (spec.types.is_empty() || spec.types.iter().any(|t| t.name == rel.rel_type))
+            (spec.types.is_empty() || spec.type_syms.contains(&rel.rel_type))
                 && bound.is_none_or(|b| b == r)
                 && !self.used.contains(&r)
                 && visible(self.ev, rel.props)
@@ -458,6 +474,12 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 })
         };
         let mut out = Vec::new();
+        if let Some((r, o)) = only {
+            if g.rel(r).is_some_and(|rel| fits(r, &rel)) {
+                out.push((r, o));
+            }
+            return Ok(out);
+        }
         let (outgoing, incoming) = match spec.dir {
             Direction::Out => (true, false),
             Direction::In => (false, true),
@@ -508,6 +530,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let e = self.elem(part);
         if *e.kind != PathKind::Normal {
             return self.shortest(pi, &e);
+        }
+        let first = e.rels.first().map(|r| (r.types, r.len.is_some()));
+        let start = start_of(e.nodes[0].pat, self.where_, &|v: &str| self.is_bound(v));
+        if rel_scan_start(&start, first) {
+            return self.rel_scan(pi, &e);
         }
         let cands = self.start_candidates(&e.nodes[0])?;
         for n in cands {
@@ -577,32 +604,88 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let spec = &e.rels[ri];
         match spec.len {
             None => {
-                for (r, o) in self.expand(cur, spec)? {
-                    self.ev.check()?;
-                    let Some(rnew) = self.bind_value(spec.slot, Value::Rel(r)) else {
-                        continue;
-                    };
-                    let ok = self.check_node(e, ri + 1, o)?;
-                    if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, o) {
-                        self.used.push(r);
-                        self.path_rels.push(r);
-                        self.path_nodes.push(o);
-                        let cont = self.step(pi, e, ri + 1, o);
-                        self.path_nodes.pop();
-                        self.path_rels.pop();
-                        self.used.pop();
-                        self.unbind(e.nodes[ri + 1].slot, nnew);
-                        if !cont? {
-                            self.unbind(spec.slot, rnew);
-                            return Ok(false);
-                        }
-                    }
-                    self.unbind(spec.slot, rnew);
-                }
-                Ok(true)
+                let cands = self.expand(cur, spec)?;
+                self.follow(pi, e, ri, cands)
             }
             Some((min, max)) => self.var_len(pi, e, ri, cur, min, max),
         }
+    }
+
+    /// Continues the pattern over each of `cands`, the relationships
+    /// (fixed length one) that fit `e.rels[ri]` from the current node.
+    fn follow(&mut self, pi: usize, e: &Elem, ri: usize, cands: Vec<(RelId, NodeId)>) -> R<bool> {
+        let spec = &e.rels[ri];
+        for (r, o) in cands {
+            self.ev.check()?;
+            let Some(rnew) = self.bind_value(spec.slot, Value::Rel(r)) else {
+                continue;
+            };
+            let ok = self.check_node(e, ri + 1, o)?;
+            if let Some(nnew) = self.bind_node(e.nodes[ri + 1].slot, ok, o) {
+                self.used.push(r);
+                self.path_rels.push(r);
+                self.path_nodes.push(o);
+                let cont = self.step(pi, e, ri + 1, o);
+                self.path_nodes.pop();
+                self.path_rels.pop();
+                self.used.pop();
+                self.unbind(e.nodes[ri + 1].slot, nnew);
+                if !cont? {
+                    self.unbind(spec.slot, rnew);
+                    return Ok(false);
+                }
+            }
+            self.unbind(spec.slot, rnew);
+        }
+        Ok(true)
+    }
+
+    /// Starts a pattern part at its first relationship rather than its
+    /// first node ([`rel_scan_start`]): one pass over the relationships,
+    /// each of a wanted type binding the node it starts from.
+    fn rel_scan(&mut self, pi: usize, e: &Elem) -> R<bool> {
+        let g = self.ev.graph;
+        let spec = &e.rels[0];
+        let (outgoing, incoming) = match spec.dir {
+            Direction::Out => (true, false),
+            Direction::In => (false, true),
+            Direction::Both => (true, true),
+        };
+        for (i, r) in g.rel_ids().enumerate() {
+            if i % 4096 == 0 {
+                self.ev.check()?;
+            }
+            if !g.rel_type(r).is_some_and(|t| spec.type_syms.contains(&t)) {
+                continue;
+            }
+            let Some((a, b)) = g.rel_ends(r) else {
+                continue;
+            };
+            // As expansion from each node would find it: from its start
+            // going out, from its end coming in; a self-loop once.
+            let mut walks = Vec::with_capacity(2);
+            if outgoing {
+                walks.push((a, b));
+            }
+            if incoming && !(outgoing && a == b) {
+                walks.push((b, a));
+            }
+            for (n, o) in walks {
+                let ok = self.check_node(e, 0, n)?;
+                let Some(newly) = self.bind_node(e.nodes[0].slot, ok, n) else {
+                    continue;
+                };
+                let cands = self.expand_with(n, spec, Some((r, o)))?;
+                self.path_nodes.push(n);
+                let cont = self.follow(pi, e, 0, cands)?;
+                self.path_nodes.pop();
+                self.unbind(e.nodes[0].slot, newly);
+                if !cont {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// A variable-length relationship from `cur`: a depth-first walk with
@@ -621,6 +704,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let unbound = RelSpec {
             slot: None,
             types: spec.types,
+            type_syms: spec.type_syms.clone(),
             dir: spec.dir,
             len: None,
             props: spec.props,
@@ -728,6 +812,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let unbound = RelSpec {
             slot: None,
             types: spec.types,
+            type_syms: spec.type_syms.clone(),
             dir: spec.dir,
             len: None,
             props: spec.props,
@@ -919,6 +1004,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         let back = RelSpec {
             slot: None,
             types: spec.types,
+            type_syms: spec.type_syms.clone(),
             dir: flip(spec.dir),
             len: None,
             props: spec.props,
@@ -1055,6 +1141,17 @@ pub(crate) fn start_of<'p>(
     } else {
         Start::Labels(&n.labels)
     }
+}
+
+/// Does a walk that would start at every node start at its first
+/// relationship instead? When the first node is unconstrained (`Start::All`)
+/// and the first relationship has types and a fixed length of one, a pass
+/// over the relationships finds the same matches and skips every node
+/// without a relationship of those types. `first`: that relationship's
+/// types and whether it has a variable length.
+pub(crate) fn rel_scan_start(start: &Start, first: Option<(&[Ident], bool)>) -> bool {
+    matches!(start, Start::All)
+        && first.is_some_and(|(types, var_len)| !types.is_empty() && !var_len)
 }
 
 /// Does `e` have the same value wherever it is evaluated in a match? True

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::ast::{
     Clause, Direction, Expr, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
 };
-use super::pattern::{Start, pattern_vars, start_of};
+use super::pattern::{Start, pattern_vars, rel_scan_start, start_of};
 
 /// The plan of a query, one operator per line, children indented.
 pub fn explain(q: &Query) -> String {
@@ -145,6 +145,24 @@ fn start_line(p: &PatternPart, where_: Option<&Expr>, bound: &BTreeSet<String>) 
         (&el.start, first, "")
     };
     let var = n.var.as_ref().map_or("", |v| v.name.as_str());
+    let first = if walk.is_empty() {
+        el.chain.first()
+    } else {
+        el.chain.last()
+    };
+    let first = first.map(|(r, _)| (r.types.as_slice(), r.length.is_some()));
+    if p.kind == PathKind::Normal && rel_scan_start(&how, first) {
+        let types = first.map_or(String::new(), |(ts, _)| {
+            ts.iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        });
+        return format!(
+            "start: relationship scan [:{types}], binding {}{walk}",
+            node(n)
+        );
+    }
     let how = match how {
         Start::Bound => format!("({var}), bound before"),
         Start::NameProp(e) => format!("name index: ({var} {{name: {e}}})"),

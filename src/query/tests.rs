@@ -1568,3 +1568,67 @@ fn a_sink_can_stop_or_cancel_a_stream() {
     assert_eq!(e.class, ErrorClass::Cancelled);
     assert!(seen > 0);
 }
+
+/// A walk that starts with a relationship scan finds what a walk from every
+/// node finds (`*1..1` is the same pattern, walked from the nodes).
+#[test]
+fn relationship_scans_agree_with_walks_from_every_node() {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    for round in 0..40 {
+        let nodes = 2 + next(7);
+        let mut setup = (0..nodes)
+            .map(|i| format!("(n{i}:N {{k: {i}}})"))
+            .collect::<Vec<_>>();
+        for _ in 0..next(nodes * 3) + 1 {
+            let (a, b) = (next(nodes), next(nodes));
+            let t = ["R", "S", "T"][next(3) as usize];
+            let from = if next(4) == 0 {
+                ", valid_from: date('2020')"
+            } else {
+                ""
+            };
+            setup.push(format!("(n{a})-[:{t} {{w: {}{from}}}]->(n{b})", next(2)));
+        }
+        let mut g = graph(&format!("CREATE {}", setup.join(", ")));
+        for (first, rest) in [
+            ("-[:R]->", ""),
+            ("<-[:R|S]-", "-[:T]-(c)"),
+            ("-[:S]-", ""),
+            ("-[:R {w: 1}]->", "<-[:S]-(c)"),
+            ("-[:NEVER]->", ""),
+        ] {
+            // The length goes before a property map.
+            let long = if first.contains(" {") {
+                first.replace(" {", "*1..1 {")
+            } else {
+                first.replace("]", "*1..1]")
+            };
+            let tail = rest;
+            let cols = if rest.is_empty() {
+                "a.k, b.k"
+            } else {
+                "a.k, b.k, c.k"
+            };
+            for as_of in ["", "AS OF date('2019') "] {
+                let scan = format!("{as_of}MATCH (a){first}(b){tail} RETURN {cols}");
+                let walk = format!("{as_of}MATCH (a){long}(b){tail} RETURN {cols}");
+                let plan = run(&mut g, &format!("EXPLAIN {scan}"))
+                    .unwrap()
+                    .plan
+                    .unwrap();
+                assert!(plan.contains("relationship scan"), "{plan}");
+                assert_eq!(
+                    sorted(rows(&mut g, &scan)),
+                    sorted(rows(&mut g, &walk)),
+                    "round {round}: {scan}"
+                );
+            }
+        }
+    }
+}
