@@ -1104,6 +1104,11 @@ mod tests {
             Some(&Value::List(vec![1.into(), 2.into()]))
         );
         assert_eq!(s.settings.max_width, Some(30));
+        assert!(!s.settings.fit_terminal);
+        // `:width auto` cuts nothing when the output is not a terminal.
+        s.run_source(":width auto", "-c").unwrap();
+        assert!(s.settings.fit_terminal);
+        assert_eq!(s.settings.max_width, None);
         s.run_source(":params\n:asof off\n", "-c").unwrap();
         assert_eq!(out(&s).0, "$n = [1, 2]\n$who = 'Belarus'\n");
         assert_eq!(s.settings.as_of, None);
