@@ -36,15 +36,27 @@ impl Term {
     /// Starts the shell; `no_color` sets NO_COLOR.
     fn spawn(env: &[&str], no_color: bool) -> Term {
         let home = Rc::new(tempfile::tempdir().expect("a temp dir"));
-        Term::spawn_in(home, env, no_color)
+        Term::spawn_in(home, env, no_color, (160, 50))
+    }
+
+    /// Starts the shell in a terminal `columns` wide (instead of 160).
+    fn start_sized(columns: u16) -> Term {
+        let home = Rc::new(tempfile::tempdir().expect("a temp dir"));
+        Term::spawn_in(home, &[], true, (columns, 50))
     }
 
     /// Starts another shell in the same HOME as this one.
     fn again(&self) -> Term {
-        Term::spawn_in(Rc::clone(&self.home), &[], true)
+        Term::spawn_in(Rc::clone(&self.home), &[], true, (160, 50))
     }
 
-    fn spawn_in(home: Rc<tempfile::TempDir>, env: &[&str], no_color: bool) -> Term {
+    /// `size` is the terminal's columns and rows.
+    fn spawn_in(
+        home: Rc<tempfile::TempDir>,
+        env: &[&str],
+        no_color: bool,
+        size: (u16, u16),
+    ) -> Term {
         let socket = format!(
             "factgraph-test-{}-{}",
             std::process::id(),
@@ -55,7 +67,8 @@ impl Term {
         let home_dir = t.home.path().display().to_string();
         let status = t
             .tmux()
-            .args(["new-session", "-d", "-x", "160", "-y", "50"])
+            .args(["new-session", "-d"])
+            .args(["-x", &size.0.to_string(), "-y", &size.1.to_string()])
             .args(["-e", &format!("HOME={home_dir}")])
             .args(if no_color {
                 &["-e", "NO_COLOR=1"][..]
@@ -373,6 +386,48 @@ fn long_results_on_a_terminal_are_elided_and_last_pages_them_whole() {
     t.press(&["Enter"]);
     let s = t.wait_for("paged: 100 rows");
     assert!(s.contains("paged: │ 100 │ x │"), "{s}");
+}
+
+#[test]
+fn wide_tables_fit_the_terminal_and_say_what_was_cut() {
+    tmux_present();
+    let t = Term::start_sized(100);
+    t.type_text(":timeline SOZ");
+    t.press(&["Enter"]);
+    let s = t.wait_for("show them whole");
+    // The screen joins wrapped lines (`capture-pane -J`): a table wider
+    // than the terminal would show here as a line over 100 columns.
+    let table: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '├', '└']))
+        .collect();
+    assert!(table.len() > 5, "{s}");
+    for l in &table {
+        let w = l.trim_end().chars().count();
+        assert!(w <= 100, "a line {w} columns wide:\n{l}\n{s}");
+    }
+    assert!(table.iter().any(|l| l.contains('…')), "{s}");
+    assert!(
+        s.contains("were cut to fit the terminal's 100 columns (marked …)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("`:width off`, `:last` or `:mode line` show them whole"),
+        "{s}"
+    );
+    // `:width off` (or a piped result) shows every cell whole.
+    t.type_text(":width off");
+    t.press(&["Enter"]);
+    t.type_text(":timeline SOZ");
+    t.press(&["Enter"]);
+    let s = t.wait_until("a table wider than the terminal", |s| {
+        s.lines()
+            .any(|l| l.starts_with('└') && l.trim_end().chars().count() > 100)
+    });
+    assert!(
+        s.contains("against challenges and threats on the basis of RATS, discussed at the meeting"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -66,8 +66,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     (
         "width",
-        "[N|off]",
-        "cut table cells wider than N columns (default 60 on a terminal, off when piped)",
+        "[auto|N|off]",
+        "cut table cells wider than N columns; auto (the default) cuts at 60 and fits tables to a terminal, never when piped",
     ),
     (
         "rows",
@@ -201,7 +201,8 @@ Examples (each runs on the article graph):
 
 const HELP_FORMATS: &str = "\
 :mode table     aligned table with a row count; on a terminal long cells are
-                cut (:width) and long results show first and last rows (:rows)
+                cut to fit it (:width) and long results show first and last
+                rows (:rows)
 :mode line      column = value, one per line, a blank line between rows
 :mode csv       header and rows, RFC 4180 quoting
 :mode tsv       header and rows separated by tabs
@@ -305,20 +306,41 @@ pub fn run<O: Write, E: Write>(
         },
         "width" => match args {
             "" => {
-                let t = match s.settings.max_width {
-                    Some(w) => format!("table cells are cut at {w} columns\n"),
-                    None => "table cells are never cut\n".to_string(),
+                let t = match (s.settings.fit_terminal, s.settings.max_width) {
+                    (true, _) if !s.settings.terminal => {
+                        "auto: the output is not a terminal, so table cells are never cut\n"
+                            .to_string()
+                    }
+                    (true, w) => format!(
+                        "auto: table cells are cut at {} columns and tables to fit the terminal{}\n",
+                        w.unwrap_or(super::DEFAULT_MAX_WIDTH),
+                        s.settings
+                            .columns
+                            .map_or(String::new(), |c| format!(" ({c} columns)"))
+                    ),
+                    (false, Some(w)) => format!("table cells are cut at {w} columns\n"),
+                    (false, None) => "table cells are never cut\n".to_string(),
                 };
                 s.write_out(&t)?;
             }
-            "off" | "none" => s.settings.max_width = None,
+            "auto" => {
+                s.settings.fit_terminal = true;
+                s.settings.max_width = s.settings.terminal.then_some(super::DEFAULT_MAX_WIDTH);
+            }
+            "off" | "none" => {
+                s.settings.fit_terminal = false;
+                s.settings.max_width = None;
+            }
             n => match n.parse::<usize>() {
-                Ok(w) if w >= 2 => s.settings.max_width = Some(w),
+                Ok(w) if w >= 2 => {
+                    s.settings.fit_terminal = false;
+                    s.settings.max_width = Some(w);
+                }
                 _ => {
                     return fail(
                         s,
                         usage_err(format!(
-                            "`:width` takes a number of columns (2 or more) or off, not '{n}'"
+                            "`:width` takes a number of columns (2 or more), auto or off, not '{n}'"
                         ))
                         .at(Span::new(args_at, args_at + n.len())),
                     );
@@ -668,8 +690,13 @@ fn last<O: Write, E: Write>(s: &mut Session<O, E>) -> Result<Flow, Failed> {
             super::stream::LAST_KEEP
         ));
     }
-    let (keep_w, keep_r) = (s.settings.max_width, s.settings.max_rows);
+    let (keep_w, keep_r, keep_fit) = (
+        s.settings.max_width,
+        s.settings.max_rows,
+        s.settings.fit_terminal,
+    );
     s.settings.max_width = None;
+    s.settings.fit_terminal = false;
     s.settings.max_rows = None;
     let text = if s.settings.terminal {
         let mut buf = Session::new(
@@ -692,6 +719,7 @@ fn last<O: Write, E: Write>(s: &mut Session<O, E>) -> Result<Flow, Failed> {
     };
     s.settings.max_width = keep_w;
     s.settings.max_rows = keep_r;
+    s.settings.fit_terminal = keep_fit;
     r.map(|()| Flow::Continue)
 }
 
@@ -1076,6 +1104,11 @@ mod tests {
             Some(&Value::List(vec![1.into(), 2.into()]))
         );
         assert_eq!(s.settings.max_width, Some(30));
+        assert!(!s.settings.fit_terminal);
+        // `:width auto` cuts nothing when the output is not a terminal.
+        s.run_source(":width auto", "-c").unwrap();
+        assert!(s.settings.fit_terminal);
+        assert_eq!(s.settings.max_width, None);
         s.run_source(":params\n:asof off\n", "-c").unwrap();
         assert_eq!(out(&s).0, "$n = [1, 2]\n$who = 'Belarus'\n");
         assert_eq!(s.settings.as_of, None);

@@ -407,7 +407,8 @@ impl FactHelper {
                             .collect(),
                         "timer" => vec!["on", "off"],
                         "export" => crate::export::FORMATS.to_vec(),
-                        "asof" | "width" | "rows" => vec!["off"],
+                        "width" => vec!["auto", "off"],
+                        "asof" | "rows" => vec!["off"],
                         "params" => vec!["clear"],
                         _ => vec![],
                     };

@@ -49,6 +49,12 @@ pub struct Settings {
     /// Widest table cell; None never cuts. The binary sets it only when
     /// stdout is a terminal: piped output is never cut.
     pub max_width: Option<usize>,
+    /// `:width auto` (the default): on a terminal, tables are also narrowed
+    /// to fit its width, [`Settings::columns`].
+    pub fit_terminal: bool,
+    /// The terminal's width in columns, read by the line editor before each
+    /// input (the terminal can be resized); None when unknown.
+    pub columns: Option<usize>,
     /// Longest result shown whole in table and line modes; None shows all.
     /// Set only when stdout is a terminal.
     pub max_rows: Option<usize>,
@@ -66,9 +72,22 @@ impl Default for Settings {
             timer: false,
             as_of: None,
             max_width: Some(DEFAULT_MAX_WIDTH),
+            fit_terminal: true,
+            columns: None,
             max_rows: None,
             terminal: false,
             color: false,
+        }
+    }
+}
+
+impl Settings {
+    /// How wide tables may be drawn: cells cut at `max_width`, and under
+    /// `:width auto` the whole table at the terminal's width.
+    pub fn fit(&self) -> render::Fit {
+        render::Fit {
+            cell: self.max_width,
+            table: self.columns.filter(|_| self.fit_terminal),
         }
     }
 }
@@ -308,12 +327,12 @@ impl<O: Write, E: Write> Session<O, E> {
             text.push_str(plan.trim_end());
             text.push('\n');
         }
-        let mut cut = false;
+        let mut cut = None;
         let timing = format!("({:.1} ms)", took.as_secs_f64() * 1000.0);
         match self.settings.mode {
             Mode::Table => {
-                let (t, c) = render::table(res, self.settings.max_width, self.settings.max_rows);
-                cut = c;
+                let (t, f) = render::table(res, self.settings.fit(), self.settings.max_rows);
+                cut = (!f.cut.is_empty()).then_some(f);
                 text.push_str(&t);
                 let mut tail = Vec::new();
                 if !res.columns.is_empty() {
@@ -352,8 +371,8 @@ impl<O: Write, E: Write> Session<O, E> {
             Mode::Dot => {}
         }
         self.write_out(&text)?;
-        if cut {
-            self.note(&render::cut_note(res, self.settings.max_width));
+        if let Some(f) = cut {
+            self.note(&render::cut_note(res, &f, self.settings.fit()));
         }
         if self.settings.timer && self.settings.mode != Mode::Table {
             self.note(&format!("took {timing}"));

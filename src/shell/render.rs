@@ -74,29 +74,24 @@ impl Mode {
 pub const CUT_NOTE: &str =
     "some cells were cut to fit (marked …); use `:width off` or `:mode csv`/`json` for full values";
 
-/// What was cut, said once after the table: which columns, at what width.
-pub fn cut_note(res: &QueryResult, max_width: Option<usize>) -> String {
-    let Some(max) = max_width.map(|m| m.max(2)) else {
-        return CUT_NOTE.to_string();
-    };
-    let cols: Vec<&str> = res
-        .columns
+/// What was cut, said once after the table: which columns, and to what
+/// (the cell width, or the terminal's width the table was fitted to).
+pub fn cut_note(res: &QueryResult, fitted: &Fitted, fit: Fit) -> String {
+    let cols: Vec<&str> = fitted
+        .cut
         .iter()
-        .enumerate()
-        .filter(|(i, c)| {
-            width(c) > max
-                || res.rows.iter().any(|r| {
-                    r.get(*i)
-                        .is_some_and(|v| width(&cell_text(v, res, true)) > max)
-                })
-        })
-        .map(|(_, c)| c.as_str())
+        .filter_map(|&i| res.columns.get(i).map(String::as_str))
         .collect();
     if cols.is_empty() {
         return CUT_NOTE.to_string();
     }
+    let to = match (fit.table, fit.cell) {
+        (Some(t), _) if fitted.narrowed => format!("fit the terminal's {t} columns"),
+        (_, Some(m)) => format!("{} columns", m.max(2)),
+        _ => return CUT_NOTE.to_string(),
+    };
     format!(
-        "cells of {} {} were cut to {max} columns (marked …); `:width off`, `:last` or `:mode line` show them whole",
+        "cells of {} {} were cut to {to} (marked …); `:width off`, `:last` or `:mode line` show them whole",
         if cols.len() == 1 { "column" } else { "columns" },
         cols.join(", ")
     )
@@ -333,50 +328,181 @@ fn pad(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
-/// Draws a table with box-drawing characters. Cells wider than `max_width`
-/// columns are cut; the returned flag says whether any was.
-pub fn boxed(headers: &[String], rows: &[Vec<Cell>], max_width: Option<usize>) -> (String, bool) {
-    boxed_with_gap(headers, rows, max_width, None)
+/// How wide a table may be drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fit {
+    /// Widest a cell gets, in terminal columns; None never cuts a cell for
+    /// its own width.
+    pub cell: Option<usize>,
+    /// Widest the whole table gets, borders included (the terminal's
+    /// width); None lets it be as wide as its cells make it.
+    pub table: Option<usize>,
 }
 
-/// [`boxed`], with a line across the table before row `gap.0` saying
-/// `gap.1` (the rows left out of a long result).
-pub fn boxed_with_gap(
-    headers: &[String],
-    rows: &[Vec<Cell>],
-    max_width: Option<usize>,
-    gap: Option<(usize, &str)>,
-) -> (String, bool) {
-    let mut any_cut = false;
-    let limit = max_width.map(|m| m.max(2));
-    let mut fit = |s: &str| match limit {
-        Some(m) => {
-            let (t, c) = cut(s, m);
-            any_cut |= c;
-            t
+impl Fit {
+    /// Cells cut at `max` columns (none when None), the table as wide as
+    /// they make it.
+    pub fn cells(max: Option<usize>) -> Fit {
+        Fit {
+            cell: max,
+            table: None,
         }
+    }
+}
+
+/// Narrowest a column gets when a table is fitted to the terminal (or its
+/// widest cell, if narrower): below this a cut cell says too little to tell
+/// rows apart.
+pub const MIN_COLUMN: usize = 8;
+
+/// A header keeps up to this many columns of its name when the table is
+/// fitted, even above [`MIN_COLUMN`], so one can tell which column is which.
+const HEADER_KEEP: usize = 16;
+
+/// A table's cells cut to fit ([`fit_table`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fitted {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Each column's width in terminal columns, inside its padding.
+    pub widths: Vec<usize>,
+    /// The columns (by index) that had a header or cell cut.
+    pub cut: Vec<usize>,
+    /// Some column was made narrower than [`Fit::cell`] to fit the table's
+    /// width.
+    pub narrowed: bool,
+}
+
+/// The width a table with these column widths takes, borders included
+/// (`│ a │ b │`).
+pub fn table_width(widths: &[usize]) -> usize {
+    widths.iter().map(|w| w + 3).sum::<usize>() + 1
+}
+
+/// Narrows columns until a table of `widths` is at most `total` wide: the
+/// widest first, each down to no less than `floors[i]`. A table that cannot
+/// fit stays as narrow as the floors make it.
+pub fn fit_widths(widths: &[usize], floors: &[usize], total: usize) -> Vec<usize> {
+    let mut w = widths.to_vec();
+    let mut over = table_width(&w).saturating_sub(total);
+    while over > 0 {
+        // The widest column that may still give; ties go to the rightmost,
+        // so the first columns (often names) keep their text longest.
+        let Some((i, _)) = w
+            .iter()
+            .enumerate()
+            .filter(|&(i, &x)| x > floors.get(i).copied().unwrap_or(0))
+            .max_by_key(|&(_, &x)| x)
+        else {
+            break;
+        };
+        // Down to the next widest column (or the floor) in one step, so
+        // wide tables take few rounds; columns equally wide give a column
+        // each in turn.
+        let floor = floors.get(i).copied().unwrap_or(0);
+        let next = w
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, &x)| x)
+            .max()
+            .unwrap_or(0)
+            .max(floor);
+        let step = w[i].saturating_sub(next).max(1).min(over);
+        w[i] -= step;
+        over -= step;
+    }
+    w
+}
+
+/// Cuts a table's headers and cells to fit: each cell to `fit.cell`
+/// columns, then, when the table is still wider than `fit.table`, its widest
+/// columns narrower until it fits (not below [`MIN_COLUMN`] or its header,
+/// up to [`HEADER_KEEP`] columns of it). Cut text ends in `…`.
+pub fn fit_table(headers: &[String], rows: &[Vec<Cell>], fit: Fit) -> Fitted {
+    let cap = fit.cell.map(|m| m.max(2));
+    let first = |s: &str| match cap {
+        Some(m) => cut(s, m).0,
         None => s.to_string(),
     };
-    let headers: Vec<String> = headers.iter().map(|h| fit(h)).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(&first(h))).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(width(&first(&c.text)));
+            }
+        }
+    }
+    let mut narrowed = false;
+    if let Some(total) = fit.table {
+        let floors: Vec<usize> = headers
+            .iter()
+            .zip(&widths)
+            .map(|(h, &w)| w.min(MIN_COLUMN.max(width(h).min(HEADER_KEEP))))
+            .collect();
+        let fitted = fit_widths(&widths, &floors, total);
+        narrowed = fitted != widths;
+        widths = fitted;
+    }
+    let mut cut_cols = vec![false; widths.len()];
+    let mut fit_cell = |i: usize, s: &str| {
+        let max = match (widths.get(i), cap) {
+            (Some(&w), Some(m)) => w.min(m),
+            (Some(&w), None) => w,
+            (None, m) => m.unwrap_or(usize::MAX),
+        };
+        let (t, c) = cut(s, max);
+        if c && let Some(f) = cut_cols.get_mut(i) {
+            *f = true;
+        }
+        t
+    };
+    let headers: Vec<String> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| fit_cell(i, h))
+        .collect();
     let rows: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
             r.iter()
-                .map(|c| Cell {
-                    text: fit(&c.text),
+                .enumerate()
+                .map(|(i, c)| Cell {
+                    text: fit_cell(i, &c.text),
                     right: c.right,
                 })
                 .collect()
         })
         .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(width(&c.text));
-            }
-        }
+    Fitted {
+        headers,
+        rows,
+        widths,
+        cut: (0..cut_cols.len()).filter(|&i| cut_cols[i]).collect(),
+        narrowed,
     }
+}
+
+/// Draws a table with box-drawing characters. Cells wider than `max_width`
+/// columns are cut; the returned flag says whether any was.
+pub fn boxed(headers: &[String], rows: &[Vec<Cell>], max_width: Option<usize>) -> (String, bool) {
+    let (t, f) = boxed_with_gap(headers, rows, Fit::cells(max_width), None);
+    (t, !f.cut.is_empty())
+}
+
+/// [`boxed`], fitted as `fit` says, with a line across the table before row
+/// `gap.0` saying `gap.1` (the rows left out of a long result). Returns the
+/// table and how it was cut (its `headers` and `rows` are left empty).
+pub fn boxed_with_gap(
+    headers: &[String],
+    rows: &[Vec<Cell>],
+    fit: Fit,
+    gap: Option<(usize, &str)>,
+) -> (String, Fitted) {
+    let mut fitted = fit_table(headers, rows, fit);
+    let headers = std::mem::take(&mut fitted.headers);
+    let rows = std::mem::take(&mut fitted.rows);
+    let mut widths = fitted.widths.clone();
     // The gap line may be wider than the table: widen the last column.
     if let Some((_, text)) = gap {
         let inner = widths
@@ -450,7 +576,7 @@ pub fn boxed_with_gap(
         out.push_str(&line(r));
     }
     out.push_str(&rule('└', '┴', '┘'));
-    (out, any_cut)
+    (out, fitted)
 }
 
 /// `1 row`, `3 rows`.
@@ -462,18 +588,14 @@ pub fn row_count(n: usize) -> String {
     }
 }
 
-/// A result as an aligned table (nothing if it has no columns). The flag says
-/// whether cells were cut.
+/// A result as an aligned table (nothing if it has no columns), fitted as
+/// `fit` says, and which of its columns were cut ([`cut_note`] says it).
 ///
 /// With `max_rows`, a result longer than that shows only its first and last
 /// `max_rows / 2` rows, with a line saying how many were left out.
-pub fn table(
-    res: &QueryResult,
-    max_width: Option<usize>,
-    max_rows: Option<usize>,
-) -> (String, bool) {
+pub fn table(res: &QueryResult, fit: Fit, max_rows: Option<usize>) -> (String, Fitted) {
     if res.columns.is_empty() {
-        return (String::new(), false);
+        return (String::new(), fit_table(&[], &[], fit));
     }
     let (shown, gap) = elide(res.rows.len(), max_rows);
     let rows: Vec<Vec<Cell>> = shown
@@ -491,7 +613,7 @@ pub fn table(
     boxed_with_gap(
         &res.columns,
         &rows,
-        max_width,
+        fit,
         gap.zip(gap_text.as_deref()).map(|((at, _), t)| (at, t)),
     )
 }
@@ -856,8 +978,8 @@ mod tests {
                 vec!["中国".into(), Value::Int(333)],
             ],
         );
-        let (t, cut) = table(&res, None, None);
-        assert!(!cut);
+        let (t, f) = table(&res, Fit::default(), None);
+        assert!(f.cut.is_empty());
         assert_aligned(&t);
         assert_eq!(
             t,
@@ -880,14 +1002,121 @@ mod tests {
                 vec!["中国中国中国".into()],
             ],
         );
-        let (t, cut) = table(&res, Some(10), None);
-        assert!(cut);
+        let (t, f) = table(&res, Fit::cells(Some(10)), None);
+        assert_eq!(f.cut, vec![0]);
         assert_aligned(&t);
         assert!(t.contains("│ Belarus b… │"), "{t}");
         // A wide character is never split: four fill 8 columns, the marker
         // the ninth, a space the tenth.
         assert!(t.contains("│ 中国中国…  │"), "{t}");
         assert_eq!(cut_str("abc", 3), ("abc".to_string(), false));
+    }
+
+    /// A result like `:timeline`'s: short columns around one of long text.
+    fn wide_result() -> QueryResult {
+        let quote = "Belarus became a full member of the Shanghai Cooperation Organisation";
+        result(
+            &["date", "precision", "what", "modality", "article"],
+            vec![
+                vec![
+                    "2024-07-04".into(),
+                    "day".into(),
+                    quote.into(),
+                    "accomplished".into(),
+                    "a003".into(),
+                ],
+                vec![
+                    "~2024-01-11".into(),
+                    "day".into(),
+                    "ratification".into(),
+                    "expected".into(),
+                    "a000".into(),
+                ],
+            ],
+        )
+    }
+
+    #[test]
+    fn wide_tables_fit_the_terminal_cutting_the_widest_column() {
+        let res = wide_result();
+        let fit = Fit {
+            cell: Some(60),
+            table: Some(80),
+        };
+        let (t, f) = table(&res, fit, None);
+        assert_aligned(&t);
+        assert!(t.lines().all(|l| width(l) == 80), "{t}");
+        // Only the quote was cut; the short columns are whole.
+        assert_eq!(f.cut, vec![2]);
+        assert!(f.narrowed);
+        assert!(t.contains("│ ~2024-01-11 │ day       │"), "{t}");
+        assert!(t.contains("│ accomplished │ a003    │"), "{t}");
+        assert!(t.contains("│ Belarus became a full me… │"), "{t}");
+        assert_eq!(
+            cut_note(&res, &f, fit),
+            "cells of column what were cut to fit the terminal's 80 columns (marked …); \
+             `:width off`, `:last` or `:mode line` show them whole"
+        );
+    }
+
+    #[test]
+    fn fitting_shrinks_the_widest_columns_first_and_stops_at_a_floor() {
+        // Columns of 30, 20 and 5 make a table 65 wide; to fit 44, the 30
+        // gives 10, then both 20s give in turn.
+        assert_eq!(table_width(&[30, 20, 5]), 65);
+        assert_eq!(fit_widths(&[30, 20, 5], &[8, 8, 5], 44), vec![15, 14, 5]);
+        // Cannot fit: every column stops at its floor.
+        assert_eq!(fit_widths(&[30, 20, 5], &[8, 8, 5], 10), vec![8, 8, 5]);
+        // Fits already: unchanged.
+        assert_eq!(fit_widths(&[30, 20, 5], &[8, 8, 5], 200), vec![30, 20, 5]);
+        // In a very narrow terminal a header keeps its first columns.
+        let (t, f) = table(
+            &wide_result(),
+            Fit {
+                cell: Some(60),
+                table: Some(20),
+            },
+            None,
+        );
+        assert_aligned(&t);
+        assert!(t.contains("│ precision │"), "{t}");
+        assert!(t.contains("│ ~2024-0… │"), "{t}");
+        assert_eq!(f.cut, vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn narrow_results_are_unchanged_by_the_terminal_width() {
+        let res = wide_result();
+        let wide = Fit {
+            cell: Some(60),
+            table: Some(200),
+        };
+        let (fitted, f) = table(&res, wide, None);
+        assert_eq!(fitted, table(&res, Fit::cells(Some(60)), None).0);
+        assert_eq!(f.cut, vec![2]);
+        assert!(!f.narrowed);
+        // Cut at the cell width, not the terminal: the note says so.
+        assert!(
+            cut_note(&res, &f, wide).starts_with("cells of column what were cut to 60 columns")
+        );
+        let (whole, f) = table(&res, Fit::default(), None);
+        assert!(f.cut.is_empty());
+        assert!(
+            whole.contains("Shanghai Cooperation Organisation │"),
+            "{whole}"
+        );
+        // A long result's gap line still fits.
+        let many = result(&["n"], (0..100).map(|i| vec![Value::Int(i)]).collect());
+        let (t, _) = table(
+            &many,
+            Fit {
+                cell: Some(60),
+                table: Some(80),
+            },
+            Some(10),
+        );
+        assert_aligned(&t);
+        assert!(t.contains("… 90 more rows …"), "{t}");
     }
 
     fn cut_str(s: &str, n: usize) -> (String, bool) {

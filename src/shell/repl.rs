@@ -136,6 +136,8 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
                     history_warned = true;
                     s.note(&format!("cannot write the history {}: {e}", h.display()));
                 }
+                // Tables fit the terminal as wide as it is now.
+                s.settings.columns = rl.dimensions().map(|(c, _)| usize::from(c));
                 // Errors are reported by the session; the shell goes on.
                 if let Ok(Flow::Quit) = s.run_source(&input, "<input>") {
                     break;

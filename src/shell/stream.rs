@@ -47,7 +47,7 @@ enum Started {
 /// Prints one statement's result as its rows come in.
 pub struct Printer {
     mode: Mode,
-    max_width: Option<usize>,
+    fit: render::Fit,
     max_rows: Option<usize>,
     color: bool,
     started: Instant,
@@ -72,7 +72,7 @@ impl Printer {
             || (settings.mode == Mode::Table && settings.max_rows.is_none());
         Printer {
             mode: settings.mode,
-            max_width: settings.max_width,
+            fit: settings.fit(),
             max_rows: settings.max_rows.map(|m| m.max(2)),
             color: settings.color,
             started,
@@ -228,36 +228,9 @@ impl Printer {
             }
             return text;
         }
-        let limit = self.max_width.map(|m| m.max(2));
-        let fit = |s: &str, cut: &mut bool| match limit {
-            Some(m) => {
-                let (t, c) = render::cut(s, m);
-                *cut |= c;
-                t
-            }
-            None => s.to_string(),
-        };
-        let mut cut = false;
-        let headers: Vec<String> = self.kept.columns.iter().map(|h| fit(h, &mut cut)).collect();
-        let head: Vec<Vec<Cell>> = self
-            .head
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| Cell {
-                        text: fit(&c.text, &mut cut),
-                        right: c.right,
-                    })
-                    .collect()
-            })
-            .collect();
-        self.cut |= cut;
-        let mut widths: Vec<usize> = headers.iter().map(|h| render::width(h)).collect();
-        for r in &head {
-            for (w, c) in widths.iter_mut().zip(r) {
-                *w = (*w).max(render::width(&c.text));
-            }
-        }
+        let fitted = render::fit_table(&self.kept.columns, &self.head, self.fit);
+        self.cut |= !fitted.cut.is_empty();
+        let (headers, head, mut widths) = (fitted.headers, fitted.rows, fitted.widths);
         let need = render::width(&render::omitted(GAP_ROOM)) + 2;
         let inner = inner_width(&widths);
         if let Some(last) = widths.last_mut()
