@@ -539,3 +539,27 @@ fn an_unknown_entity_name_in_a_query_gets_a_note() {
         "note: nothing is called 'Belarsu' (no name or alias); did you mean 'Belarus'?\n"
     );
 }
+
+#[test]
+fn the_lint_notices_a_type_gone_after_a_write() {
+    // The lint remembers names it found until the graph changes.
+    let r = run(
+        &[
+            "--memory",
+            "--format",
+            "csv",
+            "-c",
+            "CREATE (:A)-[:TT]->(:B); MATCH ()-[r:TT]->() RETURN count(r); \
+             MATCH ()-[r:TT]->() DELETE r; MATCH ()-[r:TT]->() RETURN count(r) AS after;",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("no relationship has the type TT").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("after\n0"), "{}", r.stdout);
+}

@@ -550,7 +550,7 @@ pub fn run<O: Write, E: Write>(
                     if let Err(e) = s.db.replace_graph(g) {
                         return Err(s.report(&e.to_string(), Failed::STORE));
                     }
-                    s.graph_changed = true;
+                    s.mark_changed();
                     let t = format!(
                         "imported {} node{}, {} relationship{} from {path}\n",
                         st.nodes,

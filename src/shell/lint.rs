@@ -34,6 +34,14 @@ struct Names {
 /// The notes for one statement against `g` (none on an empty graph, where
 /// every name is unknown and saying so helps nobody).
 pub fn notes(stmt: &Statement, g: &Graph) -> Vec<String> {
+    notes_with(stmt, g, &mut BTreeSet::new())
+}
+
+/// [`notes`], remembering in `present` the labels, types and keys found to
+/// exist, so that a session asks the graph once per name until the graph
+/// changes (the caller empties `present` then). Existence is a scan that
+/// stops at the first match, which in a large graph can be far away.
+pub fn notes_with(stmt: &Statement, g: &Graph, present: &mut BTreeSet<String>) -> Vec<String> {
     if g.node_count() == 0 {
         return Vec::new();
     }
@@ -45,18 +53,20 @@ pub fn notes(stmt: &Statement, g: &Graph) -> Vec<String> {
     // Whether a name exists is answered by scanning until it is found (a
     // script of many statements must not list the whole graph for each);
     // the full lists are made only for a name that is missing.
-    let has_type = |t: &str| {
-        g.rel_ids()
-            .filter_map(|id| g.rel(id))
-            .any(|r| r.rel_type == t)
-    };
-    let has_key = |k: &str| {
-        g.node_ids()
-            .filter_map(|id| g.node(id))
-            .any(|n| n.props.contains_key(k))
-            || g.rel_ids()
-                .filter_map(|id| g.rel(id))
-                .any(|r| r.props.contains_key(k))
+    let mut has = |what: &str, name: &str| {
+        let key = format!("{what}:{name}");
+        if present.contains(&key) {
+            return true;
+        }
+        let found = if what == "type" {
+            g.has_rel_type(name)
+        } else {
+            g.has_property_key(name)
+        };
+        if found {
+            present.insert(key);
+        }
+        found
     };
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -77,13 +87,13 @@ pub fn notes(stmt: &Statement, g: &Graph) -> Vec<String> {
         }
     }
     for t in &n.types {
-        if !n.written.contains(t) && !has_type(t) {
+        if !n.written.contains(t) && !has("type", t) {
             let types: Vec<&str> = g.rel_types().into_iter().collect();
             say("no relationship has the type", t, &types);
         }
     }
     for k in &n.keys {
-        if !n.written.contains(k) && !has_key(k) {
+        if !n.written.contains(k) && !has("key", k) {
             let keys: Vec<&str> = g.property_keys().into_iter().collect();
             say("nothing has the property", k, &keys);
         }

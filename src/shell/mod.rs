@@ -135,6 +135,8 @@ pub struct Session<O: Write, E: Write> {
     /// Raised by Ctrl-C while a statement runs (the interactive shell
     /// installs the handler); lowered before each statement.
     pub cancel: Arc<AtomicBool>,
+    /// Labels, types and keys the lint found in the graph, until it changes.
+    lint_present: std::collections::BTreeSet<String>,
 }
 
 impl<O: Write, E: Write> Session<O, E> {
@@ -150,7 +152,15 @@ impl<O: Write, E: Write> Session<O, E> {
             history: Vec::new(),
             reading: 0,
             cancel: Arc::default(),
+            lint_present: Default::default(),
         }
+    }
+
+    /// A statement or import changed the graph: completion lists are
+    /// reloaded and the lint asks the graph afresh.
+    pub fn mark_changed(&mut self) {
+        self.graph_changed = true;
+        self.lint_present.clear();
     }
 
     /// Runs a script: statements and colon commands in order, stopping at the
@@ -203,7 +213,7 @@ impl<O: Write, E: Write> Session<O, E> {
             cancel: Some(self.cancel.clone()),
         };
         for stmt in &script.statements {
-            for n in lint::notes(stmt, self.db.graph()) {
+            for n in lint::notes_with(stmt, self.db.graph(), &mut self.lint_present) {
                 self.note(&n);
             }
             let t = Instant::now();
@@ -232,7 +242,7 @@ impl<O: Write, E: Write> Session<O, E> {
             match result {
                 Ok(res) => {
                     if !res.stats.is_empty() {
-                        self.graph_changed = true;
+                        self.mark_changed();
                     }
                     let whole = if printer.printed_nothing() {
                         let whole = printer.whole(&res);
@@ -294,7 +304,7 @@ impl<O: Write, E: Write> Session<O, E> {
             cancel: Some(self.cancel.clone()),
         };
         for stmt in &script.statements {
-            for n in lint::notes(stmt, self.db.graph()) {
+            for n in lint::notes_with(stmt, self.db.graph(), &mut self.lint_present) {
                 self.note(&n);
             }
             let t = Instant::now();
@@ -304,7 +314,7 @@ impl<O: Write, E: Write> Session<O, E> {
             match result {
                 Ok(res) => {
                     if !res.stats.is_empty() {
-                        self.graph_changed = true;
+                        self.mark_changed();
                     }
                     out.push((res, t.elapsed() + parse_time.take().unwrap_or_default()));
                 }

@@ -788,6 +788,25 @@ impl Graph {
         seen.iter().map(Sym::as_str).collect()
     }
     /// Every property key in use on nodes and relationships, sorted.
+    /// Does some relationship have this type? A type never interned is on
+    /// none; otherwise a scan of the relationships' type symbols that stops
+    /// at the first one.
+    pub fn has_rel_type(&self, rel_type: &str) -> bool {
+        Sym::get(rel_type).is_some_and(|t| self.g.edge_weights().any(|w| *w == t))
+    }
+
+    /// Does some node or relationship have this property key? As
+    /// [`Graph::has_rel_type`]: symbols compared, stopping at the first.
+    pub fn has_property_key(&self, key: &str) -> bool {
+        let Some(k) = Sym::get(key) else {
+            return false;
+        };
+        self.g
+            .node_weights()
+            .any(|n| n.props.keys().any(|x| *x == k))
+            || self.rel_props.values().any(|p| p.keys().any(|x| *x == k))
+    }
+
     pub fn property_keys(&self) -> BTreeSet<&str> {
         let mut keys: BTreeSet<&str> = BTreeSet::new();
         keys.extend(
