@@ -609,7 +609,7 @@ pub fn table(res: &QueryResult, fit: Fit, max_rows: Option<usize>) -> (String, F
                 .collect()
         })
         .collect();
-    let gap_text = gap.map(|(_, n)| omitted(n));
+    let gap_text = gap.map(|(_, n)| omitted(n, true));
     boxed_with_gap(
         &res.columns,
         &rows,
@@ -618,11 +618,14 @@ pub fn table(res: &QueryResult, fit: Fit, max_rows: Option<usize>) -> (String, F
     )
 }
 
-/// `… 123 more rows …` (the middle of a long result, left out).
-pub fn omitted(n: usize) -> String {
+/// `… 123 more rows …` (the middle of a long result, left out), pointing
+/// to `:last` when it keeps them all (`all_kept`; else `:last` says itself
+/// how many it kept).
+pub fn omitted(n: usize, all_kept: bool) -> String {
     format!(
-        "… {n} more row{} … (:last shows all)",
-        if n == 1 { "" } else { "s" }
+        "… {n} more row{} …{}",
+        if n == 1 { "" } else { "s" },
+        if all_kept { " (:last shows all)" } else { "" }
     )
 }
 
@@ -699,7 +702,7 @@ pub fn line(res: &QueryResult, max_rows: Option<usize>) -> String {
         if let Some((at, n)) = gap
             && at == k
         {
-            let _ = writeln!(out, "{}\n", omitted(n));
+            let _ = writeln!(out, "{}\n", omitted(n, true));
         }
         for (c, v) in res.columns.iter().zip(r) {
             pad(&mut out, w.saturating_sub(width(c)));
@@ -1264,5 +1267,16 @@ mod tests {
             Some("deleted 1 node, set 3 properties, added 1 label")
         );
         assert_eq!(summary(&WriteStats::default()), None);
+    }
+}
+
+#[cfg(test)]
+mod omitted_tests {
+    use super::omitted;
+
+    #[test]
+    fn the_gap_points_to_last_only_when_it_keeps_everything() {
+        assert_eq!(omitted(1, true), "… 1 more row … (:last shows all)");
+        assert_eq!(omitted(3_000_000, false), "… 3000000 more rows …");
     }
 }

@@ -231,7 +231,7 @@ impl Printer {
         let fitted = render::fit_table(&self.kept.columns, &self.head, self.fit);
         self.cut |= !fitted.cut.is_empty();
         let (headers, head, mut widths) = (fitted.headers, fitted.rows, fitted.widths);
-        let need = render::width(&render::omitted(GAP_ROOM)) + 2;
+        let need = render::width(&render::omitted(GAP_ROOM, true)) + 2;
         let inner = inner_width(&widths);
         if let Some(last) = widths.last_mut()
             && need > inner
@@ -313,9 +313,10 @@ impl Printer {
             (Started::Rows, _) => {}
             (Started::Head, mode) => {
                 let hidden = self.count - self.head.len() - self.tail.len();
+                let all_kept = self.count <= self.cap;
                 if mode == Mode::Line {
                     if hidden > 0 {
-                        let _ = write!(text, "\n{}\n", render::omitted(hidden));
+                        let _ = write!(text, "\n{}\n", render::omitted(hidden, all_kept));
                     }
                     for c in &self.tail {
                         text.push('\n');
@@ -323,7 +324,7 @@ impl Printer {
                     }
                 } else {
                     if hidden > 0 {
-                        text.push_str(&gap(&self.widths, &render::omitted(hidden)));
+                        text.push_str(&gap(&self.widths, &render::omitted(hidden, all_kept)));
                     }
                     for c in &self.tail {
                         text.push_str(&line(&self.widths, c));
