@@ -1173,3 +1173,26 @@ fn the_article_graph_exports_to_every_format_and_the_tools_agree() {
     );
     assert!(dump.contains("fdate('~"), "an approximate date in the dump");
 }
+
+#[test]
+fn csv_import_names_the_first_refused_row_of_the_file() {
+    // Relationships are created in end-node order; the error still names
+    // the first row of the file the schema refuses.
+    let schema = factgraph::seed::parse_schema(
+        "s.fgs",
+        "node State id:int name:string\nnode Organisation id:int name:string\nrel REPRESENTS Organisation -> State\n",
+    )
+    .expect("schema");
+    let mut g = Graph::with_schema(schema);
+    let before = canon(&g);
+    let nodes = "id,label,name\n0,State,A\n1,Organisation,O\n2,State,B\n";
+    // Row 2 (State -> State, end node 2) and row 4 (end node 0) are refused.
+    let edges = "src,dst,type\n0,2,REPRESENTS\n1,0,REPRESENTS\n2,0,REPRESENTS\n";
+    let e = import::csv::import_csv(nodes, "nodes.csv", edges, "edges.csv", &mut g)
+        .expect_err("refused");
+    assert!(e.to_string().starts_with("edges.csv:2:"), "{e}");
+    assert_eq!(canon(&g), before, "a failed import changed the graph");
+    let ok = "src,dst,type\n1,2,REPRESENTS\n1,0,REPRESENTS\n";
+    let stats = import::csv::import_csv(nodes, "nodes.csv", ok, "edges.csv", &mut g).expect("ok");
+    assert_eq!(stats.rels, 2);
+}

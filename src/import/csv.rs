@@ -509,15 +509,30 @@ pub fn import_csv_with(
     }
     // Within one end node, the order of the file (rows are unique).
     pending.sort_unstable_by_key(|p| (p.1.0, p.4));
+    // A relationship the schema refuses is found in end-node order; the
+    // error names the first such row of the file, as a load in file order
+    // would. The graph is a working copy, dropped on any error, so going on
+    // past a refusal only costs time on a load that fails anyway.
+    let mut refused: Option<(usize, String)> = None;
     for (s, d, t, props, row_at) in pending {
-        let id = g
-            .create_rel_with(s, d, t, props)
-            .map_err(|e| err(edges_file, edges, row_at, e.message))?;
-        if check_rels {
-            g.check_complete(&[], &[id])
-                .map_err(|e| err(edges_file, edges, row_at, e.message))?;
+        let made = g.create_rel_with(s, d, t, props).and_then(|id| {
+            if check_rels {
+                g.check_complete(&[], &[id])
+            } else {
+                Ok(())
+            }
+        });
+        match made {
+            Ok(()) => stats.rels += 1,
+            Err(e) => {
+                if refused.as_ref().is_none_or(|(at, _)| row_at < *at) {
+                    refused = Some((row_at, e.message));
+                }
+            }
         }
-        stats.rels += 1;
+    }
+    if let Some((at, message)) = refused {
+        return Err(err(edges_file, edges, at, message));
     }
     progress(Progress { done: total, total });
     *graph = g;
