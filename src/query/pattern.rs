@@ -121,6 +121,15 @@ struct Elem<'p> {
     kind: &'p PathKind,
 }
 
+/// Which of a node's lists a direction walks: (outgoing, incoming).
+fn ways(d: Direction) -> (bool, bool) {
+    match d {
+        Direction::Out => (true, false),
+        Direction::In => (false, true),
+        Direction::Both => (true, true),
+    }
+}
+
 fn flip(d: Direction) -> Direction {
     match d {
         Direction::Out => Direction::In,
@@ -480,11 +489,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             }
             return Ok(out);
         }
-        let (outgoing, incoming) = match spec.dir {
-            Direction::Out => (true, false),
-            Direction::In => (false, true),
-            Direction::Both => (true, true),
-        };
+        let (outgoing, incoming) = ways(spec.dir);
         if outgoing {
             out.extend(
                 g.rels_with_data(cur, true)
@@ -646,11 +651,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     fn rel_scan(&mut self, pi: usize, e: &Elem) -> R<bool> {
         let g = self.ev.graph;
         let spec = &e.rels[0];
-        let (outgoing, incoming) = match spec.dir {
-            Direction::Out => (true, false),
-            Direction::In => (false, true),
-            Direction::Both => (true, true),
-        };
+        let (outgoing, incoming) = ways(spec.dir);
         for (i, r) in g.rel_ids().enumerate() {
             if i % 4096 == 0 {
                 self.ev.check()?;
@@ -876,39 +877,55 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 } else {
                     paths.extend(first_path(&preds, s, t));
                 }
-                for (nodes, rels) in paths {
-                    let rel_val = if spec.len.is_some() {
-                        Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
-                    } else {
-                        rels.first().map(|r| Value::Rel(*r)).unwrap_or(Value::Null)
-                    };
-                    let Some(rnew) = self.bind_value(spec.slot, rel_val) else {
-                        continue;
-                    };
-                    let pv = Value::path(Path {
-                        nodes,
-                        rels: rels.clone(),
-                    });
-                    if let Some(pnew) = self.bind_value(e.path_slot, pv) {
-                        let n_used = self.used.len();
-                        for r in &rels {
-                            self.used.push(*r);
-                        }
-                        let cont = self.part(pi + 1);
-                        self.used.truncate(n_used);
-                        self.unbind(e.path_slot, pnew);
-                        if !cont? {
-                            self.unbind(spec.slot, rnew);
-                            self.unbind(e.nodes[1].slot, tnew);
-                            self.unbind(e.nodes[0].slot, snew);
-                            return Ok(false);
-                        }
-                    }
-                    self.unbind(spec.slot, rnew);
-                }
+                let cont = self.continue_with_paths(pi, e, paths)?;
                 self.unbind(e.nodes[1].slot, tnew);
+                if !cont {
+                    self.unbind(e.nodes[0].slot, snew);
+                    return Ok(false);
+                }
             }
             self.unbind(e.nodes[0].slot, snew);
+        }
+        Ok(true)
+    }
+
+    /// Binds each shortest path found between the bound ends (its
+    /// relationship variable and path variable) and continues with the next
+    /// pattern part; false when that asked to stop.
+    fn continue_with_paths(
+        &mut self,
+        pi: usize,
+        e: &Elem,
+        paths: Vec<(Vec<NodeId>, Vec<RelId>)>,
+    ) -> R<bool> {
+        let spec = &e.rels[0];
+        for (nodes, rels) in paths {
+            let rel_val = if spec.len.is_some() {
+                Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
+            } else {
+                rels.first().map(|r| Value::Rel(*r)).unwrap_or(Value::Null)
+            };
+            let Some(rnew) = self.bind_value(spec.slot, rel_val) else {
+                continue;
+            };
+            let pv = Value::path(Path {
+                nodes,
+                rels: rels.clone(),
+            });
+            if let Some(pnew) = self.bind_value(e.path_slot, pv) {
+                let n_used = self.used.len();
+                for r in &rels {
+                    self.used.push(*r);
+                }
+                let cont = self.part(pi + 1);
+                self.used.truncate(n_used);
+                self.unbind(e.path_slot, pnew);
+                if !cont? {
+                    self.unbind(spec.slot, rnew);
+                    return Ok(false);
+                }
+            }
+            self.unbind(spec.slot, rnew);
         }
         Ok(true)
     }
@@ -950,37 +967,12 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 } else {
                     self.meet(s, t, spec, max, filters, all)?
                 };
-                for (nodes, rels) in paths {
-                    let rel_val = if rel_spec.len.is_some() {
-                        Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
-                    } else {
-                        rels.first().map(|r| Value::Rel(*r)).unwrap_or(Value::Null)
-                    };
-                    let Some(rnew) = self.bind_value(rel_spec.slot, rel_val) else {
-                        continue;
-                    };
-                    let pv = Value::path(Path {
-                        nodes,
-                        rels: rels.clone(),
-                    });
-                    if let Some(pnew) = self.bind_value(e.path_slot, pv) {
-                        let n_used = self.used.len();
-                        for r in &rels {
-                            self.used.push(*r);
-                        }
-                        let cont = self.part(pi + 1);
-                        self.used.truncate(n_used);
-                        self.unbind(e.path_slot, pnew);
-                        if !cont? {
-                            self.unbind(rel_spec.slot, rnew);
-                            self.unbind(e.nodes[1].slot, tnew);
-                            self.unbind(e.nodes[0].slot, snew);
-                            return Ok(false);
-                        }
-                    }
-                    self.unbind(rel_spec.slot, rnew);
-                }
+                let cont = self.continue_with_paths(pi, e, paths)?;
                 self.unbind(e.nodes[1].slot, tnew);
+                if !cont {
+                    self.unbind(e.nodes[0].slot, snew);
+                    return Ok(false);
+                }
             }
             self.unbind(e.nodes[0].slot, snew);
         }
