@@ -334,8 +334,8 @@ fn file_candidates(word: &str) -> Vec<Pair> {
 
 impl FactHelper {
     /// Entity names and aliases starting (folded) with `typed`, each
-    /// offered as its canonical name followed by `close`.
-    fn name_candidates(&self, typed: &str, close: &str) -> Vec<Pair> {
+    /// offered once as its canonical name, written as `write` spells it.
+    fn name_candidates(&self, typed: &str, write: impl Fn(&str) -> String) -> Vec<Pair> {
         let typed = fold(typed);
         let mut seen = std::collections::HashSet::new();
         let mut out: Vec<Pair> = self
@@ -350,7 +350,7 @@ impl FactHelper {
                 } else {
                     format!("{n} ({canon})")
                 },
-                replacement: format!("{canon}{close}"),
+                replacement: write(canon),
             })
             .collect();
         out.truncate(200);
@@ -396,7 +396,10 @@ impl FactHelper {
                     // Entity names, to the end of the line (they hold spaces).
                     if matches!(name, "describe" | "timeline") {
                         let typed = args.trim_start();
-                        return (pos - typed.len(), self.name_candidates(typed, ""));
+                        return (
+                            pos - typed.len(),
+                            self.name_candidates(typed, str::to_string),
+                        );
                     }
                     let choices: Vec<&str> = match name {
                         "mode" => super::render::Mode::ALL.iter().map(|m| m.0).collect(),
@@ -423,32 +426,17 @@ impl FactHelper {
         match split::state_at(line, pos) {
             (State::SingleQuote | State::DoubleQuote, opened) => {
                 let quote = &line[opened..opened + 1];
-                let typed = fold(&line[opened + 1..pos]);
                 // An alias completes to the canonical name (`"soz` gives
                 // `"SCO"`): the name the graph keeps, offered once however
                 // many of its aliases match.
-                let mut seen = std::collections::HashSet::new();
-                let mut out: Vec<Pair> = self
-                    .words
-                    .names
-                    .iter()
-                    .filter(|(n, _)| fold(n).starts_with(&typed))
-                    .filter(|(_, canon)| seen.insert(canon.clone()))
-                    .map(|(n, canon)| Pair {
-                        display: if n == canon {
-                            n.clone()
-                        } else {
-                            format!("{n} ({canon})")
-                        },
-                        replacement: format!(
-                            "{}{quote}",
-                            canon
-                                .replace('\\', "\\\\")
-                                .replace(quote, &format!("\\{quote}"))
-                        ),
-                    })
-                    .collect();
-                out.truncate(200);
+                let out = self.name_candidates(&line[opened + 1..pos], |canon| {
+                    format!(
+                        "{}{quote}",
+                        canon
+                            .replace('\\', "\\\\")
+                            .replace(quote, &format!("\\{quote}"))
+                    )
+                });
                 (opened + 1, out)
             }
             (State::Normal | State::Backtick, _) => {
