@@ -503,80 +503,99 @@ pub fn boxed_with_gap(
     let headers = std::mem::take(&mut fitted.headers);
     let rows = std::mem::take(&mut fitted.rows);
     let mut widths = fitted.widths.clone();
-    // The gap line may be wider than the table: widen the last column.
     if let Some((_, text)) = gap {
-        let inner = widths
-            .iter()
-            .map(|w| w + 3)
-            .sum::<usize>()
-            .saturating_sub(1);
-        let need = width(text) + 2;
-        if let Some(last) = widths.last_mut()
-            && need > inner
-        {
-            *last += need - inner;
-        }
+        widen_for(&mut widths, text);
     }
-    let rule = |l: char, m: char, r: char| {
-        let mut s = String::new();
-        s.push(l);
-        for (i, w) in widths.iter().enumerate() {
-            if i > 0 {
-                s.push(m);
-            }
-            s.extend(std::iter::repeat_n('─', w + 2));
-        }
-        s.push(r);
-        s.push('\n');
-        s
-    };
-    let line = |cells: &[Cell]| {
-        let mut s = String::from("│");
-        for (i, w) in widths.iter().enumerate() {
-            let (text, right) = cells
-                .get(i)
-                .map_or(("", false), |c| (c.text.as_str(), c.right));
-            let gap = w.saturating_sub(width(text));
-            s.push(' ');
-            if right {
-                pad(&mut s, gap);
-                s.push_str(text);
-            } else {
-                s.push_str(text);
-                pad(&mut s, gap);
-            }
-            s.push_str(" │");
-        }
-        s.push('\n');
-        s
-    };
-    let mut out = rule('┌', '┬', '┐');
-    out.push_str(&line(
-        &headers
-            .iter()
-            .map(|h| Cell::left(h.clone()))
-            .collect::<Vec<_>>(),
-    ));
-    out.push_str(&rule('├', '┼', '┤'));
-    let inner = widths
-        .iter()
-        .map(|w| w + 3)
-        .sum::<usize>()
-        .saturating_sub(1);
+    let mut out = rule(&widths, '┌', '┬', '┐');
+    let header_cells: Vec<Cell> = headers.iter().map(|h| Cell::left(h.clone())).collect();
+    out.push_str(&table_line(&widths, &header_cells));
+    out.push_str(&rule(&widths, '├', '┼', '┤'));
     for (i, r) in rows.iter().enumerate() {
         if let Some((at, text)) = gap
             && at == i
         {
-            let text = format!(" {text}");
-            out.push('│');
-            out.push_str(&text);
-            pad(&mut out, inner.saturating_sub(width(&text)));
-            out.push_str("│\n");
+            out.push_str(&gap_line(&widths, text));
         }
-        out.push_str(&line(r));
+        out.push_str(&table_line(&widths, r));
     }
-    out.push_str(&rule('└', '┴', '┘'));
+    out.push_str(&rule(&widths, '└', '┴', '┘'));
     (out, fitted)
+}
+
+/// The width inside a table's outer borders.
+fn inner_width(widths: &[usize]) -> usize {
+    widths
+        .iter()
+        .map(|w| w + 3)
+        .sum::<usize>()
+        .saturating_sub(1)
+}
+
+/// Widens the last column so that a gap line holding `text` fits.
+pub fn widen_for(widths: &mut [usize], text: &str) {
+    let (inner, need) = (inner_width(widths), width(text) + 2);
+    if let Some(last) = widths.last_mut()
+        && need > inner
+    {
+        *last += need - inner;
+    }
+}
+
+/// A table's rule: `┌───┬───┐` and the like.
+pub fn rule(widths: &[usize], l: char, m: char, r: char) -> String {
+    let mut s = String::new();
+    s.push(l);
+    for (i, w) in widths.iter().enumerate() {
+        if i > 0 {
+            s.push(m);
+        }
+        s.extend(std::iter::repeat_n('─', w + 2));
+    }
+    s.push(r);
+    s.push('\n');
+    s
+}
+
+/// A table row: numbers right-aligned, everything else left.
+pub fn table_line(widths: &[usize], cells: &[Cell]) -> String {
+    let mut s = String::from("│");
+    for (i, w) in widths.iter().enumerate() {
+        let (text, right) = cells
+            .get(i)
+            .map_or(("", false), |c| (c.text.as_str(), c.right));
+        let gap = w.saturating_sub(width(text));
+        s.push(' ');
+        if right {
+            pad(&mut s, gap);
+            s.push_str(text);
+        } else {
+            s.push_str(text);
+            pad(&mut s, gap);
+        }
+        s.push_str(" │");
+    }
+    s.push('\n');
+    s
+}
+
+/// The line across a table that stands for the rows left out.
+pub fn gap_line(widths: &[usize], text: &str) -> String {
+    let text = format!(" {text}");
+    let mut s = String::from("│");
+    s.push_str(&text);
+    pad(&mut s, inner_width(widths).saturating_sub(width(&text)));
+    s.push_str("│\n");
+    s
+}
+
+/// A result row's cells as a table shows them.
+pub fn row_cells(row: &[Value], res: &QueryResult) -> Vec<Cell> {
+    row.iter()
+        .map(|v| Cell {
+            text: cell_text(v, res, true),
+            right: matches!(v, Value::Int(_) | Value::Float(_)),
+        })
+        .collect()
 }
 
 /// `1 row`, `3 rows`.
@@ -598,17 +617,7 @@ pub fn table(res: &QueryResult, fit: Fit, max_rows: Option<usize>) -> (String, F
         return (String::new(), fit_table(&[], &[], fit));
     }
     let (shown, gap) = elide(res.rows.len(), max_rows);
-    let rows: Vec<Vec<Cell>> = shown
-        .map(|i| &res.rows[i])
-        .map(|r| {
-            r.iter()
-                .map(|v| Cell {
-                    text: cell_text(v, res, true),
-                    right: matches!(v, Value::Int(_) | Value::Float(_)),
-                })
-                .collect()
-        })
-        .collect();
+    let rows: Vec<Vec<Cell>> = shown.map(|i| row_cells(&res.rows[i], res)).collect();
     let gap_text = gap.map(|(_, n)| omitted(n, true));
     boxed_with_gap(
         &res.columns,

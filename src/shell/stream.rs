@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use super::render::{self, Cell, Mode};
 use super::{Failed, Settings, note_to, write_to};
-use crate::model::Value;
 use crate::query::QueryResult;
 
 /// `:last` keeps at most this many rows of a result that streamed.
@@ -150,14 +149,14 @@ impl Printer {
                     if first + k > 0 {
                         text.push('\n');
                     }
-                    text.push_str(&line_text(&b.columns, &cells(r, &b)));
+                    text.push_str(&line_text(&b.columns, &render::row_cells(r, &b)));
                 }
                 self.state = Started::Rows;
             }
             Mode::Line | Mode::Table if self.max_rows.is_some() => {
                 let keep = self.keep();
                 for r in &b.rows {
-                    let c = cells(r, &b);
+                    let c = render::row_cells(r, &b);
                     if self.head.len() < keep {
                         self.head.push(c);
                     } else {
@@ -231,20 +230,14 @@ impl Printer {
         let fitted = render::fit_table(&self.kept.columns, &self.head, self.fit);
         self.cut |= !fitted.cut.is_empty();
         let (headers, head, mut widths) = (fitted.headers, fitted.rows, fitted.widths);
-        let need = render::width(&render::omitted(GAP_ROOM, true)) + 2;
-        let inner = inner_width(&widths);
-        if let Some(last) = widths.last_mut()
-            && need > inner
-        {
-            *last += need - inner;
-        }
+        render::widen_for(&mut widths, &render::omitted(GAP_ROOM, true));
         self.widths = widths;
-        text.push_str(&rule(&self.widths, '┌', '┬', '┐'));
+        text.push_str(&render::rule(&self.widths, '┌', '┬', '┐'));
         let header_cells: Vec<Cell> = headers.into_iter().map(Cell::left).collect();
-        text.push_str(&line(&self.widths, &header_cells));
-        text.push_str(&rule(&self.widths, '├', '┼', '┤'));
+        text.push_str(&render::table_line(&self.widths, &header_cells));
+        text.push_str(&render::rule(&self.widths, '├', '┼', '┤'));
         for r in &head {
-            text.push_str(&line(&self.widths, r));
+            text.push_str(&render::table_line(&self.widths, r));
         }
         text
     }
@@ -324,12 +317,15 @@ impl Printer {
                     }
                 } else {
                     if hidden > 0 {
-                        text.push_str(&gap(&self.widths, &render::omitted(hidden, all_kept)));
+                        text.push_str(&render::gap_line(
+                            &self.widths,
+                            &render::omitted(hidden, all_kept),
+                        ));
                     }
                     for c in &self.tail {
-                        text.push_str(&line(&self.widths, c));
+                        text.push_str(&render::table_line(&self.widths, c));
                     }
-                    text.push_str(&rule(&self.widths, '└', '┴', '┘'));
+                    text.push_str(&render::rule(&self.widths, '└', '┴', '┘'));
                     let mut tail = vec![render::row_count(self.count)];
                     if res.is_none() {
                         tail[0].push_str(" before it was cancelled");
@@ -363,16 +359,6 @@ fn without_header(s: String) -> String {
     }
 }
 
-/// A row's cells as a table shows them.
-fn cells(row: &[Value], res: &QueryResult) -> Vec<Cell> {
-    row.iter()
-        .map(|v| Cell {
-            text: render::cell_text(v, res, true),
-            right: matches!(v, Value::Int(_) | Value::Float(_)),
-        })
-        .collect()
-}
-
 /// One row in line mode: `column = value` lines, names right-aligned.
 fn line_text(columns: &[String], row: &[Cell]) -> String {
     let w = columns.iter().map(|c| render::width(c)).max().unwrap_or(0);
@@ -382,56 +368,4 @@ fn line_text(columns: &[String], row: &[Cell]) -> String {
         let _ = writeln!(out, "{c} = {}", v.text);
     }
     out
-}
-
-fn inner_width(widths: &[usize]) -> usize {
-    widths
-        .iter()
-        .map(|w| w + 3)
-        .sum::<usize>()
-        .saturating_sub(1)
-}
-
-/// A table's rule: `┌───┬───┐` and the like (as [`render::boxed`] draws it).
-fn rule(widths: &[usize], l: char, m: char, r: char) -> String {
-    let mut s = String::new();
-    s.push(l);
-    for (i, w) in widths.iter().enumerate() {
-        if i > 0 {
-            s.push(m);
-        }
-        s.extend(std::iter::repeat_n('─', w + 2));
-    }
-    s.push(r);
-    s.push('\n');
-    s
-}
-
-/// A table row (as [`render::boxed`] draws it).
-fn line(widths: &[usize], cells: &[Cell]) -> String {
-    let mut s = String::from("│");
-    for (i, w) in widths.iter().enumerate() {
-        let (text, right) = cells
-            .get(i)
-            .map_or(("", false), |c| (c.text.as_str(), c.right));
-        let pad = " ".repeat(w.saturating_sub(render::width(text)));
-        s.push(' ');
-        if right {
-            s.push_str(&pad);
-            s.push_str(text);
-        } else {
-            s.push_str(text);
-            s.push_str(&pad);
-        }
-        s.push_str(" │");
-    }
-    s.push('\n');
-    s
-}
-
-/// The line across a table that stands for the rows left out.
-fn gap(widths: &[usize], text: &str) -> String {
-    let text = format!(" {text}");
-    let pad = inner_width(widths).saturating_sub(render::width(&text));
-    format!("│{text}{}│\n", " ".repeat(pad))
 }
