@@ -203,11 +203,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
 
     fn elem(&self, part: &'p PatternPart) -> Elem<'p> {
         let el = &part.element;
-        let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
-        let bound = |v: &str| self.is_bound(v);
-        let reversed = part.kind == PathKind::Normal
-            && start_of(last, self.where_, &bound).rank()
-                > start_of(&el.start, self.where_, &bound).rank();
+        let (reversed, ..) = walk_start(part, self.where_, &|v: &str| self.is_bound(v));
         let spec = |n: &'p NodePattern| NodeSpec {
             pat: n,
             slot: self.slot(&n.var),
@@ -1104,6 +1100,26 @@ impl Start<'_> {
             Start::Labels(_) => 1,
             Start::All => 0,
         }
+    }
+}
+
+/// Which end a walk of `part` starts from: the last node when it ranks
+/// higher than the first (only for plain patterns; shortest paths search
+/// from their first node). True when reversed, with that node and how it
+/// is found.
+pub(crate) fn walk_start<'p>(
+    part: &'p PatternPart,
+    where_: Option<&'p Expr>,
+    bound: &dyn Fn(&str) -> bool,
+) -> (bool, &'p NodePattern, Start<'p>) {
+    let el = &part.element;
+    let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
+    let first = start_of(&el.start, where_, bound);
+    let end = start_of(last, where_, bound);
+    if part.kind == PathKind::Normal && end.rank() > first.rank() {
+        (true, last, end)
+    } else {
+        (false, &el.start, first)
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::ast::{
     Clause, Direction, Expr, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
 };
-use super::pattern::{Start, pattern_vars, rel_scan_start, start_of};
+use super::pattern::{Start, pattern_vars, rel_scan_start, walk_start};
 
 /// The plan of a query, one operator per line, children indented.
 pub fn explain(q: &Query) -> String {
@@ -136,13 +136,11 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
 fn start_line(p: &PatternPart, where_: Option<&Expr>, bound: &BTreeSet<String>) -> String {
     let is_bound = |v: &str| bound.contains(v);
     let el = &p.element;
-    let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
-    let first = start_of(&el.start, where_, &is_bound);
-    let end = start_of(last, where_, &is_bound);
-    let (n, how, walk) = if p.kind == PathKind::Normal && end.rank() > first.rank() {
-        (last, end, ", walking right to left")
+    let (reversed, n, how) = walk_start(p, where_, &is_bound);
+    let walk = if reversed {
+        ", walking right to left"
     } else {
-        (&el.start, first, "")
+        ""
     };
     let var = n.var.as_ref().map_or("", |v| v.name.as_str());
     let first = if walk.is_empty() {
