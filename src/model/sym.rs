@@ -223,6 +223,10 @@ impl LabelSet {
     pub fn new(labels: &[Sym]) -> LabelSet {
         LabelSet(LABEL_SETS.intern(labels, |l| Box::leak(l.to_vec().into_boxed_slice())))
     }
+    /// The set's number in the intern table.
+    pub fn id(self) -> u32 {
+        self.0.get()
+    }
     /// No labels.
     pub fn empty() -> LabelSet {
         LabelSet::new(&[])

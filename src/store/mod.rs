@@ -1180,13 +1180,14 @@ impl Graph {
         &self.names
     }
 
-    /// Rebuilds a graph from persisted parts, with the same ids, and its
-    /// label index; the name index is rebuilt (folding every name) unless
-    /// the file had it.
+    /// Rebuilds a graph from persisted parts, with the same ids. The name
+    /// index is rebuilt (folding every name) unless the file had it, the
+    /// label index unless the caller built it from the same nodes.
     pub(crate) fn from_parts(
         g: StableGraph<Node, Sym, petgraph::Directed, u32>,
         rel_props: RelProps,
         names: Option<NameIndex>,
+        labels: Option<BTreeMap<Sym, IdSet>>,
         schema: Option<Schema>,
     ) -> Graph {
         let mut graph = Graph {
@@ -1199,6 +1200,13 @@ impl Graph {
         if let Some(n) = names {
             graph.names = n;
         }
+        let have_labels = labels.is_some();
+        if let Some(l) = labels {
+            graph.labels = l;
+        }
+        if have_names && have_labels {
+            return graph;
+        }
         for i in graph.g.node_indices() {
             let id = nid(i);
             let Some(node) = graph.g.node_weight(i) else {
@@ -1209,8 +1217,10 @@ impl Graph {
                     graph.names.insert(&fold(name), id);
                 }
             }
-            for l in node.labels.iter() {
-                graph.labels.entry(*l).or_default().insert(id);
+            if !have_labels {
+                for l in node.labels.iter() {
+                    graph.labels.entry(*l).or_default().insert(id);
+                }
             }
         }
         graph

@@ -394,7 +394,7 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
         g.remove_node(n);
     }
     let schema = s.schema.map(from_sschema).transpose()?;
-    Ok(Graph::from_parts(g, rel_props, None, schema))
+    Ok(Graph::from_parts(g, rel_props, None, None, schema))
 }
 
 fn from_sschema(ss: SSchema) -> Result<Schema, String> {
@@ -848,7 +848,7 @@ fn finish_decoded(decoded: super::v2::Decoded, path: &str) -> Result<Graph, Stor
 /// reads the payload from offset `o` on; `cut_bytes` are its first
 /// [`super::v2::CUTS_LEN`] bytes. The parts' checksums are combined and
 /// checked against `h`.
-fn decode_v3<R: std::io::Read, B: std::io::Read + Send>(
+fn decode_v3<R: std::io::Read + Send, B: std::io::Read + Send>(
     cut_bytes: &[u8],
     a: R,
     b: B,
