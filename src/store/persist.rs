@@ -848,7 +848,7 @@ fn finish_decoded(decoded: super::v2::Decoded, path: &str) -> Result<Graph, Stor
 /// reads the payload from offset `o` on; `cut_bytes` are its first
 /// [`super::v2::CUTS_LEN`] bytes. The parts' checksums are combined and
 /// checked against `h`.
-fn decode_v3<R: std::io::Read + Send, B: std::io::Read + Send>(
+fn decode_v3<R: std::io::Read, B: std::io::Read + Send>(
     cut_bytes: &[u8],
     a: R,
     b: B,

@@ -358,17 +358,8 @@ impl<R: Read> Src<R> {
                 Value::List(items)
             }
             6 => {
-                let y = self.u32()? as i32;
-                let (month, day, precision, approx) =
-                    (self.u8()?, self.u8()?, self.u8()?, self.u8()? != 0);
-                let d = match precision {
-                    0 => Some(FDate::year(y)),
-                    1 => FDate::month(y, month),
-                    2 => FDate::day(y, month, day),
-                    _ => None,
-                }
-                .ok_or_else(|| format!("invalid date {y}-{month}-{day} (precision {precision})"))?;
-                Value::Date(if approx { d.approximate() } else { d })
+                let b = self.take(8)?;
+                date(b).map_err(|e| e.to_string())?
             }
             7 => {
                 let kind = self.string()?;
@@ -380,6 +371,14 @@ impl<R: Read> Src<R> {
     }
 
     fn props(&mut self, syms: &[Sym]) -> Result<Props, String> {
+        // Most records are a few scalars and lie whole in the buffer: read
+        // them from the slice. Anything else, errors included, takes the
+        // general path below, which says what is wrong.
+        self.fill(FAST_WINDOW.min(usize::try_from(self.left()).unwrap_or(usize::MAX)))?;
+        if let Some((p, used)) = scalar_props(&self.buf[self.pos..self.end], syms) {
+            self.pos += used;
+            return Ok(p);
+        }
         let n = self.count(5, "properties")?;
         if n == 0 {
             return Ok(Props::new());
@@ -430,6 +429,86 @@ impl<R: Read> Src<R> {
         }
         Ok(())
     }
+}
+
+/// How many bytes [`scalar_props`] looks at.
+const FAST_WINDOW: usize = 256;
+
+/// A date value from its 8 stored bytes (year, month, day, precision,
+/// approximate).
+fn date(b: &[u8]) -> Result<Value, DateError> {
+    let y = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let (month, day, precision, approx) = (b[4], b[5], b[6], b[7] != 0);
+    let d = match precision {
+        0 => Some(FDate::year(y)),
+        1 => FDate::month(y, month),
+        2 => FDate::day(y, month, day),
+        _ => None,
+    }
+    .ok_or(DateError(y, month, day, precision))?;
+    Ok(Value::Date(if approx { d.approximate() } else { d }))
+}
+
+/// A stored date that is not one.
+struct DateError(i32, u8, u8, u8);
+
+impl std::fmt::Display for DateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let DateError(y, m, d, p) = self;
+        write!(f, "invalid date {y}-{m}-{d} (precision {p})")
+    }
+}
+
+/// A property record made only of scalars (null, booleans, numbers,
+/// strings, dates) read from `b`, and the bytes it took; None when the
+/// record is anything else, does not lie whole in `b`, or is invalid.
+fn scalar_props(b: &[u8], syms: &[Sym]) -> Option<(Props, usize)> {
+    let word = |at: usize| -> Option<u32> {
+        let w = b.get(at..at + 4)?;
+        Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+    };
+    let n = word(0)? as usize;
+    if n == 0 || n > 8 {
+        return None;
+    }
+    let mut at = 4;
+    let mut pairs = Vec::with_capacity(n);
+    for _ in 0..n {
+        let key = *syms.get(word(at)? as usize)?;
+        let tag = *b.get(at + 4)?;
+        at += 5;
+        let v = match tag {
+            0 => Value::Null,
+            1 => Value::Bool(*b.get(at)? != 0),
+            2 | 3 => {
+                let w = b.get(at..at + 8)?;
+                let mut a = [0u8; 8];
+                a.copy_from_slice(w);
+                let x = u64::from_le_bytes(a);
+                if tag == 2 {
+                    Value::Int(x as i64)
+                } else {
+                    Value::Float(f64::from_bits(x))
+                }
+            }
+            4 => {
+                let len = word(at)? as usize;
+                let text = std::str::from_utf8(b.get(at + 4..at + 4 + len)?).ok()?;
+                at += len;
+                Value::String(text.to_string())
+            }
+            6 => date(b.get(at..at + 8)?).ok()?,
+            _ => return None,
+        };
+        at += match tag {
+            0 => 0,
+            1 => 1,
+            4 => 4,
+            _ => 8,
+        };
+        pairs.push((key, v));
+    }
+    Some((Props::from_sorted(pairs)?, at))
 }
 
 /// The parts of a decoded payload: the graph (its schema still as bytes).
@@ -602,32 +681,33 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
                     .map_or(0, |n| n.labels.id())
             });
             std::hint::black_box(touched);
-        for rec in batch.chunks_exact(12) {
-            let word = |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
-            let (a, b, t) = (word(0), word(4), word(8));
-            if t == 0 {
-                if let Some(x) = anchor {
-                    rel_holes.push(g.edge_bound());
-                    g.add_edge(x, x, Sym::default());
-                }
-                continue;
-            }
-            let ty = *syms
-                .get(t as usize - 1)
-                .ok_or_else(|| format!("type {} is not in the symbol table", t - 1))?;
-            for x in [a, b] {
-                match slot_sets.get(x as usize) {
-                    None => {
-                        return Err(format!(
-                            "relationship refers to node {x} beyond the last node"
-                        ));
+            for rec in batch.chunks_exact(12) {
+                let word =
+                    |i: usize| u32::from_le_bytes([rec[i], rec[i + 1], rec[i + 2], rec[i + 3]]);
+                let (a, b, t) = (word(0), word(4), word(8));
+                if t == 0 {
+                    if let Some(x) = anchor {
+                        rel_holes.push(g.edge_bound());
+                        g.add_edge(x, x, Sym::default());
                     }
-                    Some(0) => return Err("relationship refers to a deleted node".into()),
-                    Some(_) => {}
+                    continue;
                 }
+                let ty = *syms
+                    .get(t as usize - 1)
+                    .ok_or_else(|| format!("type {} is not in the symbol table", t - 1))?;
+                for x in [a, b] {
+                    match slot_sets.get(x as usize) {
+                        None => {
+                            return Err(format!(
+                                "relationship refers to node {x} beyond the last node"
+                            ));
+                        }
+                        Some(0) => return Err("relationship refers to a deleted node".into()),
+                        Some(_) => {}
+                    }
+                }
+                g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ty);
             }
-            g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ty);
-        }
         }
         done += k;
     }
@@ -713,7 +793,7 @@ pub fn assemble(head: Head, props: Vec<Props>, rels: Rels, tail: Tail) -> Result
 /// (decoded on a second thread), `c` the rest; `cuts` as the payload's
 /// first bytes said, already checked to lie in order within `len`. Returns
 /// the parts' checksums (of `a`, `b`, `c`, in order, not of the cuts).
-pub fn decode_v3<A: Read, B: Read + Send, C: Read + Send>(
+pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
     cuts: (u64, u64),
     len: u64,
     a: A,
@@ -723,29 +803,113 @@ pub fn decode_v3<A: Read, B: Read + Send, C: Read + Send>(
     let (c1, c2) = cuts;
     let mut sa = Src::new(a, c1 - CUTS_LEN as u64);
     let head = decode_head(&mut sa)?;
-    // The node properties on this thread; the relationships, what follows
-    // them and the label index on the other: about equal work.
+    // The node properties and what follows the relationships on this
+    // thread; the relationships and the label index on the other: about
+    // equal work.
     std::thread::scope(|scope| {
         let head = &head;
         let rels = scope.spawn(move || -> Result<_, String> {
             let mut sb = Src::new(b, c2 - c1);
             let mut rels = decode_rels(&mut sb, head)?;
-            let crc_b = sb.region_crc()?;
-            let mut sc = Src::new(c, len - c2);
-            let tail = decode_tail(&mut sc, head)?;
             rels.labels = label_index(head);
-            Ok((rels, tail, crc_b, sc.region_crc()?))
+            Ok((rels, sb.region_crc()?))
         });
         let mine = (|| -> Result<_, String> {
             let props = decode_node_props(&mut sa, head)?;
-            Ok((props, sa.region_crc()?))
+            let crc_a = sa.region_crc()?;
+            let mut sc = Src::new(c, len - c2);
+            let tail = decode_tail(&mut sc, head)?;
+            Ok((props, tail, crc_a, sc.region_crc()?))
         })();
         let theirs = rels
             .join()
             .map_err(|_| "decoding the relationships failed".to_string())?;
-        let (props, crc_a) = mine?;
-        let (rels, tail, crc_b, crc_c) = theirs?;
+        let (props, tail, crc_a, crc_c) = mine?;
+        let (rels, crc_b) = theirs?;
         Ok((props, tail, rels, [crc_a, crc_b, crc_c]))
     })
     .and_then(|(props, tail, rels, crcs)| Ok((assemble(head, props, rels, tail)?, crcs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(pairs: &[(u32, Value)]) -> Vec<u8> {
+        let mut o = Out { b: Vec::new() };
+        o.len(pairs.len());
+        for (k, v) in pairs {
+            o.u32(*k);
+            o.value(v);
+        }
+        o.b
+    }
+
+    /// Decodes one record through `Src::props`, which tries the scalar
+    /// path first, and through the general path alone.
+    fn both(bytes: &[u8], syms: &[Sym]) -> (Result<Props, String>, Result<Props, String>) {
+        let mut src = Src::new(bytes, bytes.len() as u64);
+        let fast = src.props(syms);
+        let general = scalar_props(bytes, syms).map(|(p, _)| p);
+        (fast, general.ok_or_else(|| "not scalar".to_string()))
+    }
+
+    #[test]
+    fn scalar_records_decode_as_the_general_path_does() {
+        let syms = [Sym::new("a"), Sym::new("b"), Sym::new("c")];
+        let date = FDate::day(2024, 7, 3)
+            .map(Value::Date)
+            .unwrap_or(Value::Null);
+        let rec = record(&[
+            (0, Value::String("Minsk – Мінск".into())),
+            (1, Value::Int(-7)),
+            (2, date.clone()),
+        ]);
+        let (fast, scalar) = both(&rec, &syms);
+        let expect: Props = [
+            ("a", Value::String("Minsk – Мінск".into())),
+            ("b", Value::Int(-7)),
+            ("c", date),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        assert_eq!(fast, Ok(expect.clone()));
+        assert_eq!(scalar, Ok(expect));
+    }
+
+    #[test]
+    fn records_the_scalar_path_refuses_get_the_general_error() {
+        let syms = [Sym::new("a"), Sym::new("b")];
+        // A bad string, a bad date, an unknown key, keys out of order, a
+        // record cut short: each is refused by the scalar path and
+        // reported by the general one.
+        let mut bad_utf8 = record(&[(0, Value::String("ab".into()))]);
+        let n = bad_utf8.len();
+        bad_utf8[n - 1] = 0xff;
+        let mut bad_date = record(&[(0, Value::Int(0))]);
+        bad_date.truncate(8);
+        bad_date.extend_from_slice(&[6, 0xe8, 7, 0, 0, 13, 1, 2, 0]);
+        let cases = [
+            (bad_utf8, "UTF-8"),
+            (bad_date, "invalid date"),
+            (record(&[(9, Value::Int(1))]), "not in the symbol table"),
+            (
+                record(&[(1, Value::Int(1)), (0, Value::Int(2))]),
+                "not sorted",
+            ),
+        ];
+        for (bytes, says) in cases {
+            assert!(scalar_props(&bytes, &syms).is_none());
+            let err = Src::new(&bytes[..], bytes.len() as u64)
+                .props(&syms)
+                .unwrap_err();
+            assert!(err.contains(says), "{err}");
+        }
+        let whole = record(&[(0, Value::String("abcdef".into()))]);
+        let cut = &whole[..whole.len() - 2];
+        assert!(scalar_props(cut, &syms).is_none());
+        let err = Src::new(cut, cut.len() as u64).props(&syms).unwrap_err();
+        assert!(err.contains("more than the data holds"), "{err}");
+    }
 }
