@@ -1009,7 +1009,7 @@ fn networkx_reads_the_graphml_with_the_same_counts_and_values() {
         } else {
             assert_eq!(attrs["labels"], serde_json::json!({ "s": labels }));
         }
-        for (k, v) in &node.props {
+        for (k, v) in node.props {
             let want = match v {
                 Value::List(_) => serde_json::json!({ "s": factgraph_plain(v) }),
                 Value::Date(d) => serde_json::json!({ "s": d.to_string() }),
@@ -1035,7 +1035,7 @@ fn belarus_sco_stages(g: &Graph) -> Vec<Stage> {
             .and_then(|n| n.props.get("name"))
             .is_some_and(|v| v.as_str() == Some(want))
     };
-    let text = |n: &factgraph::store::Node, k: &str| match n.props.get(k) {
+    let text = |n: factgraph::store::NodeRef, k: &str| match n.props.get(k) {
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
         None => String::new(),

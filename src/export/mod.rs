@@ -72,7 +72,7 @@ impl<'a> View<'a> {
                 graph.node(id).map(|n| ExNode {
                     id,
                     labels: n.labels.as_slice(),
-                    props: &n.props,
+                    props: n.props,
                 })
             })
             .collect();
@@ -138,7 +138,7 @@ impl<'a> View<'a> {
                     ExNode {
                         id,
                         labels: n.labels.as_slice(),
-                        props: &n.props,
+                        props: n.props,
                     },
                 );
             }

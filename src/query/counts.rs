@@ -159,7 +159,7 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
             let ends_visible = g.rel_ends(r).is_some_and(|(a, b)| {
                 [a, b]
                     .iter()
-                    .all(|n| g.node(*n).is_some_and(|n| visible(ev, &n.props)))
+                    .all(|n| g.node(*n).is_some_and(|n| visible(ev, n.props)))
             });
             if !g.rel(r).is_some_and(|rel| visible(ev, rel.props)) || !ends_visible {
                 continue;

@@ -597,7 +597,7 @@ fn return_items(names: &[String], p: &Projection) -> Vec<(String, Expr)> {
 }
 
 fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
-    g.node(*n).map(|x| &x.props)
+    g.node(*n).map(|x| x.props)
 }
 fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
     g.rel(*r).map(|x| x.props)

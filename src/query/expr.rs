@@ -10,7 +10,7 @@ use super::compare::{CmpOp, compare, equals};
 use super::{NodeSnapshot, Params, RelSnapshot};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, RelId, Value};
-use crate::store::{Graph, Node, RelRef};
+use crate::store::{Graph, NodeRef, RelRef};
 
 /// When less stack than this is left, [`grow_stack`] continues on a new
 /// segment: more than the frames between two of its calls take, unoptimised.
@@ -351,7 +351,7 @@ impl<'a> Ev<'a> {
         }
     }
 
-    pub fn node(&self, id: NodeId) -> R<&'a Node> {
+    pub fn node(&self, id: NodeId) -> R<NodeRef<'a>> {
         self.graph.node(id).ok_or_else(|| {
             QueryError::new(
                 ErrorClass::EntityNotFound,

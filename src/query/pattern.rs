@@ -275,7 +275,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         if !spec.labels.iter().all(|l| node.labels.has(&l.name)) {
             return Ok(false);
         }
-        if !visible(self.ev, &node.props) {
+        if !visible(self.ev, node.props) {
             return Ok(false);
         }
         if let Some(p) = spec.props {

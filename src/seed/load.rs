@@ -490,7 +490,7 @@ impl<'a> Loader<'a> {
         name: &Name,
         values: Vec<(String, Value, Span)>,
     ) -> Result<(), LoadError> {
-        let Some(node) = self.g.node(id).cloned() else {
+        let Some(node) = self.g.node(id).map(|n| n.to_node()) else {
             return Err(self.err(
                 key.span.start,
                 format!("the key '{}' names a deleted node", key.text),

@@ -28,6 +28,23 @@ pub struct Node {
     pub props: Props,
 }
 
+/// A node in the graph, borrowed: its labels and properties.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NodeRef<'a> {
+    pub labels: LabelSet,
+    pub props: &'a Props,
+}
+
+impl NodeRef<'_> {
+    /// An owned copy.
+    pub fn to_node(&self) -> Node {
+        Node {
+            labels: self.labels,
+            props: self.props.clone(),
+        }
+    }
+}
+
 /// A relationship as a value: its type and properties (its ends are in
 /// the graph). The graph keeps the two apart (see [`Graph`]); it hands out
 /// [`RelRef`]s.
@@ -93,10 +110,14 @@ pub const ALIASES: &str = "aliases";
 /// in a few hundred MB): a relationship's petgraph weight is only its type
 /// symbol (4 bytes; 20 bytes an edge with petgraph's links); the properties
 /// of the few relationships that have any are in `rel_props`, by slot. A
-/// node's weight is its interned label set and its [`Props`].
+/// node's weight is its interned label set (4 bytes; 12 with the links), its
+/// [`Props`] are in `node_props`, by slot: the array that building the
+/// links walks at random stays small.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    g: StableGraph<Node, Sym, petgraph::Directed, u32>,
+    g: StableGraph<LabelSet, Sym, petgraph::Directed, u32>,
+    /// Per node slot, its properties (empty for a vacant slot).
+    node_props: Vec<Props>,
     rel_props: RelProps,
     names: NameIndex,
     labels: BTreeMap<Sym, IdSet>,
@@ -176,7 +197,7 @@ impl Before {
     pub fn node_props<'a>(&'a self, g: &'a Graph, id: NodeId) -> Option<&'a Props> {
         match self.nodes.get(&id) {
             Some(n) => n.as_ref().map(|n| &n.props),
-            None => g.node(id).map(|n| &n.props),
+            None => g.node(id).map(|n| n.props),
         }
     }
     /// A relationship's properties before the statement.
@@ -259,12 +280,12 @@ fn rid(i: EdgeIndex<u32>) -> RelId {
 }
 
 /// The names a node is found by: its `name` and each of its `aliases`.
-fn names_of(node: &Node) -> Vec<&str> {
+fn names_of(props: &Props) -> Vec<&str> {
     let mut out = Vec::new();
-    if let Some(Value::String(s)) = node.props.get(NAME) {
+    if let Some(Value::String(s)) = props.get(NAME) {
         out.push(s.as_str());
     }
-    if let Some(Value::List(items)) = node.props.get(ALIASES) {
+    if let Some(Value::List(items)) = props.get(ALIASES) {
         out.extend(items.iter().filter_map(Value::as_str));
     }
     out
@@ -389,17 +410,17 @@ impl Graph {
                 self.unindex_node(id);
                 // Removing the newest element pushes its slot back on the
                 // head of the free list, where the create took it from.
-                self.g.remove_node(ni(id));
+                self.remove_node_slot(id);
             }
             Undo::CreatedRel(id) => {
                 self.remove_edge(id);
             }
             Undo::NodeProp { id, key, old } => {
                 self.unindex_node(id);
-                if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                if let Some(props) = self.props_mut(id) {
                     match old {
-                        Some(v) => n.props.insert(key, v),
-                        None => n.props.remove(&key),
+                        Some(v) => props.insert(key, v),
+                        None => props.remove(&key),
                     };
                 }
                 self.index_node(id);
@@ -408,9 +429,9 @@ impl Graph {
                 self.put_rel_prop(id, key, old);
             }
             Undo::LabelAdded { id } => {
-                if let Some(n) = self.g.node_weight_mut(ni(id)) {
-                    let (rest, last) = n.labels.popped();
-                    n.labels = rest;
+                if let Some(labels) = self.g.node_weight_mut(ni(id)) {
+                    let (rest, last) = labels.popped();
+                    *labels = rest;
                     if let Some(l) = last
                         && !rest.contains(&l)
                         && let Some(set) = self.labels.get_mut(&l)
@@ -420,8 +441,8 @@ impl Graph {
                 }
             }
             Undo::LabelRemoved { id, label, pos } => {
-                if let Some(n) = self.g.node_weight_mut(ni(id)) {
-                    n.labels = n.labels.with_at(pos, label);
+                if let Some(labels) = self.g.node_weight_mut(ni(id)) {
+                    *labels = labels.with_at(pos, label);
                     self.labels.entry(label).or_default().insert(id);
                 }
             }
@@ -520,7 +541,11 @@ impl Graph {
     }
 
     fn node_entry<'b>(&self, b: &'b mut Before, id: NodeId) -> Option<&'b mut Option<Node>> {
-        Some(b.nodes.entry(id).or_insert_with(|| self.node(id).cloned()))
+        Some(
+            b.nodes
+                .entry(id)
+                .or_insert_with(|| self.node(id).map(|n| n.to_node())),
+        )
     }
 
     /// Applies a logged change, putting created elements at their logged ids.
@@ -553,10 +578,10 @@ impl Graph {
                     return Err(missing_node(id).message);
                 }
                 self.unindex_node(id);
-                if let Some(n) = self.g.node_weight_mut(ni(id)) {
+                if let Some(props) = self.props_mut(id) {
                     match value {
-                        Some(v) => n.props.insert(key, v),
-                        None => n.props.remove(&key),
+                        Some(v) => props.insert(key, v),
+                        None => props.remove(&key),
                     };
                 }
                 self.index_node(id);
@@ -568,12 +593,12 @@ impl Graph {
                 self.put_rel_prop(id, key, value);
             }
             Change::AddLabel { id, label } => {
-                let n = self
+                let labels = self
                     .g
                     .node_weight_mut(ni(id))
                     .ok_or_else(|| missing_node(id).message)?;
-                if !n.labels.contains(&label) {
-                    n.labels = n.labels.with(label);
+                if !labels.contains(&label) {
+                    *labels = labels.with(label);
                 }
                 self.labels.entry(label).or_default().insert(id);
             }
@@ -601,7 +626,7 @@ impl Graph {
         }
         let mut taken = Vec::new();
         loop {
-            let i = self.g.add_node(Node::default());
+            let i = self.g.add_node(LabelSet::default());
             if i == ni(id) {
                 break;
             }
@@ -613,17 +638,51 @@ impl Graph {
             self.g.remove_node(t);
         }
         self.g.remove_node(ni(id));
-        let got = self.g.add_node(Node::default());
+        let got = self.g.add_node(node.labels);
         // `got` is `id` or the free list was not what the loop left: both
         // are checked, never assumed.
         if got != ni(id) {
             self.g.remove_node(got);
             return Err(format!("node slot {} could not be placed", id.0));
         }
-        if let Some(w) = self.g.node_weight_mut(got) {
-            *w = node;
-        }
+        self.put_props(id, node.props);
         Ok(())
+    }
+
+    /// Sets the properties of node slot `id`, growing the column to it.
+    fn put_props(&mut self, id: NodeId, props: Props) {
+        let i = id.0 as usize;
+        if self.node_props.len() <= i {
+            self.node_props.resize_with(i + 1, Props::new);
+        }
+        self.node_props[i] = props;
+    }
+
+    /// A node's properties, mutably (None: no such node).
+    fn props_mut(&mut self, id: NodeId) -> Option<&mut Props> {
+        if !self.g.contains_node(ni(id)) {
+            return None;
+        }
+        self.node_props.get_mut(id.0 as usize)
+    }
+
+    /// Adds a node in the slot petgraph hands out.
+    fn add_node_slot(&mut self, node: Node) -> NodeId {
+        let id = nid(self.g.add_node(node.labels));
+        self.put_props(id, node.props);
+        id
+    }
+
+    /// Removes a node slot (and, in petgraph, any relationships left on
+    /// it); the node as it was.
+    fn remove_node_slot(&mut self, id: NodeId) -> Option<Node> {
+        let labels = self.g.remove_node(ni(id))?;
+        let props = self
+            .node_props
+            .get_mut(id.0 as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        Some(Node { labels, props })
     }
 
     /// Puts a relationship in slot `id` (see [`Graph::place_node`]).
@@ -691,8 +750,12 @@ impl Graph {
     pub fn rel_count(&self) -> usize {
         self.g.edge_count()
     }
-    pub fn node(&self, id: NodeId) -> Option<&Node> {
-        self.g.node_weight(ni(id))
+    pub fn node(&self, id: NodeId) -> Option<NodeRef<'_>> {
+        let labels = *self.g.node_weight(ni(id))?;
+        Some(NodeRef {
+            labels,
+            props: self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
+        })
     }
     pub fn rel(&self, id: RelId) -> Option<RelRef<'_>> {
         let rel_type = *self.g.edge_weight(ei(id))?;
@@ -787,6 +850,13 @@ impl Graph {
         }
         seen.iter().map(Sym::as_str).collect()
     }
+    /// The properties of the live nodes, in slot order.
+    fn live_props(&self) -> impl Iterator<Item = &Props> {
+        self.g
+            .node_indices()
+            .filter_map(|i| self.node_props.get(i.index()))
+    }
+
     /// Every property key in use on nodes and relationships, sorted.
     /// Does some relationship have this type? A type never interned is on
     /// none; otherwise a scan of the relationships' type symbols that stops
@@ -801,19 +871,13 @@ impl Graph {
         let Some(k) = Sym::get(key) else {
             return false;
         };
-        self.g
-            .node_weights()
-            .any(|n| n.props.keys().any(|x| *x == k))
+        self.live_props().any(|p| p.keys().any(|x| *x == k))
             || self.rel_props.values().any(|p| p.keys().any(|x| *x == k))
     }
 
     pub fn property_keys(&self) -> BTreeSet<&str> {
         let mut keys: BTreeSet<&str> = BTreeSet::new();
-        keys.extend(
-            self.g
-                .node_weights()
-                .flat_map(|n| n.props.keys().map(Sym::as_str)),
-        );
+        keys.extend(self.live_props().flat_map(|p| p.keys().map(Sym::as_str)));
         keys.extend(
             self.rel_props
                 .values()
@@ -832,20 +896,20 @@ impl Graph {
         // The index holds hashes: keep the nodes that really have the name.
         out.retain(|&id| {
             self.node(id)
-                .is_some_and(|n| names_of(n).into_iter().any(|x| fold(x) == key))
+                .is_some_and(|n| names_of(n.props).into_iter().any(|x| fold(x) == key))
         });
         out
     }
     /// The known name or alias closest to `name`, for "did you mean".
     pub fn suggest_name(&self, name: &str) -> Option<String> {
-        let all: Vec<&str> = self.g.node_weights().flat_map(names_of).collect();
+        let all: Vec<&str> = self.live_props().flat_map(names_of).collect();
         did_you_mean(name, all)
     }
     /// Every name and alias, with the node's canonical name (for completion).
     pub fn all_names(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for n in self.g.node_weights() {
-            let names = names_of(n);
+        for p in self.live_props() {
+            let names = names_of(p);
             if let Some(canon) = names.first() {
                 for a in &names {
                     out.push((a.to_string(), canon.to_string()));
@@ -885,8 +949,7 @@ impl Graph {
             s.check_node(&labels, &props, false)
                 .map_err(QueryError::schema)?;
         }
-        let node = Node { labels, props };
-        let id = nid(self.g.add_node(node));
+        let id = self.add_node_slot(Node { labels, props });
         self.index_node(id);
         self.push_undo(|| Undo::CreatedNode(id));
         if self.journal.is_some()
@@ -959,11 +1022,11 @@ impl Graph {
             key,
             value: (!value.is_null()).then(|| value.clone()),
         });
-        let old = self.g.node_weight_mut(ni(id)).and_then(|n| {
+        let old = self.props_mut(id).and_then(|props| {
             if value.is_null() {
-                n.props.remove(&key)
+                props.remove(&key)
             } else {
-                n.props.insert(key, value)
+                props.insert(key, value)
             }
         });
         self.push_undo(|| Undo::NodeProp { id, key, old });
@@ -1004,12 +1067,12 @@ impl Graph {
         let label = Sym::new(label);
         if let Some(s) = &self.schema {
             let labels = node.labels.with(label);
-            s.check_node(&labels, &node.props, false)
+            s.check_node(&labels, node.props, false)
                 .map_err(QueryError::schema)?;
         }
         self.record(|| Change::AddLabel { id, label });
-        if let Some(n) = self.g.node_weight_mut(ni(id)) {
-            n.labels = n.labels.with(label);
+        if let Some(labels) = self.g.node_weight_mut(ni(id)) {
+            *labels = labels.with(label);
             self.push_undo(|| Undo::LabelAdded { id });
         }
         self.labels.entry(label).or_default().insert(id);
@@ -1018,15 +1081,15 @@ impl Graph {
 
     /// Removes a label; returns false if the node did not have it.
     pub fn remove_label(&mut self, id: NodeId, label: &str) -> Result<bool, QueryError> {
-        let node = self
+        let labels = self
             .g
             .node_weight_mut(ni(id))
             .ok_or_else(|| missing_node(id))?;
         // Every copy goes (a graph built through the API may repeat a
         // label); each removal is undone on its own, newest first.
         let mut removed = Vec::new();
-        while let Some(pos) = node.labels.iter().position(|l| l == label) {
-            node.labels = node.labels.without_at(pos);
+        while let Some(pos) = labels.iter().position(|l| l == label) {
+            *labels = labels.without_at(pos);
             removed.push(pos);
         }
         if removed.is_empty() {
@@ -1099,7 +1162,7 @@ impl Graph {
     /// Removes a node that has no relationships left, recording it.
     fn remove_node_logged(&mut self, id: NodeId) {
         self.unindex_node(id);
-        if let Some(node) = self.g.remove_node(ni(id)) {
+        if let Some(node) = self.remove_node_slot(id) {
             self.record(|| Change::DeleteNode { id });
             self.push_undo(|| Undo::DeletedNode { id, node });
         }
@@ -1111,7 +1174,7 @@ impl Graph {
         let Some(s) = &self.schema else { return Ok(()) };
         for &n in nodes {
             if let Some(node) = self.node(n) {
-                s.check_node(&node.labels, &node.props, true)
+                s.check_node(&node.labels, node.props, true)
                     .map_err(QueryError::schema)?;
             }
         }
@@ -1134,25 +1197,28 @@ impl Graph {
     }
 
     fn index_node(&mut self, id: NodeId) {
-        let Some(node) = self.g.node_weight(ni(id)) else {
+        // Fields, not `self.node`: the indexes change while they are read.
+        let Some(labels) = self.g.node_weight(ni(id)) else {
             return;
         };
-        for name in names_of(node) {
+        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        for name in names_of(props) {
             self.names.insert(&fold(name), id);
         }
-        for l in node.labels.iter() {
+        for l in labels.iter() {
             self.labels.entry(*l).or_default().insert(id);
         }
     }
 
     fn unindex_node(&mut self, id: NodeId) {
-        let Some(node) = self.g.node_weight(ni(id)) else {
+        let Some(labels) = self.g.node_weight(ni(id)) else {
             return;
         };
-        for name in names_of(node) {
+        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        for name in names_of(props) {
             self.names.remove(&fold(name), id);
         }
-        for l in node.labels.iter() {
+        for l in labels.iter() {
             if let Some(set) = self.labels.get_mut(l) {
                 set.remove(id);
             }
@@ -1161,8 +1227,13 @@ impl Graph {
 
     /// Raw access for the persistence module: the node slots in index order
     /// (with holes as None) and the relationships' types.
-    pub(crate) fn raw(&self) -> &StableGraph<Node, Sym, petgraph::Directed, u32> {
+    pub(crate) fn raw(&self) -> &StableGraph<LabelSet, Sym, petgraph::Directed, u32> {
         &self.g
+    }
+
+    /// The properties of node slot `i` (empty when it has none).
+    pub(crate) fn raw_node_props(&self, i: usize) -> &Props {
+        self.node_props.get(i).unwrap_or(&NO_PROPS)
     }
 
     /// The properties of relationship slot `i` (empty when it has none).
@@ -1184,7 +1255,8 @@ impl Graph {
     /// index is rebuilt (folding every name) unless the file had it, the
     /// label index unless the caller built it from the same nodes.
     pub(crate) fn from_parts(
-        g: StableGraph<Node, Sym, petgraph::Directed, u32>,
+        g: StableGraph<LabelSet, Sym, petgraph::Directed, u32>,
+        node_props: Vec<Props>,
         rel_props: RelProps,
         names: Option<NameIndex>,
         labels: Option<BTreeMap<Sym, IdSet>>,
@@ -1192,6 +1264,7 @@ impl Graph {
     ) -> Graph {
         let mut graph = Graph {
             g,
+            node_props,
             rel_props,
             schema,
             ..Graph::default()
@@ -1209,16 +1282,14 @@ impl Graph {
         }
         for i in graph.g.node_indices() {
             let id = nid(i);
-            let Some(node) = graph.g.node_weight(i) else {
-                continue;
-            };
             if !have_names {
-                for name in names_of(node) {
+                let props = graph.node_props.get(i.index()).unwrap_or(&NO_PROPS);
+                for name in names_of(props) {
                     graph.names.insert(&fold(name), id);
                 }
             }
             if !have_labels {
-                for l in node.labels.iter() {
+                for l in graph.g[i].iter() {
                     graph.labels.entry(*l).or_default().insert(id);
                 }
             }
@@ -1433,9 +1504,9 @@ mod tests {
         }
         let b = g.before(mark);
         assert_eq!(b.node_props(&g, n), None);
-        assert_eq!(b.node_props(&g, ns[0]), old.node(ns[0]).map(|x| &x.props));
-        assert_eq!(b.node_props(&g, ns[4]), old.node(ns[4]).map(|x| &x.props));
-        assert_eq!(b.node_props(&g, ns[7]), old.node(ns[7]).map(|x| &x.props));
+        assert_eq!(b.node_props(&g, ns[0]), old.node(ns[0]).map(|x| x.props));
+        assert_eq!(b.node_props(&g, ns[4]), old.node(ns[4]).map(|x| x.props));
+        assert_eq!(b.node_props(&g, ns[7]), old.node(ns[7]).map(|x| x.props));
         assert_eq!(b.rel_props(&g, rs[0]), old.rel(rs[0]).map(|x| x.props));
         let labels: BTreeSet<String> = old.labels().map(String::from).collect();
         assert_eq!(b.labels, labels);

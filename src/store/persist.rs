@@ -26,10 +26,10 @@ use bincode::{Decode, Encode};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
-use super::{Change, Graph, Node, RelProps};
+use super::{Change, Graph, RelProps};
 use crate::error::StoreError;
 use crate::model::schema::{NodeKind, PropDecl, PropType, RelKind};
-use crate::model::{FDate, NodeId, Props, RelId, Schema, Sym, Value};
+use crate::model::{FDate, LabelSet, NodeId, Props, RelId, Schema, Sym, Value};
 
 pub const MAGIC: &[u8; 8] = b"FACTGRPH";
 /// The format this build writes and the newest it reads.
@@ -271,9 +271,9 @@ fn to_sgraph(graph: &Graph) -> SGraph {
     let g = graph.raw();
     let nodes = (0..g.node_bound())
         .map(|i| {
-            g.node_weight(NodeIndex::new(i)).map(|n| SNode {
-                labels: n.labels.to_strings(),
-                props: to_sprops(&n.props),
+            g.node_weight(NodeIndex::new(i)).map(|labels| SNode {
+                labels: labels.to_strings(),
+                props: to_sprops(graph.raw_node_props(i)),
             })
         })
         .collect();
@@ -326,8 +326,9 @@ fn to_sschema(s: &Schema) -> SSchema {
 }
 
 fn from_sgraph(s: SGraph) -> Result<Graph, String> {
-    let mut g: StableGraph<Node, Sym, petgraph::Directed, u32> =
+    let mut g: StableGraph<LabelSet, Sym, petgraph::Directed, u32> =
         StableGraph::with_capacity(s.nodes.len(), s.rels.len());
+    let mut node_props = Vec::with_capacity(s.nodes.len());
     let mut rel_props = RelProps::default();
     // Holes are re-created as placeholder slots and removed afterwards, so
     // every node and relationship keeps its id.
@@ -335,12 +336,13 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
     for slot in s.nodes {
         match slot {
             Some(n) => {
-                g.add_node(Node {
-                    labels: n.labels.into(),
-                    props: from_sprops(n.props)?,
-                });
+                g.add_node(n.labels.into());
+                node_props.push(from_sprops(n.props)?);
             }
-            None => holes.push(g.add_node(Node::default())),
+            None => {
+                holes.push(g.add_node(LabelSet::default()));
+                node_props.push(Props::new());
+            }
         }
     }
     let bound = g.node_bound();
@@ -394,7 +396,9 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
         g.remove_node(n);
     }
     let schema = s.schema.map(from_sschema).transpose()?;
-    Ok(Graph::from_parts(g, rel_props, None, None, schema))
+    Ok(Graph::from_parts(
+        g, node_props, rel_props, None, None, schema,
+    ))
 }
 
 fn from_sschema(ss: SSchema) -> Result<Schema, String> {

@@ -35,7 +35,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
 use super::index::{IdSet, NameIndex};
-use super::{Graph, Node, RelProps};
+use super::{Graph, RelProps};
 use crate::model::{FDate, LabelSet, NodeId, Props, Sym, Value};
 
 /// How deeply lists may nest (as in format 1).
@@ -126,14 +126,15 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
                 syms.push(s);
             }
         };
-        for n in g.node_weights() {
-            if seen_set.insert(n.labels, ()).is_none() {
-                sets.push(n.labels);
-                for l in n.labels.iter() {
+        for i in g.node_indices() {
+            let labels = g[i];
+            if seen_set.insert(labels, ()).is_none() {
+                sets.push(labels);
+                for l in labels.iter() {
                     add(*l, &mut syms);
                 }
             }
-            for k in n.props.keys() {
+            for k in graph.raw_node_props(i.index()).keys() {
                 add(*k, &mut syms);
             }
         }
@@ -180,7 +181,7 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     for i in 0..g.node_bound() {
         let x = g
             .node_weight(NodeIndex::new(i))
-            .map_or(0, |n| set_ix.get(&n.labels).map_or(0, |x| x + 1));
+            .map_or(0, |labels| set_ix.get(labels).map_or(0, |x| x + 1));
         o.u32(x);
     }
     let props = |o: &mut Out, p: &Props| {
@@ -190,8 +191,8 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
             o.value(v);
         }
     };
-    for n in g.node_weights() {
-        props(&mut o, &n.props);
+    for i in g.node_indices() {
+        props(&mut o, graph.raw_node_props(i.index()));
     }
     let rel_start = o.b.len() as u64;
     o.len(g.edge_bound());
@@ -551,7 +552,7 @@ pub struct Head {
 
 /// The relationships, with the nodes they hang on (labels only).
 pub struct Rels {
-    g: StableGraph<Node, Sym, petgraph::Directed, u32>,
+    g: StableGraph<LabelSet, Sym, petgraph::Directed, u32>,
     holes: Vec<NodeIndex>,
     rel_holes: Vec<usize>,
     /// The label index, when built from the head ([`label_index`]).
@@ -587,7 +588,7 @@ pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
     let props = decode_node_props(src, &head)?;
     let rels = decode_rels(src, &head)?;
     let tail = decode_tail(src, &head)?;
-    assemble(head, props, rels, tail)
+    assemble(props, rels, tail)
 }
 
 /// The symbols, label sets and node slots.
@@ -629,12 +630,15 @@ pub fn decode_head<R: Read>(src: &mut Src<R>) -> Result<Head, String> {
     })
 }
 
-/// The properties of the live nodes, in slot order.
+/// The properties of the nodes, by slot (empty for a vacant slot).
 pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Vec<Props>, String> {
-    let live = head.slot_sets.iter().filter(|&&x| x != 0).count();
-    let mut out = Vec::with_capacity(live);
-    for _ in 0..live {
-        out.push(src.props(&head.syms)?);
+    let mut out = Vec::with_capacity(head.slot_sets.len());
+    for &x in &head.slot_sets {
+        out.push(if x == 0 {
+            Props::new()
+        } else {
+            src.props(&head.syms)?
+        });
     }
     Ok(out)
 }
@@ -644,19 +648,15 @@ pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Vec<P
 pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, String> {
     let (syms, slot_sets) = (&head.syms, &head.slot_sets);
     let rel_bound = src.count(12, "relationship slots")?;
-    let mut g: StableGraph<Node, Sym, petgraph::Directed, u32> =
+    let mut g: StableGraph<LabelSet, Sym, petgraph::Directed, u32> =
         StableGraph::with_capacity(slot_sets.len(), rel_bound);
     let mut holes = Vec::new();
     for &x in slot_sets {
         if x == 0 {
-            holes.push(g.add_node(Node::default()));
+            holes.push(g.add_node(LabelSet::default()));
         } else {
             // decode_head checked the set exists.
-            let labels = head.sets.get(x as usize - 1).copied().unwrap_or_default();
-            g.add_node(Node {
-                labels,
-                props: Props::new(),
-            });
+            g.add_node(head.sets.get(x as usize - 1).copied().unwrap_or_default());
         }
     }
     let mut rel_holes = Vec::new();
@@ -678,7 +678,7 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
                 let a = u32::from_le_bytes([rec[0], rec[1], rec[2], rec[3]]);
                 acc ^ g
                     .node_weight(NodeIndex::new(a as usize))
-                    .map_or(0, |n| n.labels.id())
+                    .map_or(0, |l| l.id())
             });
             std::hint::black_box(touched);
             for rec in batch.chunks_exact(12) {
@@ -749,19 +749,13 @@ pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, Strin
 }
 
 /// Puts the decoded parts together, checking what connects them.
-pub fn assemble(head: Head, props: Vec<Props>, rels: Rels, tail: Tail) -> Result<Decoded, String> {
+pub fn assemble(props: Vec<Props>, rels: Rels, tail: Tail) -> Result<Decoded, String> {
     let Rels {
         mut g,
         holes,
         rel_holes,
         labels,
     } = rels;
-    let live = head.slot_sets.iter().enumerate().filter(|(_, x)| **x != 0);
-    for ((i, _), p) in live.zip(props) {
-        if let Some(w) = g.node_weight_mut(NodeIndex::new(i)) {
-            w.props = p;
-        }
-    }
     let mut rel_props = RelProps::default();
     rel_props.reserve(tail.rel_props.len());
     for (i, p) in tail.rel_props {
@@ -783,7 +777,7 @@ pub fn assemble(head: Head, props: Vec<Props>, rels: Rels, tail: Tail) -> Result
         g.remove_node(h);
     }
     Ok(Decoded {
-        graph: Graph::from_parts(g, rel_props, Some(tail.names), labels, None),
+        graph: Graph::from_parts(g, props, rel_props, Some(tail.names), labels, None),
         schema: tail.schema,
     })
 }
@@ -828,7 +822,7 @@ pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
         let (rels, crc_b) = theirs?;
         Ok((props, tail, rels, [crc_a, crc_b, crc_c]))
     })
-    .and_then(|(props, tail, rels, crcs)| Ok((assemble(head, props, rels, tail)?, crcs)))
+    .and_then(|(props, tail, rels, crcs)| Ok((assemble(props, rels, tail)?, crcs)))
 }
 
 #[cfg(test)]

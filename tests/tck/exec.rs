@@ -161,7 +161,7 @@ impl State {
             labels.sort();
             s.nodes.insert(id.0, format!("{labels:?} {:?}", n.props));
             s.labels.extend(n.labels.to_strings());
-            for (k, v) in &n.props {
+            for (k, v) in n.props {
                 s.props.insert(('n', id.0, k.to_string(), format!("{v:?}")));
             }
         }
