@@ -464,6 +464,13 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         color: io::stderr().is_terminal() && !no_color(),
         max_width: terminal.then_some(factgraph::shell::DEFAULT_MAX_WIDTH),
         max_rows: terminal.then_some(factgraph::shell::DEFAULT_MAX_ROWS),
+        // Tables from -c, -f or a script fit the terminal too, as the
+        // shell's do (it reads the width again before each input).
+        columns: if terminal {
+            repl::terminal_columns()
+        } else {
+            None
+        },
         terminal,
         ..Settings::default()
     };

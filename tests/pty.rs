@@ -57,12 +57,33 @@ impl Term {
         no_color: bool,
         size: (u16, u16),
     ) -> Term {
+        let bin = env!("CARGO_BIN_EXE_factgraph");
+        let t = Term::run_in(home, env, no_color, size, &format!("{bin} --seed"));
+        t.wait_for("type :help for help");
+        t
+    }
+
+    /// Runs `factgraph ARGS` (a shell command line) in a terminal `columns`
+    /// wide; the pane stays after it ends.
+    fn run_args(columns: u16, args: &str) -> Term {
+        let home = Rc::new(tempfile::tempdir().expect("a temp dir"));
+        let bin = env!("CARGO_BIN_EXE_factgraph");
+        let cmd = format!("{bin} {args}; echo '[exited]'; sleep 60");
+        Term::run_in(home, &[], true, (columns, 50), &cmd)
+    }
+
+    fn run_in(
+        home: Rc<tempfile::TempDir>,
+        env: &[&str],
+        no_color: bool,
+        size: (u16, u16),
+        command: &str,
+    ) -> Term {
         let socket = format!(
             "factgraph-test-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::SeqCst)
         );
-        let bin = env!("CARGO_BIN_EXE_factgraph");
         let t = Term { socket, home };
         let home_dir = t.home.path().display().to_string();
         let status = t
@@ -77,11 +98,10 @@ impl Term {
             })
             .args(env.iter().flat_map(|e| ["-e", e]))
             .args(["-c", &home_dir])
-            .arg(format!("{bin} --seed"))
+            .arg(command)
             .status()
             .expect("tmux runs (install it: apt-get install tmux)");
         assert!(status.success(), "tmux new-session failed");
-        t.wait_for("type :help for help");
         t
     }
 
@@ -428,6 +448,27 @@ fn wide_tables_fit_the_terminal_and_say_what_was_cut() {
         s.contains("against challenges and threats on the basis of RATS, discussed at the meeting"),
         "{s}"
     );
+}
+
+#[test]
+fn tables_from_dash_c_fit_the_terminal_too() {
+    tmux_present();
+    let t = Term::run_args(
+        50,
+        "--seed -c 'MATCH (e:Event) RETURN e.name AS event ORDER BY event'",
+    );
+    let s = t.wait_for("[exited]");
+    let table: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '├', '└']))
+        .collect();
+    assert!(table.len() > 5, "{s}");
+    for l in &table {
+        let w = l.trim_end().chars().count();
+        assert!(w <= 50, "a line {w} columns wide:\n{l}\n{s}");
+    }
+    assert!(table.iter().any(|l| l.contains('…')), "{s}");
+    assert!(s.contains("to fit the terminal's 50 columns"), "{s}");
 }
 
 #[test]

@@ -37,6 +37,14 @@ pub fn history_path(store: Option<&Path>) -> Option<PathBuf> {
 }
 
 /// `factgraph> `, or `factgraph@2024-01-20> ` under `:asof`.
+/// The width of the terminal stdout is, in columns (None when it is not
+/// one or cannot say), for output drawn without the line editor (`-c`,
+/// `-f`). The line editor's own query, so both agree.
+pub fn terminal_columns() -> Option<usize> {
+    let mut ed: Editor<(), DefaultHistory> = Editor::new().ok()?;
+    ed.dimensions().map(|(c, _)| usize::from(c))
+}
+
 pub fn prompt<O: Write, E: Write>(s: &Session<O, E>) -> String {
     match &s.settings.as_of {
         Some(d) => format!("factgraph@{d}> "),
