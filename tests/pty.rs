@@ -417,16 +417,7 @@ fn wide_tables_fit_the_terminal_and_say_what_was_cut() {
     let s = t.wait_for("show them whole");
     // The screen joins wrapped lines (`capture-pane -J`): a table wider
     // than the terminal would show here as a line over 100 columns.
-    let table: Vec<&str> = s
-        .lines()
-        .filter(|l| l.starts_with(['┌', '│', '├', '└']))
-        .collect();
-    assert!(table.len() > 5, "{s}");
-    for l in &table {
-        let w = l.trim_end().chars().count();
-        assert!(w <= 100, "a line {w} columns wide:\n{l}\n{s}");
-    }
-    assert!(table.iter().any(|l| l.contains('…')), "{s}");
+    table_fits(&s, 100);
     assert!(
         s.contains("were cut to fit the terminal's 100 columns (marked …)"),
         "{s}"
@@ -450,6 +441,21 @@ fn wide_tables_fit_the_terminal_and_say_what_was_cut() {
     );
 }
 
+/// The screen `s` shows a table of more than five lines, none wider than
+/// `columns`, with cells cut (…).
+fn table_fits(s: &str, columns: usize) {
+    let table: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '├', '└']))
+        .collect();
+    assert!(table.len() > 5, "{s}");
+    for l in &table {
+        let w = l.trim_end().chars().count();
+        assert!(w <= columns, "a line {w} columns wide:\n{l}\n{s}");
+    }
+    assert!(table.iter().any(|l| l.contains('…')), "{s}");
+}
+
 #[test]
 fn tables_from_dash_c_fit_the_terminal_too() {
     tmux_present();
@@ -458,16 +464,7 @@ fn tables_from_dash_c_fit_the_terminal_too() {
         "--seed -c 'MATCH (e:Event) RETURN e.name AS event ORDER BY event'",
     );
     let s = t.wait_for("[exited]");
-    let table: Vec<&str> = s
-        .lines()
-        .filter(|l| l.starts_with(['┌', '│', '├', '└']))
-        .collect();
-    assert!(table.len() > 5, "{s}");
-    for l in &table {
-        let w = l.trim_end().chars().count();
-        assert!(w <= 50, "a line {w} columns wide:\n{l}\n{s}");
-    }
-    assert!(table.iter().any(|l| l.contains('…')), "{s}");
+    table_fits(&s, 50);
     assert!(s.contains("to fit the terminal's 50 columns"), "{s}");
 }
 
