@@ -354,23 +354,8 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             Ok(Table { names, rows })
         }
         Clause::Unwind { expr, alias, .. } => {
-            let mut names = t.names.clone();
-            names.push(alias.name.clone());
-            let mut rows = Vec::new();
-            for r in &t.rows {
-                ev.check()?;
-                let items = match ev.eval(expr, &Env::row(&t.names, r))? {
-                    Value::Null => vec![],
-                    Value::List(items) => items,
-                    v => vec![v],
-                };
-                for it in items {
-                    let mut nr = r.clone();
-                    nr.push(it);
-                    rows.push(nr);
-                }
-            }
-            Ok(Table { names, rows })
+            let keep = vec![true; t.names.len()];
+            unwind(ev, t, expr, &alias.name, &keep)
         }
         Clause::With(p) => project(ev, t, p, false),
         Clause::Return(p) => project(ev, t, p, true),
@@ -623,6 +608,62 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with(' ')
 }
 
+/// Which columns of `t` the clauses `rest` may read: the others can be
+/// dropped before a clause that copies each row into every row it yields
+/// (`WITH collect(n) AS ns UNWIND ns AS n` would otherwise copy the whole
+/// list into each of its rows, quadratic in the list). Judged from the
+/// clauses' text, conservatively: a column whose name appears there
+/// anywhere, any `*`, or a name the text may spell otherwise keeps it.
+fn unread(t: &Table, rest: &[Clause]) -> Vec<bool> {
+    let text: String = rest.iter().map(|c| format!("{c}\n")).collect();
+    t.names
+        .iter()
+        .map(|n| text.contains('*') || is_hidden(n) || n.contains('`') || text.contains(n.as_str()))
+        .collect()
+}
+
+/// `row` without the columns `keep` says no.
+fn kept<T>(row: Vec<T>, keep: &[bool]) -> Vec<T> {
+    row.into_iter()
+        .zip(keep)
+        .filter_map(|(x, k)| k.then_some(x))
+        .collect()
+}
+
+/// `t` with only the columns `keep` says yes to.
+fn keep_columns(t: Table, keep: &[bool]) -> Table {
+    if keep.iter().all(|k| *k) {
+        return t;
+    }
+    Table {
+        names: kept(t.names, keep),
+        rows: t.rows.into_iter().map(|r| kept(r, keep)).collect(),
+    }
+}
+
+/// UNWIND: a row per item of the list `expr` gives for each input row,
+/// carrying the columns `keep` says yes to and the item as `alias`.
+fn unwind(ev: &Ev, t: Table, expr: &Expr, alias: &str, keep: &[bool]) -> R<Table> {
+    let mut names = kept(t.names.clone(), keep);
+    names.push(alias.to_string());
+    let mut rows = Vec::new();
+    for r in &t.rows {
+        ev.check()?;
+        let items = match ev.eval(expr, &Env::row(&t.names, r))? {
+            Value::Null => vec![],
+            Value::List(items) => items,
+            v => vec![v],
+        };
+        let base = kept(r.clone(), keep);
+        for it in items {
+            let mut nr = base.clone();
+            nr.push(it);
+            rows.push(nr);
+        }
+    }
+    Ok(Table { names, rows })
+}
+
 struct Engine<'g> {
     graph: &'g mut Graph,
     params: &'g Params,
@@ -842,12 +883,25 @@ impl<'g> Engine<'g> {
             names: Vec::new(),
             rows: vec![Vec::new()],
         };
-        for c in &q.clauses {
+        for (i, c) in q.clauses.iter().enumerate() {
             if let Clause::Return(p) = c {
                 let out = project(&self.ev(), t, p, true)?;
                 return Ok((out.names, out.rows));
             }
-            t = self.clause(t, c)?;
+            // A clause that copies each row into many should not copy
+            // columns nothing reads any more: MATCH reads its input, UNWIND
+            // only its list.
+            t = match c {
+                Clause::Match { .. } => {
+                    let keep = unread(&t, q.clauses.get(i..).unwrap_or(&[]));
+                    self.clause(keep_columns(t, &keep), c)?
+                }
+                Clause::Unwind { expr, alias, .. } => {
+                    let keep = unread(&t, q.clauses.get(i + 1..).unwrap_or(&[]));
+                    unwind(&self.ev(), t, expr, &alias.name, &keep)?
+                }
+                _ => self.clause(t, c)?,
+            };
         }
         Ok((Vec::new(), Vec::new()))
     }
@@ -1849,5 +1903,81 @@ impl AccD {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod unread_tests {
+    use super::*;
+    use crate::query::ast::StatementBody;
+
+    fn clauses(q: &str) -> Vec<Clause> {
+        let script = crate::query::parse_script(q).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        match script.statements.into_iter().next().map(|s| s.body) {
+            Some(StatementBody::Query(q)) => q.first.clauses,
+            _ => panic!("{q}: not a query"),
+        }
+    }
+
+    fn table(names: &[&str]) -> Table {
+        Table {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            rows: vec![vec![Value::Null; names.len()]],
+        }
+    }
+
+    #[test]
+    fn a_list_unwound_and_never_read_again_is_not_copied_into_each_row() {
+        let cs = clauses("WITH [1, 2] AS xs, 3 AS k UNWIND xs AS y RETURN y, k");
+        // After the UNWIND only `k` is read.
+        assert_eq!(unread(&table(&["xs", "k"]), &cs[2..]), vec![false, true]);
+        let t = Table {
+            names: vec!["xs".into(), "k".into()],
+            rows: vec![vec![
+                Value::List(vec![Value::Int(1), Value::Int(2)]),
+                Value::Int(3),
+            ]],
+        };
+        let keep = unread(&t, &cs[2..]);
+        let Clause::Unwind { expr, alias, .. } = &cs[1] else {
+            panic!("{:?}", cs[1]);
+        };
+        let g = Graph::new();
+        let (params, deleted, notices, rng, modes) = Default::default();
+        let ev = Ev {
+            graph: &g,
+            params: &params,
+            as_of: None,
+            deleted: &deleted,
+            notices: &notices,
+            rng: &rng,
+            alias_mode: &modes,
+            now: 0,
+            cancel: None,
+        };
+        let out = unwind(&ev, t, expr, &alias.name, &keep).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(out.names, ["k", "y"]);
+        assert_eq!(
+            out.rows,
+            [
+                [Value::Int(3), Value::Int(1)],
+                [Value::Int(3), Value::Int(2)]
+            ]
+        );
+    }
+
+    #[test]
+    fn columns_read_later_or_by_a_star_are_kept() {
+        let t = table(&["xs", "k"]);
+        for q in [
+            "UNWIND xs AS y RETURN size(xs)",
+            "UNWIND xs AS y RETURN *",
+            "UNWIND xs AS y WITH y WHERE EXISTS { MATCH (n) WHERE n.v IN xs } RETURN y",
+            "MATCH (n) WHERE n.v IN xs RETURN k",
+        ] {
+            let cs = clauses(&format!("WITH 1 AS xs, 2 AS k {q}"));
+            let from = if q.starts_with("UNWIND") { 2 } else { 1 };
+            assert!(unread(&t, &cs[from..])[0], "{q}");
+        }
     }
 }
