@@ -27,15 +27,26 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StatementBody {
     Query(Query),
-    /// `CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`
+    /// `CREATE [RANGE] INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`
+    /// or `CREATE INDEX ON :Label(prop)`
     CreateIndex {
+        name: Option<Ident>,
+        if_not_exists: bool,
         label: Ident,
         property: Ident,
     },
-    /// `DROP INDEX ...` (by label and property)
+    /// `DROP INDEX name [IF EXISTS]`, `DROP INDEX ON :Label(prop)`, or
+    /// both ways at once: `DROP INDEX [name] [IF EXISTS] FOR (n:Label) ON (n.prop)`
     DropIndex {
-        label: Ident,
-        property: Ident,
+        name: Option<Ident>,
+        if_exists: bool,
+        /// The label and property.
+        on: Option<(Ident, Ident)>,
+    },
+    /// `SHOW [ALL | RANGE | LOOKUP] INDEX[ES]`: `kind` is RANGE or LOOKUP
+    /// when given (ALL is no filter).
+    ShowIndexes {
+        kind: Option<Ident>,
     },
 }
 

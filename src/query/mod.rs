@@ -11,6 +11,7 @@ mod counts;
 pub mod eval;
 mod expr;
 mod functions;
+mod indexes;
 pub mod lexer;
 pub mod parser;
 mod pattern;

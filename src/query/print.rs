@@ -33,24 +33,55 @@ impl Display for Statement {
         }
         match &self.body {
             StatementBody::Query(q) => write!(f, "{q}"),
-            StatementBody::CreateIndex { label, property } => {
-                write!(
-                    f,
-                    "CREATE INDEX FOR (n:{}) ON (n.{})",
-                    Name(&label.name),
-                    Name(&property.name)
-                )
+            StatementBody::CreateIndex {
+                name,
+                if_not_exists,
+                label,
+                property,
+            } => {
+                f.write_str("CREATE INDEX ")?;
+                if let Some(n) = name {
+                    write!(f, "{} ", Name(&n.name))?;
+                }
+                if *if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                index_target(f, label, property)
             }
-            StatementBody::DropIndex { label, property } => {
-                write!(
-                    f,
-                    "DROP INDEX FOR (n:{}) ON (n.{})",
-                    Name(&label.name),
-                    Name(&property.name)
-                )
+            StatementBody::DropIndex {
+                name,
+                if_exists,
+                on,
+            } => {
+                f.write_str("DROP INDEX")?;
+                if let Some(n) = name {
+                    write!(f, " {}", Name(&n.name))?;
+                }
+                if *if_exists {
+                    f.write_str(" IF EXISTS")?;
+                }
+                if let Some((label, property)) = on {
+                    f.write_str(" ")?;
+                    index_target(f, label, property)?;
+                }
+                Ok(())
             }
+            StatementBody::ShowIndexes { kind } => match kind {
+                Some(k) => write!(f, "SHOW {} INDEXES", k.name.to_uppercase()),
+                None => f.write_str("SHOW INDEXES"),
+            },
         }
     }
+}
+
+/// `FOR (n:Label) ON (n.prop)`.
+fn index_target(f: &mut Formatter<'_>, label: &Ident, property: &Ident) -> fmt::Result {
+    write!(
+        f,
+        "FOR (n:{}) ON (n.{})",
+        Name(&label.name),
+        Name(&property.name)
+    )
 }
 
 impl Display for Query {
