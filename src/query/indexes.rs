@@ -68,6 +68,7 @@ pub fn run(graph: &mut Graph, stmt: &Statement) -> Result<QueryResult, QueryErro
                 if size == 1 { "" } else { "s" }
             ));
             res.stats.writes = 1;
+            res.stats.indexes_added = 1;
             Ok(res)
         }
         StatementBody::DropIndex {
@@ -83,6 +84,7 @@ pub fn run(graph: &mut Graph, stmt: &Statement) -> Result<QueryResult, QueryErro
                 .map_err(|e| e.at(name.as_ref().map_or(stmt.span, |n| n.span)))?;
             let mut res = notice(format!("dropped index '{found}'"));
             res.stats.writes = 1;
+            res.stats.indexes_removed = 1;
             Ok(res)
         }
     }

@@ -388,6 +388,26 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         };
         let ix = self.ev.graph.prop_index(&label.name, &key.name)?;
         let range = match start {
+            Start::PropEq {
+                value,
+                form: Lookup::In,
+                ..
+            } => {
+                return match eval(value)? {
+                    // `IN null` is never true, nor is `x IN [null]`.
+                    Value::Null => Some(Vec::new()),
+                    Value::List(items) => {
+                        let mut out = Vec::new();
+                        for v in items.iter().filter(|v| !v.is_null()) {
+                            out.extend(ix.get(v)?);
+                        }
+                        out.sort_unstable();
+                        out.dedup();
+                        Some(out)
+                    }
+                    _ => None,
+                };
+            }
             Start::PropEq { value, .. } => {
                 let v = eval(value)?;
                 // `= null` is never true.
@@ -1158,13 +1178,13 @@ pub(crate) enum Start<'p> {
     NameProp(&'p Expr),
     /// `WHERE var.name = e`: the name and alias index.
     NameWhere(&'p Expr),
-    /// `{key: e}` or `WHERE var.key = e`, with a property index on `label`
-    /// (one of the node's labels) and `key`.
+    /// `{key: e}`, `WHERE var.key = e` or `WHERE var.key IN e`, with a
+    /// property index on `label` (one of the node's labels) and `key`.
     PropEq {
         label: &'p Ident,
         key: &'p Ident,
         value: &'p Expr,
-        in_where: bool,
+        form: Lookup,
     },
     /// `WHERE var.key > e` and friends, or `var.key STARTS WITH e`, with a
     /// property index on `label` and `key`.
@@ -1173,6 +1193,17 @@ pub(crate) enum Start<'p> {
     Labels(&'p [Ident]),
     /// Every node.
     All,
+}
+
+/// How a lookup in a property index was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// `(var {key: e})`
+    Map,
+    /// `WHERE var.key = e`
+    Eq,
+    /// `WHERE var.key IN e`: one lookup per item of the list.
+    In,
 }
 
 /// The bounds on one indexed property that a WHERE's conjuncts give.
@@ -1271,18 +1302,20 @@ pub(crate) fn start_of<'p>(
                 label,
                 key: k,
                 value: e,
-                in_where: false,
+                form: Lookup::Map,
             };
         }
     }
-    for c in cmps.iter().filter(|c| c.op == BinOp::Eq) {
-        if let Some(label) = indexed(&c.key.name) {
-            return Start::PropEq {
-                label,
-                key: c.key,
-                value: c.value,
-                in_where: true,
-            };
+    for (op, form) in [(BinOp::Eq, Lookup::Eq), (BinOp::In, Lookup::In)] {
+        for c in cmps.iter().filter(|c| c.op == op) {
+            if let Some(label) = indexed(&c.key.name) {
+                return Start::PropEq {
+                    label,
+                    key: c.key,
+                    value: c.value,
+                    form,
+                };
+            }
         }
     }
     if let Some((c, label)) = cmps.iter().find_map(|c| Some((c, indexed(&c.key.name)?))) {
@@ -1360,7 +1393,7 @@ pub(crate) fn is_constant(e: &Expr, bound: &dyn Fn(&str) -> bool) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PropCmp<'p> {
     pub key: &'p Ident,
-    /// `Eq`, `Lt`, `Le`, `Gt`, `Ge` or `StartsWith`.
+    /// `Eq`, `In`, `Lt`, `Le`, `Gt`, `Ge` or `StartsWith`.
     pub op: BinOp,
     pub value: &'p Expr,
 }
@@ -1399,7 +1432,7 @@ pub(crate) fn prop_comparisons<'p>(
             continue;
         }
         let cmp = |key, op, value| PropCmp { key, op, value };
-        if flipped(*op).is_some() || *op == BinOp::StartsWith {
+        if flipped(*op).is_some() || matches!(op, BinOp::StartsWith | BinOp::In) {
             if let Some(key) = prop_of_var(a)
                 && is_constant(b, bound)
             {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::ast::{
     Clause, Direction, Expr, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
 };
-use super::pattern::{PropRange, Start, pattern_vars, rel_scan_start, walk_start};
+use super::pattern::{Lookup, PropRange, Start, pattern_vars, rel_scan_start, walk_start};
 use crate::store::Graph;
 
 /// The plan of a query over `graph` (whose indexes the plan may use), one
@@ -179,14 +179,14 @@ fn start_line(
             label,
             key,
             value,
-            in_where,
+            form,
         } => {
             let ix = index_name(graph, &label.name, &key.name);
             let k = &key.name;
-            if in_where {
-                format!("{ix}: WHERE {var}.{k} = {value}")
-            } else {
-                format!("{ix}: ({var} {{{k}: {value}}})")
+            match form {
+                Lookup::Map => format!("{ix}: ({var} {{{k}: {value}}})"),
+                Lookup::Eq => format!("{ix}: WHERE {var}.{k} = {value}"),
+                Lookup::In => format!("{ix}: WHERE {var}.{k} IN {value}"),
             }
         }
         Start::PropRange(r) => range_line(graph, var, &r),

@@ -944,15 +944,23 @@ pub fn summary(s: &WriteStats) -> Option<String> {
     );
     group(
         "added",
-        some(s.labels_added, "label", "labels")
-            .into_iter()
-            .collect(),
+        [
+            some(s.labels_added, "label", "labels"),
+            some(s.indexes_added, "index", "indexes"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     );
     group(
         "removed",
-        some(s.labels_removed, "label", "labels")
-            .into_iter()
-            .collect(),
+        [
+            some(s.labels_removed, "label", "labels"),
+            some(s.indexes_removed, "index", "indexes"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     );
     (!parts.is_empty()).then(|| parts.join(", "))
 }
@@ -1276,6 +1284,16 @@ mod tests {
             Some("deleted 1 node, set 3 properties, added 1 label")
         );
         assert_eq!(summary(&WriteStats::default()), None);
+        let s = WriteStats {
+            indexes_added: 1,
+            indexes_removed: 2,
+            writes: 3,
+            ..WriteStats::default()
+        };
+        assert_eq!(
+            summary(&s).as_deref(),
+            Some("added 1 index, removed 2 indexes")
+        );
     }
 }
 

@@ -122,10 +122,27 @@ pub fn key_of(v: &Value) -> Option<Key> {
     })
 }
 
-/// The keys of one class (all numbers, all strings) as a range: `None` for
-/// classes a range does not walk.
+/// A date key from its first day's fields, before (`last` false) or after
+/// every other key of dates starting that day.
+fn date_key(year: i32, month: u8, day: u8, last: bool) -> Key {
+    let x = if last { u8::MAX } else { 0 };
+    Key::Date {
+        year,
+        month,
+        day,
+        precision: x,
+        approx: last,
+    }
+}
+
+/// The keys of one class (all numbers, all strings, all dates) as a
+/// range: `None` for classes a range does not walk.
 fn class_of(k: &Key) -> Option<(Bound<Key>, Bound<Key>)> {
     match k {
+        Key::Date { .. } => Some((
+            Bound::Included(date_key(i32::MIN, 0, 0, false)),
+            Bound::Included(date_key(i32::MAX, u8::MAX, u8::MAX, true)),
+        )),
         Key::Num(_) => Some((
             Bound::Included(Key::Num(Num::F(f64::NEG_INFINITY))),
             Bound::Included(Key::Num(Num::F(f64::INFINITY))),
@@ -276,22 +293,33 @@ impl PropIndex {
     /// The key range of `lower .. upper`, within the class of the bounds'
     /// values; None when a bound has no class a range walks. Bounds of two
     /// classes give an empty range (no value compares with both).
+    ///
+    /// Dates are intervals (`2023` is a year), ordered by their first day:
+    /// `d > x` and `d >= x` can only hold when `d` starts on or after the
+    /// day `x` starts, `d < x` and `d <= x` when it starts on or before it
+    /// ([`crate::model::FDate::lt`]), so a date bound keeps every date
+    /// starting on its first day, strict or not.
     fn bounds(
         &self,
         lower: Option<&Side>,
         upper: Option<&Side>,
     ) -> Option<(Bound<Key>, Bound<Key>)> {
-        let side = |s: &Side| -> Option<(Key, bool)> {
+        let side = |s: &Side, is_upper: bool| -> Option<(Key, bool)> {
             let k = key_of(&s.value)?;
             class_of(&k)?;
-            Some((k, s.inclusive))
+            Some(match k {
+                Key::Date {
+                    year, month, day, ..
+                } => (date_key(year, month, day, is_upper), true),
+                k => (k, s.inclusive),
+            })
         };
         let lower = match lower {
-            Some(s) => Some(side(s)?),
+            Some(s) => Some(side(s, false)?),
             None => None,
         };
         let upper = match upper {
-            Some(s) => Some(side(s)?),
+            Some(s) => Some(side(s, true)?),
             None => None,
         };
         let class = lower
@@ -517,6 +545,34 @@ mod tests {
             value: v,
             inclusive,
         })
+    }
+
+    /// Date ranges keep every date that may compare true: those starting
+    /// on the bound's first day (`2023-10 < 2023` is null, `2023 <= 2023`
+    /// true) and beyond it on the bound's side.
+    #[test]
+    fn date_ranges_keep_every_date_that_may_compare_true() {
+        let d = |s: &str| Value::Date(FDate::parse(s).unwrap());
+        let ix = index_of(&[
+            d("2022"),
+            d("2023"),
+            d("~2023-01"),
+            d("2023-01-01"),
+            d("2023-10"),
+            d("2024"),
+        ]);
+        let ids = |r: Range| -> Vec<u32> { ix.range(&r).unwrap().iter().map(|n| n.0).collect() };
+        let between = |lower, upper| Range::Between { lower, upper };
+        assert_eq!(ids(between(side(d("2023"), false), None)), [1, 2, 3, 4, 5]);
+        assert_eq!(ids(between(None, side(d("2023"), false))), [0, 1, 2, 3]);
+        assert_eq!(ids(between(side(d("2023-02"), true), None)), [4, 5]);
+        assert_eq!(
+            ids(between(
+                side(d("2023-01-01"), true),
+                side(d("2023-06"), false)
+            )),
+            [1, 2, 3]
+        );
     }
 
     #[test]
