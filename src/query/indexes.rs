@@ -4,14 +4,14 @@
 //! [`super::pattern::start_of`].
 
 use super::QueryResult;
-use super::ast::{Ident, Statement, StatementBody};
-use crate::error::{ErrorClass, QueryError};
+use super::ast::{CreateIndex, DropIndex, Ident, Statement, StatementBody};
+use crate::error::{ErrorClass, QueryError, Span};
 use crate::model::Value;
 use crate::store::{BUILTIN_INDEXES, Graph};
 
 /// The columns of `SHOW INDEXES` (Neo4j's, less the ones about its
 /// storage engine).
-pub const SHOW_COLUMNS: [&str; 7] = [
+const SHOW_COLUMNS: [&str; 7] = [
     "name",
     "state",
     "populationPercent",
@@ -30,64 +30,61 @@ pub fn run(graph: &mut Graph, stmt: &Statement) -> Result<QueryResult, QueryErro
             ..QueryResult::default()
         });
     }
-    let notice = |text: String| QueryResult {
-        notices: vec![text],
-        ..QueryResult::default()
-    };
     match &stmt.body {
         StatementBody::Query(_) => Ok(QueryResult::default()),
         StatementBody::ShowIndexes { kind } => Ok(show(graph, kind.as_ref())),
-        StatementBody::CreateIndex {
-            name,
-            if_not_exists,
-            label,
-            property,
-        } => {
-            let target = target(label, property);
-            if *if_not_exists {
-                let same = graph.prop_index(&label.name, &property.name);
-                let named = name.as_ref().filter(|n| graph.index_exists(&n.name));
-                if let Some(existing) = same.map(|ix| ix.name()).or(named.map(|n| &*n.name)) {
-                    return Ok(notice(format!(
-                        "an index '{existing}' exists already: nothing created for {target}"
-                    )));
-                }
-            }
-            let created = graph
-                .create_index(
-                    name.as_ref().map(|n| n.name.as_str()),
-                    &label.name,
-                    &property.name,
-                )
-                .map_err(|e| e.at(name.as_ref().map_or(stmt.span, |n| n.span)))?;
-            let size = graph
-                .prop_index(&label.name, &property.name)
-                .map_or(0, |ix| ix.len());
-            let mut res = notice(format!(
-                "created index '{created}' on {target}: {size} node{}",
-                if size == 1 { "" } else { "s" }
-            ));
-            res.stats.writes = 1;
-            res.stats.indexes_added = 1;
-            Ok(res)
-        }
-        StatementBody::DropIndex {
-            name,
-            if_exists,
-            on,
-        } => {
-            let Some(found) = drop_target(graph, name.as_ref(), on.as_ref(), *if_exists)? else {
-                return Ok(notice("no such index: nothing dropped".into()));
-            };
-            graph
-                .drop_index(&found)
-                .map_err(|e| e.at(name.as_ref().map_or(stmt.span, |n| n.span)))?;
-            let mut res = notice(format!("dropped index '{found}'"));
-            res.stats.writes = 1;
-            res.stats.indexes_removed = 1;
-            Ok(res)
+        StatementBody::CreateIndex(c) => create(graph, c, stmt.span),
+        StatementBody::DropIndex(d) => drop(graph, d, stmt.span),
+    }
+}
+
+/// A result that changed nothing and says why.
+fn notice(text: String) -> QueryResult {
+    QueryResult {
+        notices: vec![text],
+        ..QueryResult::default()
+    }
+}
+
+/// `CREATE INDEX`; errors point at the name, else at the statement.
+fn create(graph: &mut Graph, c: &CreateIndex, span: Span) -> Result<QueryResult, QueryError> {
+    let (label, key) = (&c.label.name, &c.property.name);
+    let target = target(&c.label, &c.property);
+    if c.if_not_exists {
+        let same = graph.prop_index(label, key).map(|ix| ix.name());
+        let named = c.name.as_ref().filter(|n| graph.index_exists(&n.name));
+        if let Some(existing) = same.or(named.map(|n| n.name.as_str())) {
+            return Ok(notice(format!(
+                "an index '{existing}' exists already: nothing created for {target}"
+            )));
         }
     }
+    let name = c.name.as_ref().map(|n| n.name.as_str());
+    let created = graph
+        .create_index(name, label, key)
+        .map_err(|e| e.at(c.name.as_ref().map_or(span, |n| n.span)))?;
+    let size = graph.prop_index(label, key).map_or(0, |ix| ix.len());
+    let mut res = notice(format!(
+        "created index '{created}' on {target}: {size} node{}",
+        if size == 1 { "" } else { "s" }
+    ));
+    res.stats.writes = 1;
+    res.stats.indexes_added = 1;
+    Ok(res)
+}
+
+/// `DROP INDEX`.
+fn drop(graph: &mut Graph, d: &DropIndex, span: Span) -> Result<QueryResult, QueryError> {
+    let Some(found) = drop_target(graph, d)? else {
+        return Ok(notice("no such index: nothing dropped".into()));
+    };
+    graph
+        .drop_index(&found)
+        .map_err(|e| e.at(d.name.as_ref().map_or(span, |n| n.span)))?;
+    let mut res = notice(format!("dropped index '{found}'"));
+    res.stats.writes = 1;
+    res.stats.indexes_removed = 1;
+    Ok(res)
 }
 
 /// `(:Label {key})`, as Neo4j names an index's schema.
@@ -98,23 +95,18 @@ fn target(label: &Ident, property: &Ident) -> String {
 /// The name of the index a DROP INDEX means; None when there is none and
 /// IF EXISTS was given. By label and property, a name given as well must
 /// be that index's.
-fn drop_target(
-    graph: &Graph,
-    name: Option<&Ident>,
-    on: Option<&(Ident, Ident)>,
-    if_exists: bool,
-) -> Result<Option<String>, QueryError> {
+fn drop_target(graph: &Graph, d: &DropIndex) -> Result<Option<String>, QueryError> {
     let fail = |msg: String, at: &Ident| {
         Err(QueryError::new(ErrorClass::SemanticError, "IndexDropFailed", msg).at(at.span))
     };
-    let Some((label, property)) = on else {
-        let Some(n) = name else { return Ok(None) };
-        if !graph.index_exists(&n.name) && if_exists {
+    let Some((label, property)) = &d.on else {
+        let Some(n) = &d.name else { return Ok(None) };
+        if !graph.index_exists(&n.name) && d.if_exists {
             return Ok(None);
         }
         return Ok(Some(n.name.clone()));
     };
-    match (graph.prop_index(&label.name, &property.name), name) {
+    match (graph.prop_index(&label.name, &property.name), &d.name) {
         (Some(ix), Some(n)) if ix.name() != n.name => fail(
             format!(
                 "the index on {} is called '{}', not '{}'",
@@ -125,7 +117,7 @@ fn drop_target(
             n,
         ),
         (Some(ix), _) => Ok(Some(ix.name().to_string())),
-        (None, _) if if_exists => Ok(None),
+        (None, _) if d.if_exists => Ok(None),
         (None, _) => fail(
             format!("there is no index on {}", target(label, property)),
             property,
@@ -181,13 +173,11 @@ fn show(graph: &Graph, kind: Option<&Ident>) -> QueryResult {
 /// What EXPLAIN says an index statement does.
 fn describe(body: &StatementBody) -> String {
     match body {
-        StatementBody::CreateIndex {
-            label, property, ..
-        } => format!(
+        StatementBody::CreateIndex(c) => format!(
             "CreateIndex {} (fills it from the label index)",
-            target(label, property)
+            target(&c.label, &c.property)
         ),
-        StatementBody::DropIndex { .. } => "DropIndex".into(),
+        StatementBody::DropIndex(_) => "DropIndex".into(),
         StatementBody::ShowIndexes { .. } => "ShowIndexes".into(),
         StatementBody::Query(_) => String::new(),
     }

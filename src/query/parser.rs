@@ -367,12 +367,12 @@ impl<'a> Parser<'a> {
         self.eat_kw("RANGE");
         self.expect_kw("INDEX")?;
         if let Some((label, property)) = self.old_index_target()? {
-            return Ok(StatementBody::CreateIndex {
+            return Ok(StatementBody::CreateIndex(CreateIndex {
                 name: None,
                 if_not_exists: false,
                 label,
                 property,
-            });
+            }));
         }
         let name = self.index_name()?;
         let if_not_exists = self.eat_kw("IF");
@@ -381,12 +381,12 @@ impl<'a> Parser<'a> {
             self.expect_kw("EXISTS")?;
         }
         let (label, property) = self.index_target()?;
-        Ok(StatementBody::CreateIndex {
+        Ok(StatementBody::CreateIndex(CreateIndex {
             name,
             if_not_exists,
             label,
             property,
-        })
+        }))
     }
 
     // DropIndex := DROP INDEX name [IF EXISTS]
@@ -396,11 +396,11 @@ impl<'a> Parser<'a> {
         self.advance();
         self.expect_kw("INDEX")?;
         if let Some(on) = self.old_index_target()? {
-            return Ok(StatementBody::DropIndex {
+            return Ok(StatementBody::DropIndex(DropIndex {
                 name: None,
                 if_exists: false,
                 on: Some(on),
-            });
+            }));
         }
         let name = self.index_name()?;
         let if_exists = self.eat_kw("IF");
@@ -412,11 +412,11 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(StatementBody::DropIndex {
+        Ok(StatementBody::DropIndex(DropIndex {
             name,
             if_exists,
             on,
-        })
+        }))
     }
 
     // ShowIndexes := SHOW [ALL | RANGE | LOOKUP] (INDEX | INDEXES)

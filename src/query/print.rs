@@ -33,34 +33,17 @@ impl Display for Statement {
         }
         match &self.body {
             StatementBody::Query(q) => write!(f, "{q}"),
-            StatementBody::CreateIndex {
-                name,
-                if_not_exists,
-                label,
-                property,
-            } => {
-                f.write_str("CREATE INDEX ")?;
-                if let Some(n) = name {
-                    write!(f, "{} ", Name(&n.name))?;
-                }
-                if *if_not_exists {
-                    f.write_str("IF NOT EXISTS ")?;
-                }
-                index_target(f, label, property)
+            StatementBody::CreateIndex(c) => {
+                f.write_str("CREATE INDEX")?;
+                let cond = c.if_not_exists.then_some("IF NOT EXISTS");
+                name_and_condition(f, c.name.as_ref(), cond)?;
+                f.write_str(" ")?;
+                index_target(f, &c.label, &c.property)
             }
-            StatementBody::DropIndex {
-                name,
-                if_exists,
-                on,
-            } => {
+            StatementBody::DropIndex(d) => {
                 f.write_str("DROP INDEX")?;
-                if let Some(n) = name {
-                    write!(f, " {}", Name(&n.name))?;
-                }
-                if *if_exists {
-                    f.write_str(" IF EXISTS")?;
-                }
-                if let Some((label, property)) = on {
+                name_and_condition(f, d.name.as_ref(), d.if_exists.then_some("IF EXISTS"))?;
+                if let Some((label, property)) = &d.on {
                     f.write_str(" ")?;
                     index_target(f, label, property)?;
                 }
@@ -72,6 +55,21 @@ impl Display for Statement {
             },
         }
     }
+}
+
+/// An index statement's name and IF [NOT] EXISTS, each after a space.
+fn name_and_condition(
+    f: &mut Formatter<'_>,
+    name: Option<&Ident>,
+    condition: Option<&str>,
+) -> fmt::Result {
+    if let Some(n) = name {
+        write!(f, " {}", Name(&n.name))?;
+    }
+    if let Some(c) = condition {
+        write!(f, " {c}")?;
+    }
+    Ok(())
 }
 
 /// `FOR (n:Label) ON (n.prop)`.

@@ -1264,36 +1264,38 @@ mod tests {
 
     #[test]
     fn summaries_count_in_words() {
-        let s = WriteStats {
-            nodes_created: 2,
-            rels_created: 1,
-            ..WriteStats::default()
-        };
-        assert_eq!(
-            summary(&s).as_deref(),
-            Some("created 2 nodes, 1 relationship")
-        );
-        let s = WriteStats {
-            nodes_deleted: 1,
-            props_set: 3,
-            labels_added: 1,
-            ..WriteStats::default()
-        };
-        assert_eq!(
-            summary(&s).as_deref(),
-            Some("deleted 1 node, set 3 properties, added 1 label")
-        );
-        assert_eq!(summary(&WriteStats::default()), None);
-        let s = WriteStats {
-            indexes_added: 1,
-            indexes_removed: 2,
-            writes: 3,
-            ..WriteStats::default()
-        };
-        assert_eq!(
-            summary(&s).as_deref(),
-            Some("added 1 index, removed 2 indexes")
-        );
+        let d = WriteStats::default;
+        for (s, want) in [
+            (
+                WriteStats {
+                    nodes_created: 2,
+                    rels_created: 1,
+                    ..d()
+                },
+                Some("created 2 nodes, 1 relationship"),
+            ),
+            (
+                WriteStats {
+                    nodes_deleted: 1,
+                    props_set: 3,
+                    labels_added: 1,
+                    ..d()
+                },
+                Some("deleted 1 node, set 3 properties, added 1 label"),
+            ),
+            (
+                WriteStats {
+                    indexes_added: 1,
+                    indexes_removed: 2,
+                    writes: 3,
+                    ..d()
+                },
+                Some("added 1 index, removed 2 indexes"),
+            ),
+            (d(), None),
+        ] {
+            assert_eq!(summary(&s).as_deref(), want);
+        }
     }
 }
 

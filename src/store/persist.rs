@@ -1311,6 +1311,17 @@ mod tests {
         assert_eq!(back.lookup("BELARUS").len(), 1);
     }
 
+    /// A store file of `version` around `payload`: header, length, checksum.
+    fn framed(version: u32, payload: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&version.to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        bytes.extend_from_slice(payload);
+        bytes
+    }
+
     /// The definitions of a graph's property indexes, with their sizes.
     fn index_defs(g: &Graph) -> Vec<(String, String, String, usize)> {
         g.prop_indexes()
@@ -1371,12 +1382,7 @@ mod tests {
         payload.truncate(payload.len() - 4);
         payload.extend_from_slice(&(meta.len() as u32).to_le_bytes());
         payload.append(&mut meta);
-        let mut file = encode(&Graph::new());
-        file.truncate(HEADER_LEN);
-        file[12..20].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-        file[20..24].copy_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        file.extend_from_slice(&payload);
-        let e = decode(&file, "f").err().unwrap().to_string();
+        let e = decode(&framed(4, &payload), "f").err().unwrap().to_string();
         assert!(e.contains("index definitions"), "{e}");
     }
 
@@ -1386,13 +1392,7 @@ mod tests {
         let v3 = encode_v3(&g);
         assert_eq!(u32::from_le_bytes([v3[8], v3[9], v3[10], v3[11]]), 3);
         // Format 2 is format 3 without the cuts.
-        let payload = &v3[HEADER_LEN + super::super::v2::CUTS_LEN..];
-        let mut v2 = Vec::new();
-        v2.extend_from_slice(MAGIC);
-        v2.extend_from_slice(&2u32.to_le_bytes());
-        v2.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        v2.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
-        v2.extend_from_slice(payload);
+        let v2 = framed(2, &v3[HEADER_LEN + super::super::v2::CUTS_LEN..]);
         for old in [v2, v3] {
             let back = decode(&old, "old").unwrap();
             assert_eq!(encode(&back), encode(&g));
@@ -1407,13 +1407,7 @@ mod tests {
     #[test]
     fn format_2_counts_beyond_the_data_are_refused_without_allocating() {
         // A payload claiming four billion symbols, framed correctly.
-        let payload = u32::MAX.to_le_bytes();
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&2u32.to_le_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
+        let bytes = framed(2, &u32::MAX.to_le_bytes());
         let e = decode(&bytes, "f").err().unwrap().to_string();
         assert!(e.contains("more than the data holds"), "{e}");
     }
@@ -1545,12 +1539,7 @@ mod tests {
             schema: None,
         };
         let payload = bincode::encode_to_vec(sg, bincode::config::standard()).unwrap();
-        let mut bytes = encode_v1(&Graph::new());
-        bytes.truncate(HEADER_LEN);
-        bytes[12..20].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes[20..24].copy_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-        let e = decode(&bytes, "f").err().unwrap().to_string();
+        let e = decode(&framed(1, &payload), "f").err().unwrap().to_string();
         assert!(e.contains("beyond the last node"), "{e}");
     }
 }

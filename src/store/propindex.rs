@@ -74,11 +74,11 @@ impl Eq for Num {}
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key {
     List(Vec<Key>),
-    /// A date with its precision and approximation (both part of `=`).
+    /// A date: its first day (year, month, day), so that dates are in
+    /// order of their start, then its precision and approximation (both
+    /// part of `=`).
     Date {
-        year: i32,
-        month: u8,
-        day: u8,
+        first_day: (i32, u8, u8),
         precision: u8,
         approx: bool,
     },
@@ -112,9 +112,7 @@ pub fn key_of(v: &Value) -> Option<Key> {
         Value::String(s) => Key::Str(s.as_str().into()),
         Value::List(items) => Key::List(items.iter().map(key_of).collect::<Option<_>>()?),
         Value::Date(d) => Key::Date {
-            year: d.year,
-            month: d.month,
-            day: d.day,
+            first_day: (d.year, d.month, d.day),
             precision: d.precision as u8,
             approx: d.approx,
         },
@@ -122,15 +120,12 @@ pub fn key_of(v: &Value) -> Option<Key> {
     })
 }
 
-/// A date key from its first day's fields, before (`last` false) or after
-/// every other key of dates starting that day.
-fn date_key(year: i32, month: u8, day: u8, last: bool) -> Key {
-    let x = if last { u8::MAX } else { 0 };
+/// The key before (`last` false) or after every key of the dates that
+/// start on `first_day`.
+fn date_key(first_day: (i32, u8, u8), last: bool) -> Key {
     Key::Date {
-        year,
-        month,
-        day,
-        precision: x,
+        first_day,
+        precision: if last { u8::MAX } else { 0 },
         approx: last,
     }
 }
@@ -140,8 +135,8 @@ fn date_key(year: i32, month: u8, day: u8, last: bool) -> Key {
 fn class_of(k: &Key) -> Option<(Bound<Key>, Bound<Key>)> {
     match k {
         Key::Date { .. } => Some((
-            Bound::Included(date_key(i32::MIN, 0, 0, false)),
-            Bound::Included(date_key(i32::MAX, u8::MAX, u8::MAX, true)),
+            Bound::Included(date_key((i32::MIN, 0, 0), false)),
+            Bound::Included(date_key((i32::MAX, u8::MAX, u8::MAX), true)),
         )),
         Key::Num(_) => Some((
             Bound::Included(Key::Num(Num::F(f64::NEG_INFINITY))),
@@ -308,9 +303,7 @@ impl PropIndex {
             let k = key_of(&s.value)?;
             class_of(&k)?;
             Some(match k {
-                Key::Date {
-                    year, month, day, ..
-                } => (date_key(year, month, day, is_upper), true),
+                Key::Date { first_day, .. } => (date_key(first_day, is_upper), true),
                 k => (k, s.inclusive),
             })
         };
