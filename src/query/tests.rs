@@ -1112,6 +1112,12 @@ fn index_statements_create_show_and_drop_as_in_neo4j() {
         assert_eq!(r.notices, [want], "{q}");
         assert!(r.stats.is_empty(), "{q}");
     }
+    // A generated name steps aside for a name a user gave.
+    run(&mut g, "CREATE INDEX index_Q_age FOR (n:P) ON (n.x)").unwrap();
+    let r = run(&mut g, "CREATE INDEX FOR (n:Q) ON (n.age)").unwrap();
+    assert!(r.notices[0].starts_with("created index 'index_Q_age_2'"));
+    run(&mut g, "DROP INDEX index_Q_age").unwrap();
+    run(&mut g, "DROP INDEX index_Q_age_2").unwrap();
     run(&mut g, "DROP INDEX by_name").unwrap();
     run(&mut g, "DROP INDEX ON :P(age)").unwrap();
     assert_eq!(rows(&mut g, "SHOW RANGE INDEXES").len(), 0);

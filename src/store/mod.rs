@@ -889,7 +889,8 @@ impl Graph {
     }
 
     /// Creates a property index on `label` and `key`, named `name` (or
-    /// `index_<label>_<key>`), and fills it from the nodes; returns its
+    /// `index_<label>_<key>`, with a number if that is taken), and fills
+    /// it from the nodes; returns its
     /// name. As in Neo4j, an index on the same label and key, or one of the
     /// same name, is an error (`IF NOT EXISTS` is the caller's).
     pub fn create_index(
@@ -910,9 +911,16 @@ impl Graph {
                 ),
             ));
         }
+        // A generated name steps aside for one a user gave another index.
         let name = match name {
             Some(n) => n.to_string(),
-            None => format!("index_{label}_{key}"),
+            None => (1..)
+                .map(|i| match i {
+                    1 => format!("index_{label}_{key}"),
+                    i => format!("index_{label}_{key}_{i}"),
+                })
+                .find(|n| !self.index_exists(n))
+                .unwrap_or_default(),
         };
         if self.index_exists(&name) {
             return Err(schema_err(
