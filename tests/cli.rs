@@ -519,3 +519,61 @@ fn export_json_then_import_it_into_another_store() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("nope.json"), "{}", r.stderr);
 }
+
+/// A property index made in one run is kept with the store, used by the
+/// next run's plan, and gives the answer of a scan.
+#[test]
+fn an_index_created_in_one_run_is_used_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let fg = |args: &[&str]| {
+        let all: Vec<&str> = ["--store", "g.fg"].iter().chain(args).copied().collect();
+        run_in(dir.path(), &all, "", &[])
+    };
+    let r = fg(&[
+        "-c",
+        "UNWIND range(1, 200) AS i CREATE (:Person {age: i % 20, name: 'p' + i}); \
+         CREATE INDEX FOR (p:Person) ON (p.age)",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.ends_with("added 1 index\n"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("created index 'index_Person_age' on (:Person {age}): 200 nodes"),
+        "{}",
+        r.stderr
+    );
+    let r = fg(&["-c", "EXPLAIN MATCH (p:Person {age: 7}) RETURN count(p)"]);
+    assert!(
+        r.stdout
+            .contains("start: property index 'index_Person_age' (:Person {age}): (p {age: 7})"),
+        "{}",
+        r.stdout
+    );
+    // `p.age + 0` is no property the planner can look up: a scan.
+    for q in [
+        "MATCH (p:Person {age: 7}) RETURN count(p) AS n, min(p.name) AS first",
+        "MATCH (p:Person) WHERE p.age + 0 = 7 RETURN count(p) AS n, min(p.name) AS first",
+    ] {
+        let r = fg(&["--format", "csv", "-c", q]);
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (0, "n,first\n10,p107\n"),
+            "{q}"
+        );
+    }
+    let r = fg(&["--format", "csv", "-c", "SHOW RANGE INDEXES"]);
+    assert_eq!(
+        r.stdout,
+        "name,state,populationPercent,type,entityType,labelsOrTypes,properties\n\
+         index_Person_age,ONLINE,100.0,RANGE,NODE,['Person'],['age']\n"
+    );
+    assert_eq!(fg(&["-c", "DROP INDEX index_Person_age"]).code, 0);
+    let r = fg(&["-c", "DROP INDEX index_Person_age"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("there is no index called 'index_Person_age'"),
+        "{}",
+        r.stderr
+    );
+}

@@ -449,7 +449,7 @@ fn explain_prints_the_plan_without_running() {
 
 #[test]
 fn help_topics_have_examples_that_run_on_the_article_graph() {
-    for topic in ["dates", "asof", "sources", "export", "shortcuts"] {
+    for topic in ["dates", "asof", "sources", "export", "shortcuts", "indexes"] {
         let r = run(&["--seed", "-c", &format!(":help {topic}")], "");
         assert_eq!(r.code, 0, "{topic}: {}", r.stderr);
         let examples: Vec<&str> = r

@@ -431,3 +431,79 @@ fn every_flipped_byte_and_every_truncation_of_a_snapshot_is_refused() {
     longer.push(0);
     assert!(persist::decode(&longer, "f").is_err());
 }
+
+fn exec(db: &mut Database, q: &str) -> factgraph::query::QueryResult {
+    let (p, o) = (Default::default(), Default::default());
+    let mut r = db.run(q, &p, &o).unwrap_or_else(|e| panic!("{q}: {e}"));
+    r.pop().unwrap_or_default()
+}
+
+/// The property indexes by name, with how many nodes each holds.
+fn indexes(db: &Database) -> Vec<String> {
+    let ixs = db.graph().prop_indexes();
+    ixs.map(|ix| format!("{} {}", ix.name(), ix.len()))
+        .collect()
+}
+
+#[test]
+fn create_and_drop_index_are_replayed_from_the_log_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_in(&dir);
+    let mut db = open_no_ckpt(&path);
+    exec(&mut db, "UNWIND range(1, 50) AS i CREATE (:N {k: i % 5})");
+    db.checkpoint().unwrap();
+    exec(&mut db, "CREATE INDEX gone FOR (n:N) ON (n.j)");
+    exec(&mut db, "CREATE INDEX by_k FOR (n:N) ON (n.k)");
+    // Writes after the index is created, all only in the log.
+    exec(&mut db, "MATCH (n:N) WHERE n.k = 1 SET n.k = 9");
+    exec(&mut db, "CREATE (:N {k: 9}), (:M {k: 9})");
+    exec(&mut db, "DROP INDEX gone");
+    // A failing index statement reaches neither the graph nor the log.
+    let log = db.log_size();
+    let (p, o) = (Default::default(), Default::default());
+    assert!(
+        db.run("CREATE INDEX by_k FOR (m:M) ON (m.k)", &p, &o)
+            .is_err()
+    );
+    assert_eq!(db.log_size(), log);
+    let expected = persist::encode(db.graph());
+    assert_eq!(indexes(&db), ["by_k 51"]);
+    drop(db); // no checkpoint: a crash
+    let mut db = open_no_ckpt(&path);
+    assert_eq!(persist::encode(db.graph()), expected);
+    assert_eq!(indexes(&db), ["by_k 51"]);
+    let ix = db.graph().prop_index("N", "k").unwrap();
+    assert_eq!(ix.get(&Value::Int(9)).map(|v| v.len()), Some(11));
+    assert_eq!(ix.get(&Value::Int(1)).map(|v| v.len()), Some(0));
+    let plan = exec(&mut db, "EXPLAIN MATCH (n:N {k: 9}) RETURN n").plan;
+    assert!(plan.is_some_and(|p| p.contains("property index 'by_k'")));
+    // A checkpoint folds it into the snapshot (format 4), which keeps it.
+    db.checkpoint().unwrap();
+    drop(db);
+    let bytes = fs::read(&path).unwrap();
+    assert_eq!(bytes[8..12], 4u32.to_le_bytes());
+    let (db, _) = Database::open(&path).unwrap();
+    assert_eq!(indexes(&db), ["by_k 51"]);
+    assert_eq!(persist::encode(db.graph()), expected);
+}
+
+/// A reader sees the writer's indexes (replayed from its log) and cannot
+/// create one.
+#[test]
+fn a_reader_sees_indexes_and_cannot_create_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_in(&dir);
+    let mut db = open_no_ckpt(&path);
+    exec(&mut db, "CREATE (:N {k: 1}), (:N {k: 1.0}), (:N {k: '1'})");
+    exec(&mut db, "CREATE INDEX FOR (n:N) ON (n.k)");
+    let mut ro = Database::open_read_only(&path).unwrap();
+    assert_eq!(indexes(&ro), ["index_N_k 3"]);
+    let r = exec(&mut ro, "MATCH (n:N {k: 1}) RETURN count(*) AS c");
+    assert_eq!(r.rows, [[Value::Int(2)]]);
+    let (p, o) = (Default::default(), Default::default());
+    let e = ro
+        .run("CREATE INDEX FOR (n:N) ON (n.x)", &p, &o)
+        .unwrap_err();
+    assert!(e.to_string().contains("read-only"), "{e}");
+    assert_eq!(indexes(&ro), ["index_N_k 3"]);
+}

@@ -27,16 +27,33 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StatementBody {
     Query(Query),
-    /// `CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`
-    CreateIndex {
-        label: Ident,
-        property: Ident,
+    CreateIndex(CreateIndex),
+    DropIndex(DropIndex),
+    /// `SHOW [ALL | RANGE | LOOKUP] INDEX[ES]`: `kind` is RANGE or LOOKUP
+    /// when given (ALL is no filter).
+    ShowIndexes {
+        kind: Option<Ident>,
     },
-    /// `DROP INDEX ...` (by label and property)
-    DropIndex {
-        label: Ident,
-        property: Ident,
-    },
+}
+
+/// `CREATE [RANGE] INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`
+/// or `CREATE INDEX ON :Label(prop)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateIndex {
+    pub name: Option<Ident>,
+    pub if_not_exists: bool,
+    pub label: Ident,
+    pub property: Ident,
+}
+
+/// `DROP INDEX name [IF EXISTS]`, `DROP INDEX ON :Label(prop)`, or both
+/// ways at once: `DROP INDEX [name] [IF EXISTS] FOR (n:Label) ON (n.prop)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropIndex {
+    pub name: Option<Ident>,
+    pub if_exists: bool,
+    /// The label and property.
+    pub on: Option<(Ident, Ident)>,
 }
 
 /// `single UNION [ALL] single ...`

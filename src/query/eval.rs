@@ -36,28 +36,12 @@ pub fn execute(
 ) -> Result<QueryResult, QueryError> {
     let query = match &stmt.body {
         StatementBody::Query(q) => q,
-        StatementBody::CreateIndex { label, property }
-        | StatementBody::DropIndex { label, property } => {
-            // Accepted so that scripts written for Neo4j run; lookups by
-            // label and by name are indexed already.
-            let what = if matches!(stmt.body, StatementBody::CreateIndex { .. }) {
-                "CREATE"
-            } else {
-                "DROP"
-            };
-            return Ok(QueryResult {
-                notices: vec![format!(
-                    "{what} INDEX on :{}({}) accepted and ignored: factgraph indexes labels and names itself",
-                    label.name, property.name
-                )],
-                ..QueryResult::default()
-            });
-        }
+        _ => return super::indexes::run(graph, stmt),
     };
     super::check::check_query(query)?;
     if stmt.explain {
         return Ok(QueryResult {
-            plan: Some(super::plan::explain(query)),
+            plan: Some(super::plan::explain(query, graph)),
             ..QueryResult::default()
         });
     }

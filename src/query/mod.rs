@@ -11,6 +11,7 @@ mod counts;
 pub mod eval;
 mod expr;
 mod functions;
+mod indexes;
 pub mod lexer;
 pub mod parser;
 mod pattern;
@@ -56,10 +57,13 @@ pub struct WriteStats {
     pub props_removed: usize,
     pub labels_added: usize,
     pub labels_removed: usize,
+    /// Property indexes created and dropped (not TCK counts).
+    pub indexes_added: usize,
+    pub indexes_removed: usize,
     /// Write operations performed, whatever their net effect (a label
     /// added that other nodes already carry counts here but not in
     /// `labels_added`): non-zero means the store must be saved. Not a TCK
-    /// count; compare the eight fields above with the TCK.
+    /// count; compare the first eight fields with the TCK.
     pub writes: usize,
 }
 

@@ -323,7 +323,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    // Statement := [EXPLAIN | PROFILE] [AS OF Expr] (Query | CreateIndex | DropIndex)
+    // Statement := [EXPLAIN | PROFILE] [AS OF Expr] (Query | CreateIndex | DropIndex | ShowIndexes)
     fn statement(&mut self) -> Result<Statement, QueryError> {
         let start = self.start();
         let mut explain = false;
@@ -340,13 +340,15 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        let body = if self.at_kw("CREATE")
-            && self.is_kw_at(1, "INDEX")
-            && self.kind_at(2) != &TokenKind::Eq
-        {
-            self.index_command(true)?
+        let create_index = self.at_kw("CREATE")
+            && ((self.is_kw_at(1, "INDEX") && self.kind_at(2) != &TokenKind::Eq)
+                || (self.is_kw_at(1, "RANGE") && self.is_kw_at(2, "INDEX")));
+        let body = if create_index {
+            self.create_index()?
         } else if self.at_kw("DROP") {
-            self.index_command(false)?
+            self.drop_index()?
+        } else if self.at_kw("SHOW") {
+            self.show_indexes()?
         } else {
             StatementBody::Query(self.query()?)
         };
@@ -358,57 +360,125 @@ impl<'a> Parser<'a> {
         })
     }
 
-    // CreateIndex := CREATE INDEX [name] [IF NOT EXISTS] FOR '(' v ':' Label ')' ON '(' v '.' prop ')'
+    // CreateIndex := CREATE [RANGE] INDEX [name] [IF NOT EXISTS] IndexTarget
     //              | CREATE INDEX ON ':' Label '(' prop ')'
-    // DropIndex   := DROP INDEX [name] [IF EXISTS] FOR ... ON ... | DROP INDEX ON ':' Label '(' prop ')'
-    fn index_command(&mut self, create: bool) -> Result<StatementBody, QueryError> {
+    fn create_index(&mut self) -> Result<StatementBody, QueryError> {
+        self.advance();
+        self.eat_kw("RANGE");
+        self.expect_kw("INDEX")?;
+        if let Some((label, property)) = self.old_index_target()? {
+            return Ok(StatementBody::CreateIndex(CreateIndex {
+                name: None,
+                if_not_exists: false,
+                label,
+                property,
+            }));
+        }
+        let name = self.index_name()?;
+        let if_not_exists = self.eat_kw("IF");
+        if if_not_exists {
+            self.expect_kw("NOT")?;
+            self.expect_kw("EXISTS")?;
+        }
+        let (label, property) = self.index_target()?;
+        Ok(StatementBody::CreateIndex(CreateIndex {
+            name,
+            if_not_exists,
+            label,
+            property,
+        }))
+    }
+
+    // DropIndex := DROP INDEX name [IF EXISTS]
+    //            | DROP INDEX [name] [IF EXISTS] IndexTarget
+    //            | DROP INDEX ON ':' Label '(' prop ')'
+    fn drop_index(&mut self) -> Result<StatementBody, QueryError> {
         self.advance();
         self.expect_kw("INDEX")?;
-        let (label, property) = if self.at_kw("ON") && self.kind_at(1) == &TokenKind::Colon {
-            self.advance();
-            self.advance();
-            let label = self.symbolic_name("a label")?;
-            self.expect(&TokenKind::LParen, "'('")?;
-            let prop = self.symbolic_name("a property key")?;
-            self.expect(&TokenKind::RParen, "')'")?;
-            (label, prop)
+        if let Some(on) = self.old_index_target()? {
+            return Ok(StatementBody::DropIndex(DropIndex {
+                name: None,
+                if_exists: false,
+                on: Some(on),
+            }));
+        }
+        let name = self.index_name()?;
+        let if_exists = self.eat_kw("IF");
+        if if_exists {
+            self.expect_kw("EXISTS")?;
+        }
+        let on = if name.is_none() || self.at_kw("FOR") {
+            Some(self.index_target()?)
         } else {
-            if !self.at_kw("FOR") && !self.at_kw("IF") {
-                self.symbolic_name("an index name, IF or FOR")?;
-            }
-            if self.eat_kw("IF") {
-                if create {
-                    self.expect_kw("NOT")?;
-                }
-                self.expect_kw("EXISTS")?;
-            }
-            self.expect_kw("FOR")?;
-            self.expect(&TokenKind::LParen, "'('")?;
-            let var = self.symbolic_name("a variable")?;
-            self.expect(&TokenKind::Colon, "':'")?;
-            let label = self.symbolic_name("a label")?;
-            self.expect(&TokenKind::RParen, "')'")?;
-            self.expect_kw("ON")?;
-            self.expect(&TokenKind::LParen, "'('")?;
-            let var2 = self.symbolic_name("a variable")?;
-            if var2.name != var.name {
-                return Err(QueryError::expected(
-                    &format!("'{}'", var.name),
-                    &format!("'{}'", var2.name),
-                    var2.span,
-                )
-                .hint("the property must belong to the variable named after FOR"));
-            }
-            self.expect(&TokenKind::Dot, "'.'")?;
-            let prop = self.symbolic_name("a property key")?;
-            self.expect(&TokenKind::RParen, "')'")?;
-            (label, prop)
+            None
         };
-        Ok(if create {
-            StatementBody::CreateIndex { label, property }
+        Ok(StatementBody::DropIndex(DropIndex {
+            name,
+            if_exists,
+            on,
+        }))
+    }
+
+    // ShowIndexes := SHOW [ALL | RANGE | LOOKUP] (INDEX | INDEXES)
+    fn show_indexes(&mut self) -> Result<StatementBody, QueryError> {
+        self.advance();
+        let kind = if self.at_kw("RANGE") || self.at_kw("LOOKUP") {
+            Some(self.symbolic_name("RANGE or LOOKUP")?)
         } else {
-            StatementBody::DropIndex { label, property }
-        })
+            self.eat_kw("ALL");
+            None
+        };
+        if !self.eat_kw("INDEXES") && !self.eat_kw("INDEX") {
+            return Err(self.unexpected("INDEXES"));
+        }
+        Ok(StatementBody::ShowIndexes { kind })
+    }
+
+    /// `ON ':' Label '(' prop ')'` (the Neo4j 4 form), if that comes next.
+    fn old_index_target(&mut self) -> Result<Option<(Ident, Ident)>, QueryError> {
+        if !(self.at_kw("ON") && self.kind_at(1) == &TokenKind::Colon) {
+            return Ok(None);
+        }
+        self.advance();
+        self.advance();
+        let label = self.symbolic_name("a label")?;
+        self.expect(&TokenKind::LParen, "'('")?;
+        let prop = self.symbolic_name("a property key")?;
+        self.expect(&TokenKind::RParen, "')'")?;
+        Ok(Some((label, prop)))
+    }
+
+    /// An index's name, unless IF or FOR comes first.
+    fn index_name(&mut self) -> Result<Option<Ident>, QueryError> {
+        if self.at_kw("FOR") || self.at_kw("IF") {
+            return Ok(None);
+        }
+        self.symbolic_name("an index name, IF or FOR").map(Some)
+    }
+
+    // IndexTarget := FOR '(' v ':' Label ')' ON '(' v '.' prop ')'
+    fn index_target(&mut self) -> Result<(Ident, Ident), QueryError> {
+        self.expect_kw("FOR")?;
+        self.expect(&TokenKind::LParen, "'('")?;
+        let var = self.symbolic_name("a variable")?;
+        self.expect(&TokenKind::Colon, "':'")?;
+        let label = self.symbolic_name("a label")?;
+        self.expect(&TokenKind::RParen, "')'")?;
+        self.expect_kw("ON")?;
+        self.expect(&TokenKind::LParen, "'('")?;
+        let var2 = self.symbolic_name("a variable")?;
+        if var2.name != var.name {
+            return Err(QueryError::expected(
+                &format!("'{}'", var.name),
+                &format!("'{}'", var2.name),
+                var2.span,
+            )
+            .hint("the property must belong to the variable named after FOR"));
+        }
+        self.expect(&TokenKind::Dot, "'.'")?;
+        let prop = self.symbolic_name("a property key")?;
+        self.expect(&TokenKind::RParen, "')'")?;
+        Ok((label, prop))
     }
 
     // Query := SingleQuery ( UNION [ALL] SingleQuery )*
@@ -2221,7 +2291,11 @@ mod tests {
         );
         check(
             "CREATE INDEX idx IF NOT EXISTS FOR (p:Person) ON (p.name)",
-            "CREATE INDEX FOR (n:Person) ON (n.name);",
+            "CREATE INDEX idx IF NOT EXISTS FOR (n:Person) ON (n.name);",
+        );
+        check(
+            "create range index `my index` for (p:`A B`) on (p.`x y`)",
+            "CREATE INDEX `my index` FOR (n:`A B`) ON (n.`x y`);",
         );
         check(
             "CREATE INDEX ON :Person(name)",
@@ -2233,8 +2307,15 @@ mod tests {
         );
         check(
             "DROP INDEX idx IF EXISTS FOR (x:P) ON (x.k)",
-            "DROP INDEX FOR (n:P) ON (n.k);",
+            "DROP INDEX idx IF EXISTS FOR (n:P) ON (n.k);",
         );
+        same("DROP INDEX idx");
+        same("DROP INDEX idx IF EXISTS");
+        check("show indexes", "SHOW INDEXES;");
+        check("SHOW ALL INDEX", "SHOW INDEXES;");
+        same("SHOW RANGE INDEXES");
+        same("SHOW LOOKUP INDEXES");
+        same("EXPLAIN SHOW INDEXES");
         // `index` as a path name is not CREATE INDEX.
         same("CREATE index = (a)-[:T]->(b)");
     }
@@ -2555,6 +2636,9 @@ mod tests {
             "EXPLAIN",
             "AS OF '2024'",
             "CREATE INDEX FOR (n:A) ON (n.",
+            "DROP INDEX",
+            "DROP INDEX IF EXISTS",
+            "SHOW",
         ] {
             detail(src, "UnexpectedEndOfInput");
         }

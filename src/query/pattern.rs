@@ -15,14 +15,16 @@ use std::rc::Rc;
 
 use super::ast::RelPattern;
 use super::ast::{
-    Direction, Expr, ExprKind, Ident, NodePattern, PathKind, Pattern, PatternElement, PatternPart,
-    Query,
+    BinOp, Direction, Expr, ExprKind, Ident, NodePattern, PathKind, Pattern, PatternElement,
+    PatternPart, Query,
 };
 use super::compare::equals;
 use super::expr::{Env, Ev, R, type_err};
 use crate::error::QueryError;
 use crate::model::names::fold;
 use crate::model::{NodeId, Path, Props, RelId, Sym, Value};
+use crate::store::Graph;
+use crate::store::propindex::{Range, Side};
 
 /// True when an element with these properties is valid at the "as of" date
 /// (always without one). Hidden iff `valid_from` starts after the as-of
@@ -203,7 +205,12 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
 
     fn elem(&self, part: &'p PatternPart) -> Elem<'p> {
         let el = &part.element;
-        let (reversed, ..) = walk_start(part, self.where_, &|v: &str| self.is_bound(v));
+        let (reversed, ..) = walk_start(
+            part,
+            self.where_,
+            &|v: &str| self.is_bound(v),
+            self.ev.graph,
+        );
         let spec = |n: &'p NodePattern| NodeSpec {
             pat: n,
             slot: self.slot(&n.var),
@@ -337,7 +344,8 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     fn start_candidates(&self, spec: &NodeSpec) -> R<Vec<NodeId>> {
         let g = self.ev.graph;
         let env = Env::row(self.names, &self.row);
-        match start_of(spec.pat, self.where_, &|v: &str| self.is_bound(v)) {
+        let start = start_of(spec.pat, self.where_, &|v: &str| self.is_bound(v), g);
+        match start {
             Start::Bound => {
                 let s = spec.slot.unwrap_or_default();
                 match self.row.get(s) {
@@ -360,8 +368,86 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 Value::Null => Ok(Vec::new()),
                 _ => Ok(self.scan(spec.labels)),
             },
+            Start::PropEq { .. } | Start::PropRange(_) => Ok(self
+                .index_candidates(&start, &env)
+                .unwrap_or_else(|| self.scan(spec.labels))),
             Start::Labels(_) | Start::All => Ok(self.scan(spec.labels)),
         }
+    }
+
+    /// The candidates a property index gives for `start`; None when the
+    /// index cannot tell (a value of a type it does not order, or an
+    /// expression that fails: the scan then meets the same failure in the
+    /// WHERE, or none if no node gets that far, as without the index).
+    fn index_candidates(&self, start: &Start, env: &Env) -> Option<Vec<NodeId>> {
+        let eval = |e: &Expr| self.ev.eval(e, env).ok();
+        let (label, key) = match start {
+            Start::PropEq { label, key, .. } => (label, key),
+            Start::PropRange(r) => (&r.label, &r.key),
+            _ => return None,
+        };
+        let ix = self.ev.graph.prop_index(&label.name, &key.name)?;
+        let range = match start {
+            Start::PropEq {
+                value,
+                form: Lookup::In,
+                ..
+            } => {
+                return match eval(value)? {
+                    // `IN null` is never true, nor is `x IN [null]`.
+                    Value::Null => Some(Vec::new()),
+                    Value::List(items) => {
+                        let mut out = Vec::new();
+                        for v in items.iter().filter(|v| !v.is_null()) {
+                            out.extend(ix.get(v)?);
+                        }
+                        out.sort_unstable();
+                        out.dedup();
+                        Some(out)
+                    }
+                    _ => None,
+                };
+            }
+            Start::PropEq { value, .. } => {
+                let v = eval(value)?;
+                // `= null` is never true.
+                return if v.is_null() {
+                    Some(Vec::new())
+                } else {
+                    ix.get(&v)
+                };
+            }
+            Start::PropRange(r) => match r.prefix {
+                Some(p) => Range::Prefix(eval(p)?),
+                None => {
+                    let side = |b: Option<(&Expr, bool)>| -> Option<Option<Side>> {
+                        match b {
+                            None => Some(None),
+                            Some((e, inclusive)) => Some(Some(Side {
+                                value: eval(e)?,
+                                inclusive,
+                            })),
+                        }
+                    };
+                    Range::Between {
+                        lower: side(r.lower)?,
+                        upper: side(r.upper)?,
+                    }
+                }
+            },
+            _ => return None,
+        };
+        // A comparison with null is never true.
+        let has_null = match &range {
+            Range::Prefix(v) => v.is_null(),
+            Range::Between { lower, upper } => [lower, upper]
+                .iter()
+                .any(|s| s.as_ref().is_some_and(|s| s.value.is_null())),
+        };
+        if has_null {
+            return Some(Vec::new());
+        }
+        ix.range(&range)
     }
 
     /// The nodes carrying all of `labels` (scanning the rarest label's
@@ -533,7 +619,12 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             return self.shortest(pi, &e);
         }
         let first = e.rels.first().map(|r| (r.types, r.len.is_some()));
-        let start = start_of(e.nodes[0].pat, self.where_, &|v: &str| self.is_bound(v));
+        let start = start_of(
+            e.nodes[0].pat,
+            self.where_,
+            &|v: &str| self.is_bound(v),
+            self.ev.graph,
+        );
         if rel_scan_start(&start, first) {
             return self.rel_scan(pi, &e);
         }
@@ -819,7 +910,8 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             _ => Vec::new(),
         };
         let bound = |v: &str| self.is_bound(v);
-        let selective = |n: &NodeSpec| start_of(n.pat, self.where_, &bound).rank() >= 2;
+        let selective =
+            |n: &NodeSpec| start_of(n.pat, self.where_, &bound, self.ev.graph).is_lookup();
         if min <= 1 && selective(&e.nodes[0]) && selective(&e.nodes[1]) {
             return self.shortest_between(pi, e, &unbound, max, &filters);
         }
@@ -1086,20 +1178,64 @@ pub(crate) enum Start<'p> {
     NameProp(&'p Expr),
     /// `WHERE var.name = e`: the name and alias index.
     NameWhere(&'p Expr),
+    /// `{key: e}`, `WHERE var.key = e` or `WHERE var.key IN e`, with a
+    /// property index on `label` (one of the node's labels) and `key`.
+    PropEq {
+        label: &'p Ident,
+        key: &'p Ident,
+        value: &'p Expr,
+        form: Lookup,
+    },
+    /// `WHERE var.key > e` and friends, or `var.key STARTS WITH e`, with a
+    /// property index on `label` and `key`.
+    PropRange(PropRange<'p>),
     /// The rarest of the labels: the label index.
     Labels(&'p [Ident]),
     /// Every node.
     All,
 }
 
+/// How a lookup in a property index was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// `(var {key: e})`
+    Map,
+    /// `WHERE var.key = e`
+    Eq,
+    /// `WHERE var.key IN e`: one lookup per item of the list.
+    In,
+}
+
+/// The bounds on one indexed property that a WHERE's conjuncts give.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PropRange<'p> {
+    pub label: &'p Ident,
+    pub key: &'p Ident,
+    /// `var.key > e` (false) or `>= e` (true).
+    pub lower: Option<(&'p Expr, bool)>,
+    /// `var.key < e` (false) or `<= e` (true).
+    pub upper: Option<(&'p Expr, bool)>,
+    /// `var.key STARTS WITH e`.
+    pub prefix: Option<&'p Expr>,
+}
+
 impl Start<'_> {
+    /// Bound node > name index > property index (equality, then range) >
+    /// label index > all nodes.
     pub(crate) fn rank(&self) -> u8 {
         match self {
-            Start::Bound => 3,
-            Start::NameProp(_) | Start::NameWhere(_) => 2,
+            Start::Bound => 5,
+            Start::NameProp(_) | Start::NameWhere(_) => 4,
+            Start::PropEq { .. } => 3,
+            Start::PropRange(_) => 2,
             Start::Labels(_) => 1,
             Start::All => 0,
         }
+    }
+
+    /// Does the start find few nodes (one, or those with one value)?
+    pub(crate) fn is_lookup(&self) -> bool {
+        self.rank() >= 3
     }
 }
 
@@ -1111,11 +1247,12 @@ pub(crate) fn walk_start<'p>(
     part: &'p PatternPart,
     where_: Option<&'p Expr>,
     bound: &dyn Fn(&str) -> bool,
+    graph: &Graph,
 ) -> (bool, &'p NodePattern, Start<'p>) {
     let el = &part.element;
     let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
-    let first = start_of(&el.start, where_, bound);
-    let end = start_of(last, where_, bound);
+    let first = start_of(&el.start, where_, bound, graph);
+    let end = start_of(last, where_, bound, graph);
     if part.kind == PathKind::Normal && end.rank() > first.rank() {
         (true, last, end)
     } else {
@@ -1124,25 +1261,84 @@ pub(crate) fn walk_start<'p>(
 }
 
 /// How a walk starting at `n` would find its first node, given which
-/// variables are bound and the MATCH's WHERE.
+/// variables are bound, the MATCH's WHERE and the graph's property indexes.
 pub(crate) fn start_of<'p>(
     n: &'p NodePattern,
     where_: Option<&'p Expr>,
     bound: &dyn Fn(&str) -> bool,
+    graph: &Graph,
 ) -> Start<'p> {
     if n.var.as_ref().is_some_and(|v| bound(&v.name)) {
         return Start::Bound;
     }
-    if let Some(p) = &n.props
-        && let ExprKind::Map(items) = &p.kind
-        && let Some((_, e)) = items.iter().find(|(k, _)| k.name == crate::store::NAME)
-    {
+    let map_items = match n.props.as_deref().map(|p| &p.kind) {
+        Some(ExprKind::Map(items)) => items.as_slice(),
+        _ => &[],
+    };
+    if let Some((_, e)) = map_items.iter().find(|(k, _)| k.name == crate::store::NAME) {
         return Start::NameProp(e);
     }
-    if let (Some(v), Some(w)) = (&n.var, where_)
-        && let Some(e) = where_name_eq(w, &v.name, bound)
+    let cmps: Vec<PropCmp> = match (&n.var, where_) {
+        (Some(v), Some(w)) => prop_comparisons(w, &v.name, bound),
+        _ => Vec::new(),
+    };
+    if let Some(c) = cmps
+        .iter()
+        .find(|c| c.op == BinOp::Eq && c.key.name == crate::store::NAME)
     {
-        return Start::NameWhere(e);
+        return Start::NameWhere(c.value);
+    }
+    // The first of the node's labels with an index on `key`.
+    let indexed = |key: &str| {
+        n.labels
+            .iter()
+            .find(|l| graph.prop_index(&l.name, key).is_some())
+    };
+    for (k, e) in map_items {
+        if let Some(label) = indexed(&k.name)
+            && is_constant(e, bound)
+        {
+            return Start::PropEq {
+                label,
+                key: k,
+                value: e,
+                form: Lookup::Map,
+            };
+        }
+    }
+    for (op, form) in [(BinOp::Eq, Lookup::Eq), (BinOp::In, Lookup::In)] {
+        for c in cmps.iter().filter(|c| c.op == op) {
+            if let Some(label) = indexed(&c.key.name) {
+                return Start::PropEq {
+                    label,
+                    key: c.key,
+                    value: c.value,
+                    form,
+                };
+            }
+        }
+    }
+    if let Some((c, label)) = cmps.iter().find_map(|c| Some((c, indexed(&c.key.name)?))) {
+        let mut r = PropRange {
+            label,
+            key: c.key,
+            lower: None,
+            upper: None,
+            prefix: None,
+        };
+        for c in cmps.iter().filter(|x| x.key.name == c.key.name) {
+            match c.op {
+                BinOp::Gt | BinOp::Ge => {
+                    r.lower = r.lower.or(Some((c.value, c.op == BinOp::Ge)));
+                }
+                BinOp::Lt | BinOp::Le => {
+                    r.upper = r.upper.or(Some((c.value, c.op == BinOp::Le)));
+                }
+                BinOp::StartsWith => r.prefix = r.prefix.or(Some(c.value)),
+                _ => {}
+            }
+        }
+        return Start::PropRange(r);
     }
     if n.labels.is_empty() {
         Start::All
@@ -1189,41 +1385,66 @@ pub(crate) fn is_constant(e: &Expr, bound: &dyn Fn(&str) -> bool) -> bool {
     constant
 }
 
-/// `var.name = e` (or `e = var.name`) among the WHERE's top-level
-/// conjuncts, with `e` constant: the name index can find the candidates for
-/// `var` instead of a scan. The WHERE is still tested on every match, so
-/// the index only has to find a superset (it also finds aliases and names
-/// that differ in case or accents).
-pub(crate) fn where_name_eq<'p>(
+/// `var.key OP value` among a WHERE's top-level conjuncts, with `value`
+/// constant (the same wherever the match is): an index can find the
+/// candidates for `var` instead of a scan. `e < var.key` is read as
+/// `var.key > e`. The WHERE is still tested on every match, so an index
+/// only has to find a superset.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PropCmp<'p> {
+    pub key: &'p Ident,
+    /// `Eq`, `In`, `Lt`, `Le`, `Gt`, `Ge` or `StartsWith`.
+    pub op: BinOp,
+    pub value: &'p Expr,
+}
+
+/// The comparisons of `var`'s properties with constants among the
+/// top-level conjuncts of `w`, in the order they are written.
+pub(crate) fn prop_comparisons<'p>(
     w: &'p Expr,
     var: &str,
     bound: &dyn Fn(&str) -> bool,
-) -> Option<&'p Expr> {
-    use super::ast::BinOp;
-    let is_name_of_var = |x: &Expr| {
-        matches!(&x.kind, ExprKind::Property(obj, key)
-            if key.name == crate::store::NAME
-                && matches!(&obj.kind, ExprKind::Var(v) if v == var))
+) -> Vec<PropCmp<'p>> {
+    let prop_of_var = |x: &'p Expr| match &x.kind {
+        ExprKind::Property(obj, key) if matches!(&obj.kind, ExprKind::Var(v) if v == var) => {
+            Some(key)
+        }
+        _ => None,
     };
+    let flipped = |op: BinOp| match op {
+        BinOp::Lt => Some(BinOp::Gt),
+        BinOp::Le => Some(BinOp::Ge),
+        BinOp::Gt => Some(BinOp::Lt),
+        BinOp::Ge => Some(BinOp::Le),
+        BinOp::Eq => Some(BinOp::Eq),
+        _ => None,
+    };
+    let mut out = Vec::new();
     let mut stack = vec![w];
     while let Some(e) = stack.pop() {
-        match &e.kind {
-            ExprKind::Binary(BinOp::And, a, b) => {
-                stack.push(a);
-                stack.push(b);
+        let ExprKind::Binary(op, a, b) = &e.kind else {
+            continue;
+        };
+        if *op == BinOp::And {
+            // Pushed right first, so conjuncts come out left to right.
+            stack.push(b);
+            stack.push(a);
+            continue;
+        }
+        let cmp = |key, op, value| PropCmp { key, op, value };
+        if flipped(*op).is_some() || matches!(op, BinOp::StartsWith | BinOp::In) {
+            if let Some(key) = prop_of_var(a)
+                && is_constant(b, bound)
+            {
+                out.push(cmp(key, *op, &**b));
+            } else if let (Some(key), Some(op)) = (prop_of_var(b), flipped(*op))
+                && is_constant(a, bound)
+            {
+                out.push(cmp(key, op, &**a));
             }
-            ExprKind::Binary(BinOp::Eq, a, b) => {
-                if is_name_of_var(a) && is_constant(b, bound) {
-                    return Some(b);
-                }
-                if is_name_of_var(b) && is_constant(a, bound) {
-                    return Some(a);
-                }
-            }
-            _ => {}
         }
     }
-    None
+    out
 }
 
 /// What one side of a bidirectional search reached: per node, its distance

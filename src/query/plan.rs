@@ -7,13 +7,15 @@ use std::collections::BTreeSet;
 use super::ast::{
     Clause, Direction, Expr, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
 };
-use super::pattern::{Start, pattern_vars, rel_scan_start, walk_start};
+use super::pattern::{Lookup, PropRange, Start, pattern_vars, rel_scan_start, walk_start};
+use crate::store::Graph;
 
-/// The plan of a query, one operator per line, children indented.
-pub fn explain(q: &Query) -> String {
+/// The plan of a query over `graph` (whose indexes the plan may use), one
+/// operator per line, children indented.
+pub fn explain(q: &Query, graph: &Graph) -> String {
     let mut out = String::new();
     if q.unions.is_empty() {
-        single(&mut out, &q.first, 0);
+        single(&mut out, &q.first, 0, graph);
     } else {
         let all = q.unions.iter().all(|(a, _)| *a);
         let _ = writeln!(
@@ -25,15 +27,15 @@ pub fn explain(q: &Query) -> String {
                 "Union (distinct rows)"
             }
         );
-        single(&mut out, &q.first, 1);
+        single(&mut out, &q.first, 1, graph);
         for (_, s) in &q.unions {
-            single(&mut out, s, 1);
+            single(&mut out, s, 1, graph);
         }
     }
     out
 }
 
-fn single(out: &mut String, q: &SingleQuery, depth: usize) {
+fn single(out: &mut String, q: &SingleQuery, depth: usize, graph: &Graph) {
     let pad = "  ".repeat(depth);
     // The variables bound before each clause, as the evaluator will have
     // them: the start of each pattern is chosen from them.
@@ -68,7 +70,10 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
                 );
                 let mut lines = vec![head];
                 for p in &pattern.parts {
-                    lines.push(format!("  {}", start_line(p, where_.as_ref(), &bound)));
+                    lines.push(format!(
+                        "  {}",
+                        start_line(p, where_.as_ref(), &bound, graph)
+                    ));
                     bound.extend(pattern_vars(std::slice::from_ref(p)));
                 }
                 lines.join(&format!("\n{pad}  "))
@@ -132,11 +137,16 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize) {
 
 /// Where the walk of a pattern part starts, chosen as the matcher chooses
 /// it ([`start_of`]): the end that is bound, else found by name, else by
-/// label, else the first.
-fn start_line(p: &PatternPart, where_: Option<&Expr>, bound: &BTreeSet<String>) -> String {
+/// a property index, else by label, else the first.
+fn start_line(
+    p: &PatternPart,
+    where_: Option<&Expr>,
+    bound: &BTreeSet<String>,
+    graph: &Graph,
+) -> String {
     let is_bound = |v: &str| bound.contains(v);
     let el = &p.element;
-    let (reversed, n, how) = walk_start(p, where_, &is_bound);
+    let (reversed, n, how) = walk_start(p, where_, &is_bound, graph);
     let walk = if reversed {
         ", walking right to left"
     } else {
@@ -165,6 +175,21 @@ fn start_line(p: &PatternPart, where_: Option<&Expr>, bound: &BTreeSet<String>) 
         Start::Bound => format!("({var}), bound before"),
         Start::NameProp(e) => format!("name index: ({var} {{name: {e}}})"),
         Start::NameWhere(e) => format!("name index: WHERE {var}.name = {e}"),
+        Start::PropEq {
+            label,
+            key,
+            value,
+            form,
+        } => {
+            let ix = index_name(graph, &label.name, &key.name);
+            let k = &key.name;
+            match form {
+                Lookup::Map => format!("{ix}: ({var} {{{k}: {value}}})"),
+                Lookup::Eq => format!("{ix}: WHERE {var}.{k} = {value}"),
+                Lookup::In => format!("{ix}: WHERE {var}.{k} IN {value}"),
+            }
+        }
+        Start::PropRange(r) => range_line(graph, var, &r),
         Start::Labels(ls) if ls.len() == 1 => format!("label index :{}", ls[0].name),
         Start::Labels(ls) => format!(
             "label index, the rarest of {}",
@@ -179,6 +204,35 @@ fn start_line(p: &PatternPart, where_: Option<&Expr>, bound: &BTreeSet<String>) 
         _ => ", then a breadth-first search",
     };
     format!("start: {how}{walk}{search}")
+}
+
+/// How a property index is named in a plan: `property index 'name'
+/// (:Label {key})`.
+fn index_name(graph: &Graph, label: &str, key: &str) -> String {
+    let name = graph.prop_index(label, key).map_or("?", |ix| ix.name());
+    format!("property index '{name}' (:{label} {{{key}}})")
+}
+
+/// A range start: the index and the conditions it walks between.
+fn range_line(graph: &Graph, var: &str, r: &PropRange) -> String {
+    let k = &r.key.name;
+    let conds: Vec<String> = match r.prefix {
+        Some(p) => vec![format!("{var}.{k} STARTS WITH {p}")],
+        None => [
+            r.lower
+                .map(|(e, incl)| format!("{var}.{k} {} {e}", if incl { ">=" } else { ">" })),
+            r.upper
+                .map(|(e, incl)| format!("{var}.{k} {} {e}", if incl { "<=" } else { "<" })),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
+    format!(
+        "{}, range: WHERE {}",
+        index_name(graph, &r.label.name, k),
+        conds.join(" AND ")
+    )
 }
 
 fn projection(what: &str, p: &Projection) -> String {

@@ -33,24 +33,53 @@ impl Display for Statement {
         }
         match &self.body {
             StatementBody::Query(q) => write!(f, "{q}"),
-            StatementBody::CreateIndex { label, property } => {
-                write!(
-                    f,
-                    "CREATE INDEX FOR (n:{}) ON (n.{})",
-                    Name(&label.name),
-                    Name(&property.name)
-                )
+            StatementBody::CreateIndex(c) => {
+                f.write_str("CREATE INDEX")?;
+                let cond = c.if_not_exists.then_some("IF NOT EXISTS");
+                name_and_condition(f, c.name.as_ref(), cond)?;
+                f.write_str(" ")?;
+                index_target(f, &c.label, &c.property)
             }
-            StatementBody::DropIndex { label, property } => {
-                write!(
-                    f,
-                    "DROP INDEX FOR (n:{}) ON (n.{})",
-                    Name(&label.name),
-                    Name(&property.name)
-                )
+            StatementBody::DropIndex(d) => {
+                f.write_str("DROP INDEX")?;
+                name_and_condition(f, d.name.as_ref(), d.if_exists.then_some("IF EXISTS"))?;
+                if let Some((label, property)) = &d.on {
+                    f.write_str(" ")?;
+                    index_target(f, label, property)?;
+                }
+                Ok(())
             }
+            StatementBody::ShowIndexes { kind } => match kind {
+                Some(k) => write!(f, "SHOW {} INDEXES", k.name.to_uppercase()),
+                None => f.write_str("SHOW INDEXES"),
+            },
         }
     }
+}
+
+/// An index statement's name and IF [NOT] EXISTS, each after a space.
+fn name_and_condition(
+    f: &mut Formatter<'_>,
+    name: Option<&Ident>,
+    condition: Option<&str>,
+) -> fmt::Result {
+    if let Some(n) = name {
+        write!(f, " {}", Name(&n.name))?;
+    }
+    if let Some(c) = condition {
+        write!(f, " {c}")?;
+    }
+    Ok(())
+}
+
+/// `FOR (n:Label) ON (n.prop)`.
+fn index_target(f: &mut Formatter<'_>, label: &Ident, property: &Ident) -> fmt::Result {
+    write!(
+        f,
+        "FOR (n:{}) ON (n.{})",
+        Name(&label.name),
+        Name(&property.name)
+    )
 }
 
 impl Display for Query {

@@ -89,6 +89,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "QUERY",
         "the plan of QUERY as a tree, without running it",
     ),
+    (
+        "indexes",
+        "",
+        "the indexes: labels, names and aliases (built in) and those made with CREATE INDEX",
+    ),
     ("history", "", "the last 20 entries of the history"),
     (
         "describe",
@@ -132,6 +137,7 @@ pub const TOPICS: &[&str] = &[
     "sources",
     "export",
     "shortcuts",
+    "indexes",
     "formats",
 ];
 
@@ -142,6 +148,8 @@ Statements end with `;`. A Cypher subset:
   count/collect/min/max/sum/avg, variable-length paths (*1..3), shortestPath,
   CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, parameters ($name).
 Names resolve through aliases: MATCH (n) WHERE 'SOZ' IN n.aliases RETURN n.name;
+Labels, names and aliases are indexed; CREATE INDEX FOR (s:Statement) ON (s.date)
+indexes another property (:help indexes).
 Prefix a statement with `AS OF fdate('2024-01-20')` to see the graph as of a date,
 or set `:asof 2024-01-20` for every statement.";
 
@@ -198,6 +206,20 @@ Examples (each runs on the article graph):
     :path 'Xie Xiaoyong' RATS
     :why ready to contribute
     :explain MATCH (s:State)<-[:SUBJECT]-(m:Membership) RETURN s, m";
+
+const HELP_INDEXES: &str = "\
+Labels and names (with aliases) are indexed always. For another property,
+CREATE INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.property) makes an
+index that MATCH (n:Label {property: v}) and WHERE n.property = v, IN [...],
+<, <=, >, >= and STARTS WITH start from (numbers, strings and dates). It is
+kept with the store; DROP INDEX name removes it, SHOW INDEXES (or :indexes)
+lists them all, and :explain shows where a query starts.
+Examples (each runs on the article graph):
+    CREATE INDEX statement_date IF NOT EXISTS FOR (s:Statement) ON (s.date);
+    :explain MATCH (s:Statement) WHERE s.date >= fdate('2024') RETURN s.summary
+    MATCH (s:Statement) WHERE s.date >= fdate('2024') RETURN s.date, s.summary ORDER BY s.date;
+    :indexes
+    DROP INDEX statement_date;";
 
 const HELP_FORMATS: &str = "\
 :mode table     aligned table with a row count; on a terminal long cells are
@@ -533,6 +555,14 @@ pub fn run<O: Write, E: Write>(
         "describe" | "timeline" | "path" | "why" => {
             return shortcut(s, name, args, args_at, src, origin);
         }
+        "indexes" => {
+            if !args.is_empty() {
+                let e = usage_err("usage: `:indexes` (no arguments)".into())
+                    .at(Span::new(args_at, args_at + args.len()));
+                return fail(s, e);
+            }
+            return shortcuts::show_and_run(s, "SHOW INDEXES", ":indexes");
+        }
         "import" => {
             let (path, rest) = take_path(args);
             if path.is_empty() || !rest.is_empty() {
@@ -774,7 +804,7 @@ pub fn help(topic: &str) -> Option<String> {
                     let _ = writeln!(t, "  {head:<HEAD$}  {d}");
                 }
             }
-            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, formats.\n");
+            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, indexes, formats.\n");
             t.push_str("Tab completes keywords, labels, types, properties, names and files;\n");
             t.push_str("Ctrl-R searches the history, Ctrl-C cancels the input, Ctrl-D leaves.\n");
         }
@@ -787,6 +817,7 @@ pub fn help(topic: &str) -> Option<String> {
             t = format!("{HELP_SHORTCUTS}\n");
         }
         "formats" | "format" | "modes" => t = format!("{HELP_FORMATS}\n"),
+        "indexes" | "index" => t = format!("{HELP_INDEXES}\n"),
         name => {
             let (n, a, d) = COMMANDS.iter().find(|c| c.0 == name)?;
             let _ = writeln!(t, ":{n} {a}\n  {d}");

@@ -72,8 +72,11 @@ pub const KEYWORDS: &[&str] = &[
     "YIELD",
     "EXISTS",
     "INDEX",
+    "INDEXES",
     "FOR",
     "DROP",
+    "SHOW",
+    "IF",
 ];
 
 /// Functions Tab completes (written as they are usually spelled).

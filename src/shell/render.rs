@@ -944,15 +944,23 @@ pub fn summary(s: &WriteStats) -> Option<String> {
     );
     group(
         "added",
-        some(s.labels_added, "label", "labels")
-            .into_iter()
-            .collect(),
+        [
+            some(s.labels_added, "label", "labels"),
+            some(s.indexes_added, "index", "indexes"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     );
     group(
         "removed",
-        some(s.labels_removed, "label", "labels")
-            .into_iter()
-            .collect(),
+        [
+            some(s.labels_removed, "label", "labels"),
+            some(s.indexes_removed, "index", "indexes"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     );
     (!parts.is_empty()).then(|| parts.join(", "))
 }
@@ -1256,26 +1264,38 @@ mod tests {
 
     #[test]
     fn summaries_count_in_words() {
-        let s = WriteStats {
-            nodes_created: 2,
-            rels_created: 1,
-            ..WriteStats::default()
-        };
-        assert_eq!(
-            summary(&s).as_deref(),
-            Some("created 2 nodes, 1 relationship")
-        );
-        let s = WriteStats {
-            nodes_deleted: 1,
-            props_set: 3,
-            labels_added: 1,
-            ..WriteStats::default()
-        };
-        assert_eq!(
-            summary(&s).as_deref(),
-            Some("deleted 1 node, set 3 properties, added 1 label")
-        );
-        assert_eq!(summary(&WriteStats::default()), None);
+        let d = WriteStats::default;
+        for (s, want) in [
+            (
+                WriteStats {
+                    nodes_created: 2,
+                    rels_created: 1,
+                    ..d()
+                },
+                Some("created 2 nodes, 1 relationship"),
+            ),
+            (
+                WriteStats {
+                    nodes_deleted: 1,
+                    props_set: 3,
+                    labels_added: 1,
+                    ..d()
+                },
+                Some("deleted 1 node, set 3 properties, added 1 label"),
+            ),
+            (
+                WriteStats {
+                    indexes_added: 1,
+                    indexes_removed: 2,
+                    writes: 3,
+                    ..d()
+                },
+                Some("added 1 index, removed 2 indexes"),
+            ),
+            (d(), None),
+        ] {
+            assert_eq!(summary(&s).as_deref(), want);
+        }
     }
 }
 

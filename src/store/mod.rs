@@ -4,6 +4,7 @@
 
 pub mod index;
 pub mod persist;
+pub mod propindex;
 mod v2;
 pub mod wal;
 
@@ -20,6 +21,7 @@ use crate::error::QueryError;
 use crate::model::names::{did_you_mean, fold};
 use crate::model::{LabelSet, NodeId, Props, RelId, Schema, Sym, Value};
 use index::{IdSet, NameIndex};
+use propindex::{PropIndex, PropIndexes};
 
 /// A node: its labels (kinds) and properties.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -99,12 +101,16 @@ pub type RelProps = HashMap<u32, Props, BuildHasherDefault<IdHasher>>;
 pub const NAME: &str = "name";
 /// The property that holds an entity's other names.
 pub const ALIASES: &str = "aliases";
+/// The names of the indexes every graph has: the label index and the name
+/// and alias index (`SHOW INDEXES` lists them; they cannot be dropped).
+pub const BUILTIN_INDEXES: [&str; 2] = ["builtin_labels", "builtin_names"];
 
 /// The store's graph with its indexes.
 ///
-/// Architecture invariant: `names` and `labels` always agree with the nodes'
-/// `name`/`aliases` properties and labels; every mutation goes through the
-/// methods here, which keep them so.
+/// Architecture invariant: `names`, `labels` and `prop_indexes` always agree
+/// with the nodes' `name`/`aliases` properties, labels and indexed
+/// properties; every mutation goes through the methods here, which keep
+/// them so.
 ///
 /// Memory layout (a million nodes and five million relationships must fit
 /// in a few hundred MB): a relationship's petgraph weight is only its type
@@ -121,6 +127,8 @@ pub struct Graph {
     rel_props: RelProps,
     names: NameIndex,
     labels: BTreeMap<Sym, IdSet>,
+    /// The property indexes (`CREATE INDEX`).
+    prop_indexes: PropIndexes,
     schema: Option<Schema>,
     /// Changes made since [`Graph::start_journal`], when journaling is on.
     /// A rollback trims it back with the graph, so a failed statement's
@@ -171,6 +179,10 @@ enum Undo {
         node: Node,
     },
     Schema(Option<Schema>),
+    IndexCreated(String),
+    /// The index as it was when dropped: the graph is that way again
+    /// when this is undone.
+    IndexDropped(PropIndex),
 }
 
 /// A point in an open statement to roll back to ([`Graph::mark`]).
@@ -259,6 +271,15 @@ pub enum Change {
         id: NodeId,
     },
     SetSchema(Option<Schema>),
+    /// A property index was created (its contents follow from the nodes).
+    CreateIndex {
+        name: String,
+        label: Sym,
+        key: Sym,
+    },
+    DropIndex {
+        name: String,
+    },
 }
 
 /// How far beyond the last slot a replayed create may put an element. The
@@ -416,14 +437,7 @@ impl Graph {
                 self.remove_edge(id);
             }
             Undo::NodeProp { id, key, old } => {
-                self.unindex_node(id);
-                if let Some(props) = self.props_mut(id) {
-                    match old {
-                        Some(v) => props.insert(key, v),
-                        None => props.remove(&key),
-                    };
-                }
-                self.index_node(id);
+                self.put_node_prop(id, key, old);
             }
             Undo::RelProp { id, key, old } => {
                 self.put_rel_prop(id, key, old);
@@ -434,9 +448,15 @@ impl Graph {
                     *labels = rest;
                     if let Some(l) = last
                         && !rest.contains(&l)
-                        && let Some(set) = self.labels.get_mut(&l)
                     {
-                        set.remove(id);
+                        if let Some(set) = self.labels.get_mut(&l) {
+                            set.remove(id);
+                        }
+                        self.prop_indexes.label_removed(
+                            id,
+                            l,
+                            self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
+                        );
                     }
                 }
             }
@@ -444,6 +464,11 @@ impl Graph {
                 if let Some(labels) = self.g.node_weight_mut(ni(id)) {
                     *labels = labels.with_at(pos, label);
                     self.labels.entry(label).or_default().insert(id);
+                    self.prop_indexes.label_added(
+                        id,
+                        label,
+                        self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
+                    );
                 }
             }
             Undo::DeletedRel { id, from, to, rel } => {
@@ -457,6 +482,10 @@ impl Graph {
                 }
             }
             Undo::Schema(s) => self.schema = s,
+            Undo::IndexCreated(name) => {
+                self.prop_indexes.remove(&name);
+            }
+            Undo::IndexDropped(ix) => self.prop_indexes.add(ix),
         }
     }
 
@@ -512,7 +541,7 @@ impl Graph {
                         };
                     }
                 }
-                Undo::Schema(_) => {}
+                Undo::Schema(_) | Undo::IndexCreated(_) | Undo::IndexDropped(_) => {}
             }
         }
         // A label was in use before if a node that kept its state has it
@@ -577,14 +606,7 @@ impl Graph {
                 if self.node(id).is_none() {
                     return Err(missing_node(id).message);
                 }
-                self.unindex_node(id);
-                if let Some(props) = self.props_mut(id) {
-                    match value {
-                        Some(v) => props.insert(key, v),
-                        None => props.remove(&key),
-                    };
-                }
-                self.index_node(id);
+                self.put_node_prop(id, key, value);
             }
             Change::SetRelProp { id, key, value } => {
                 if self.rel(id).is_none() {
@@ -601,6 +623,11 @@ impl Graph {
                     *labels = labels.with(label);
                 }
                 self.labels.entry(label).or_default().insert(id);
+                self.prop_indexes.label_added(
+                    id,
+                    label,
+                    self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
+                );
             }
             Change::RemoveLabel { id, label } => {
                 self.remove_label(id, &label).map_err(qe)?;
@@ -608,6 +635,10 @@ impl Graph {
             Change::DeleteRel { id } => self.delete_rel(id).map_err(qe)?,
             Change::DeleteNode { id } => self.delete_node(id).map_err(qe)?,
             Change::SetSchema(s) => self.schema = s,
+            Change::CreateIndex { name, label, key } => {
+                self.create_index(Some(&name), &label, &key).map_err(qe)?;
+            }
+            Change::DropIndex { name } => self.drop_index(&name).map_err(qe)?,
         }
         Ok(())
     }
@@ -656,14 +687,6 @@ impl Graph {
             self.node_props.resize_with(i + 1, Props::new);
         }
         self.node_props[i] = props;
-    }
-
-    /// A node's properties, mutably (None: no such node).
-    fn props_mut(&mut self, id: NodeId) -> Option<&mut Props> {
-        if !self.g.contains_node(ni(id)) {
-            return None;
-        }
-        self.node_props.get_mut(id.0 as usize)
     }
 
     /// Adds a node in the slot petgraph hands out.
@@ -933,6 +956,122 @@ impl Graph {
         self.push_undo(|| Undo::Schema(old));
     }
 
+    /// Creates a property index on `label` and `key`, named `name` (or
+    /// `index_<label>_<key>`, with a number if that is taken), and fills
+    /// it from the nodes; returns its
+    /// name. As in Neo4j, an index on the same label and key, or one of the
+    /// same name, is an error (`IF NOT EXISTS` is the caller's).
+    pub fn create_index(
+        &mut self,
+        name: Option<&str>,
+        label: &str,
+        key: &str,
+    ) -> Result<String, QueryError> {
+        let schema_err = |detail: &str, msg: String| {
+            QueryError::new(crate::error::ErrorClass::SemanticError, detail, msg)
+        };
+        if let Some(ix) = self.prop_indexes.on(label, key) {
+            return Err(schema_err(
+                "EquivalentSchemaRuleAlreadyExists",
+                format!(
+                    "an equivalent index already exists: '{}' on (:{label} {{{key}}})",
+                    ix.name()
+                ),
+            ));
+        }
+        // A generated name steps aside for one a user gave another index.
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => (1..)
+                .map(|i| match i {
+                    1 => format!("index_{label}_{key}"),
+                    i => format!("index_{label}_{key}_{i}"),
+                })
+                .find(|n| !self.index_exists(n))
+                .unwrap_or_default(),
+        };
+        if self.index_exists(&name) {
+            return Err(schema_err(
+                "IndexWithNameAlreadyExists",
+                format!("there already is an index called '{name}'"),
+            ));
+        }
+        let (label, key) = (Sym::new(label), Sym::new(key));
+        let nodes = self
+            .labels
+            .get(&label)
+            .into_iter()
+            .flat_map(IdSet::iter)
+            .filter_map(|id| Some((id, self.node_props.get(id.0 as usize)?)));
+        let ix = propindex::build(PropIndex::new(&name, label, key), nodes);
+        self.prop_indexes.add(ix);
+        self.record(|| Change::CreateIndex {
+            name: name.clone(),
+            label,
+            key,
+        });
+        self.push_undo(|| Undo::IndexCreated(name.clone()));
+        Ok(name)
+    }
+
+    /// Drops the property index called `name`. A missing index, or one of
+    /// the built-in ones, is an error.
+    pub fn drop_index(&mut self, name: &str) -> Result<(), QueryError> {
+        let err = |msg: String| {
+            QueryError::new(
+                crate::error::ErrorClass::SemanticError,
+                "IndexDropFailed",
+                msg,
+            )
+        };
+        if BUILTIN_INDEXES.contains(&name) {
+            return Err(err(format!(
+                "'{name}' is built in (it is kept with the graph) and cannot be dropped"
+            )));
+        }
+        let ix = self
+            .prop_indexes
+            .remove(name)
+            .ok_or_else(|| err(format!("there is no index called '{name}'")))?;
+        self.record(|| Change::DropIndex {
+            name: name.to_string(),
+        });
+        self.push_undo(|| Undo::IndexDropped(ix));
+        Ok(())
+    }
+
+    /// Is there an index (built in or created) called `name`?
+    pub fn index_exists(&self, name: &str) -> bool {
+        BUILTIN_INDEXES.contains(&name) || self.prop_indexes.named(name).is_some()
+    }
+
+    /// The property index on `label` and `key`, if one was created.
+    pub fn prop_index(&self, label: &str, key: &str) -> Option<&PropIndex> {
+        self.prop_indexes.on(label, key)
+    }
+
+    /// Every property index, by name.
+    pub fn prop_indexes(&self) -> impl Iterator<Item = &PropIndex> {
+        self.prop_indexes.iter()
+    }
+
+    /// Puts back the property indexes a store file defines (name, label,
+    /// key), building their contents from the nodes; without logging.
+    pub(crate) fn restore_indexes(&mut self, defs: Vec<(String, Sym, Sym)>) -> Result<(), String> {
+        let undo = self.undo.take();
+        let journal = self.journal.take();
+        let mut result = Ok(());
+        for (name, label, key) in defs {
+            if let Err(e) = self.create_index(Some(&name), &label, &key) {
+                result = Err(e.message);
+                break;
+            }
+        }
+        self.undo = undo;
+        self.journal = journal;
+        result
+    }
+
     pub fn create_node(&mut self, labels: Vec<String>, props: Props) -> Result<NodeId, QueryError> {
         self.create_node_with(labels.into(), props)
     }
@@ -1016,21 +1155,13 @@ impl Graph {
             s.check_node(&node.labels, &props, false)
                 .map_err(QueryError::schema)?;
         }
-        self.unindex_node(id);
         self.record(|| Change::SetNodeProp {
             id,
             key,
             value: (!value.is_null()).then(|| value.clone()),
         });
-        let old = self.props_mut(id).and_then(|props| {
-            if value.is_null() {
-                props.remove(&key)
-            } else {
-                props.insert(key, value)
-            }
-        });
+        let old = self.put_node_prop(id, key, (!value.is_null()).then_some(value));
         self.push_undo(|| Undo::NodeProp { id, key, old });
-        self.index_node(id);
         Ok(())
     }
 
@@ -1073,6 +1204,8 @@ impl Graph {
         self.record(|| Change::AddLabel { id, label });
         if let Some(labels) = self.g.node_weight_mut(ni(id)) {
             *labels = labels.with(label);
+            let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+            self.prop_indexes.label_added(id, label, props);
             self.push_undo(|| Undo::LabelAdded { id });
         }
         self.labels.entry(label).or_default().insert(id);
@@ -1096,6 +1229,11 @@ impl Graph {
             return Ok(false);
         }
         let label = Sym::new(label);
+        self.prop_indexes.label_removed(
+            id,
+            label,
+            self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
+        );
         if let Some(set) = self.labels.get_mut(&label) {
             set.remove(id);
         }
@@ -1197,32 +1335,68 @@ impl Graph {
     }
 
     fn index_node(&mut self, id: NodeId) {
+        self.index_names(id, true);
         // Fields, not `self.node`: the indexes change while they are read.
-        let Some(labels) = self.g.node_weight(ni(id)) else {
+        let Some(&labels) = self.g.node_weight(ni(id)) else {
             return;
         };
-        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
-        for name in names_of(props) {
-            self.names.insert(&fold(name), id);
-        }
         for l in labels.iter() {
             self.labels.entry(*l).or_default().insert(id);
         }
+        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        self.prop_indexes.add_node(id, labels, props);
     }
 
     fn unindex_node(&mut self, id: NodeId) {
-        let Some(labels) = self.g.node_weight(ni(id)) else {
+        self.index_names(id, false);
+        let Some(&labels) = self.g.node_weight(ni(id)) else {
             return;
         };
-        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
-        for name in names_of(props) {
-            self.names.remove(&fold(name), id);
-        }
         for l in labels.iter() {
             if let Some(set) = self.labels.get_mut(l) {
                 set.remove(id);
             }
         }
+        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        self.prop_indexes.remove_node(id, labels, props);
+    }
+
+    /// Adds (or removes) the name index's entries for a node's names.
+    fn index_names(&mut self, id: NodeId, add: bool) {
+        if !self.g.contains_node(ni(id)) {
+            return;
+        }
+        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        for name in names_of(props) {
+            if add {
+                self.names.insert(&fold(name), id);
+            } else {
+                self.names.remove(&fold(name), id);
+            }
+        }
+    }
+
+    /// Sets (`Some`) or removes a node property without checks or logging,
+    /// keeping the indexes current; returns the old value. Only indexes
+    /// that can care are touched: the name index for `name` and `aliases`,
+    /// the property indexes on `key`.
+    fn put_node_prop(&mut self, id: NodeId, key: Sym, value: Option<Value>) -> Option<Value> {
+        let names = key == NAME || key == ALIASES;
+        if names {
+            self.index_names(id, false);
+        }
+        let labels = *self.g.node_weight(ni(id))?;
+        let props = self.node_props.get_mut(id.0 as usize)?;
+        let old = match value {
+            Some(v) => props.insert(key, v),
+            None => props.remove(&key),
+        };
+        self.prop_indexes
+            .value_changed(id, labels, key, old.as_ref(), props.get(&key));
+        if names {
+            self.index_names(id, true);
+        }
+        old
     }
 
     /// Raw access for the persistence module: the node slots in index order
@@ -1406,7 +1580,11 @@ mod tests {
                 .collect()
         };
         assert_eq!(non_empty(before), non_empty(after));
-        assert_eq!(before.journal, after.journal);
+        // Compared as text: a NaN in a change is not equal to itself.
+        assert_eq!(
+            format!("{:?}", before.journal),
+            format!("{:?}", after.journal)
+        );
         let (mut b, mut a) = (before.clone(), after.clone());
         for _ in 0..4 {
             let x = b.create_node(vec![], Props::new()).unwrap();
@@ -1486,6 +1664,123 @@ mod tests {
         g.commit();
         assert!(!g.in_statement());
         assert_eq!(g.node(ns[0]).unwrap().props.get("x"), Some(&Value::Int(1)));
+    }
+
+    use crate::model::FDate;
+
+    /// Checks every property index against one built afresh from a scan
+    /// of all nodes (not through the label index).
+    fn assert_indexes_agree(g: &Graph) {
+        for ix in g.prop_indexes() {
+            let nodes = g.g.node_indices().filter_map(|i| {
+                let n = g.node(nid(i))?;
+                n.labels.contains(&ix.label()).then_some((nid(i), n.props))
+            });
+            let fresh = propindex::build(PropIndex::new(ix.name(), ix.label(), ix.key()), nodes);
+            assert_eq!(ix.contents(), fresh.contents(), "index {}", ix.name());
+            assert_eq!(ix.len(), fresh.len(), "index {}", ix.name());
+        }
+    }
+
+    /// xorshift64*: deterministic, no dependency.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n.max(1)
+        }
+    }
+
+    /// A value drawn from a small pool, so that values repeat and equal
+    /// values of different types (1 and 1.0) meet in one key.
+    fn random_value(r: &mut Rng) -> Value {
+        match r.below(9) {
+            0 => Value::Int(r.below(4) as i64),
+            1 => Value::Float(r.below(4) as f64),
+            2 => Value::Float(r.below(4) as f64 + 0.5),
+            3 => Value::String(["a", "ab", "b"][r.below(3)].into()),
+            4 => Value::Bool(r.below(2) == 0),
+            5 => Value::List(vec![Value::Int(r.below(2) as i64)]),
+            6 => Value::Date(FDate::year(2023 + r.below(2) as i32)),
+            7 => Value::Float(f64::NAN),
+            _ => Value::Null,
+        }
+    }
+
+    /// One random write; errors (a deleted node, a connected one) are
+    /// part of the game and change nothing.
+    fn random_write(g: &mut Graph, r: &mut Rng) {
+        let ids: Vec<NodeId> = g.node_ids().collect();
+        let pick = |r: &mut Rng| ids.get(r.below(ids.len())).copied().unwrap_or(NodeId(0));
+        let label = ["A", "B", "C"][r.below(3)];
+        let key = ["p", "q"][r.below(2)];
+        let _ = match r.below(10) {
+            0 | 1 => {
+                let mut p = Props::new();
+                p.insert(Sym::new(key), random_value(r));
+                g.create_node(vec![label.into()], p).map(|_| ())
+            }
+            2..=4 => g.set_node_prop(pick(r), key, random_value(r)),
+            5 => g.add_label(pick(r), label).map(|_| ()),
+            6 => g.remove_label(pick(r), label).map(|_| ()),
+            7 => g.detach_delete_node(pick(r)).map(|_| ()),
+            8 => {
+                let (a, b) = (pick(r), pick(r));
+                g.create_rel(a, b, "R".into(), Props::new()).map(|_| ())
+            }
+            _ => match r.below(3) {
+                0 => g.create_index(None, label, key).map(|_| ()),
+                1 => {
+                    let name = g.prop_indexes().next().map(|ix| ix.name().to_string());
+                    g.drop_index(name.as_deref().unwrap_or("none"))
+                }
+                _ => g.delete_node(pick(r)),
+            },
+        };
+    }
+
+    #[test]
+    fn property_indexes_agree_with_a_scan_through_random_writes_and_rollbacks() {
+        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut g = Graph::new();
+        g.create_index(Some("a_p"), "A", "p").unwrap();
+        g.start_journal();
+        for round in 0..300 {
+            let before = g.clone();
+            let journal_at = g.journal.as_ref().map_or(0, Vec::len);
+            assert!(g.begin());
+            for _ in 0..r.below(12) {
+                random_write(&mut g, &mut r);
+                if r.below(4) == 0 {
+                    let mark = g.mark();
+                    random_write(&mut g, &mut r);
+                    random_write(&mut g, &mut r);
+                    g.rollback_to(mark);
+                }
+                assert_indexes_agree(&g);
+            }
+            if round % 3 == 0 {
+                g.rollback();
+                assert_same(&before, &g);
+            } else {
+                g.commit();
+            }
+            assert_indexes_agree(&g);
+            // The journal, replayed on the graph as it was, gives the same
+            // graph and indexes (what the write-ahead log does).
+            let mut replayed = before.clone();
+            let changes = g.journal.as_ref().map_or(&[][..], |j| &j[journal_at..]);
+            for c in changes {
+                replayed.apply(c.clone()).unwrap();
+            }
+            assert_eq!(persist::encode(&replayed), persist::encode(&g));
+            assert_indexes_agree(&replayed);
+        }
+        assert!(g.prop_indexes().count() > 0 && g.node_count() > 10);
+        let sizes: usize = g.prop_indexes().map(PropIndex::len).sum();
+        assert!(sizes > 0, "the indexes hold nodes at the end");
     }
 
     #[test]

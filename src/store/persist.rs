@@ -33,7 +33,7 @@ use crate::model::{FDate, LabelSet, NodeId, Props, RelId, Schema, Sym, Value};
 
 pub const MAGIC: &[u8; 8] = b"FACTGRPH";
 /// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const HEADER_LEN: usize = 24;
 
 /// A property value as stored. Decoded by hand (below) so that nesting is
@@ -473,6 +473,18 @@ enum SChange {
         id: u32,
     },
     SetSchema(Option<SSchema>),
+    CreateIndex(SIndex),
+    DropIndex {
+        name: String,
+    },
+}
+
+/// A property index's definition (its contents are rebuilt from the nodes).
+#[derive(Encode, Decode)]
+struct SIndex {
+    name: String,
+    label: String,
+    key: String,
 }
 
 fn to_schange(c: &Change) -> SChange {
@@ -516,6 +528,12 @@ fn to_schange(c: &Change) -> SChange {
         Change::DeleteRel { id } => SChange::DeleteRel { id: id.0 },
         Change::DeleteNode { id } => SChange::DeleteNode { id: id.0 },
         Change::SetSchema(s) => SChange::SetSchema(s.as_ref().map(to_sschema)),
+        Change::CreateIndex { name, label, key } => SChange::CreateIndex(SIndex {
+            name: name.clone(),
+            label: label.to_string(),
+            key: key.to_string(),
+        }),
+        Change::DropIndex { name } => SChange::DropIndex { name: name.clone() },
     }
 }
 
@@ -560,6 +578,12 @@ fn from_schange(c: SChange) -> Result<Change, String> {
         SChange::DeleteRel { id } => Change::DeleteRel { id: RelId(id) },
         SChange::DeleteNode { id } => Change::DeleteNode { id: NodeId(id) },
         SChange::SetSchema(s) => Change::SetSchema(s.map(from_sschema).transpose()?),
+        SChange::CreateIndex(SIndex { name, label, key }) => Change::CreateIndex {
+            name,
+            label: Sym::new(&label),
+            key: Sym::new(&key),
+        },
+        SChange::DropIndex { name } => Change::DropIndex { name },
     })
 }
 
@@ -683,7 +707,7 @@ pub fn snapshot_id(bytes: &[u8]) -> SnapshotId {
 fn is_v3(bytes: &[u8]) -> bool {
     bytes.len() >= HEADER_LEN
         && &bytes[..MAGIC.len()] == MAGIC
-        && bytes[8..12] == 3u32.to_le_bytes()
+        && u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) >= 3
 }
 
 /// The identity of a format-3 file from its three parts: the length and
@@ -712,15 +736,42 @@ pub fn save_with_id(path: &Path, graph: &Graph) -> Result<SnapshotId, StoreError
     Ok(snapshot_id(&bytes))
 }
 
-/// The bytes of a store file holding `graph` (format 2, [`super::v2`]).
+/// The bytes of a store file holding `graph` (format 4, [`super::v2`]).
 pub fn encode(graph: &Graph) -> Vec<u8> {
-    let schema =
-        bincode::encode_to_vec(graph.schema().map(to_sschema), bincode::config::standard())
-            .unwrap_or_default();
-    let payload = super::v2::encode_payload(graph, &schema);
+    encode_as(graph, FORMAT_VERSION)
+}
+
+/// The bytes of a format-3 store file holding `graph` (its property
+/// indexes left out), for tests that check format-3 files still load.
+pub fn encode_v3(graph: &Graph) -> Vec<u8> {
+    encode_as(graph, 3)
+}
+
+/// The last section of a format-4 payload: the schema and the property
+/// indexes' definitions, sorted by name (format 3 has the schema alone).
+fn encode_meta(graph: &Graph, version: u32) -> Vec<u8> {
+    let std = bincode::config::standard();
+    let schema = graph.schema().map(to_sschema);
+    if version < 4 {
+        return bincode::encode_to_vec(schema, std).unwrap_or_default();
+    }
+    let indexes: Vec<SIndex> = graph
+        .prop_indexes()
+        .map(|ix| SIndex {
+            name: ix.name().to_string(),
+            label: ix.label().to_string(),
+            key: ix.key().to_string(),
+        })
+        .collect();
+    bincode::encode_to_vec((schema, indexes), std).unwrap_or_default()
+}
+
+/// A store file of `version` 3 or 4 holding `graph`.
+fn encode_as(graph: &Graph, version: u32) -> Vec<u8> {
+    let payload = super::v2::encode_payload(graph, &encode_meta(graph, version));
     let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
     out.extend_from_slice(&payload);
@@ -823,20 +874,29 @@ fn decode_v2<R: std::io::Read>(r: R, h: &Header, path: &str) -> Result<Graph, St
             }));
         }
     };
-    finish_decoded(decoded, path)
+    finish_decoded(decoded, h.version, path)
 }
 
-/// The graph of a decoded payload, with its schema decoded.
-fn finish_decoded(decoded: super::v2::Decoded, path: &str) -> Result<Graph, StoreError> {
+/// The graph of a decoded payload, with its schema decoded and (format 4)
+/// its property indexes built.
+fn finish_decoded(
+    decoded: super::v2::Decoded,
+    version: u32,
+    path: &str,
+) -> Result<Graph, StoreError> {
     let corrupt = |what: String| StoreError::Corrupt {
         path: path.to_string(),
         what,
     };
-    let schema: Option<SSchema> = if decoded.schema.is_empty() {
-        None
+    let (schema, indexes): (Option<SSchema>, Vec<SIndex>) = if decoded.schema.is_empty() {
+        (None, Vec::new())
     } else {
-        let (s, used) = decode_bounded(&decoded.schema)
-            .map_err(|e| corrupt(format!("the schema does not decode: {e}")))?;
+        let (s, used) = if version >= 4 {
+            decode_bounded(&decoded.schema)
+        } else {
+            decode_bounded(&decoded.schema).map(|(s, used)| ((s, Vec::new()), used))
+        }
+        .map_err(|e| corrupt(format!("the schema does not decode: {e}")))?;
         if used != decoded.schema.len() {
             return Err(corrupt("the schema has bytes after its end".into()));
         }
@@ -845,6 +905,13 @@ fn finish_decoded(decoded: super::v2::Decoded, path: &str) -> Result<Graph, Stor
     let mut graph = decoded.graph;
     let schema = schema.map(from_sschema).transpose().map_err(corrupt)?;
     graph.replace_schema(schema);
+    let defs = indexes
+        .into_iter()
+        .map(|i| (i.name, Sym::new(&i.label), Sym::new(&i.key)))
+        .collect();
+    graph
+        .restore_indexes(defs)
+        .map_err(|e| corrupt(format!("the index definitions do not fit: {e}")))?;
     Ok(graph)
 }
 
@@ -884,7 +951,7 @@ fn decode_v3<R: std::io::Read, B: std::io::Read + Send>(
     if crc.finalize() != h.crc {
         return Err(corrupt("the checksum does not match the data".into()));
     }
-    finish_decoded(c1, path)
+    finish_decoded(c1, h.version, path)
 }
 
 /// The cuts of a format-3 payload of `len` bytes, if they lie in order.
@@ -1248,16 +1315,103 @@ mod tests {
         assert_eq!(back.lookup("BELARUS").len(), 1);
     }
 
+    /// A store file of `version` around `payload`: header, length, checksum.
+    fn framed(version: u32, payload: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&version.to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        bytes.extend_from_slice(payload);
+        bytes
+    }
+
+    /// The definitions of a graph's property indexes, with their sizes.
+    fn index_defs(g: &Graph) -> Vec<(String, String, String, usize)> {
+        g.prop_indexes()
+            .map(|ix| {
+                let (l, k) = (ix.label().to_string(), ix.key().to_string());
+                (ix.name().to_string(), l, k, ix.len())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn property_indexes_are_kept_and_rebuilt_on_load() {
+        let mut g = sample();
+        g.create_index(None, "State", "since").unwrap();
+        g.create_index(Some("by name"), "State", "name").unwrap();
+        let back = decode(&encode(&g), "mem").unwrap();
+        assert_eq!(
+            index_defs(&back),
+            [
+                ("by name".into(), "State".into(), "name".into(), 1),
+                (
+                    "index_State_since".into(),
+                    "State".into(),
+                    "since".into(),
+                    1
+                ),
+            ]
+        );
+        let belarus = back.lookup("Belarus");
+        assert_eq!(
+            back.prop_index("State", "name")
+                .and_then(|ix| ix.get(&"Belarus".into())),
+            Some(belarus)
+        );
+        assert_eq!(encode(&back), encode(&g));
+        // A definition the graph refuses (two indexes on one label and
+        // key) is a damaged file, not a panic.
+        let mut meta = bincode::encode_to_vec(
+            (
+                None::<SSchema>,
+                vec![
+                    SIndex {
+                        name: "a".into(),
+                        label: "L".into(),
+                        key: "k".into(),
+                    },
+                    SIndex {
+                        name: "b".into(),
+                        label: "L".into(),
+                        key: "k".into(),
+                    },
+                ],
+            ),
+            bincode::config::standard(),
+        )
+        .unwrap();
+        let mut payload = super::super::v2::encode_payload(&Graph::new(), &[]);
+        payload.truncate(payload.len() - 4);
+        payload.extend_from_slice(&(meta.len() as u32).to_le_bytes());
+        payload.append(&mut meta);
+        let e = decode(&framed(4, &payload), "f").err().unwrap().to_string();
+        assert!(e.contains("index definitions"), "{e}");
+    }
+
+    #[test]
+    fn format_2_and_3_files_still_load() {
+        let mut g = sample();
+        let v3 = encode_v3(&g);
+        assert_eq!(u32::from_le_bytes([v3[8], v3[9], v3[10], v3[11]]), 3);
+        // Format 2 is format 3 without the cuts.
+        let v2 = framed(2, &v3[HEADER_LEN + super::super::v2::CUTS_LEN..]);
+        for old in [v2, v3] {
+            let back = decode(&old, "old").unwrap();
+            assert_eq!(encode(&back), encode(&g));
+            assert_eq!(back.lookup("BELARUS").len(), 1);
+            assert_eq!(snapshot_id(&old).len, old.len() as u64);
+        }
+        // Format 3 has no place for indexes: they are left out.
+        g.create_index(None, "State", "name").unwrap();
+        assert_eq!(index_defs(&decode(&encode_v3(&g), "v3").unwrap()), []);
+    }
+
     #[test]
     fn format_2_counts_beyond_the_data_are_refused_without_allocating() {
         // A payload claiming four billion symbols, framed correctly.
-        let payload = u32::MAX.to_le_bytes();
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&2u32.to_le_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
+        let bytes = framed(2, &u32::MAX.to_le_bytes());
         let e = decode(&bytes, "f").err().unwrap().to_string();
         assert!(e.contains("more than the data holds"), "{e}");
     }
@@ -1389,12 +1543,7 @@ mod tests {
             schema: None,
         };
         let payload = bincode::encode_to_vec(sg, bincode::config::standard()).unwrap();
-        let mut bytes = encode_v1(&Graph::new());
-        bytes.truncate(HEADER_LEN);
-        bytes[12..20].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes[20..24].copy_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-        let e = decode(&bytes, "f").err().unwrap().to_string();
+        let e = decode(&framed(1, &payload), "f").err().unwrap().to_string();
         assert!(e.contains("beyond the last node"), "{e}");
     }
 }

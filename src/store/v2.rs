@@ -1,7 +1,9 @@
-//! Store file formats 2 and 3: columnar, made to open fast. Format 3 is
+//! Store file formats 2, 3 and 4: columnar, made to open fast. Format 3 is
 //! format 2 after 16 bytes that say where the relationship section starts
 //! and ends ([`cuts`]), so that it is decoded on a second thread while the
 //! node properties are ([`decode_v3`]); format-2 files decode in one pass.
+//! Format 4 is format 3 whose last section also holds the definitions of
+//! the property indexes (this module passes that section through as bytes).
 //!
 //! Format 1 was bincode of the whole object graph: every string and map was
 //! an allocation to decode, and every name was folded and hashed again to
@@ -17,7 +19,7 @@
 //! | relationships | u32 slot count; per slot u32 from, u32 to, u32 type symbol + 1 (0: a hole) |
 //! | relationship properties | u32 count; each: u32 slot, u32 n, n × (u32 key symbol, value) |
 //! | name index | u32 slot count; that many u64 slots ([`NameIndex`]) |
-//! | schema | u32 length; the schema, bincode (as in format 1) |
+//! | schema | u32 length; the schema, bincode (as in format 1); format 4: the schema and the property indexes' definitions (`persist::encode_meta`) |
 //!
 //! A value: a tag byte, then 0 null, 1 bool (u8), 2 int (i64), 3 float (f64
 //! bits), 4 string (u32 length, bytes), 5 list (u32 n, n values), 6 date

@@ -1,0 +1,184 @@
+//! The index statements: `CREATE INDEX`, `DROP INDEX` and `SHOW INDEXES`,
+//! as a Neo4j user writes them. The indexes themselves live in the store
+//! ([`crate::store::propindex`]); the planner uses them in
+//! [`super::pattern::start_of`].
+
+use super::QueryResult;
+use super::ast::{CreateIndex, DropIndex, Ident, Statement, StatementBody};
+use crate::error::{ErrorClass, QueryError, Span};
+use crate::model::Value;
+use crate::store::{BUILTIN_INDEXES, Graph};
+
+/// The columns of `SHOW INDEXES` (Neo4j's, less the ones about its
+/// storage engine).
+const SHOW_COLUMNS: [&str; 7] = [
+    "name",
+    "state",
+    "populationPercent",
+    "type",
+    "entityType",
+    "labelsOrTypes",
+    "properties",
+];
+
+/// Runs an index statement (`body` is not a query). With EXPLAIN, says
+/// what it would do and does nothing.
+pub fn run(graph: &mut Graph, stmt: &Statement) -> Result<QueryResult, QueryError> {
+    if stmt.explain {
+        return Ok(QueryResult {
+            plan: Some(format!("{}\n", describe(&stmt.body))),
+            ..QueryResult::default()
+        });
+    }
+    match &stmt.body {
+        StatementBody::Query(_) => Ok(QueryResult::default()),
+        StatementBody::ShowIndexes { kind } => Ok(show(graph, kind.as_ref())),
+        StatementBody::CreateIndex(c) => create(graph, c, stmt.span),
+        StatementBody::DropIndex(d) => drop(graph, d, stmt.span),
+    }
+}
+
+/// A result that changed nothing and says why.
+fn notice(text: String) -> QueryResult {
+    QueryResult {
+        notices: vec![text],
+        ..QueryResult::default()
+    }
+}
+
+/// `CREATE INDEX`; errors point at the name, else at the statement.
+fn create(graph: &mut Graph, c: &CreateIndex, span: Span) -> Result<QueryResult, QueryError> {
+    let (label, key) = (&c.label.name, &c.property.name);
+    let target = target(&c.label, &c.property);
+    if c.if_not_exists {
+        let same = graph.prop_index(label, key).map(|ix| ix.name());
+        let named = c.name.as_ref().filter(|n| graph.index_exists(&n.name));
+        if let Some(existing) = same.or(named.map(|n| n.name.as_str())) {
+            return Ok(notice(format!(
+                "an index '{existing}' exists already: nothing created for {target}"
+            )));
+        }
+    }
+    let name = c.name.as_ref().map(|n| n.name.as_str());
+    let created = graph
+        .create_index(name, label, key)
+        .map_err(|e| e.at(c.name.as_ref().map_or(span, |n| n.span)))?;
+    let size = graph.prop_index(label, key).map_or(0, |ix| ix.len());
+    let mut res = notice(format!(
+        "created index '{created}' on {target}: {size} node{}",
+        if size == 1 { "" } else { "s" }
+    ));
+    res.stats.writes = 1;
+    res.stats.indexes_added = 1;
+    Ok(res)
+}
+
+/// `DROP INDEX`.
+fn drop(graph: &mut Graph, d: &DropIndex, span: Span) -> Result<QueryResult, QueryError> {
+    let Some(found) = drop_target(graph, d)? else {
+        return Ok(notice("no such index: nothing dropped".into()));
+    };
+    graph
+        .drop_index(&found)
+        .map_err(|e| e.at(d.name.as_ref().map_or(span, |n| n.span)))?;
+    let mut res = notice(format!("dropped index '{found}'"));
+    res.stats.writes = 1;
+    res.stats.indexes_removed = 1;
+    Ok(res)
+}
+
+/// `(:Label {key})`, as Neo4j names an index's schema.
+fn target(label: &Ident, property: &Ident) -> String {
+    format!("(:{} {{{}}})", label.name, property.name)
+}
+
+/// The name of the index a DROP INDEX means; None when there is none and
+/// IF EXISTS was given. By label and property, a name given as well must
+/// be that index's.
+fn drop_target(graph: &Graph, d: &DropIndex) -> Result<Option<String>, QueryError> {
+    let fail = |msg: String, at: &Ident| {
+        Err(QueryError::new(ErrorClass::SemanticError, "IndexDropFailed", msg).at(at.span))
+    };
+    let Some((label, property)) = &d.on else {
+        let Some(n) = &d.name else { return Ok(None) };
+        if !graph.index_exists(&n.name) && d.if_exists {
+            return Ok(None);
+        }
+        return Ok(Some(n.name.clone()));
+    };
+    match (graph.prop_index(&label.name, &property.name), &d.name) {
+        (Some(ix), Some(n)) if ix.name() != n.name => fail(
+            format!(
+                "the index on {} is called '{}', not '{}'",
+                target(label, property),
+                ix.name(),
+                n.name
+            ),
+            n,
+        ),
+        (Some(ix), _) => Ok(Some(ix.name().to_string())),
+        (None, _) if d.if_exists => Ok(None),
+        (None, _) => fail(
+            format!("there is no index on {}", target(label, property)),
+            property,
+        ),
+    }
+}
+
+/// `SHOW INDEXES`: the built-in indexes and the property indexes, by name;
+/// `kind` RANGE or LOOKUP keeps those of that type.
+fn show(graph: &Graph, kind: Option<&Ident>) -> QueryResult {
+    let list = |items: &[&str]| Value::List(items.iter().map(|s| Value::from(*s)).collect());
+    let row = |name: &str, ty: &str, labels: Value, props: Value| {
+        vec![
+            Value::from(name),
+            Value::from("ONLINE"),
+            Value::Float(100.0),
+            Value::from(ty),
+            Value::from("NODE"),
+            labels,
+            props,
+        ]
+    };
+    let [labels_ix, names_ix] = BUILTIN_INDEXES;
+    let mut rows = vec![
+        row(labels_ix, "LOOKUP", Value::Null, Value::Null),
+        row(
+            names_ix,
+            "NAME",
+            Value::Null,
+            list(&[crate::store::NAME, crate::store::ALIASES]),
+        ),
+    ];
+    for ix in graph.prop_indexes() {
+        rows.push(row(
+            ix.name(),
+            "RANGE",
+            list(&[ix.label().as_str()]),
+            list(&[ix.key().as_str()]),
+        ));
+    }
+    if let Some(k) = kind {
+        let want = k.name.to_uppercase();
+        rows.retain(|r| r[3] == Value::from(want.as_str()));
+    }
+    rows.sort_by(|a, b| a[0].as_str().cmp(&b[0].as_str()));
+    QueryResult {
+        columns: SHOW_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows,
+        ..QueryResult::default()
+    }
+}
+
+/// What EXPLAIN says an index statement does.
+fn describe(body: &StatementBody) -> String {
+    match body {
+        StatementBody::CreateIndex(c) => format!(
+            "CreateIndex {} (fills it from the label index)",
+            target(&c.label, &c.property)
+        ),
+        StatementBody::DropIndex(_) => "DropIndex".into(),
+        StatementBody::ShowIndexes { .. } => "ShowIndexes".into(),
+        StatementBody::Query(_) => String::new(),
+    }
+}
