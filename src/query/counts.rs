@@ -147,11 +147,10 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
     // Relationships of one type tend to come together: remember the last
     // type's slot rather than searching for it every time.
     let mut last: Option<(Sym, usize)> = None;
-    for (i, r) in g.rel_ids().enumerate() {
+    for (i, (r, t)) in g.rels_typed().enumerate() {
         if i % 65_536 == 0 {
             ev.check()?;
         }
-        let Some(t) = g.rel_type(r) else { continue };
         if !wanted.is_empty() && !wanted.contains(&t) {
             continue;
         }

@@ -599,6 +599,18 @@ fn is_hidden(name: &str) -> bool {
 /// clauses' text, conservatively: a column whose name appears there
 /// anywhere, any `*`, or a name the text may spell otherwise keeps it.
 fn unread(t: &Table, rest: &[Clause]) -> Vec<bool> {
+    // Copying small values costs less than deciding: only a table holding
+    // a long list, map, path or text is worth the clauses' text.
+    let big = |v: &Value| match v {
+        Value::List(x) => x.len() >= 16,
+        Value::Map(x) => x.len() >= 16,
+        Value::Path(_) => true,
+        Value::String(x) => x.len() >= 256,
+        _ => false,
+    };
+    if !t.rows.iter().flatten().any(big) {
+        return vec![true; t.names.len()];
+    }
     let text: String = rest.iter().map(|c| format!("{c}\n")).collect();
     t.names
         .iter()
@@ -1903,10 +1915,18 @@ mod unread_tests {
         }
     }
 
+    /// A list long enough to be worth not copying.
+    fn long_list() -> Value {
+        Value::List((1..=20).map(Value::Int).collect())
+    }
+
+    /// One row: a long list, then nulls.
     fn table(names: &[&str]) -> Table {
+        let mut row = vec![long_list()];
+        row.resize(names.len(), Value::Null);
         Table {
             names: names.iter().map(|n| n.to_string()).collect(),
-            rows: vec![vec![Value::Null; names.len()]],
+            rows: vec![row],
         }
     }
 
@@ -1917,10 +1937,7 @@ mod unread_tests {
         assert_eq!(unread(&table(&["xs", "k"]), &cs[2..]), vec![false, true]);
         let t = Table {
             names: vec!["xs".into(), "k".into()],
-            rows: vec![vec![
-                Value::List(vec![Value::Int(1), Value::Int(2)]),
-                Value::Int(3),
-            ]],
+            rows: vec![vec![long_list(), Value::Int(3)]],
         };
         let keep = unread(&t, &cs[2..]);
         let Clause::Unwind { expr, alias, .. } = &cs[1] else {
@@ -1941,13 +1958,16 @@ mod unread_tests {
         };
         let out = unwind(&ev, t, expr, &alias.name, &keep).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(out.names, ["k", "y"]);
-        assert_eq!(
-            out.rows,
-            [
-                [Value::Int(3), Value::Int(1)],
-                [Value::Int(3), Value::Int(2)]
-            ]
-        );
+        let want: Vec<Vec<Value>> = (1..=20)
+            .map(|i| vec![Value::Int(3), Value::Int(i)])
+            .collect();
+        assert_eq!(out.rows, want);
+        // Short values are copied rather than judged.
+        let small = Table {
+            names: vec!["xs".into(), "k".into()],
+            rows: vec![vec![Value::List(vec![Value::Int(1)]), Value::Int(3)]],
+        };
+        assert_eq!(unread(&small, &cs[2..]), vec![true, true]);
     }
 
     #[test]
