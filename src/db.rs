@@ -278,6 +278,24 @@ impl Database {
         self.finish_statement(result)
     }
 
+    /// Imports a file or directory ([`crate::import::import_path`]) as one
+    /// statement: all or nothing, logged like any write, without a copy of
+    /// the graph.
+    pub fn import(&mut self, path: &Path) -> Result<crate::import::ImportStats, ImportFailed> {
+        let mut load_error = None;
+        let done = self.write(|g| {
+            crate::import::import_path(path, g).map_err(|e| {
+                let q = QueryError::semantic("ImportFailed", e.to_string());
+                load_error = Some(e);
+                q
+            })
+        });
+        done.map_err(|e| match load_error {
+            Some(le) => ImportFailed::Load(le),
+            None => ImportFailed::Store(e),
+        })
+    }
+
     /// Ends the statement opened by `execute` or `write`: a failure is
     /// rolled back; a success is logged, and rolled back if that fails.
     fn finish_statement<T>(&mut self, result: Result<T, QueryError>) -> Result<T, Error> {
@@ -363,6 +381,24 @@ impl From<Error> for Option<QueryError> {
         match e {
             Error::Query(q) => Some(q),
             _ => None,
+        }
+    }
+}
+
+/// Why [`Database::import`] changed nothing.
+#[derive(Debug)]
+pub enum ImportFailed {
+    /// The file did not load (it names the file, line and column).
+    Load(crate::error::LoadError),
+    /// The store could not be written.
+    Store(Error),
+}
+
+impl std::fmt::Display for ImportFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportFailed::Load(e) => e.fmt(f),
+            ImportFailed::Store(e) => e.fmt(f),
         }
     }
 }

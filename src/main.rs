@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use factgraph::Database;
-use factgraph::db::{DEFAULT_STORE, Opened};
+use factgraph::db::{DEFAULT_STORE, ImportFailed, Opened};
 use factgraph::model::FDate;
 use factgraph::shell::render::Mode;
 use factgraph::shell::{Failed, Session, Settings, diag, literal, repl};
@@ -351,17 +351,14 @@ fn import(cli: &Cli, file: &Path, store: Option<&Path>) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(&e),
     };
-    let mut g = db.graph().clone();
-    let stats = match factgraph::import::import_path(file, &mut g) {
+    let stats = match db.import(file) {
         Ok(s) => s,
-        Err(e) => {
+        Err(ImportFailed::Load(e)) => {
             let _ = fail(&e.to_string());
             return ExitCode::from(1);
         }
+        Err(ImportFailed::Store(e)) => return fail(&e.to_string()),
     };
-    if let Err(e) = db.replace_graph(g) {
-        return fail(&e.to_string());
-    }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     println!(
         "imported {} node{}, {} relationship{} from {} into {location}",

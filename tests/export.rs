@@ -551,10 +551,16 @@ fn csv_import_errors_name_file_line_column_and_load_nothing() {
             "nodes.csv:3:1: a second node with the id '0'",
         ),
     ];
+    // Byte for byte, every id in its slot: a failure is undone in place.
+    let bytes = factgraph::store::persist::encode(&g);
     for (n, e, want) in cases {
         let err = import::csv::import_csv(n, "nodes.csv", e, "edges.csv", &mut g).expect_err(want);
         assert_eq!(err.to_string(), *want);
         assert_eq!(canon(&g), before, "a failed import changed the graph");
+        assert!(
+            factgraph::store::persist::encode(&g) == bytes,
+            "{want}: the store's bytes changed"
+        );
     }
 }
 

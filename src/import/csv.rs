@@ -323,9 +323,21 @@ pub fn import_csv_with(
     graph: &mut Graph,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportStats, LoadError> {
-    // All or nothing: work on a copy (free for the empty graph of a bulk
-    // import) and keep it only when everything loaded.
-    let mut g = graph.clone();
+    super::all_or_nothing(graph, |g| {
+        load_csv(nodes, nodes_file, edges, edges_file, g, progress)
+    })
+}
+
+/// [`import_csv_with`] on `g` itself; the caller undoes what a failure
+/// leaves.
+fn load_csv(
+    nodes: &str,
+    nodes_file: &str,
+    edges: &str,
+    edges_file: &str,
+    g: &mut Graph,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportStats, LoadError> {
     let mut stats = ImportStats::default();
     let err = |file: &str, text: &str, at: usize, msg: String| error_at(file, text, at, msg);
     let total = nodes.len() + edges.len();
@@ -511,8 +523,8 @@ pub fn import_csv_with(
     pending.sort_unstable_by_key(|p| (p.1.0, p.4));
     // A relationship the schema refuses is found in end-node order; the
     // error names the first such row of the file, as a load in file order
-    // would. The graph is a working copy, dropped on any error, so going on
-    // past a refusal only costs time on a load that fails anyway.
+    // would. Everything is undone on any error, so going on past a refusal
+    // only costs time on a load that fails anyway.
     let mut refused: Option<(usize, String)> = None;
     for (s, d, t, props, row_at) in pending {
         let made = g.create_rel_with(s, d, t, props).and_then(|id| {
@@ -535,7 +547,6 @@ pub fn import_csv_with(
         return Err(err(edges_file, edges, at, message));
     }
     progress(Progress { done: total, total });
-    *graph = g;
     Ok(stats)
 }
 

@@ -51,16 +51,15 @@ pub fn import_facts(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadE
             ),
         )
     })?;
-    let mut g = graph.clone();
-    if g.schema().is_none() {
-        g.set_schema(Some(seed::parse_schema(SCHEMA.name, SCHEMA.text)?));
-    }
-    let (nodes, rels) = (g.node_count(), g.rel_count());
-    load_parsed(&mut g, &file, &text, &parsed, &article_text)?;
-    let stats = ImportStats {
-        nodes: g.node_count().saturating_sub(nodes),
-        rels: g.rel_count().saturating_sub(rels),
-    };
-    *graph = g;
-    Ok(stats)
+    super::all_or_nothing(graph, |g| {
+        if g.schema().is_none() {
+            g.set_schema(Some(seed::parse_schema(SCHEMA.name, SCHEMA.text)?));
+        }
+        let (nodes, rels) = (g.node_count(), g.rel_count());
+        load_parsed(g, &file, &text, &parsed, &article_text)?;
+        Ok(ImportStats {
+            nodes: g.node_count().saturating_sub(nodes),
+            rels: g.rel_count().saturating_sub(rels),
+        })
+    })
 }

@@ -34,10 +34,7 @@ pub struct ImportStats {
 /// against the schema, required properties included.
 pub fn import_json(text: &str, file: &str, graph: &mut Graph) -> Result<ImportStats, LoadError> {
     let root = Reader::new(text, file).document()?;
-    let mut g = graph.clone();
-    let stats = Loader { text, file }.load(&root, &mut g)?;
-    *graph = g;
-    Ok(stats)
+    super::all_or_nothing(graph, |g| Loader { text, file }.load(&root, g))
 }
 
 /// Reads a JSON export file into a new graph.

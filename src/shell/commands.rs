@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::render::{self, Cell, Mode};
 use super::{Failed, Flow, Session, literal, shortcuts};
+use crate::db::ImportFailed;
 use crate::error::{ErrorClass, QueryError, Span};
 use crate::model::FDate;
 use crate::model::names::did_you_mean;
@@ -572,14 +573,12 @@ pub fn run<O: Write, E: Write>(
                     .at(Span::new(args_at, args_at + args.len()));
                 return fail(s, e);
             }
-            // All or nothing: the import works on a copy, which replaces the
-            // graph (and is saved) only when it succeeded.
-            let mut g = s.db.graph().clone();
-            match crate::import::import_path(std::path::Path::new(&path), &mut g) {
+            // One statement: all or nothing, and logged like any write (no
+            // copy of the graph, no rewrite of the whole store).
+            match s.db.import(std::path::Path::new(&path)) {
+                Err(ImportFailed::Load(e)) => return Err(s.report(&e.to_string(), Failed::QUERY)),
+                Err(ImportFailed::Store(e)) => return Err(s.report(&e.to_string(), Failed::STORE)),
                 Ok(st) => {
-                    if let Err(e) = s.db.replace_graph(g) {
-                        return Err(s.report(&e.to_string(), Failed::STORE));
-                    }
                     s.mark_changed();
                     let t = format!(
                         "imported {} node{}, {} relationship{} from {path}\n",
@@ -590,7 +589,6 @@ pub fn run<O: Write, E: Write>(
                     );
                     s.write_out(&t)?;
                 }
-                Err(e) => return Err(s.report(&e.to_string(), Failed::QUERY)),
             }
         }
         _ => {
