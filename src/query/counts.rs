@@ -144,6 +144,18 @@ pub(crate) fn run(ev: &Ev, c: &CountByType) -> R<(Vec<String>, Vec<Vec<Value>>)>
     if !c.types.is_empty() && wanted.is_empty() {
         return Ok(finish(c, &order, counts));
     }
+    // Without "as of", every relationship counts: the type index has the
+    // counts, in the order a pass would meet the types.
+    if ev.as_of.is_none() {
+        ev.check()?;
+        for (t, n) in g.rel_type_counts() {
+            if wanted.is_empty() || wanted.contains(&t) {
+                order.push(t);
+                counts.push(i64::try_from(n).unwrap_or(i64::MAX));
+            }
+        }
+        return Ok(finish(c, &order, counts));
+    }
     // Relationships of one type tend to come together: remember the last
     // type's slot rather than searching for it every time.
     let mut last: Option<(Sym, usize)> = None;

@@ -125,7 +125,8 @@ fn drop_target(graph: &Graph, d: &DropIndex) -> Result<Option<String>, QueryErro
     }
 }
 
-/// `SHOW INDEXES`: the built-in indexes and the property indexes, by name;
+/// `SHOW INDEXES`: the built-in indexes (labels, names and aliases,
+/// relationship types) and the property indexes, by name;
 /// `kind` RANGE or LOOKUP keeps those of that type.
 fn show(graph: &Graph, kind: Option<&Ident>) -> QueryResult {
     let list = |items: &[&str]| Value::List(items.iter().map(|s| Value::from(*s)).collect());
@@ -140,9 +141,12 @@ fn show(graph: &Graph, kind: Option<&Ident>) -> QueryResult {
             props,
         ]
     };
-    let [labels_ix, names_ix] = BUILTIN_INDEXES;
+    let [labels_ix, names_ix, types_ix] = BUILTIN_INDEXES;
+    let mut types_row = row(types_ix, "LOOKUP", Value::Null, Value::Null);
+    types_row[4] = Value::from("RELATIONSHIP");
     let mut rows = vec![
         row(labels_ix, "LOOKUP", Value::Null, Value::Null),
+        types_row,
         row(
             names_ix,
             "NAME",

@@ -733,18 +733,17 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     }
 
     /// Starts a pattern part at its first relationship rather than its
-    /// first node ([`rel_scan_start`]): one pass over the relationships,
-    /// each of a wanted type binding the node it starts from.
+    /// first node ([`rel_scan_start`]): the relationships of the wanted
+    /// types from the type index, in id order, each binding the node it
+    /// starts from.
     fn rel_scan(&mut self, pi: usize, e: &Elem) -> R<bool> {
         let g = self.ev.graph;
         let spec = &e.rels[0];
         let (outgoing, incoming) = ways(spec.dir);
-        for (i, r) in g.rel_ids().enumerate() {
+        let rels = merged(spec.type_syms.iter().map(|t| g.rels_of_type(*t)));
+        for (i, r) in rels.enumerate() {
             if i % 4096 == 0 {
                 self.ev.check()?;
-            }
-            if !g.rel_type(r).is_some_and(|t| spec.type_syms.contains(&t)) {
-                continue;
             }
             let Some((a, b)) = g.rel_ends(r) else {
                 continue;
@@ -1345,6 +1344,26 @@ pub(crate) fn start_of<'p>(
     } else {
         Start::Labels(&n.labels)
     }
+}
+
+/// Several ascending id streams as one ascending stream (each id once).
+fn merged<'a>(
+    streams: impl Iterator<Item = impl Iterator<Item = RelId> + 'a>,
+) -> impl Iterator<Item = RelId> + 'a {
+    let mut heads: Vec<_> = streams.map(|s| s.peekable()).collect();
+    std::iter::from_fn(move || {
+        let i = (0..heads.len())
+            .filter_map(|i| heads[i].peek().map(|r| (r.0, i)))
+            .min()?
+            .1;
+        let r = heads[i].next();
+        for h in heads.iter_mut() {
+            while h.peek().is_some_and(|x| Some(*x) == r) {
+                h.next();
+            }
+        }
+        r
+    })
 }
 
 /// Does a walk that would start at every node start at its first

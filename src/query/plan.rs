@@ -167,7 +167,7 @@ fn start_line(
                 .join("|")
         });
         return format!(
-            "start: relationship scan [:{types}], binding {}{walk}",
+            "start: relationship-type index builtin_types [:{types}], binding {}{walk}",
             node(n)
         );
     }

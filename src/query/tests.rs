@@ -1053,6 +1053,7 @@ fn index_statements_create_show_and_drop_as_in_neo4j() {
         [
             "'builtin_labels' | 'ONLINE' | 100.0 | 'LOOKUP' | 'NODE' | null | null",
             "'builtin_names' | 'ONLINE' | 100.0 | 'NAME' | 'NODE' | null | ['name', 'aliases']",
+            "'builtin_types' | 'ONLINE' | 100.0 | 'LOOKUP' | 'RELATIONSHIP' | null | null",
             "'by_name' | 'ONLINE' | 100.0 | 'RANGE' | 'NODE' | ['P'] | ['name']",
             "'index_P_age' | 'ONLINE' | 100.0 | 'RANGE' | 'NODE' | ['P'] | ['age']",
         ]
@@ -1060,7 +1061,10 @@ fn index_statements_create_show_and_drop_as_in_neo4j() {
     assert_eq!(rows(&mut g, "SHOW RANGE INDEXES").len(), 2);
     assert_eq!(
         rows(&mut g, "SHOW LOOKUP INDEXES"),
-        ["'builtin_labels' | 'ONLINE' | 100.0 | 'LOOKUP' | 'NODE' | null | null"]
+        [
+            "'builtin_labels' | 'ONLINE' | 100.0 | 'LOOKUP' | 'NODE' | null | null",
+            "'builtin_types' | 'ONLINE' | 100.0 | 'LOOKUP' | 'RELATIONSHIP' | null | null"
+        ]
     );
     let e = err(&mut g, "CREATE INDEX ON :P(age)");
     assert!(e.message.contains("'index_P_age'"), "{}", e.message);
@@ -1897,7 +1901,7 @@ fn relationship_scans_agree_with_walks_from_every_node() {
                     .unwrap()
                     .plan
                     .unwrap();
-                assert!(plan.contains("relationship scan"), "{plan}");
+                assert!(plan.contains("relationship-type index"), "{plan}");
                 assert_eq!(
                     sorted(rows(&mut g, &scan)),
                     sorted(rows(&mut g, &walk)),

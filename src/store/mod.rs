@@ -101,9 +101,10 @@ pub type RelProps = HashMap<u32, Props, BuildHasherDefault<IdHasher>>;
 pub const NAME: &str = "name";
 /// The property that holds an entity's other names.
 pub const ALIASES: &str = "aliases";
-/// The names of the indexes every graph has: the label index and the name
-/// and alias index (`SHOW INDEXES` lists them; they cannot be dropped).
-pub const BUILTIN_INDEXES: [&str; 2] = ["builtin_labels", "builtin_names"];
+/// The names of the indexes every graph has: the label index, the name
+/// and alias index and the relationship-type index (`SHOW INDEXES` lists
+/// them; they cannot be dropped).
+pub const BUILTIN_INDEXES: [&str; 3] = ["builtin_labels", "builtin_names", "builtin_types"];
 
 /// The store's graph with its indexes.
 ///
@@ -127,6 +128,10 @@ pub struct Graph {
     rel_props: RelProps,
     names: NameIndex,
     labels: BTreeMap<Sym, IdSet>,
+    /// Per relationship type, its relationships' ids: built on first use
+    /// (opening a store does not pay for it), then kept current by every
+    /// write that adds or removes a relationship.
+    rel_types: std::sync::OnceLock<BTreeMap<Sym, IdSet>>,
     /// The property indexes (`CREATE INDEX`).
     prop_indexes: PropIndexes,
     schema: Option<Schema>,
@@ -733,6 +738,7 @@ impl Graph {
             self.g.remove_edge(got);
             return Err(format!("relationship slot {} could not be placed", id.0));
         }
+        self.type_index_add(id, rel.rel_type);
         if !rel.props.is_empty() {
             self.rel_props.insert(id.0, rel.props);
         }
@@ -742,8 +748,75 @@ impl Graph {
     /// Removes a relationship slot and its properties.
     fn remove_edge(&mut self, id: RelId) -> Option<Rel> {
         let rel_type = self.g.remove_edge(ei(id))?;
+        if let Some(set) = self.rel_types.get_mut().and_then(|m| m.get_mut(&rel_type)) {
+            set.remove(NodeId(id.0));
+        }
         let props = self.rel_props.remove(&id.0).unwrap_or_default();
         Some(Rel { rel_type, props })
+    }
+
+    /// Enters a new relationship in the type index, if it is built.
+    fn type_index_add(&mut self, id: RelId, rel_type: Sym) {
+        if let Some(m) = self.rel_types.get_mut() {
+            m.entry(rel_type).or_default().insert(NodeId(id.0));
+        }
+    }
+
+    /// The relationship-type index (built now if it is not yet): per type,
+    /// the ids of its relationships (held as [`IdSet`]s of `u32`s).
+    fn type_index(&self) -> &BTreeMap<Sym, IdSet> {
+        self.rel_types.get_or_init(|| {
+            let mut m: BTreeMap<Sym, IdSet> = BTreeMap::new();
+            // Consecutive relationships often share a type: remember the
+            // last one's set rather than looking it up every time.
+            let mut last: Option<(Sym, IdSet)> = None;
+            for (r, t) in self.rels_typed() {
+                match &mut last {
+                    Some((lt, set)) if *lt == t => {
+                        set.insert(NodeId(r.0));
+                    }
+                    _ => {
+                        if let Some((lt, set)) = last.take() {
+                            m.insert(lt, set);
+                        }
+                        let mut set = m.remove(&t).unwrap_or_default();
+                        set.insert(NodeId(r.0));
+                        last = Some((t, set));
+                    }
+                }
+            }
+            if let Some((lt, set)) = last {
+                m.insert(lt, set);
+            }
+            m.retain(|_, s| !s.is_empty());
+            m
+        })
+    }
+
+    /// The relationships of type `t`, in id order, through the type index.
+    pub fn rels_of_type(&self, t: Sym) -> impl Iterator<Item = RelId> + '_ {
+        self.type_index()
+            .get(&t)
+            .into_iter()
+            .flat_map(IdSet::iter)
+            .map(|n| RelId(n.0))
+    }
+
+    /// How many relationships have type `t` (the type index's count).
+    pub fn rel_type_count(&self, t: Sym) -> usize {
+        self.type_index().get(&t).map_or(0, IdSet::len)
+    }
+
+    /// The types in use with their counts, in order of each type's first
+    /// relationship (as a pass over the relationships meets them).
+    pub fn rel_type_counts(&self) -> Vec<(Sym, usize)> {
+        let mut v: Vec<(u32, Sym, usize)> = self
+            .type_index()
+            .iter()
+            .filter_map(|(t, s)| Some((s.iter().next()?.0, *t, s.len())))
+            .collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, t, n)| (t, n)).collect()
     }
 
     /// Sets (`Some`) or removes a relationship property, without checks or
@@ -1135,6 +1208,7 @@ impl Graph {
         }
         let change = self.journal.is_some().then(|| (rel_type, props.clone()));
         let id = rid(self.g.add_edge(ni(from), ni(to), rel_type));
+        self.type_index_add(id, rel_type);
         if !props.is_empty() {
             self.rel_props.insert(id.0, props);
         }
@@ -1687,6 +1761,20 @@ mod tests {
             assert_eq!(ix.contents(), fresh.contents(), "index {}", ix.name());
             assert_eq!(ix.len(), fresh.len(), "index {}", ix.name());
         }
+        // The relationship-type index, when built, against a pass over
+        // the relationships.
+        if let Some(built) = g.rel_types.get() {
+            let mut scan: BTreeMap<Sym, Vec<u32>> = BTreeMap::new();
+            for (r, t) in g.rels_typed() {
+                scan.entry(t).or_default().push(r.0);
+            }
+            let index: BTreeMap<Sym, Vec<u32>> = built
+                .iter()
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(t, s)| (*t, s.iter().map(|n| n.0).collect()))
+                .collect();
+            assert_eq!(index, scan, "the relationship-type index");
+        }
     }
 
     /// xorshift64*: deterministic, no dependency.
@@ -1735,7 +1823,8 @@ mod tests {
             7 => g.detach_delete_node(pick(r)).map(|_| ()),
             8 => {
                 let (a, b) = (pick(r), pick(r));
-                g.create_rel(a, b, "R".into(), Props::new()).map(|_| ())
+                g.create_rel(a, b, ["R", "S"][r.below(2)].into(), Props::new())
+                    .map(|_| ())
             }
             _ => match r.below(3) {
                 0 => g.create_index(None, label, key).map(|_| ()),
@@ -1753,6 +1842,8 @@ mod tests {
         let mut r = Rng(0x9E37_79B9_7F4A_7C15);
         let mut g = Graph::new();
         g.create_index(Some("a_p"), "A", "p").unwrap();
+        // Built now, so that every write below has to keep it current.
+        assert!(g.rel_type_counts().is_empty());
         g.start_journal();
         for round in 0..300 {
             let before = g.clone();
@@ -1786,6 +1877,7 @@ mod tests {
             assert_indexes_agree(&replayed);
         }
         assert!(g.prop_indexes().count() > 0 && g.node_count() > 10);
+        assert!(g.rel_count() > 0 && g.rel_types.get().is_some());
         let sizes: usize = g.prop_indexes().map(PropIndex::len).sum();
         assert!(sizes > 0, "the indexes hold nodes at the end");
     }
