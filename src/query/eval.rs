@@ -476,6 +476,8 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
             out.push((vals, rep, aggs));
         }
     } else {
+        // Only ORDER BY and WHERE read the input row after this.
+        let keep_input = !p.order_by.is_empty() || p.where_.is_some();
         for r in &t.rows {
             ev.check()?;
             let env = Env::row(&t.names, r);
@@ -483,7 +485,8 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
                 .iter()
                 .map(|(_, e)| ev.eval(e, &env))
                 .collect::<R<Vec<_>>>()?;
-            out.push((vals, r.clone(), HashMap::new()));
+            let input = if keep_input { r.clone() } else { Vec::new() };
+            out.push((vals, input, HashMap::new()));
         }
     }
 

@@ -572,16 +572,17 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             return Ok(out);
         }
         let (outgoing, incoming) = ways(spec.dir);
+        let types = (!spec.types.is_empty()).then_some(&spec.type_syms[..]);
         if outgoing {
             out.extend(
-                g.rels_with_data(cur, true)
+                g.rels_with_data(cur, true, types)
                     .filter(|(r, _, rel)| fits(*r, rel))
                     .map(|(r, o, _)| (r, o)),
             );
         }
         if incoming {
             out.extend(
-                g.rels_with_data(cur, false)
+                g.rels_with_data(cur, false, types)
                     // With both directions a self-loop is one relationship,
                     // found once (going out).
                     .filter(|(r, o, rel)| !(outgoing && *o == cur) && fits(*r, rel))

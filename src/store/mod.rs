@@ -902,33 +902,40 @@ impl Graph {
             .map(|e| (rid(e.id()), nid(e.source())))
     }
     /// A node's relationships in one direction with their data:
-    /// (relationship, node at the other end, relationship).
-    pub fn rels_with_data(
-        &self,
+    /// (relationship, node at the other end, relationship). With `types`,
+    /// only relationships of those types: the type is tested before the
+    /// properties are looked up, so a walk over a hub's list of mostly
+    /// other types costs one read per relationship.
+    pub fn rels_with_data<'a>(
+        &'a self,
         id: NodeId,
         outgoing: bool,
-    ) -> impl Iterator<Item = (RelId, NodeId, RelRef<'_>)> + '_ {
+        types: Option<&'a [Sym]>,
+    ) -> impl Iterator<Item = (RelId, NodeId, RelRef<'a>)> + 'a {
         let dir = if outgoing {
             Direction::Outgoing
         } else {
             Direction::Incoming
         };
         let no_props = self.rel_props.is_empty();
-        self.g.edges_directed(ni(id), dir).map(move |e| {
-            let other = if outgoing { e.target() } else { e.source() };
-            let props = if no_props {
-                &NO_PROPS
-            } else {
-                self.rel_props
-                    .get(&e.id().index().try_into().unwrap_or(u32::MAX))
-                    .unwrap_or(&NO_PROPS)
-            };
-            let rel = RelRef {
-                rel_type: *e.weight(),
-                props,
-            };
-            (rid(e.id()), nid(other), rel)
-        })
+        let edges = self.g.edges_directed(ni(id), dir);
+        edges
+            .filter(move |e| types.is_none_or(|ts| ts.contains(e.weight())))
+            .map(move |e| {
+                let other = if outgoing { e.target() } else { e.source() };
+                let props = if no_props {
+                    &NO_PROPS
+                } else {
+                    self.rel_props
+                        .get(&e.id().index().try_into().unwrap_or(u32::MAX))
+                        .unwrap_or(&NO_PROPS)
+                };
+                let rel = RelRef {
+                    rel_type: *e.weight(),
+                    props,
+                };
+                (rid(e.id()), nid(other), rel)
+            })
     }
     pub fn degree(&self, id: NodeId) -> usize {
         self.g.edges_directed(ni(id), Direction::Outgoing).count()
