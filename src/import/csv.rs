@@ -323,9 +323,7 @@ pub fn import_csv_with(
     graph: &mut Graph,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportStats, LoadError> {
-    super::all_or_nothing(graph, |g| {
-        load_csv(nodes, nodes_file, edges, edges_file, g, progress)
-    })
+    graph.all_or_nothing(|g| load_csv(nodes, nodes_file, edges, edges_file, g, progress))
 }
 
 /// [`import_csv_with`] on `g` itself; the caller undoes what a failure

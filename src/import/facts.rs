@@ -51,7 +51,7 @@ pub fn import_facts(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadE
             ),
         )
     })?;
-    super::all_or_nothing(graph, |g| {
+    graph.all_or_nothing(|g| {
         if g.schema().is_none() {
             g.set_schema(Some(seed::parse_schema(SCHEMA.name, SCHEMA.text)?));
         }

@@ -34,7 +34,7 @@ pub struct ImportStats {
 /// against the schema, required properties included.
 pub fn import_json(text: &str, file: &str, graph: &mut Graph) -> Result<ImportStats, LoadError> {
     let root = Reader::new(text, file).document()?;
-    super::all_or_nothing(graph, |g| Loader { text, file }.load(&root, g))
+    graph.all_or_nothing(|g| Loader { text, file }.load(&root, g))
 }
 
 /// Reads a JSON export file into a new graph.

@@ -2,7 +2,7 @@
 //! files in the shape of the benchmark generator ([`csv`]), and a new
 //! article's fact file ([`facts`]).
 //!
-//! Every import is all or nothing ([`all_or_nothing`]): a graph that holds
+//! Every import is all or nothing ([`Graph::all_or_nothing`]): a graph that holds
 //! anything is changed in place under the undo log, which a failure
 //! replays, so a small import into a big store copies nothing; an empty
 //! graph (a bulk load's usual target) is worked on as a copy, which costs
@@ -80,7 +80,7 @@ pub fn import_cypher(text: &str, file: &str, graph: &mut Graph) -> Result<Import
         error_at(file, text, offset, e.message)
     };
     let script = crate::query::parse_script(text).map_err(at)?;
-    all_or_nothing(graph, |work| {
+    graph.all_or_nothing(|work| {
         let (nodes, rels) = (work.node_count(), work.rel_count());
         let params = crate::query::Params::new();
         let opts = crate::query::ExecOptions::default();
@@ -92,32 +92,6 @@ pub fn import_cypher(text: &str, file: &str, graph: &mut Graph) -> Result<Import
             rels: work.rel_count().saturating_sub(rels),
         })
     })
-}
-
-/// Runs `f` on `graph` all or nothing: when `f` fails the graph, its
-/// indexes and its journal are as they were, every element at its old id.
-/// A graph with elements is changed in place under the undo log (within
-/// the caller's statement if one is open); an empty one through a copy.
-pub fn all_or_nothing<T>(
-    graph: &mut Graph,
-    f: impl FnOnce(&mut Graph) -> Result<T, LoadError>,
-) -> Result<T, LoadError> {
-    if graph.node_count() == 0 && graph.rel_count() == 0 && !graph.in_statement() {
-        let mut work = graph.clone();
-        let out = f(&mut work)?;
-        *graph = work;
-        return Ok(out);
-    }
-    let own = graph.begin();
-    let mark = graph.mark();
-    let out = f(graph);
-    if out.is_err() {
-        graph.rollback_to(mark);
-    }
-    if own {
-        graph.commit();
-    }
-    out
 }
 
 /// A [`LoadError`] at a byte offset of `text`.

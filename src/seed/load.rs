@@ -61,26 +61,27 @@ pub fn load_parsed(
     facts: &FactFile,
     article_text: &str,
 ) -> Result<LoadReport, LoadError> {
-    let mut l = Loader::new(graph.clone(), file, text, article_text);
-    for record in &facts.records {
-        l.record(&record.kind, record.span)?;
-    }
-    if let Err(e) = l.g.check_all() {
-        let at = facts.records.first().map(|r| r.span.start).unwrap_or(0);
-        return Err(l.err(
-            at,
-            format!(
-                "after loading the file, the graph breaks its schema: {}",
-                e.message
-            ),
-        ));
-    }
-    *graph = l.g;
-    Ok(l.report)
+    graph.all_or_nothing(|g| {
+        let mut l = Loader::new(g, file, text, article_text);
+        for record in &facts.records {
+            l.record(&record.kind, record.span)?;
+        }
+        if let Err(e) = l.g.check_all() {
+            let at = facts.records.first().map(|r| r.span.start).unwrap_or(0);
+            return Err(l.err(
+                at,
+                format!(
+                    "after loading the file, the graph breaks its schema: {}",
+                    e.message
+                ),
+            ));
+        }
+        Ok(l.report)
+    })
 }
 
 struct Loader<'a> {
-    g: Graph,
+    g: &'a mut Graph,
     file: &'a str,
     src: &'a str,
     article_text: &'a str,
@@ -94,7 +95,7 @@ struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
-    fn new(g: Graph, file: &'a str, src: &'a str, article_text: &'a str) -> Loader<'a> {
+    fn new(g: &'a mut Graph, file: &'a str, src: &'a str, article_text: &'a str) -> Loader<'a> {
         let mut keys = HashMap::new();
         let mut dates = HashMap::new();
         for id in g.node_ids() {

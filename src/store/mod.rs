@@ -381,6 +381,34 @@ impl Graph {
         self.undo.is_some()
     }
 
+    /// Runs `f` on the graph all or nothing: when `f` fails the graph, its
+    /// indexes and its journal are as they were, every element at its old
+    /// id. A graph with elements is changed in place under the undo log
+    /// (within the caller's statement if one is open), so a small change to
+    /// a big graph copies nothing; an empty one through a copy, which costs
+    /// nothing and keeps no undo log (a bulk load's usual case).
+    pub fn all_or_nothing<T, E>(
+        &mut self,
+        f: impl FnOnce(&mut Graph) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if self.node_count() == 0 && self.rel_count() == 0 && !self.in_statement() {
+            let mut work = self.clone();
+            let out = f(&mut work)?;
+            *self = work;
+            return Ok(out);
+        }
+        let own = self.begin();
+        let mark = self.mark();
+        let out = f(self);
+        if out.is_err() {
+            self.rollback_to(mark);
+        }
+        if own {
+            self.commit();
+        }
+        out
+    }
+
     /// Closes the open statement, keeping its changes.
     pub fn commit(&mut self) {
         self.undo = None;
