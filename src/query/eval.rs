@@ -615,9 +615,14 @@ fn unread(t: &Table, rest: &[Clause]) -> Vec<bool> {
         return vec![true; t.names.len()];
     }
     let text: String = rest.iter().map(|c| format!("{c}\n")).collect();
+    // `RETURN *` and `WITH *` read every column; the printer spells them
+    // exactly so (`count(*)` and `[*..3]` read none).
+    let star = ["WITH *", "WITH DISTINCT *", "RETURN *", "RETURN DISTINCT *"]
+        .iter()
+        .any(|s| text.contains(s));
     t.names
         .iter()
-        .map(|n| text.contains('*') || is_hidden(n) || n.contains('`') || text.contains(n.as_str()))
+        .map(|n| star || is_hidden(n) || n.contains('`') || text.contains(n.as_str()))
         .collect()
 }
 
@@ -1965,6 +1970,12 @@ mod unread_tests {
             .map(|i| vec![Value::Int(3), Value::Int(i)])
             .collect();
         assert_eq!(out.rows, want);
+        // `count(*)` reads no column.
+        let counted = clauses("WITH [1, 2] AS xs, 3 AS k UNWIND xs AS y RETURN count(*)");
+        assert_eq!(
+            unread(&table(&["xs", "k"]), &counted[2..]),
+            vec![false, false]
+        );
         // Short values are copied rather than judged.
         let small = Table {
             names: vec!["xs".into(), "k".into()],
@@ -1979,6 +1990,8 @@ mod unread_tests {
         for q in [
             "UNWIND xs AS y RETURN size(xs)",
             "UNWIND xs AS y RETURN *",
+            "UNWIND xs AS y RETURN DISTINCT *",
+            "UNWIND xs AS y WITH * RETURN y",
             "UNWIND xs AS y WITH y WHERE EXISTS { MATCH (n) WHERE n.v IN xs } RETURN y",
             "MATCH (n) WHERE n.v IN xs RETURN k",
         ] {
