@@ -1233,9 +1233,12 @@ impl Start<'_> {
         }
     }
 
-    /// Does the start find few nodes (one, or those with one value)?
+    /// Does the start find one node or very few: a bound node or a name
+    /// lookup? (A property value can be shared by hundreds of nodes, and a
+    /// search per pair of ends would then cost more than one search from
+    /// every start.)
     pub(crate) fn is_lookup(&self) -> bool {
-        self.rank() >= 3
+        self.rank() >= 4
     }
 }
 

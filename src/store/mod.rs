@@ -385,8 +385,9 @@ impl Graph {
     /// indexes and its journal are as they were, every element at its old
     /// id. A graph with elements is changed in place under the undo log
     /// (within the caller's statement if one is open), so a small change to
-    /// a big graph copies nothing; an empty one through a copy, which costs
-    /// nothing and keeps no undo log (a bulk load's usual case).
+    /// a big graph copies nothing; an empty one outside a statement through
+    /// a copy, which costs nothing and keeps no undo log (a bulk load's
+    /// usual case; `Database::import` takes that path for an empty store).
     pub fn all_or_nothing<T, E>(
         &mut self,
         f: impl FnOnce(&mut Graph) -> Result<T, E>,
