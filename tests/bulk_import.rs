@@ -5,6 +5,22 @@
 use std::path::Path;
 use std::process::Command;
 
+/// `factgraph COMMAND --nodes nodes.csv --edges edges.csv --store g.fg` in `dir`.
+fn load_csv(dir: &Path, command: &str) -> (i32, String, String) {
+    factgraph(
+        dir,
+        &[
+            command,
+            "--nodes",
+            "nodes.csv",
+            "--edges",
+            "edges.csv",
+            "--store",
+            "g.fg",
+        ],
+    )
+}
+
 fn factgraph(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_factgraph"))
         .args(args)
@@ -30,18 +46,7 @@ fn bulk_import_loads_dates_levels_and_ids() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
     std::fs::write(dir.path().join("edges.csv"), EDGES).expect("write");
-    let (code, out, err) = factgraph(
-        dir.path(),
-        &[
-            "bulk-import",
-            "--nodes",
-            "nodes.csv",
-            "--edges",
-            "edges.csv",
-            "--store",
-            "g.fg",
-        ],
-    );
+    let (code, out, err) = load_csv(dir.path(), "bulk-import");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("5 nodes and 5 relationships"), "{out}");
     // Not a terminal: no progress bar.
@@ -68,18 +73,7 @@ fn bulk_import_error_names_the_line_and_loads_nothing() {
     std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
     let bad = EDGES.replace("1960-05-05,3", "1960-05-05,high");
     std::fs::write(dir.path().join("edges.csv"), bad).expect("write");
-    let (code, _, err) = factgraph(
-        dir.path(),
-        &[
-            "bulk-import",
-            "--nodes",
-            "nodes.csv",
-            "--edges",
-            "edges.csv",
-            "--store",
-            "g.fg",
-        ],
-    );
+    let (code, _, err) = load_csv(dir.path(), "bulk-import");
     assert_eq!(code, 2);
     assert!(err.contains("edges.csv:6"), "{err}");
     assert!(err.contains("level must be an integer"), "{err}");
@@ -245,16 +239,7 @@ fn import_with_nodes_and_edges_error_names_the_line_and_loads_nothing() {
     std::fs::write(dir.path().join("nodes.csv"), NODES).expect("write");
     let bad = EDGES.replace("1,2,MEMBER_OF,2005-01-01", "1,2,MEMBER_OF,2005-13-01");
     std::fs::write(dir.path().join("edges.csv"), bad).expect("write");
-    let args = [
-        "import",
-        "--nodes",
-        "nodes.csv",
-        "--edges",
-        "edges.csv",
-        "--store",
-        "g.fg",
-    ];
-    let (code, out, err) = factgraph(dir.path(), &args);
+    let (code, out, err) = load_csv(dir.path(), "import");
     // As `import FILE`: 1 when the data does not load.
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("edges.csv:3"), "{err}");
@@ -340,18 +325,7 @@ fn bulk_import_keeps_property_indexes_current() {
     };
     let (code, _, err) = with_store(&["-c", "CREATE INDEX by_id FOR (p:Person) ON (p.id)"]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = factgraph(
-        dir.path(),
-        &[
-            "import",
-            "--nodes",
-            "nodes.csv",
-            "--edges",
-            "edges.csv",
-            "--store",
-            "g.fg",
-        ],
-    );
+    let (code, _, err) = load_csv(dir.path(), "import");
     assert_eq!(code, 0, "{err}");
     let q = "MATCH (p:Person) WHERE p.id = 4 RETURN p.name";
     let (code, out, err) = with_store(&["--format", "csv", "-c", q]);
