@@ -357,7 +357,7 @@ fn snapshot_of(g: &Graph) -> QueryResult {
             id,
             NodeSnapshot {
                 labels: n.labels.to_strings(),
-                props: n.props.clone(),
+                props: n.props.to_props(),
             },
         );
     }
@@ -370,7 +370,7 @@ fn snapshot_of(g: &Graph) -> QueryResult {
                 rel_type: x.rel_type.to_string(),
                 start,
                 end,
-                props: x.props.clone(),
+                props: x.props.to_props(),
             },
         );
     }

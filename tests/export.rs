@@ -368,7 +368,9 @@ fn json_keeps_precision_approximation_and_number_types() {
     import::json::import_json(&text, "f.json", &mut back).expect("import");
     assert_eq!(canon(&back), canon(&g));
     assert_eq!(
-        back.node(NodeId(0)).and_then(|n| n.props.get("whole")),
+        back.node(NodeId(0))
+            .and_then(|n| n.props.get("whole"))
+            .as_deref(),
         Some(&Value::Float(3.0))
     );
 }
@@ -467,14 +469,14 @@ fn csv_import_reads_the_bench_shape() {
     assert_eq!((stats.nodes, stats.rels), (4, 3));
     let n = |i: u32| g.node(NodeId(i)).expect("node");
     assert_eq!(
-        n(1).props["name"],
+        n(1).props.to_props()["name"],
         Value::from("Shanghai Cooperation Organisation, the")
     );
     assert_eq!(
-        n(2).props["name"],
+        n(2).props.to_props()["name"],
         Value::from("Sergei \"the minister\" Aleinik")
     );
-    assert_eq!(n(0).props["id"], Value::Int(0));
+    assert_eq!(n(0).props.to_props()["id"], Value::Int(0));
     assert_eq!(
         n(3).labels,
         ["Statement".to_string(), "Membership".to_string()]
@@ -499,9 +501,9 @@ fn csv_import_reads_the_bench_shape() {
     );
     let rel = |i: u32| g.rel(factgraph::model::RelId(i)).expect("rel");
     assert!(rel(0).props.is_empty());
-    assert_eq!(rel(1).props["date"], date("~2023-10"));
-    assert_eq!(rel(1).props["level"], Value::Int(3));
-    assert_eq!(rel(2).props["date"], date("2024-07-04"));
+    assert_eq!(rel(1).props.to_props()["date"], date("~2023-10"));
+    assert_eq!(rel(1).props.to_props()["level"], Value::Int(3));
+    assert_eq!(rel(2).props.to_props()["date"], date("2024-07-04"));
 }
 
 #[test]
@@ -637,7 +639,7 @@ fn member_of_result(g: &Graph) -> QueryResult {
                 rel_type: rel.rel_type.to_string(),
                 start,
                 end,
-                props: rel.props.clone(),
+                props: rel.props.to_props(),
             },
         );
         let n = g.node(end).expect("node");
@@ -645,7 +647,7 @@ fn member_of_result(g: &Graph) -> QueryResult {
             end,
             NodeSnapshot {
                 labels: n.labels.to_strings(),
-                props: n.props.clone(),
+                props: n.props.to_props(),
             },
         );
     }
@@ -887,7 +889,7 @@ fn kuzu_loads_the_csv_export_with_the_same_graph() {
             .map(|(key, v)| {
                 (
                     key.to_string(),
-                    kuzu_expect(v, node.labels == ["Thing"] && key == "tags"),
+                    kuzu_expect(&v, node.labels == ["Thing"] && key == "tags"),
                 )
             })
             .filter(|(_, v)| !v.is_null())
@@ -905,7 +907,7 @@ fn kuzu_loads_the_csv_export_with_the_same_graph() {
     let mut want: Vec<String> = view
         .rels
         .iter()
-        .map(|r| serde_json::json!({"type": tables[r.rel_type], "start": r.start.0, "end": r.end.0, "props": tagged_props(r.props)}).to_string())
+        .map(|r| serde_json::json!({"type": tables[r.rel_type], "start": r.start.0, "end": r.end.0, "props": tagged_props(&r.props.to_props())}).to_string())
         .collect();
     let mut got: Vec<String> = seen["rels"]
         .as_array()
@@ -1016,6 +1018,7 @@ fn networkx_reads_the_graphml_with_the_same_counts_and_values() {
             assert_eq!(attrs["labels"], serde_json::json!({ "s": labels }));
         }
         for (k, v) in node.props {
+            let v = &*v;
             let want = match v {
                 Value::List(_) => serde_json::json!({ "s": factgraph_plain(v) }),
                 Value::Date(d) => serde_json::json!({ "s": d.to_string() }),
@@ -1038,10 +1041,10 @@ type Stage = (String, String, String, String, Option<String>);
 fn belarus_sco_stages(g: &Graph) -> Vec<Stage> {
     let name_is = |id: NodeId, want: &str| {
         g.node(id)
-            .and_then(|n| n.props.get("name"))
-            .is_some_and(|v| v.as_str() == Some(want))
+            .and_then(|n| n.props.get_str("name"))
+            .is_some_and(|v| v == want)
     };
-    let text = |n: factgraph::store::NodeRef, k: &str| match n.props.get(k) {
+    let text = |n: factgraph::store::NodeRef, k: &str| match n.props.get(k).as_deref() {
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
         None => String::new(),
@@ -1069,7 +1072,7 @@ fn belarus_sco_stages(g: &Graph) -> Vec<Stage> {
                 text(stage, "name"),
                 text(node, "status"),
                 text(node, "modality"),
-                match node.props.get("date") {
+                match node.props.get("date").as_deref() {
                     Some(Value::Date(d)) => Some(d.to_string()),
                     _ => None,
                 },

@@ -28,7 +28,7 @@ fn by_key(g: &Graph, key: &str) -> Vec<NodeId> {
     g.node_ids()
         .filter(|&id| {
             g.node(id)
-                .is_some_and(|n| n.props.get("key") == Some(&Value::String(key.into())))
+                .is_some_and(|n| n.props.get("key").as_deref() == Some(&Value::String(key.into())))
         })
         .collect()
 }
@@ -104,7 +104,7 @@ fn a_fact_file_imports_into_the_article_graph_merging_by_key() {
             "{id:?} is not MENTIONED_IN t900"
         );
     }
-    let sco_aliases = string_list(g.node(sco).and_then(|n| n.props.get("aliases")));
+    let sco_aliases = string_list(g.node(sco).and_then(|n| n.props.get("aliases")).as_deref());
     assert!(sco_aliases.iter().any(|a| a == "SCO"), "{sco_aliases:?}");
     assert!(
         sco_aliases.iter().any(|a| a == "SOZ"),
@@ -114,23 +114,23 @@ fn a_fact_file_imports_into_the_article_graph_merging_by_key() {
     // New: a person, an event held in Minsk, two statements citing t900.
     let testova = one(&g, "testova");
     assert_eq!(
-        g.node(testova).and_then(|n| n.props.get("name")),
+        g.node(testova).and_then(|n| n.props.get("name")).as_deref(),
         Some(&Value::String("Anna Testova".into()))
     );
     let forum = one(&g, "test_forum_2024");
     let minsk = one(&g, "minsk");
     assert!(g.out_rels(forum).any(|(r, to)| to == minsk
         && g.rel(r).is_some_and(|r| r.rel_type == "HELD_IN"
-            && r.props.get("source") == Some(&Value::String("t900".into())))));
+            && r.props.get("source").as_deref() == Some(&Value::String("t900".into())))));
     let forecast = one(&g, "memorandum_next_year");
     let n = g.node(forecast).expect("the statement node");
     assert!(n.labels.iter().any(|l| l == "Forecast"), "{:?}", n.labels);
     assert_eq!(
-        n.props.get("modality"),
+        n.props.get("modality").as_deref(),
         Some(&Value::String("expected".into()))
     );
     assert_eq!(
-        n.props.get("date").map(ToString::to_string),
+        n.props.get("date").as_deref().map(ToString::to_string),
         Some("fdate('2025')".into()),
         "relative(\"next year\") against published 2024-06-12"
     );

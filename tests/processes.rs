@@ -94,7 +94,7 @@ fn write_forever(store: &Path) {
 /// The crash test's writes in a graph, by number.
 fn writes(g: &Graph) -> BTreeMap<i64, NodeId> {
     g.nodes_with_label("W")
-        .filter_map(|n| match g.node(n)?.props.get("i") {
+        .filter_map(|n| match g.node(n)?.props.get("i").as_deref() {
             Some(Value::Int(i)) => Some((*i, n)),
             _ => None,
         })
@@ -242,7 +242,7 @@ fn verify(store: &Path, acked: i64, unacked: i64, kill: usize, seed: u64) -> i64
         assert_eq!(i, k as i64, "{ctx}: write {k} is missing");
         let props = &g.node(node).unwrap().props;
         assert_eq!(
-            props.get("done"),
+            props.get("done").as_deref(),
             Some(&Value::Bool(true)),
             "{ctx}: write {i} is half-written"
         );

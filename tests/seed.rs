@@ -18,7 +18,7 @@ fn graph() -> Graph {
 fn prop(g: &Graph, id: NodeId, k: &str) -> Value {
     g.node(id)
         .and_then(|n| n.props.get(k))
-        .cloned()
+        .map(std::borrow::Cow::into_owned)
         .unwrap_or(Value::Null)
 }
 
@@ -33,14 +33,17 @@ fn facts(g: &Graph) -> Vec<(String, factgraph::model::Props)> {
     for r in g.rel_ids() {
         let Some(rel) = g.rel(r) else { continue };
         if rel.props.contains_key("quote") || rel.props.contains_key("source") {
-            out.push((format!("[:{} #{}]", rel.rel_type, r.0), rel.props.clone()));
+            out.push((
+                format!("[:{} #{}]", rel.rel_type, r.0),
+                rel.props.to_props(),
+            ));
         }
     }
     for n in g.node_ids().filter(|&n| is_statement(g, n)) {
         if let Some(node) = g.node(n) {
             out.push((
                 format!("(:{} {})", node.labels.join(":"), prop(g, n, "key")),
-                node.props.clone(),
+                node.props.to_props(),
             ));
         }
     }

@@ -398,17 +398,17 @@ fn the_first_released_format_keeps_loading() {
     let node = g.node(a[0]).unwrap();
     assert_eq!(node.labels, ["Organisation"]);
     assert_eq!(
-        node.props.get("since"),
+        node.props.get("since").as_deref(),
         Some(&Value::Date(FDate::parse("~2024-05").unwrap()))
     );
     assert_eq!(
-        node.props.get("aliases"),
+        node.props.get("aliases").as_deref(),
         Some(&Value::List(vec!["AMR".into(), "Rat".into()]))
     );
     let r = g.rel_ids().next().unwrap();
     assert_eq!(g.rel(r).unwrap().rel_type, "MEETS_IN");
     assert_eq!(
-        g.rel(r).unwrap().props.get("weight"),
+        g.rel(r).unwrap().props.get("weight").as_deref(),
         Some(&Value::Float(0.5))
     );
     assert!(g.schema().is_none());

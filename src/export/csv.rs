@@ -132,12 +132,12 @@ fn kuzu_list_safe(s: &str) -> bool {
 struct Columns(BTreeMap<String, Col>);
 
 impl Columns {
-    fn add(&mut self, props: &crate::model::Props) {
+    fn add(&mut self, props: crate::model::PropsRef<'_>) {
         for (k, v) in props {
             if v.is_null() {
                 continue;
             }
-            let c = col_of(v);
+            let c = col_of(&v);
             self.0
                 .entry(k.to_string())
                 .and_modify(|old| *old = join(*old, c))
@@ -146,11 +146,11 @@ impl Columns {
     }
     /// For Kùzu, a list column whose strings it cannot read back becomes
     /// text.
-    fn kuzu(&self, rows: &[&crate::model::Props]) -> Columns {
+    fn kuzu(&self, rows: &[crate::model::PropsRef<'_>]) -> Columns {
         let mut out = self.clone();
         for (k, c) in out.0.iter_mut() {
             if let Col::List(Elem::Str | Elem::Date) = c {
-                let safe = rows.iter().all(|p| match p.get(k) {
+                let safe = rows.iter().all(|p| match p.get(k).as_deref() {
                     Some(Value::List(items)) => {
                         items.iter().all(|i| kuzu_list_safe(&plain_text(i)))
                     }
@@ -385,7 +385,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
         for n in nodes {
             cols.add(n.props);
         }
-        let props: Vec<&crate::model::Props> = nodes.iter().map(|n| n.props).collect();
+        let props: Vec<crate::model::PropsRef> = nodes.iter().map(|n| n.props).collect();
         let kcols = cols.kuzu(&props);
         let key = key_column(&cols);
         let file = &node_files[t];
@@ -425,7 +425,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
                 kcols
                     .0
                     .iter()
-                    .map(|(k, c)| cell(n.props.get(k), *c, Dialect::Kuzu)),
+                    .map(|(k, c)| cell(n.props.get(k).as_deref(), *c, Dialect::Kuzu)),
             );
             text.push_str(&row(&cells));
         }
@@ -443,7 +443,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
             cells.extend(
                 cols.0
                     .iter()
-                    .map(|(k, c)| cell(n.props.get(k), *c, Dialect::Neo4j)),
+                    .map(|(k, c)| cell(n.props.get(k).as_deref(), *c, Dialect::Neo4j)),
             );
             text.push_str(&row(&cells));
         }
@@ -461,7 +461,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
             let to = table_of.get(&r.end).cloned().unwrap_or_default();
             pairs.entry((from, to)).or_default().push(r);
         }
-        let props: Vec<&crate::model::Props> = rels.iter().map(|r| r.props).collect();
+        let props: Vec<crate::model::PropsRef> = rels.iter().map(|r| r.props).collect();
         let kcols = cols.kuzu(&props);
         // Kùzu
         let froms: Vec<String> = pairs
@@ -506,7 +506,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
                     kcols
                         .0
                         .iter()
-                        .map(|(k, c)| cell(r.props.get(k), *c, Dialect::Kuzu)),
+                        .map(|(k, c)| cell(r.props.get(k).as_deref(), *c, Dialect::Kuzu)),
                 );
                 text.push_str(&row(&cells));
             }
@@ -527,7 +527,7 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
             cells.extend(
                 cols.0
                     .iter()
-                    .map(|(k, c)| cell(r.props.get(k), *c, Dialect::Neo4j)),
+                    .map(|(k, c)| cell(r.props.get(k).as_deref(), *c, Dialect::Neo4j)),
             );
             text.push_str(&row(&cells));
         }

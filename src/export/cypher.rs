@@ -92,11 +92,11 @@ pub fn literal(v: &Value) -> String {
     }
 }
 
-fn props_map(props: &crate::model::Props) -> String {
+fn props_map(props: crate::model::PropsRef<'_>) -> String {
     let parts: Vec<String> = props
         .iter()
         .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| format!("{}: {}", ident(k), literal(v)))
+        .map(|(k, v)| format!("{}: {}", ident(&k), literal(&v)))
         .collect();
     if parts.is_empty() {
         String::new()

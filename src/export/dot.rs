@@ -41,7 +41,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{ExNode, ExRel, View};
-use crate::model::{FDate, NodeId, Props, Sym, Value};
+use crate::model::{FDate, NodeId, PropsRef, Sym, Value};
 use crate::query::QueryResult;
 use crate::store::Graph;
 
@@ -135,7 +135,7 @@ pub fn result_to_dot(result: &QueryResult, opts: &DotOptions) -> String {
         .map(|(&id, n)| ExNode {
             id,
             labels: crate::model::LabelSet::from(n.labels.clone()).as_slice(),
-            props: &n.props,
+            props: (&n.props).into(),
         })
         .collect();
     nodes.sort_by_key(|n| n.id);
@@ -147,7 +147,7 @@ pub fn result_to_dot(result: &QueryResult, opts: &DotOptions) -> String {
             rel_type: &r.rel_type,
             start: r.start,
             end: r.end,
-            props: &r.props,
+            props: (&r.props).into(),
         })
         .collect();
     rels.sort_by_key(|r| r.id);
@@ -391,7 +391,9 @@ fn render(nodes: &[ExNode<'_>], rels: &[ExRel<'_>], opts: &DotOptions) -> String
             by_id
                 .get(&r.start)
                 .filter(|n| {
-                    !structural && is_statement(n.labels) && r.props.get("modality").is_none()
+                    !structural
+                        && is_statement(n.labels)
+                        && r.props.get("modality").as_deref().is_none()
                 })
                 .and_then(|n| not_accomplished(n.props))
         });
@@ -482,7 +484,7 @@ fn node_date(n: &ExNode<'_>) -> Option<FDate> {
     } else {
         &["date", "valid_from"]
     };
-    keys.iter().find_map(|k| match n.props.get(k) {
+    keys.iter().find_map(|k| match n.props.get(k).as_deref() {
         Some(Value::Date(d)) => Some(*d),
         _ => None,
     })
@@ -605,10 +607,10 @@ fn node_attrs(s: &KindStyle, dashed: bool) -> String {
 }
 
 /// The modality of a fact when it is not "accomplished".
-fn not_accomplished(props: &Props) -> Option<String> {
+fn not_accomplished(props: PropsRef<'_>) -> Option<String> {
     match props.get("modality") {
         Some(v) => {
-            let m = text(v);
+            let m = text(&v);
             (m != "accomplished").then_some(m)
         }
         None => None,
@@ -627,8 +629,8 @@ fn text(v: &Value) -> String {
     }
 }
 
-fn prop_text(props: &Props, key: &str) -> Option<String> {
-    props.get(key).filter(|v| !v.is_null()).map(text)
+fn prop_text(props: PropsRef<'_>, key: &str) -> Option<String> {
+    props.get(key).filter(|v| !v.is_null()).map(|v| text(&v))
 }
 
 /// The escaped label of a node: lines wrapped, escaped, joined by `\n`.

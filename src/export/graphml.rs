@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{View, plain_text};
-use crate::model::{Props, Value};
+use crate::model::{PropsRef, Value};
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {
@@ -67,14 +67,14 @@ fn join(a: T, b: T) -> T {
     }
 }
 
-fn collect<'a>(props: impl Iterator<Item = &'a Props>) -> BTreeMap<String, T> {
+fn collect<'a>(props: impl Iterator<Item = PropsRef<'a>>) -> BTreeMap<String, T> {
     let mut out: BTreeMap<String, T> = BTreeMap::new();
     for p in props {
         for (k, v) in p {
             if v.is_null() {
                 continue;
             }
-            let t = t_of(v);
+            let t = t_of(&v);
             out.entry(k.to_string())
                 .and_modify(|o| *o = join(*o, t))
                 .or_insert(t);
@@ -167,7 +167,7 @@ pub fn to_graphml(view: &View<'_>) -> String {
                 let _ = writeln!(
                     out,
                     "      <data key=\"{id}\">{}</data>",
-                    xml_escape(&text(v, *t))
+                    xml_escape(&text(&v, *t))
                 );
             }
         }
@@ -189,7 +189,7 @@ pub fn to_graphml(view: &View<'_>) -> String {
                 let _ = writeln!(
                     out,
                     "      <data key=\"{id}\">{}</data>",
-                    xml_escape(&text(v, *t))
+                    xml_escape(&text(&v, *t))
                 );
             }
         }

@@ -93,11 +93,11 @@ pub(crate) fn jstr(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-fn props_json(props: &crate::model::Props) -> String {
+fn props_json(props: crate::model::PropsRef<'_>) -> String {
     let parts: Vec<String> = props
         .iter()
         .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| format!("{}: {}", jstr(k), value_json(v)))
+        .map(|(k, v)| format!("{}: {}", jstr(&k), value_json(&v)))
         .collect();
     format!("{{{}}}", parts.join(", "))
 }

@@ -26,7 +26,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::model::{LabelSet, NodeId, Props, RelId, Schema, Sym};
+use crate::model::{LabelSet, NodeId, PropsRef, RelId, Schema, Sym};
 use crate::query::QueryResult;
 use crate::store::Graph;
 
@@ -41,7 +41,7 @@ pub const FORMATS: &[&str] = &[
 pub struct ExNode<'a> {
     pub id: NodeId,
     pub labels: &'a [Sym],
-    pub props: &'a Props,
+    pub props: PropsRef<'a>,
 }
 
 /// A relationship as an export sees it.
@@ -51,7 +51,7 @@ pub struct ExRel<'a> {
     pub rel_type: &'a str,
     pub start: NodeId,
     pub end: NodeId,
-    pub props: &'a Props,
+    pub props: PropsRef<'a>,
 }
 
 /// What an export writes: nodes and relationships in id order, every
@@ -117,7 +117,7 @@ impl<'a> View<'a> {
                     ExNode {
                         id,
                         labels: LabelSet::from(n.labels.clone()).as_slice(),
-                        props: &n.props,
+                        props: (&n.props).into(),
                     },
                 )
             })
@@ -150,7 +150,7 @@ impl<'a> View<'a> {
                     rel_type: &r.rel_type,
                     start: r.start,
                     end: r.end,
-                    props: &r.props,
+                    props: (&r.props).into(),
                 });
             }
         }

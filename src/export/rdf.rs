@@ -38,7 +38,7 @@
 use std::fmt::Write;
 
 use super::View;
-use crate::model::{FDate, Precision, Props, Value};
+use crate::model::{FDate, Precision, PropsRef, Value};
 
 /// The namespace every IRI of the export is under.
 pub const BASE: &str = "http://factgraph.example/";
@@ -184,9 +184,9 @@ fn rdf_type() -> Term {
     Term::Iri("rdf", "type".into())
 }
 
-fn props(props: &Props, out: &mut Vec<(Term, Term)>) {
+fn props(props: PropsRef<'_>, out: &mut Vec<(Term, Term)>) {
     for (k, v) in props {
-        let items: Vec<&Value> = match v {
+        let items: Vec<&Value> = match &*v {
             Value::List(items) => items.iter().collect(),
             Value::Null => Vec::new(),
             v => vec![v],
@@ -197,11 +197,11 @@ fn props(props: &Props, out: &mut Vec<(Term, Term)>) {
                 approx |= d.approx;
             }
             if let Some(t) = literal(i) {
-                out.push((Term::iri("p", k), t));
+                out.push((Term::iri("p", &k), t));
             }
         }
         if approx {
-            out.push((Term::iri("ax", k), typed("true", "boolean")));
+            out.push((Term::iri("ax", &k), typed("true", "boolean")));
         }
     }
 }

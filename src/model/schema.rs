@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::names::did_you_mean;
+use super::packed::PropsRef;
 use super::sym::Sym;
-use super::value::{Props, Value};
+use super::value::Value;
 
 /// The type of a declared property.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,16 +104,17 @@ pub struct Schema {
 fn check_props(
     what: &str,
     decls: &[&PropDecl],
-    props: &Props,
+    props: PropsRef<'_>,
     complete: bool,
 ) -> Result<(), String> {
     for (k, v) in props {
+        let v = &*v;
         if v.is_null() {
             continue;
         }
         let Some(d) = decls.iter().find(|d| d.name == *k) else {
             let mut msg = format!("{what} has no property '{k}' in the schema");
-            if let Some(s) = did_you_mean(k, decls.iter().map(|d| d.name.as_str())) {
+            if let Some(s) = did_you_mean(&k, decls.iter().map(|d| d.name.as_str())) {
                 msg.push_str(&format!(" (did you mean '{s}'?)"));
             }
             return Err(msg);
@@ -127,7 +129,7 @@ fn check_props(
     }
     if complete {
         for d in decls {
-            if d.required && props.get(&d.name).is_none_or(Value::is_null) {
+            if d.required && props.get(&d.name).is_none_or(|v| v.is_null()) {
                 return Err(format!("{what} needs the property '{}' ({})", d.name, d.ty));
             }
         }
@@ -146,7 +148,13 @@ impl Schema {
 
     /// Checks a node's labels and properties. With `complete` false, required
     /// properties are not checked (a statement may still set them).
-    pub fn check_node(&self, labels: &[Sym], props: &Props, complete: bool) -> Result<(), String> {
+    pub fn check_node<'p>(
+        &self,
+        labels: &[Sym],
+        props: impl Into<PropsRef<'p>>,
+        complete: bool,
+    ) -> Result<(), String> {
+        let props = props.into();
         if labels.is_empty() {
             return Err("a node needs a kind (a label) in a store with a schema".into());
         }
@@ -162,14 +170,15 @@ impl Schema {
     }
 
     /// Checks a relationship's type, the kinds it joins, and its properties.
-    pub fn check_rel(
+    pub fn check_rel<'p>(
         &self,
         rel_type: &str,
         from: &[Sym],
         to: &[Sym],
-        props: &Props,
+        props: impl Into<PropsRef<'p>>,
         complete: bool,
     ) -> Result<(), String> {
+        let props = props.into();
         let Some(k) = self.rels.get(rel_type) else {
             let mut msg = format!("unknown relationship type '{rel_type}'");
             if let Some(s) = did_you_mean(rel_type, self.rels.keys().map(String::as_str)) {

@@ -101,6 +101,15 @@ impl Sym {
     pub fn as_str(&self) -> &'static str {
         SYMS.get(self.0).unwrap_or("")
     }
+    /// A symbol to fill an array with before it is written (no lookup, no
+    /// lock, unlike [`Sym::default`]); its text is whatever was interned
+    /// first, so it must not be read as a name.
+    pub const FILLER: Sym = Sym(NonZeroU32::MIN);
+    /// The symbol stored as `id` in this process, if there is one.
+    pub fn from_id(id: u32) -> Option<Sym> {
+        let id = NonZeroU32::new(id)?;
+        SYMS.get(id).map(|_| Sym(id))
+    }
     /// The number the symbol is stored as in this process (not stable
     /// across processes: files store the text).
     pub fn id(self) -> u32 {

@@ -24,7 +24,7 @@ use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_er
 use super::pattern::{match_parts, match_row, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::{ErrorClass, QueryError};
-use crate::model::{FDate, NodeId, Path, Props, RelId, Value};
+use crate::model::{FDate, NodeId, Path, Props, PropsRef, RelId, Value};
 use crate::store::{Before, Graph, Mark};
 
 /// Runs one statement. On error the graph is as it was before.
@@ -260,11 +260,10 @@ impl Changes {
             rels_deleted: self.deleted_rels.len(),
             ..WriteStats::default()
         };
-        let diff = |s: &mut WriteStats, old: Option<&Props>, new: Option<&Props>| {
-            let empty = Props::new();
-            let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+        let diff = |s: &mut WriteStats, old: Option<PropsRef>, new: Option<PropsRef>| {
+            let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
             for (k, v) in new {
-                match old.get(k) {
+                match old.get(&k) {
                     None => s.props_set += 1,
                     Some(o) if o != v => {
                         s.props_set += 1;
@@ -568,10 +567,10 @@ fn return_items(names: &[String], p: &Projection) -> Vec<(String, Expr)> {
     items
 }
 
-fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<&'g Props> {
+fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<PropsRef<'g>> {
     g.node(*n).map(|x| x.props)
 }
-fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<&'g Props> {
+fn rel_props<'g>(g: &'g Graph, r: &RelId) -> Option<PropsRef<'g>> {
     g.rel(*r).map(|x| x.props)
 }
 
@@ -1351,7 +1350,7 @@ impl<'g> Engine<'g> {
                     rel_type: rel.rel_type.to_string(),
                     start: a,
                     end: b,
-                    props: rel.props.clone(),
+                    props: rel.props.to_props(),
                 },
             );
         }
@@ -1403,7 +1402,7 @@ impl<'g> Engine<'g> {
             };
             let snap = NodeSnapshot {
                 labels: node.labels.to_strings(),
-                props: node.props.clone(),
+                props: node.props.to_props(),
             };
             if detach {
                 let attached: Vec<RelId> = self
@@ -1486,7 +1485,7 @@ fn snapshots(
                 id,
                 NodeSnapshot {
                     labels: n.labels.to_strings(),
-                    props: n.props.clone(),
+                    props: n.props.to_props(),
                 },
             );
         } else if let Some(s) = deleted.nodes.get(&id) {
@@ -1502,7 +1501,7 @@ fn snapshots(
                     rel_type: r.rel_type.to_string(),
                     start: a,
                     end: b,
-                    props: r.props.clone(),
+                    props: r.props.to_props(),
                 },
             );
         } else if let Some(s) = deleted.rels.get(&id) {

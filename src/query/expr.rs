@@ -766,9 +766,14 @@ impl<'a> Ev<'a> {
                 .node(*n)?
                 .props
                 .get(key)
-                .cloned()
+                .map(std::borrow::Cow::into_owned)
                 .unwrap_or(Value::Null),
-            Value::Rel(r) => self.rel(*r)?.props.get(key).cloned().unwrap_or(Value::Null),
+            Value::Rel(r) => self
+                .rel(*r)?
+                .props
+                .get(key)
+                .map(std::borrow::Cow::into_owned)
+                .unwrap_or(Value::Null),
             Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
             Value::Date(d) => match key {
                 "year" => Value::Int(d.year as i64),

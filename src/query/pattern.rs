@@ -22,21 +22,21 @@ use super::compare::equals;
 use super::expr::{Env, Ev, R, type_err};
 use crate::error::QueryError;
 use crate::model::names::fold;
-use crate::model::{NodeId, Path, Props, RelId, Sym, Value};
+use crate::model::{NodeId, Path, Props, PropsRef, RelId, Sym, Value};
 use crate::store::Graph;
 use crate::store::propindex::{Range, Side};
 
 /// True when an element with these properties is valid at the "as of" date
 /// (always without one). Hidden iff `valid_from` starts after the as-of
 /// date ends, or `valid_until` starts on or before the as-of date starts.
-pub fn visible(ev: &Ev, props: &Props) -> bool {
+pub fn visible(ev: &Ev, props: PropsRef<'_>) -> bool {
     let Some(asof) = ev.as_of else { return true };
-    if let Some(Value::Date(f)) = props.get("valid_from")
+    if let Some(Value::Date(f)) = props.get("valid_from").as_deref()
         && f.start_days() > asof.end_days()
     {
         return false;
     }
-    if let Some(Value::Date(u)) = props.get("valid_until")
+    if let Some(Value::Date(u)) = props.get("valid_until").as_deref()
         && u.start_days() <= asof.start_days()
     {
         return false;
@@ -291,7 +291,8 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 return Ok(false);
             };
             for (k, v) in want {
-                let have = node.props.get(k).unwrap_or(&Value::Null);
+                let have = node.props.get(k);
+                let have = have.as_deref().unwrap_or(&Value::Null);
                 if equals(have, v) == Some(true) {
                     continue;
                 }
@@ -319,8 +320,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             .entry(x.to_string())
             .or_insert_with(|| {
                 !g.lookup(x).iter().any(|n| {
-                    g.node(*n).and_then(|n| n.props.get(crate::store::NAME))
-                        == Some(&Value::String(x.to_string()))
+                    g.node(*n).and_then(|n| n.props.get_str(crate::store::NAME)) == Some(x)
                 })
             });
         if !alias_mode || !g.lookup(x).contains(&id) {
@@ -560,7 +560,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 && visible(self.ev, rel.props)
                 && want.is_none_or(|w| {
                     w.iter().all(|(k, v)| {
-                        equals(rel.props.get(k).unwrap_or(&Value::Null), v) == Some(true)
+                        equals(rel.props.get(k).as_deref().unwrap_or(&Value::Null), v) == Some(true)
                     })
                 })
         };

@@ -100,11 +100,11 @@ impl<'a> Loader<'a> {
         let mut dates = HashMap::new();
         for id in g.node_ids() {
             let Some(node) = g.node(id) else { continue };
-            if let Some(Value::String(k)) = node.props.get("key") {
+            if let Some(Value::String(k)) = node.props.get("key").as_deref() {
                 keys.entry(k.clone()).or_insert(id);
             }
             if node.labels.iter().any(|l| l == "Date")
-                && let Some(Value::Date(d)) = node.props.get("value")
+                && let Some(Value::Date(d)) = node.props.get("value").as_deref()
             {
                 dates.entry(*d).or_insert(id);
             }
@@ -386,7 +386,12 @@ impl<'a> Loader<'a> {
 
     /// Links a node that has a `date` to its Date node.
     fn link_date(&mut self, node: NodeId, at: usize) -> Result<Option<RelId>, LoadError> {
-        let date = match self.g.node(node).and_then(|n| n.props.get("date")) {
+        let date = match self
+            .g
+            .node(node)
+            .and_then(|n| n.props.get("date"))
+            .as_deref()
+        {
             Some(Value::Date(d)) => *d,
             _ => return Ok(None),
         };
@@ -554,11 +559,20 @@ impl<'a> Loader<'a> {
 
     /// Adds the aliases a node does not have yet; returns how many were new.
     fn add_aliases(&mut self, id: NodeId, new: &[Value], at: usize) -> Result<usize, LoadError> {
-        let mut list = match self.g.node(id).and_then(|n| n.props.get(ALIASES)) {
+        let mut list = match self
+            .g
+            .node(id)
+            .and_then(|n| n.props.get(ALIASES))
+            .as_deref()
+        {
             Some(Value::List(l)) => l.clone(),
             _ => Vec::new(),
         };
-        let name = self.g.node(id).and_then(|n| n.props.get(NAME)).cloned();
+        let name = self
+            .g
+            .node(id)
+            .and_then(|n| n.props.get(NAME))
+            .map(std::borrow::Cow::into_owned);
         let before = list.len();
         for a in new {
             // The canonical name is found by lookup already; as an alias it would only repeat it.

@@ -44,11 +44,8 @@ pub fn resolve(g: &Graph, name: &str) -> Result<String, QueryError> {
     let found: Vec<NodeId> = g.lookup(name);
     let canon = found.iter().find_map(|id| {
         g.node(*id)
-            .and_then(|n| n.props.get(NAME))
-            .and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                _ => None,
-            })
+            .and_then(|n| n.props.get_str(NAME))
+            .map(str::to_string)
     });
     match canon {
         Some(c) => Ok(c),
@@ -295,7 +292,7 @@ pub fn is_key(g: &Graph, key: &str) -> bool {
     let v = Value::String(key.to_string());
     g.node_ids()
         .filter_map(|id| g.node(id))
-        .any(|n| n.props.get("key") == Some(&v))
+        .any(|n| n.props.get("key").as_deref() == Some(&v))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! names and aliases, a label index, and the schema every write is checked
 //! against. Only [`persist`] and [`wal`] touch files.
 
+mod column;
 pub mod index;
 pub mod persist;
 pub mod propindex;
@@ -19,7 +20,8 @@ use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable}
 
 use crate::error::QueryError;
 use crate::model::names::{did_you_mean, fold};
-use crate::model::{LabelSet, NodeId, Props, RelId, Schema, Sym, Value};
+use crate::model::{LabelSet, NodeId, Props, PropsRef, RelId, Schema, Sym, Value};
+use column::NodeColumn;
 use index::{IdSet, NameIndex};
 use propindex::{PropIndex, PropIndexes};
 
@@ -34,7 +36,7 @@ pub struct Node {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NodeRef<'a> {
     pub labels: LabelSet,
-    pub props: &'a Props,
+    pub props: PropsRef<'a>,
 }
 
 impl NodeRef<'_> {
@@ -42,7 +44,7 @@ impl NodeRef<'_> {
     pub fn to_node(&self) -> Node {
         Node {
             labels: self.labels,
-            props: self.props.clone(),
+            props: self.props.to_props(),
         }
     }
 }
@@ -60,7 +62,7 @@ pub struct Rel {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RelRef<'a> {
     pub rel_type: Sym,
-    pub props: &'a Props,
+    pub props: PropsRef<'a>,
 }
 
 impl RelRef<'_> {
@@ -68,7 +70,7 @@ impl RelRef<'_> {
     pub fn to_rel(&self) -> Rel {
         Rel {
             rel_type: self.rel_type,
-            props: self.props.clone(),
+            props: self.props.to_props(),
         }
     }
 }
@@ -123,8 +125,8 @@ pub const BUILTIN_INDEXES: [&str; 3] = ["builtin_labels", "builtin_names", "buil
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     g: StableGraph<LabelSet, Sym, petgraph::Directed, u32>,
-    /// Per node slot, its properties (empty for a vacant slot).
-    node_props: Vec<Props>,
+    /// Per node slot, its properties (empty for a vacant slot), packed.
+    node_props: NodeColumn,
     rel_props: RelProps,
     names: NameIndex,
     labels: BTreeMap<Sym, IdSet>,
@@ -211,16 +213,16 @@ pub struct Before {
 
 impl Before {
     /// A node's properties before the statement (None: it did not exist).
-    pub fn node_props<'a>(&'a self, g: &'a Graph, id: NodeId) -> Option<&'a Props> {
+    pub fn node_props<'a>(&'a self, g: &'a Graph, id: NodeId) -> Option<PropsRef<'a>> {
         match self.nodes.get(&id) {
-            Some(n) => n.as_ref().map(|n| &n.props),
+            Some(n) => n.as_ref().map(|n| PropsRef::from(&n.props)),
             None => g.node(id).map(|n| n.props),
         }
     }
     /// A relationship's properties before the statement.
-    pub fn rel_props<'a>(&'a self, g: &'a Graph, id: RelId) -> Option<&'a Props> {
+    pub fn rel_props<'a>(&'a self, g: &'a Graph, id: RelId) -> Option<PropsRef<'a>> {
         match self.rels.get(&id) {
-            Some(r) => r.as_ref().map(|r| &r.props),
+            Some(r) => r.as_ref().map(|r| PropsRef::from(&r.props)),
             None => g.rel(id).map(|r| r.props),
         }
     }
@@ -306,13 +308,18 @@ fn rid(i: EdgeIndex<u32>) -> RelId {
 }
 
 /// The names a node is found by: its `name` and each of its `aliases`.
-fn names_of(props: &Props) -> Vec<&str> {
+fn names_of(props: PropsRef<'_>) -> Vec<std::borrow::Cow<'_, str>> {
     let mut out = Vec::new();
-    if let Some(Value::String(s)) = props.get(NAME) {
-        out.push(s.as_str());
+    if let Some(s) = props.get_str(NAME) {
+        out.push(s.into());
     }
-    if let Some(Value::List(items)) = props.get(ALIASES) {
-        out.extend(items.iter().filter_map(Value::as_str));
+    if let Some(Value::List(items)) = props.get(ALIASES).as_deref() {
+        out.extend(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| s.to_owned().into()),
+        );
     }
     out
 }
@@ -486,11 +493,8 @@ impl Graph {
                         if let Some(set) = self.labels.get_mut(&l) {
                             set.remove(id);
                         }
-                        self.prop_indexes.label_removed(
-                            id,
-                            l,
-                            self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
-                        );
+                        self.prop_indexes
+                            .label_removed(id, l, self.node_props.get(id.0 as usize));
                     }
                 }
             }
@@ -498,11 +502,8 @@ impl Graph {
                 if let Some(labels) = self.g.node_weight_mut(ni(id)) {
                     *labels = labels.with_at(pos, label);
                     self.labels.entry(label).or_default().insert(id);
-                    self.prop_indexes.label_added(
-                        id,
-                        label,
-                        self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
-                    );
+                    self.prop_indexes
+                        .label_added(id, label, self.node_props.get(id.0 as usize));
                 }
             }
             Undo::DeletedRel { id, from, to, rel } => {
@@ -657,11 +658,8 @@ impl Graph {
                     *labels = labels.with(label);
                 }
                 self.labels.entry(label).or_default().insert(id);
-                self.prop_indexes.label_added(
-                    id,
-                    label,
-                    self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
-                );
+                self.prop_indexes
+                    .label_added(id, label, self.node_props.get(id.0 as usize));
             }
             Change::RemoveLabel { id, label } => {
                 self.remove_label(id, &label).map_err(qe)?;
@@ -716,11 +714,7 @@ impl Graph {
 
     /// Sets the properties of node slot `id`, growing the column to it.
     fn put_props(&mut self, id: NodeId, props: Props) {
-        let i = id.0 as usize;
-        if self.node_props.len() <= i {
-            self.node_props.resize_with(i + 1, Props::new);
-        }
-        self.node_props[i] = props;
+        self.node_props.set(id.0 as usize, &props);
     }
 
     /// Adds a node in the slot petgraph hands out.
@@ -734,11 +728,7 @@ impl Graph {
     /// it); the node as it was.
     fn remove_node_slot(&mut self, id: NodeId) -> Option<Node> {
         let labels = self.g.remove_node(ni(id))?;
-        let props = self
-            .node_props
-            .get_mut(id.0 as usize)
-            .map(std::mem::take)
-            .unwrap_or_default();
+        let props = self.node_props.take(id.0 as usize);
         Some(Node { labels, props })
     }
 
@@ -879,14 +869,14 @@ impl Graph {
         let labels = *self.g.node_weight(ni(id))?;
         Some(NodeRef {
             labels,
-            props: self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
+            props: self.node_props.get(id.0 as usize),
         })
     }
     pub fn rel(&self, id: RelId) -> Option<RelRef<'_>> {
         let rel_type = *self.g.edge_weight(ei(id))?;
         Some(RelRef {
             rel_type,
-            props: self.rel_props.get(&id.0).unwrap_or(&NO_PROPS),
+            props: PropsRef::Props(self.rel_props.get(&id.0).unwrap_or(&NO_PROPS)),
         })
     }
     /// A relationship's type, without its properties.
@@ -961,7 +951,7 @@ impl Graph {
                 };
                 let rel = RelRef {
                     rel_type: *e.weight(),
-                    props,
+                    props: PropsRef::Props(props),
                 };
                 (rid(e.id()), nid(other), rel)
             })
@@ -990,10 +980,10 @@ impl Graph {
         seen.iter().map(Sym::as_str).collect()
     }
     /// The properties of the live nodes, in slot order.
-    fn live_props(&self) -> impl Iterator<Item = &Props> {
+    fn live_props(&self) -> impl Iterator<Item = PropsRef<'_>> {
         self.g
             .node_indices()
-            .filter_map(|i| self.node_props.get(i.index()))
+            .map(|i| self.node_props.get(i.index()))
     }
 
     /// Every property key in use on nodes and relationships, sorted.
@@ -1010,13 +1000,13 @@ impl Graph {
         let Some(k) = Sym::get(key) else {
             return false;
         };
-        self.live_props().any(|p| p.keys().any(|x| *x == k))
+        self.live_props().any(|p| p.keys().any(|x| x == k))
             || self.rel_props.values().any(|p| p.keys().any(|x| *x == k))
     }
 
     pub fn property_keys(&self) -> BTreeSet<&str> {
         let mut keys: BTreeSet<&str> = BTreeSet::new();
-        keys.extend(self.live_props().flat_map(|p| p.keys().map(Sym::as_str)));
+        keys.extend(self.live_props().flat_map(|p| p.keys().map(|k| k.as_str())));
         keys.extend(
             self.rel_props
                 .values()
@@ -1035,14 +1025,14 @@ impl Graph {
         // The index holds hashes: keep the nodes that really have the name.
         out.retain(|&id| {
             self.node(id)
-                .is_some_and(|n| names_of(n.props).into_iter().any(|x| fold(x) == key))
+                .is_some_and(|n| names_of(n.props).into_iter().any(|x| fold(&x) == key))
         });
         out
     }
     /// The known name or alias closest to `name`, for "did you mean".
     pub fn suggest_name(&self, name: &str) -> Option<String> {
-        let all: Vec<&str> = self.live_props().flat_map(names_of).collect();
-        did_you_mean(name, all)
+        let all: Vec<std::borrow::Cow<str>> = self.live_props().flat_map(names_of).collect();
+        did_you_mean(name, all.iter().map(|s| &**s))
     }
     /// Every name and alias, with the node's canonical name (for completion).
     pub fn all_names(&self) -> Vec<(String, String)> {
@@ -1118,7 +1108,7 @@ impl Graph {
             .get(&label)
             .into_iter()
             .flat_map(IdSet::iter)
-            .filter_map(|id| Some((id, self.node_props.get(id.0 as usize)?)));
+            .map(|id| (id, self.node_props.get(id.0 as usize)));
         let ix = propindex::build(PropIndex::new(&name, label, key), nodes);
         self.prop_indexes.add(ix);
         self.record(|| Change::CreateIndex {
@@ -1210,7 +1200,7 @@ impl Graph {
         if self.journal.is_some()
             && let Some(n) = self.node(id)
         {
-            let (labels, props) = (n.labels, n.props.clone());
+            let (labels, props) = (n.labels, n.props.to_props());
             self.record(|| Change::CreateNode { id, labels, props });
         }
         Ok(id)
@@ -1321,7 +1311,7 @@ impl Graph {
         self.record(|| Change::AddLabel { id, label });
         if let Some(labels) = self.g.node_weight_mut(ni(id)) {
             *labels = labels.with(label);
-            let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+            let props = self.node_props.get(id.0 as usize);
             self.prop_indexes.label_added(id, label, props);
             self.push_undo(|| Undo::LabelAdded { id });
         }
@@ -1346,11 +1336,8 @@ impl Graph {
             return Ok(false);
         }
         let label = Sym::new(label);
-        self.prop_indexes.label_removed(
-            id,
-            label,
-            self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS),
-        );
+        self.prop_indexes
+            .label_removed(id, label, self.node_props.get(id.0 as usize));
         if let Some(set) = self.labels.get_mut(&label) {
             set.remove(id);
         }
@@ -1460,7 +1447,7 @@ impl Graph {
         for l in labels.iter() {
             self.labels.entry(*l).or_default().insert(id);
         }
-        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        let props = self.node_props.get(id.0 as usize);
         self.prop_indexes.add_node(id, labels, props);
     }
 
@@ -1474,7 +1461,7 @@ impl Graph {
                 set.remove(id);
             }
         }
-        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        let props = self.node_props.get(id.0 as usize);
         self.prop_indexes.remove_node(id, labels, props);
     }
 
@@ -1483,12 +1470,12 @@ impl Graph {
         if !self.g.contains_node(ni(id)) {
             return;
         }
-        let props = self.node_props.get(id.0 as usize).unwrap_or(&NO_PROPS);
+        let props = self.node_props.get(id.0 as usize);
         for name in names_of(props) {
             if add {
-                self.names.insert(&fold(name), id);
+                self.names.insert(&fold(&name), id);
             } else {
-                self.names.remove(&fold(name), id);
+                self.names.remove(&fold(&name), id);
             }
         }
     }
@@ -1503,13 +1490,15 @@ impl Graph {
             self.index_names(id, false);
         }
         let labels = *self.g.node_weight(ni(id))?;
-        let props = self.node_props.get_mut(id.0 as usize)?;
+        let slot = id.0 as usize;
+        let mut props = self.node_props.get(slot).to_props();
         let old = match value {
             Some(v) => props.insert(key, v),
             None => props.remove(&key),
         };
         self.prop_indexes
             .value_changed(id, labels, key, old.as_ref(), props.get(&key));
+        self.node_props.set(slot, &props);
         if names {
             self.index_names(id, true);
         }
@@ -1523,8 +1512,8 @@ impl Graph {
     }
 
     /// The properties of node slot `i` (empty when it has none).
-    pub(crate) fn raw_node_props(&self, i: usize) -> &Props {
-        self.node_props.get(i).unwrap_or(&NO_PROPS)
+    pub(crate) fn raw_node_props(&self, i: usize) -> PropsRef<'_> {
+        self.node_props.get(i)
     }
 
     /// The properties of relationship slot `i` (empty when it has none).
@@ -1547,7 +1536,7 @@ impl Graph {
     /// label index unless the caller built it from the same nodes.
     pub(crate) fn from_parts(
         g: StableGraph<LabelSet, Sym, petgraph::Directed, u32>,
-        node_props: Vec<Props>,
+        node_props: NodeColumn,
         rel_props: RelProps,
         names: Option<NameIndex>,
         labels: Option<BTreeMap<Sym, IdSet>>,
@@ -1574,9 +1563,9 @@ impl Graph {
         for i in graph.g.node_indices() {
             let id = nid(i);
             if !have_names {
-                let props = graph.node_props.get(i.index()).unwrap_or(&NO_PROPS);
+                let props = graph.node_props.get(i.index());
                 for name in names_of(props) {
-                    graph.names.insert(&fold(name), id);
+                    graph.names.insert(&fold(&name), id);
                 }
             }
             if !have_labels {
@@ -1780,7 +1769,10 @@ mod tests {
         assert_eq!(g.journal.as_ref().map(Vec::len), Some(1));
         g.commit();
         assert!(!g.in_statement());
-        assert_eq!(g.node(ns[0]).unwrap().props.get("x"), Some(&Value::Int(1)));
+        assert_eq!(
+            g.node(ns[0]).unwrap().props.get("x").as_deref(),
+            Some(&Value::Int(1))
+        );
     }
 
     use crate::model::FDate;

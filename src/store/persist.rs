@@ -26,10 +26,11 @@ use bincode::{Decode, Encode};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
+use super::column::NodeColumn;
 use super::{Change, Graph, RelProps};
 use crate::error::StoreError;
 use crate::model::schema::{NodeKind, PropDecl, PropType, RelKind};
-use crate::model::{FDate, LabelSet, NodeId, Props, RelId, Schema, Sym, Value};
+use crate::model::{FDate, LabelSet, NodeId, Props, PropsRef, RelId, Schema, Sym, Value};
 
 pub const MAGIC: &[u8; 8] = b"FACTGRPH";
 /// The format this build writes and the newest it reads.
@@ -229,9 +230,9 @@ fn from_svalue(v: SValue) -> Result<Value, String> {
     })
 }
 
-fn to_sprops(p: &Props) -> Vec<(String, SValue)> {
+fn to_sprops(p: PropsRef<'_>) -> Vec<(String, SValue)> {
     p.iter()
-        .map(|(k, v)| (k.to_string(), to_svalue(v)))
+        .map(|(k, v)| (k.to_string(), to_svalue(&v)))
         .collect()
 }
 
@@ -286,7 +287,7 @@ fn to_sgraph(graph: &Graph) -> SGraph {
                 from: a.index() as u32,
                 to: b.index() as u32,
                 rel_type: t.to_string(),
-                props: to_sprops(graph.raw_rel_props(i as u32)),
+                props: to_sprops(graph.raw_rel_props(i as u32).into()),
             })
         })
         .collect();
@@ -328,7 +329,7 @@ fn to_sschema(s: &Schema) -> SSchema {
 fn from_sgraph(s: SGraph) -> Result<Graph, String> {
     let mut g: StableGraph<LabelSet, Sym, petgraph::Directed, u32> =
         StableGraph::with_capacity(s.nodes.len(), s.rels.len());
-    let mut node_props = Vec::with_capacity(s.nodes.len());
+    let mut node_props = NodeColumn::with_capacity(s.nodes.len(), 0);
     let mut rel_props = RelProps::default();
     // Holes are re-created as placeholder slots and removed afterwards, so
     // every node and relationship keeps its id.
@@ -336,12 +337,11 @@ fn from_sgraph(s: SGraph) -> Result<Graph, String> {
     for slot in s.nodes {
         match slot {
             Some(n) => {
-                g.add_node(n.labels.into());
-                node_props.push(from_sprops(n.props)?);
+                let i = g.add_node(n.labels.into());
+                node_props.set(i.index(), &from_sprops(n.props)?);
             }
             None => {
                 holes.push(g.add_node(LabelSet::default()));
-                node_props.push(Props::new());
             }
         }
     }
@@ -492,7 +492,7 @@ fn to_schange(c: &Change) -> SChange {
         Change::CreateNode { id, labels, props } => SChange::CreateNode {
             id: id.0,
             labels: labels.to_strings(),
-            props: to_sprops(props),
+            props: to_sprops(props.into()),
         },
         Change::CreateRel {
             id,
@@ -505,7 +505,7 @@ fn to_schange(c: &Change) -> SChange {
             from: from.0,
             to: to.0,
             rel_type: rel_type.to_string(),
-            props: to_sprops(props),
+            props: to_sprops(props.into()),
         },
         Change::SetNodeProp { id, key, value } => SChange::SetNodeProp {
             id: id.0,

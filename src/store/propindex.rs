@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use super::index::IdSet;
-use crate::model::{LabelSet, NodeId, Props, Sym, Value};
+use crate::model::{LabelSet, NodeId, PropsRef, Sym, Value};
 
 /// A number as an index key: an integer (every float with an integral
 /// value in `i64`'s range is keyed as that integer, since it equals it), or
@@ -232,15 +232,15 @@ impl PropIndex {
     }
 
     /// Adds a node carrying the label, if it has the property.
-    fn add_node(&mut self, id: NodeId, props: &Props) {
+    fn add_node(&mut self, id: NodeId, props: PropsRef<'_>) {
         if let Some(v) = props.get(&self.key) {
-            self.insert(id, v);
+            self.insert(id, &v);
         }
     }
 
-    fn remove_node(&mut self, id: NodeId, props: &Props) {
+    fn remove_node(&mut self, id: NodeId, props: PropsRef<'_>) {
         if let Some(v) = props.get(&self.key) {
-            self.remove(id, v);
+            self.remove(id, &v);
         }
     }
 
@@ -395,7 +395,7 @@ impl PropIndexes {
     }
 
     /// A node appeared (created, or put back by an undo).
-    pub fn add_node(&mut self, id: NodeId, labels: LabelSet, props: &Props) {
+    pub fn add_node(&mut self, id: NodeId, labels: LabelSet, props: PropsRef<'_>) {
         for ix in &mut self.0 {
             if labels.contains(&ix.label) {
                 ix.add_node(id, props);
@@ -404,7 +404,7 @@ impl PropIndexes {
     }
 
     /// A node is going away (deleted, or taken back by an undo).
-    pub fn remove_node(&mut self, id: NodeId, labels: LabelSet, props: &Props) {
+    pub fn remove_node(&mut self, id: NodeId, labels: LabelSet, props: PropsRef<'_>) {
         for ix in &mut self.0 {
             if labels.contains(&ix.label) {
                 ix.remove_node(id, props);
@@ -413,14 +413,14 @@ impl PropIndexes {
     }
 
     /// The node got `label`.
-    pub fn label_added(&mut self, id: NodeId, label: Sym, props: &Props) {
+    pub fn label_added(&mut self, id: NodeId, label: Sym, props: PropsRef<'_>) {
         for ix in self.0.iter_mut().filter(|ix| ix.label == label) {
             ix.add_node(id, props);
         }
     }
 
     /// The node lost `label` (every copy of it).
-    pub fn label_removed(&mut self, id: NodeId, label: Sym, props: &Props) {
+    pub fn label_removed(&mut self, id: NodeId, label: Sym, props: PropsRef<'_>) {
         for ix in self.0.iter_mut().filter(|ix| ix.label == label) {
             ix.remove_node(id, props);
         }
@@ -449,7 +449,10 @@ impl PropIndexes {
 }
 
 /// Builds an index's contents from `nodes` (those carrying its label).
-pub fn build<'a>(mut ix: PropIndex, nodes: impl Iterator<Item = (NodeId, &'a Props)>) -> PropIndex {
+pub fn build<'a>(
+    mut ix: PropIndex,
+    nodes: impl Iterator<Item = (NodeId, PropsRef<'a>)>,
+) -> PropIndex {
     for (id, props) in nodes {
         ix.add_node(id, props);
     }

@@ -36,9 +36,11 @@ use std::io::Read;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
+use super::column::NodeColumn;
 use super::index::{IdSet, NameIndex};
 use super::{Graph, RelProps};
-use crate::model::{FDate, LabelSet, NodeId, Props, Sym, Value};
+use crate::model::packed::Item;
+use crate::model::{FDate, LabelSet, NodeId, Props, PropsRef, Sym, Value};
 
 /// How deeply lists may nest (as in format 1).
 const MAX_LIST_NESTING: usize = 16;
@@ -137,7 +139,7 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
                 }
             }
             for k in graph.raw_node_props(i.index()).keys() {
-                add(*k, &mut syms);
+                add(k, &mut syms);
             }
         }
         for t in g.edge_weights() {
@@ -186,11 +188,11 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
             .map_or(0, |labels| set_ix.get(labels).map_or(0, |x| x + 1));
         o.u32(x);
     }
-    let props = |o: &mut Out, p: &Props| {
+    let props = |o: &mut Out, p: PropsRef<'_>| {
         o.len(p.len());
         for (k, v) in p {
-            o.u32(si(k));
-            o.value(v);
+            o.u32(si(&k));
+            o.value(&v);
         }
     };
     for i in g.node_indices() {
@@ -223,7 +225,7 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     o.len(with_props.len());
     for i in with_props {
         o.u32(i);
-        props(&mut o, graph.raw_rel_props(i));
+        props(&mut o, graph.raw_rel_props(i).into());
     }
     // The name index, laid out afresh from its sorted entries, so the bytes
     // depend only on the names (not on the history of inserts and removals).
@@ -373,6 +375,27 @@ impl<R: Read> Src<R> {
         })
     }
 
+    /// Reads one property record into slot `slot` of the column: scalar
+    /// records straight from the buffer (no allocation), others through
+    /// [`Src::props`].
+    fn props_into(
+        &mut self,
+        syms: &[Sym],
+        col: &mut NodeColumn,
+        slot: usize,
+    ) -> Result<(), String> {
+        self.fill(FAST_WINDOW.min(usize::try_from(self.left()).unwrap_or(usize::MAX)))?;
+        let mut items = [(Sym::FILLER, Item::Null); SCALAR_MAX];
+        if let Some((n, used)) = scalar_items(&self.buf[self.pos..self.end], syms, &mut items) {
+            col.set_items(slot, items[..n].iter().copied());
+            self.pos += used;
+            return Ok(());
+        }
+        let p = self.props(syms)?;
+        col.set(slot, &p);
+        Ok(())
+    }
+
     fn props(&mut self, syms: &[Sym]) -> Result<Props, String> {
         // Most records are a few scalars and lie whole in the buffer: read
         // them from the slice. Anything else, errors included, takes the
@@ -462,45 +485,58 @@ impl std::fmt::Display for DateError {
     }
 }
 
+/// The most properties a record read by [`scalar_items`] has.
+const SCALAR_MAX: usize = 8;
+
 /// A property record made only of scalars (null, booleans, numbers,
-/// strings, dates) read from `b`, and the bytes it took; None when the
-/// record is anything else, does not lie whole in `b`, or is invalid.
-fn scalar_props(b: &[u8], syms: &[Sym]) -> Option<(Props, usize)> {
+/// strings, dates) read from `b` into `out`: how many entries and the
+/// bytes it took; None when the record is anything else, does not lie
+/// whole in `b`, is not sorted, or is invalid.
+fn scalar_items<'b>(
+    b: &'b [u8],
+    syms: &[Sym],
+    out: &mut [(Sym, Item<'b>); SCALAR_MAX],
+) -> Option<(usize, usize)> {
     let word = |at: usize| -> Option<u32> {
         let w = b.get(at..at + 4)?;
         Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
     };
     let n = word(0)? as usize;
-    if n == 0 || n > 8 {
+    if n == 0 || n > SCALAR_MAX {
         return None;
     }
     let mut at = 4;
-    let mut pairs = Vec::with_capacity(n);
-    for _ in 0..n {
+    for i in 0..n {
         let key = *syms.get(word(at)? as usize)?;
+        if i > 0 && out[i - 1].0.as_str() >= key.as_str() {
+            return None;
+        }
         let tag = *b.get(at + 4)?;
         at += 5;
         let v = match tag {
-            0 => Value::Null,
-            1 => Value::Bool(*b.get(at)? != 0),
+            0 => Item::Null,
+            1 => Item::Bool(*b.get(at)? != 0),
             2 | 3 => {
                 let w = b.get(at..at + 8)?;
                 let mut a = [0u8; 8];
                 a.copy_from_slice(w);
                 let x = u64::from_le_bytes(a);
                 if tag == 2 {
-                    Value::Int(x as i64)
+                    Item::Int(x as i64)
                 } else {
-                    Value::Float(f64::from_bits(x))
+                    Item::Float(f64::from_bits(x))
                 }
             }
             4 => {
                 let len = word(at)? as usize;
                 let text = std::str::from_utf8(b.get(at + 4..at + 4 + len)?).ok()?;
                 at += len;
-                Value::String(text.to_string())
+                Item::Str(text)
             }
-            6 => date(b.get(at..at + 8)?).ok()?,
+            6 => match date(b.get(at..at + 8)?).ok()? {
+                Value::Date(d) => Item::Date(d),
+                _ => return None,
+            },
             _ => return None,
         };
         at += match tag {
@@ -509,9 +545,32 @@ fn scalar_props(b: &[u8], syms: &[Sym]) -> Option<(Props, usize)> {
             4 => 4,
             _ => 8,
         };
-        pairs.push((key, v));
+        out[i] = (key, v);
     }
-    Some((Props::from_sorted(pairs)?, at))
+    Some((n, at))
+}
+
+/// A property record made only of scalars (null, booleans, numbers,
+/// strings, dates) read from `b`, and the bytes it took; None when the
+/// record is anything else, does not lie whole in `b`, or is invalid.
+fn scalar_props(b: &[u8], syms: &[Sym]) -> Option<(Props, usize)> {
+    let mut items = [(Sym::FILLER, Item::Null); SCALAR_MAX];
+    let (n, used) = scalar_items(b, syms, &mut items)?;
+    let pairs = items[..n]
+        .iter()
+        .map(|&(k, item)| {
+            let v = match item {
+                Item::Null | Item::Other(_) => Value::Null,
+                Item::Bool(x) => Value::Bool(x),
+                Item::Int(x) => Value::Int(x),
+                Item::Float(x) => Value::Float(x),
+                Item::Str(x) => Value::String(x.to_string()),
+                Item::Date(d) => Value::Date(d),
+            };
+            (k, v)
+        })
+        .collect();
+    Some((Props::from_sorted(pairs)?, used))
 }
 
 /// The parts of a decoded payload: the graph (its schema still as bytes).
@@ -633,15 +692,17 @@ pub fn decode_head<R: Read>(src: &mut Src<R>) -> Result<Head, String> {
 }
 
 /// The properties of the nodes, by slot (empty for a vacant slot).
-pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Vec<Props>, String> {
-    let mut out = Vec::with_capacity(head.slot_sets.len());
-    for &x in &head.slot_sets {
-        out.push(if x == 0 {
-            Props::new()
-        } else {
-            src.props(&head.syms)?
-        });
+pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<NodeColumn, String> {
+    // Packed records are smaller than the file's: the bytes left are room
+    // enough (room never written to costs no memory), given back after.
+    let room = usize::try_from(src.left()).unwrap_or(0);
+    let mut out = NodeColumn::with_capacity(head.slot_sets.len(), room);
+    for (i, &x) in head.slot_sets.iter().enumerate() {
+        if x != 0 {
+            src.props_into(&head.syms, &mut out, i)?;
+        }
     }
+    out.shrink_to_fit();
     Ok(out)
 }
 
@@ -751,7 +812,7 @@ pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, Strin
 }
 
 /// Puts the decoded parts together, checking what connects them.
-pub fn assemble(props: Vec<Props>, rels: Rels, tail: Tail) -> Result<Decoded, String> {
+pub fn assemble(props: NodeColumn, rels: Rels, tail: Tail) -> Result<Decoded, String> {
     let Rels {
         mut g,
         holes,
@@ -799,15 +860,14 @@ pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
     let (c1, c2) = cuts;
     let mut sa = Src::new(a, c1 - CUTS_LEN as u64);
     let head = decode_head(&mut sa)?;
-    // The node properties and what follows the relationships on this
-    // thread; the relationships and the label index on the other: about
-    // equal work.
+    // The node properties, what follows the relationships and the label
+    // index on this thread; the relationships on the other (building
+    // petgraph's links is the larger half).
     std::thread::scope(|scope| {
         let head = &head;
         let rels = scope.spawn(move || -> Result<_, String> {
             let mut sb = Src::new(b, c2 - c1);
-            let mut rels = decode_rels(&mut sb, head)?;
-            rels.labels = label_index(head);
+            let rels = decode_rels(&mut sb, head)?;
             Ok((rels, sb.region_crc()?))
         });
         let mine = (|| -> Result<_, String> {
@@ -815,13 +875,15 @@ pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
             let crc_a = sa.region_crc()?;
             let mut sc = Src::new(c, len - c2);
             let tail = decode_tail(&mut sc, head)?;
-            Ok((props, tail, crc_a, sc.region_crc()?))
+            let labels = label_index(head);
+            Ok((props, tail, labels, crc_a, sc.region_crc()?))
         })();
         let theirs = rels
             .join()
             .map_err(|_| "decoding the relationships failed".to_string())?;
-        let (props, tail, crc_a, crc_c) = mine?;
-        let (rels, crc_b) = theirs?;
+        let (props, tail, labels, crc_a, crc_c) = mine?;
+        let (mut rels, crc_b) = theirs?;
+        rels.labels = labels;
         Ok((props, tail, rels, [crc_a, crc_b, crc_c]))
     })
     .and_then(|(props, tail, rels, crcs)| Ok((assemble(props, rels, tail)?, crcs)))
