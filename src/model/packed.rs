@@ -125,6 +125,13 @@ pub struct Reader<'a> {
     at: usize,
 }
 
+/// An entry's value as the record holds it.
+enum Raw<'a> {
+    Item(Item<'a>),
+    /// A value kept in the overflow, by its slot.
+    Spilled(u32),
+}
+
 impl<'a> Reader<'a> {
     fn byte(&mut self) -> Option<u8> {
         let x = *self.b.get(self.at)?;
@@ -148,12 +155,9 @@ impl<'a> Reader<'a> {
         Some(s)
     }
     /// One entry's key and value.
-    fn entry(&mut self) -> Option<(Sym, Item<'static>, Option<&'a str>, Option<u32>)> {
+    fn entry(&mut self) -> Option<(Sym, Raw<'a>)> {
         let key = Sym::from_id(u32::try_from(self.varint()?).ok()?)?;
-        let tag = self.byte()?;
-        let mut text = None;
-        let mut slot = None;
-        let item = match tag {
+        let item = match self.byte()? {
             NULL => Item::Null,
             FALSE => Item::Bool(false),
             TRUE => Item::Bool(true),
@@ -169,8 +173,7 @@ impl<'a> Reader<'a> {
             }
             STR => {
                 let n = usize::try_from(self.varint()?).ok()?;
-                text = Some(std::str::from_utf8(self.take(n)?).ok()?);
-                Item::Null
+                Item::Str(std::str::from_utf8(self.take(n)?).ok()?)
             }
             DATE => {
                 let w = self.take(8)?;
@@ -188,12 +191,12 @@ impl<'a> Reader<'a> {
                 })
             }
             OTHER => {
-                slot = Some(u32::try_from(self.varint()?).ok()?);
-                Item::Null
+                let slot = u32::try_from(self.varint()?).ok()?;
+                return Some((key, Raw::Spilled(slot)));
             }
             _ => return None,
         };
-        Some((key, item, text, slot))
+        Some((key, Raw::Item(item)))
     }
 }
 
@@ -204,7 +207,7 @@ pub fn record_extent(b: &[u8], mut slot: impl FnMut(u32)) -> usize {
     let n = r.varint().unwrap_or(0);
     for _ in 0..n {
         match r.entry() {
-            Some((_, _, _, Some(s))) => slot(s),
+            Some((_, Raw::Spilled(s))) => slot(s),
             Some(_) => {}
             None => break,
         }
@@ -212,27 +215,16 @@ pub fn record_extent(b: &[u8], mut slot: impl FnMut(u32)) -> usize {
     r.at
 }
 
-/// A value of a packed record, borrowed where it can be.
-fn value_of<'a>(
-    item: Item<'static>,
-    text: Option<&'a str>,
-    slot: Option<u32>,
-    overflow: &'a [Value],
-) -> Cow<'a, Value> {
-    if let Some(s) = text {
-        return Cow::Owned(Value::String(s.to_owned()));
-    }
-    if let Some(i) = slot {
-        return match overflow.get(i as usize) {
-            Some(v) => Cow::Borrowed(v),
-            None => Cow::Owned(Value::Null),
-        };
-    }
+/// A value of a record: borrowed where it is stored as a value, built
+/// otherwise (a string is copied).
+fn value_of(item: Item<'_>) -> Cow<'_, Value> {
     Cow::Owned(match item {
-        Item::Null | Item::Other(_) | Item::Str(_) => Value::Null,
+        Item::Other(v) => return Cow::Borrowed(v),
+        Item::Null => Value::Null,
         Item::Bool(b) => Value::Bool(b),
         Item::Int(i) => Value::Int(i),
         Item::Float(f) => Value::Float(f),
+        Item::Str(s) => Value::String(s.to_owned()),
         Item::Date(d) => Value::Date(d),
     })
 }
@@ -240,7 +232,8 @@ fn value_of<'a>(
 /// The properties of an element, borrowed from the graph: a [`Props`]
 /// (relationships, values built by queries) or a packed record (the node
 /// column). Reads hand out values as `Cow`s: borrowed where the value is
-/// stored as one, built where it is packed (a packed string is copied).
+/// stored as one, built where it is packed (a packed string is copied;
+/// [`PropsRef::get_str`] and [`PropsRef::items`] do not copy).
 #[derive(Clone, Copy)]
 pub enum PropsRef<'a> {
     Props(&'a Props),
@@ -269,17 +262,24 @@ impl<'a> PropsRef<'a> {
     pub fn iter(&self) -> PropsRefIter<'a> {
         match *self {
             PropsRef::Props(p) => PropsRefIter::Props(p.entries().iter()),
+            PropsRef::Packed { .. } => PropsRefIter::Packed(self.items()),
+        }
+    }
+    /// (key, value as held) in key order: strings borrowed, no copies.
+    pub fn items(&self) -> Items<'a> {
+        match *self {
+            PropsRef::Props(p) => Items::Props(p.entries().iter()),
             PropsRef::Packed { record, overflow } => {
                 let mut r = Reader { b: record, at: 0 };
                 let left = r.varint().unwrap_or(0);
-                PropsRefIter::Packed { r, left, overflow }
+                Items::Packed { r, left, overflow }
             }
         }
     }
     pub fn len(&self) -> usize {
         match *self {
             PropsRef::Props(p) => p.len(),
-            PropsRef::Packed { .. } => self.iter().count(),
+            PropsRef::Packed { .. } => self.items().count(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -291,41 +291,27 @@ impl<'a> PropsRef<'a> {
     pub fn get(&self, key: &str) -> Option<Cow<'a, Value>> {
         match *self {
             PropsRef::Props(p) => p.get(key).map(Cow::Borrowed),
-            PropsRef::Packed { record, overflow } => {
-                let mut r = Reader { b: record, at: 0 };
-                let n = r.varint()?;
-                for _ in 0..n {
-                    let (k, item, text, slot) = r.entry()?;
-                    if k.as_str() == key {
-                        return Some(value_of(item, text, slot, overflow));
-                    }
-                }
-                None
-            }
+            PropsRef::Packed { .. } => self.get_item(key).map(value_of),
         }
+    }
+    /// A property as the record holds it (a string without a copy).
+    pub fn get_item(&self, key: &str) -> Option<Item<'a>> {
+        self.items()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, item)| item)
     }
     /// A string property's text, without a copy.
     pub fn get_str(&self, key: &str) -> Option<&'a str> {
-        match *self {
-            PropsRef::Props(p) => p.get(key).and_then(Value::as_str),
-            PropsRef::Packed { record, .. } => {
-                let mut r = Reader { b: record, at: 0 };
-                let n = r.varint()?;
-                for _ in 0..n {
-                    let (k, _, text, _) = r.entry()?;
-                    if k.as_str() == key {
-                        return text;
-                    }
-                }
-                None
-            }
+        match self.get_item(key)? {
+            Item::Str(s) => Some(s),
+            _ => None,
         }
     }
     pub fn contains_key(&self, key: &str) -> bool {
-        self.keys().any(|k| k.as_str() == key)
+        self.items().any(|(k, _)| k.as_str() == key)
     }
     pub fn keys(&self) -> impl Iterator<Item = Sym> + use<'a> {
-        self.iter().map(|(k, _)| k)
+        self.items().map(|(k, _)| k)
     }
     pub fn values(&self) -> impl Iterator<Item = Cow<'a, Value>> + use<'a> {
         self.iter().map(|(_, v)| v)
@@ -366,9 +352,9 @@ impl fmt::Debug for PropsRef<'_> {
     }
 }
 
-/// Iterator over a [`PropsRef`]'s `(key, value)` in key order.
+/// Iterator over a [`PropsRef`]'s `(key, value as held)` in key order.
 #[derive(Clone)]
-pub enum PropsRefIter<'a> {
+pub enum Items<'a> {
     Props(std::slice::Iter<'a, (Sym, Value)>),
     Packed {
         r: Reader<'a>,
@@ -377,22 +363,44 @@ pub enum PropsRefIter<'a> {
     },
 }
 
+impl<'a> Iterator for Items<'a> {
+    type Item = (Sym, Item<'a>);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Items::Props(it) => it.next().map(|(k, v)| (*k, Item::from(v))),
+            Items::Packed { r, left, overflow } => {
+                if *left == 0 {
+                    return None;
+                }
+                *left -= 1;
+                let Some((k, raw)) = r.entry() else {
+                    *left = 0;
+                    return None;
+                };
+                Some(match raw {
+                    Raw::Item(item) => (k, item),
+                    Raw::Spilled(i) => {
+                        (k, overflow.get(i as usize).map_or(Item::Null, Item::Other))
+                    }
+                })
+            }
+        }
+    }
+}
+
+/// Iterator over a [`PropsRef`]'s `(key, value)` in key order.
+#[derive(Clone)]
+pub enum PropsRefIter<'a> {
+    Props(std::slice::Iter<'a, (Sym, Value)>),
+    Packed(Items<'a>),
+}
+
 impl<'a> Iterator for PropsRefIter<'a> {
     type Item = (Sym, Cow<'a, Value>);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             PropsRefIter::Props(it) => it.next().map(|(k, v)| (*k, Cow::Borrowed(v))),
-            PropsRefIter::Packed { r, left, overflow } => {
-                if *left == 0 {
-                    return None;
-                }
-                *left -= 1;
-                let Some((k, item, text, slot)) = r.entry() else {
-                    *left = 0;
-                    return None;
-                };
-                Some((k, value_of(item, text, slot, overflow)))
-            }
+            PropsRefIter::Packed(it) => it.next().map(|(k, item)| (k, value_of(item))),
         }
     }
 }

@@ -291,6 +291,12 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 return Ok(false);
             };
             for (k, v) in want {
+                // Equal strings without copying the stored one.
+                if let Value::String(w) = v
+                    && node.props.get_str(k) == Some(w.as_str())
+                {
+                    continue;
+                }
                 let have = node.props.get(k);
                 let have = have.as_deref().unwrap_or(&Value::Null);
                 if equals(have, v) == Some(true) {

@@ -68,34 +68,45 @@ impl Out {
         self.b.extend_from_slice(s.as_bytes());
     }
     fn value(&mut self, v: &Value) {
-        match v {
-            Value::Null | Value::Node(_) | Value::Rel(_) | Value::Path(_) | Value::Map(_) => {
-                self.u8(0)
-            }
-            Value::Bool(x) => {
-                self.u8(1);
-                self.u8(u8::from(*x));
-            }
-            Value::Int(i) => {
-                self.u8(2);
-                self.b.extend_from_slice(&i.to_le_bytes());
-            }
-            Value::Float(f) => {
-                self.u8(3);
-                self.b.extend_from_slice(&f.to_bits().to_le_bytes());
-            }
-            Value::String(s) => {
-                self.u8(4);
-                self.str(s);
-            }
-            Value::List(items) => {
+        match Item::from(v) {
+            Item::Other(Value::List(items)) => {
                 self.u8(5);
                 self.len(items.len());
                 for x in items {
                     self.value(x);
                 }
             }
-            Value::Date(d) => {
+            Item::Other(Value::Temporal(t)) => {
+                self.u8(7);
+                self.str(t.function_name());
+                self.str(&t.to_string());
+            }
+            // Not storable (the store refuses them): written as null.
+            Item::Other(_) => self.u8(0),
+            item => self.item(item),
+        }
+    }
+    /// A value as a packed record or [`Value`] holds it.
+    fn item(&mut self, item: Item<'_>) {
+        match item {
+            Item::Null => self.u8(0),
+            Item::Bool(x) => {
+                self.u8(1);
+                self.u8(u8::from(x));
+            }
+            Item::Int(i) => {
+                self.u8(2);
+                self.b.extend_from_slice(&i.to_le_bytes());
+            }
+            Item::Float(f) => {
+                self.u8(3);
+                self.b.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            Item::Str(s) => {
+                self.u8(4);
+                self.str(s);
+            }
+            Item::Date(d) => {
                 self.u8(6);
                 self.b.extend_from_slice(&d.year.to_le_bytes());
                 self.u8(d.month);
@@ -103,11 +114,7 @@ impl Out {
                 self.u8(d.precision as u8);
                 self.u8(u8::from(d.approx));
             }
-            Value::Temporal(t) => {
-                self.u8(7);
-                self.str(t.function_name());
-                self.str(&t.to_string());
-            }
+            Item::Other(v) => self.value(v),
         }
     }
 }
@@ -190,9 +197,9 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     }
     let props = |o: &mut Out, p: PropsRef<'_>| {
         o.len(p.len());
-        for (k, v) in p {
+        for (k, item) in p.items() {
             o.u32(si(&k));
-            o.value(&v);
+            o.item(item);
         }
     };
     for i in g.node_indices() {
