@@ -85,6 +85,15 @@ fn damaged_files_are_refused_with_a_reason() {
     let i = good.len() - 3;
     flipped[i] ^= 1;
     assert!(refused(&flipped).to_string().contains("checksum"));
+    // A flipped bit anywhere after the header and the sections' bounds (in
+    // the nodes, the relationships, which another thread decodes while
+    // this one checks their bytes, or the tail) is found.
+    for i in 24 + 16..good.len() {
+        let mut flipped = good.clone();
+        flipped[i] ^= 0x10;
+        let msg = refused(&flipped).to_string();
+        assert!(msg.contains("checksum"), "byte {i}: {msg}");
+    }
     let mut newer = good.clone();
     newer[8..12].copy_from_slice(&(persist::FORMAT_VERSION + 1).to_le_bytes());
     assert!(refused(&newer).to_string().contains("newer"));

@@ -919,11 +919,13 @@ fn finish_decoded(
 /// reads the payload from offset `o` on; `cut_bytes` are its first
 /// [`super::v2::CUTS_LEN`] bytes. The parts' checksums are combined and
 /// checked against `h`.
+#[allow(clippy::too_many_arguments)]
 fn decode_v3<R: std::io::Read, B: std::io::Read + Send>(
     cut_bytes: &[u8],
     a: R,
     b: B,
     c: R,
+    crc_b: impl FnOnce() -> Result<crc32fast::Hasher, String>,
     h: &Header,
     path: &str,
     whole_crc: &mut dyn FnMut() -> Option<u32>,
@@ -933,7 +935,7 @@ fn decode_v3<R: std::io::Read, B: std::io::Read + Send>(
         what,
     };
     let (c1, c2) = cut_order(cut_bytes, h.len)
-        .and_then(|cuts| super::v2::decode_v3(cuts, h.len, a, b, c))
+        .and_then(|cuts| super::v2::decode_v3(cuts, h.len, a, b, c, crc_b))
         .map_err(|e| {
             // A decoding error in a damaged file is reported as a checksum
             // mismatch when it is one.
@@ -988,11 +990,17 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Graph, StoreError> {
             return Err(corrupt("the file is truncated inside the header".into()));
         }
         let (c1, c2) = super::v2::cuts(payload);
+        let rels = &payload[c1..c2];
         return decode_v3(
             &payload[..cl],
             &payload[cl..c1],
-            &payload[c1..c2],
+            rels,
             &payload[c2..],
+            || {
+                let mut crc = crc32fast::Hasher::new();
+                crc.update(rels);
+                Ok(crc)
+            },
             &h,
             path,
             &mut || Some(crc32fast::hash(payload)),
@@ -1175,12 +1183,32 @@ fn load_v3(
         })
     };
     let (mut r1, mut r2) = (at(c1), at(c2));
+    // The relationship thread reads its section without hashing it; this
+    // thread reads it again through `r1` (from the page cache) for its
+    // checksum and the snapshot's identity.
+    let rels = At {
+        f: file,
+        off: HEADER_LEN as u64 + c1,
+    };
+    let rels_len = c2.saturating_sub(c1);
     let g = decode_v3(
         &cut_bytes,
         &mut r0,
-        &mut r1,
+        rels,
         // Not the same type as `r0` (a reference): a reference as well.
         &mut r2,
+        || {
+            let mut buf = vec![0u8; 1 << 20];
+            let mut part = (&mut r1).take(rels_len);
+            loop {
+                match part.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => return Err(format!("reading the data: {e}")),
+                }
+            }
+            Ok(r1.crc.clone())
+        },
         h,
         path,
         &mut || {

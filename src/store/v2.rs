@@ -258,6 +258,8 @@ pub struct Src<R: Read> {
     /// Payload bytes not yet pulled into the buffer.
     unread: u64,
     crc: crc32fast::Hasher,
+    /// Whether `crc` is computed (another reader may check the bytes).
+    check: bool,
 }
 
 const CHUNK: usize = 1 << 20;
@@ -274,6 +276,15 @@ impl<R: Read> Src<R> {
             end: 0,
             unread: payload_len,
             crc: crc32fast::Hasher::new(),
+            check: true,
+        }
+    }
+
+    /// A reader whose bytes someone else checks: no checksum is computed.
+    pub fn unchecked(r: R, payload_len: u64) -> Src<R> {
+        Src {
+            check: false,
+            ..Src::new(r, payload_len)
         }
     }
 
@@ -305,7 +316,9 @@ impl<R: Read> Src<R> {
             if got == 0 {
                 return Err("the file is shorter than its header says".into());
             }
-            self.crc.update(&self.buf[self.end..self.end + got]);
+            if self.check {
+                self.crc.update(&self.buf[self.end..self.end + got]);
+            }
             self.end += got;
             self.unread -= got as u64;
         }
@@ -734,6 +747,14 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
     // no live node there is no live relationship either, and holes are
     // dropped (as trailing holes are).
     let anchor = slot_sets.iter().position(|&x| x != 0).map(NodeIndex::new);
+    // Which slots hold a node, a bit each: checking both ends of every
+    // relationship reads this (128 KB a million nodes), not `slot_sets`.
+    let mut live = vec![0u64; slot_sets.len().div_ceil(64)];
+    for (i, &x) in slot_sets.iter().enumerate() {
+        if x != 0 {
+            live[i / 64] |= 1 << (i % 64);
+        }
+    }
     let mut done = 0;
     while done < rel_bound {
         // Decoded in chunks straight from the buffer: one bounds check per
@@ -766,14 +787,14 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
                     .get(t as usize - 1)
                     .ok_or_else(|| format!("type {} is not in the symbol table", t - 1))?;
                 for x in [a, b] {
-                    match slot_sets.get(x as usize) {
-                        None => {
-                            return Err(format!(
-                                "relationship refers to node {x} beyond the last node"
-                            ));
-                        }
-                        Some(0) => return Err("relationship refers to a deleted node".into()),
-                        Some(_) => {}
+                    let x = x as usize;
+                    if x >= slot_sets.len() {
+                        return Err(format!(
+                            "relationship refers to node {x} beyond the last node"
+                        ));
+                    }
+                    if live[x / 64] & (1 << (x % 64)) == 0 {
+                        return Err("relationship refers to a deleted node".into());
                     }
                 }
                 g.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ty);
@@ -855,14 +876,18 @@ pub fn assemble(props: NodeColumn, rels: Rels, tail: Tail) -> Result<Decoded, St
 /// Decodes the payload of a format-3 file from three readers: `a` from
 /// just after the cuts to the relationship section, `b` that section
 /// (decoded on a second thread), `c` the rest; `cuts` as the payload's
-/// first bytes said, already checked to lie in order within `len`. Returns
-/// the parts' checksums (of `a`, `b`, `c`, in order, not of the cuts).
+/// first bytes said, already checked to lie in order within `len`. The
+/// checksum of `b`'s bytes is `crc_b`'s, which this thread runs when its
+/// own part is done: building the relationships is the larger half, so
+/// the second thread does not also checksum them. Returns the parts'
+/// checksums (of `a`, `b`, `c`, in order, not of the cuts).
 pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
     cuts: (u64, u64),
     len: u64,
     a: A,
     b: B,
     c: C,
+    crc_b: impl FnOnce() -> Result<crc32fast::Hasher, String>,
 ) -> Result<(Decoded, [crc32fast::Hasher; 3]), String> {
     let (c1, c2) = cuts;
     let mut sa = Src::new(a, c1 - CUTS_LEN as u64);
@@ -873,9 +898,10 @@ pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
     std::thread::scope(|scope| {
         let head = &head;
         let rels = scope.spawn(move || -> Result<_, String> {
-            let mut sb = Src::new(b, c2 - c1);
+            let mut sb = Src::unchecked(b, c2 - c1);
             let rels = decode_rels(&mut sb, head)?;
-            Ok((rels, sb.region_crc()?))
+            sb.region_crc()?;
+            Ok(rels)
         });
         let mine = (|| -> Result<_, String> {
             let props = decode_node_props(&mut sa, head)?;
@@ -883,13 +909,14 @@ pub fn decode_v3<A: Read, B: Read + Send, C: Read>(
             let mut sc = Src::new(c, len - c2);
             let tail = decode_tail(&mut sc, head)?;
             let labels = label_index(head);
-            Ok((props, tail, labels, crc_a, sc.region_crc()?))
+            let crc_c = sc.region_crc()?;
+            Ok((props, tail, labels, crc_a, crc_c, crc_b()?))
         })();
         let theirs = rels
             .join()
             .map_err(|_| "decoding the relationships failed".to_string())?;
-        let (props, tail, labels, crc_a, crc_c) = mine?;
-        let (mut rels, crc_b) = theirs?;
+        let (props, tail, labels, crc_a, crc_c, crc_b) = mine?;
+        let mut rels = theirs?;
         rels.labels = labels;
         Ok((props, tail, rels, [crc_a, crc_b, crc_c]))
     })
