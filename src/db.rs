@@ -9,10 +9,12 @@
 //! closed or dropped. One process at a time may open a store for writing;
 //! others get [`StoreError::Locked`] or use [`Database::open_read_only`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Error, QueryError, StoreError};
-use crate::query::ast::Statement;
+use crate::query::ast::{Script, Statement};
 use crate::query::{self, ExecOptions, Params, QueryResult};
 use crate::store::wal::{self, Durable, Recovery};
 use crate::store::{Change, Graph};
@@ -31,7 +33,18 @@ pub struct Database {
     recovery: Option<Recovery>,
     checkpoint_bytes: u64,
     checkpoint_on_drop: bool,
+    /// Scripts [`Database::run`] parsed and checked, by their text: an
+    /// application that runs the same statements with new parameters (as
+    /// the benchmark does, and as Neo4j and Kùzu drivers encourage) does
+    /// not parse them again. What parsing and checking give depends on the
+    /// text alone, so an entry never goes stale.
+    prepared: HashMap<String, Arc<Script>>,
 }
+
+/// How many scripts [`Database::run`] keeps parsed; past it the cache is
+/// emptied (scripts generated with literals in them would otherwise grow
+/// it without bound).
+const PREPARED_MAX: usize = 256;
 
 enum Mode {
     Memory,
@@ -61,6 +74,7 @@ impl Database {
             recovery: None,
             checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
             checkpoint_on_drop: true,
+            prepared: HashMap::new(),
         }
     }
 
@@ -83,6 +97,7 @@ impl Database {
                 recovery,
                 checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
                 checkpoint_on_drop: true,
+                prepared: HashMap::new(),
             },
             how,
         ))
@@ -104,6 +119,7 @@ impl Database {
             recovery,
             checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
             checkpoint_on_drop: true,
+            prepared: HashMap::new(),
         })
     }
 
@@ -225,13 +241,29 @@ impl Database {
         params: &Params,
         opts: &ExecOptions,
     ) -> Result<QueryResult, Error> {
+        query::eval::check(stmt)?;
+        self.execute_checked(stmt, params, opts)
+    }
+
+    /// [`Database::execute`] of a statement that passed its checks.
+    fn execute_checked(
+        &mut self,
+        stmt: &Statement,
+        params: &Params,
+        opts: &ExecOptions,
+    ) -> Result<QueryResult, Error> {
         if let Mode::Memory = self.mode {
             // Nothing to log: the evaluator's own statement undoes a failure.
-            return Ok(query::execute(&mut self.graph, stmt, params, opts)?);
+            return Ok(query::eval::execute_checked(
+                &mut self.graph,
+                stmt,
+                params,
+                opts,
+            )?);
         }
         self.graph.start_journal();
         self.graph.begin();
-        let result = query::execute(&mut self.graph, stmt, params, opts);
+        let result = query::eval::execute_checked(&mut self.graph, stmt, params, opts);
         self.finish_statement(result)
     }
 
@@ -363,10 +395,33 @@ impl Database {
         params: &Params,
         opts: &ExecOptions,
     ) -> Result<Vec<QueryResult>, Error> {
-        let script = query::parse_script(src)?;
-        let mut out = Vec::new();
+        let script = match self.prepared.get(src) {
+            Some(s) => Arc::clone(s),
+            None => {
+                let s = query::parse_script(src)?;
+                // A script is kept only once all of it passed its checks;
+                // one that fails them fails at the same statement as it
+                // would unprepared (the ones before it run).
+                let all_checked = s.statements.iter().all(|st| query::eval::check(st).is_ok());
+                let s = Arc::new(s);
+                if all_checked {
+                    if self.prepared.len() >= PREPARED_MAX {
+                        self.prepared.clear();
+                    }
+                    self.prepared.insert(src.to_string(), Arc::clone(&s));
+                } else {
+                    let mut out = Vec::new();
+                    for stmt in &s.statements {
+                        out.push(self.execute(stmt, params, opts)?);
+                    }
+                    return Ok(out);
+                }
+                s
+            }
+        };
+        let mut out = Vec::with_capacity(script.statements.len());
         for stmt in &script.statements {
-            out.push(self.execute(stmt, params, opts)?);
+            out.push(self.execute_checked(stmt, params, opts)?);
         }
         Ok(out)
     }
@@ -410,5 +465,64 @@ impl std::fmt::Display for ImportFailed {
             ImportFailed::Load(e) => e.fmt(f),
             ImportFailed::Store(e) => e.fmt(f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Value;
+
+    fn rows(r: Result<Vec<QueryResult>, Error>) -> Vec<Vec<Value>> {
+        r.expect("runs").pop().map(|r| r.rows).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_prepared_script_runs_again_with_new_parameters_and_sees_new_data() {
+        let mut db = Database::in_memory(Graph::new());
+        let opts = ExecOptions::default();
+        let create = "CREATE (:P {name: $name})";
+        let find = "MATCH (p:P) WHERE p.name = $name RETURN count(p)";
+        let count = |db: &mut Database, name: &str| {
+            let mut params = Params::new();
+            params.insert("name".into(), Value::from(name));
+            rows(db.run(find, &params, &opts))
+        };
+        for name in ["a", "b", "a"] {
+            let mut params = Params::new();
+            params.insert("name".into(), Value::from(name));
+            db.run(create, &params, &opts).expect("create");
+        }
+        assert_eq!(db.prepared.len(), 1, "one text, parsed once");
+        assert_eq!(count(&mut db, "a"), [[Value::Int(2)]]);
+        assert_eq!(count(&mut db, "b"), [[Value::Int(1)]]);
+        assert_eq!(count(&mut db, "c"), [[Value::Int(0)]]);
+        assert_eq!(db.prepared.len(), 2);
+    }
+
+    #[test]
+    fn a_script_that_fails_its_checks_fails_each_time_and_is_not_kept() {
+        let mut db = Database::in_memory(Graph::new());
+        let opts = ExecOptions::default();
+        let bad = "CREATE (:Q); MATCH (n) RETURN m";
+        for _ in 0..2 {
+            let err = db.run(bad, &Params::new(), &opts).unwrap_err().to_string();
+            assert!(err.contains("m"), "{err}");
+        }
+        assert!(db.prepared.is_empty());
+        // The statements before the failing one ran, each time.
+        let n = rows(db.run("MATCH (q:Q) RETURN count(q)", &Params::new(), &opts));
+        assert_eq!(n, [[Value::Int(2)]]);
+    }
+
+    #[test]
+    fn the_prepared_scripts_are_bounded() {
+        let mut db = Database::in_memory(Graph::new());
+        let opts = ExecOptions::default();
+        for i in 0..PREPARED_MAX + 10 {
+            db.run(&format!("RETURN {i}"), &Params::new(), &opts)
+                .expect("runs");
+        }
+        assert!(db.prepared.len() <= PREPARED_MAX);
     }
 }

@@ -6,6 +6,14 @@ use unicode_normalization::UnicodeNormalization;
 /// apostrophes and dashes made plain, runs of white space made one space.
 /// `"Sergej  Alejnik"`, `"sergej alejnik"` and `"Sérgej Alejnik"` fold alike.
 pub fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        fold_ascii(name)
+    } else {
+        fold_unicode(name)
+    }
+}
+
+fn fold_unicode(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut space = false;
     for c in name.nfkd() {
@@ -31,6 +39,28 @@ pub fn fold(name: &str) -> String {
             space = false;
         }
         out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// [`fold`] of an ASCII name, which Unicode decomposition leaves as it is:
+/// byte by byte.
+fn fold_ascii(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(match c {
+            '`' => '\'',
+            c => c.to_ascii_lowercase(),
+        });
     }
     out
 }
@@ -95,6 +125,31 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_names_fold_as_the_unicode_path_folds_them() {
+        // Every ASCII character alone, after a letter, between spaces, and
+        // runs of the white space characters.
+        let mut cases: Vec<String> = Vec::new();
+        for b in 0u8..128 {
+            let c = b as char;
+            cases.extend([
+                c.to_string(),
+                format!("A{c}b"),
+                format!(" {c} "),
+                format!("x{c}{c}Y"),
+            ]);
+        }
+        cases.extend([
+            "  Sergej\t\n Alejnik ".into(),
+            "SCO`s\u{b}x".into(),
+            String::new(),
+        ]);
+        for s in &cases {
+            assert!(s.is_ascii());
+            assert_eq!(fold_ascii(s), fold_unicode(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn fold_ignores_case_diacritics_and_spacing() {

@@ -12,6 +12,7 @@
 //! checked at the end). Nothing is copied, so a small write costs the same
 //! in a graph of any size.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -34,11 +35,31 @@ pub fn execute(
     params: &Params,
     opts: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
+    check(stmt)?;
+    execute_checked(graph, stmt, params, opts)
+}
+
+/// The checks a statement must pass before it runs (undefined variables,
+/// misplaced aggregation, static types): they depend on its text alone,
+/// so a statement that passed once passes again.
+pub fn check(stmt: &Statement) -> Result<(), QueryError> {
+    match &stmt.body {
+        StatementBody::Query(q) => super::check::check_query(q),
+        _ => Ok(()),
+    }
+}
+
+/// [`execute`] of a statement that passed [`check`].
+pub(crate) fn execute_checked(
+    graph: &mut Graph,
+    stmt: &Statement,
+    params: &Params,
+    opts: &ExecOptions,
+) -> Result<QueryResult, QueryError> {
     let query = match &stmt.body {
         StatementBody::Query(q) => q,
         _ => return super::indexes::run(graph, stmt),
     };
-    super::check::check_query(query)?;
     if stmt.explain {
         return Ok(QueryResult {
             plan: Some(super::plan::explain(query, graph)),
@@ -544,7 +565,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
 }
 
 /// The columns of a RETURN and their expressions (`*` first, sorted).
-fn return_items(names: &[String], p: &Projection) -> Vec<(String, Expr)> {
+fn return_items<'p>(names: &[String], p: &'p Projection) -> Vec<(String, Cow<'p, Expr>)> {
     let mut items = Vec::new();
     if p.star {
         let mut vars: Vec<&String> = names.iter().filter(|n| !is_hidden(n)).collect();
@@ -554,7 +575,7 @@ fn return_items(names: &[String], p: &Projection) -> Vec<(String, Expr)> {
                 kind: ExprKind::Var(n.clone()),
                 span: p.span,
             };
-            items.push((n.clone(), e));
+            items.push((n.clone(), Cow::Owned(e)));
         }
     }
     for it in &p.items {
@@ -562,7 +583,7 @@ fn return_items(names: &[String], p: &Projection) -> Vec<(String, Expr)> {
             Some(a) => a.name.clone(),
             None => it.text.clone(),
         };
-        items.push((name, it.expr.clone()));
+        items.push((name, Cow::Borrowed(&it.expr)));
     }
     items
 }
@@ -694,11 +715,12 @@ fn clock_now() -> i128 {
 
 impl<'g> Engine<'g> {
     fn new(graph: &'g mut Graph, params: &'g Params, as_of: Option<FDate>) -> Engine<'g> {
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9E37_79B9_7F4A_7C15)
-            | 1;
+        // One reading of the clock: the statement's time and rand()'s seed.
+        let now = clock_now();
+        let seed = match now as u64 {
+            0 => 0x9E37_79B9_7F4A_7C15,
+            x => x | 1,
+        };
         Engine {
             graph,
             params,
@@ -711,7 +733,7 @@ impl<'g> Engine<'g> {
             notices: RefCell::new(Vec::new()),
             rng: Cell::new(seed),
             alias_mode: RefCell::new(HashMap::new()),
-            now: clock_now(),
+            now,
             cancel: None,
         }
     }

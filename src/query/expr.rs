@@ -9,6 +9,7 @@ use super::ast::{BinOp, Expr, ExprKind, Literal, MapProjItem, Quantifier, UnaryO
 use super::compare::{CmpOp, compare, equals};
 use super::{NodeSnapshot, Params, RelSnapshot};
 use crate::error::{ErrorClass, QueryError};
+use crate::model::packed::Item;
 use crate::model::{FDate, NodeId, RelId, Value};
 use crate::store::{Graph, NodeRef, RelRef};
 
@@ -866,9 +867,34 @@ impl<'a> Ev<'a> {
                     _ => None,
                 }));
             }
+            BinOp::Eq | BinOp::Ne => {
+                if let ExprKind::Property(x, key) = &a.kind {
+                    return self.property_equals(op, x, &key.name, b, env);
+                }
+            }
             _ => {}
         }
         let l = self.eval(a, env)?;
+        let r = self.eval(b, env)?;
+        binary_values(op, &l, &r)
+    }
+
+    /// `x.key = b` (or `<>`): a node's string property is compared where
+    /// it is stored, not copied out first. Evaluates in the same order
+    /// (`x`, its property, `b`) and gives the same errors as the general
+    /// path.
+    fn property_equals(&self, op: BinOp, x: &Expr, key: &str, b: &Expr, env: &Env) -> R<Value> {
+        let target = self.eval(x, env)?;
+        if let Value::Node(n) = target
+            && let Some(Item::Str(have)) = self.node(n)?.props.get_item(key)
+        {
+            let r = self.eval(b, env)?;
+            return match &r {
+                Value::String(w) => Ok(Value::Bool((have == w.as_str()) == (op == BinOp::Eq))),
+                r => binary_values(op, &Value::String(have.to_string()), r),
+            };
+        }
+        let l = self.property(&target, key)?;
         let r = self.eval(b, env)?;
         binary_values(op, &l, &r)
     }

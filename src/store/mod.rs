@@ -1022,10 +1022,15 @@ impl Graph {
         let mut out = self.names.candidates(&key);
         out.sort_unstable();
         out.dedup();
-        // The index holds hashes: keep the nodes that really have the name.
+        // The index holds hashes: keep the nodes that really have the name
+        // (a name spelled as asked folds as asked: no need to fold it).
         out.retain(|&id| {
-            self.node(id)
-                .is_some_and(|n| names_of(n.props).into_iter().any(|x| fold(&x) == key))
+            self.node(id).is_some_and(|n| {
+                n.props
+                    .get_str(NAME)
+                    .is_some_and(|x| x == name || fold(x) == key)
+                    || names_of(n.props).into_iter().any(|x| fold(&x) == key)
+            })
         });
         out
     }
