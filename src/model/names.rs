@@ -14,41 +14,35 @@ pub fn fold(name: &str) -> String {
 }
 
 fn fold_unicode(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut space = false;
-    for c in name.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
-        }
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
-            '\u{2010}'..='\u{2015}' => '-',
-            '\u{00df}' => {
-                out.push_str("ss");
-                space = false;
-                continue;
-            }
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
+    let chars = name
+        .nfkd()
+        .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
+        .flat_map(|c| {
+            let (c, twice) = match c {
+                '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => ('\'', false),
+                '\u{2010}'..='\u{2015}' => ('-', false),
+                '\u{00df}' => ('s', true),
+                c => (c, false),
+            };
+            std::iter::once(c).chain(twice.then_some(c))
+        });
+    squeeze(chars, name.len())
 }
 
-/// [`fold`] of an ASCII name, which Unicode decomposition leaves as it is:
-/// byte by byte.
+/// [`fold`] of an ASCII name, which Unicode decomposition leaves as it is.
 fn fold_ascii(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    squeeze(
+        name.chars().map(|c| if c == '`' { '\'' } else { c }),
+        name.len(),
+    )
+}
+
+/// The characters lower-cased, each run of white space made one space and
+/// none kept at either end.
+fn squeeze(chars: impl Iterator<Item = char>, room: usize) -> String {
+    let mut out = String::with_capacity(room);
     let mut space = false;
-    for c in name.chars() {
+    for c in chars {
         if c.is_whitespace() {
             space = !out.is_empty();
             continue;
@@ -57,10 +51,11 @@ fn fold_ascii(name: &str) -> String {
             out.push(' ');
             space = false;
         }
-        out.push(match c {
-            '`' => '\'',
-            c => c.to_ascii_lowercase(),
-        });
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
 }
@@ -154,6 +149,7 @@ mod tests {
     #[test]
     fn fold_ignores_case_diacritics_and_spacing() {
         assert_eq!(fold("Sérgej  ALEJNIK"), "sergej alejnik");
+        assert_eq!(fold("Außen ßtraße"), "aussen sstrasse", "ß is ss, spaces kept");
         assert_eq!(fold("Belarus’"), "belarus'");
         assert_eq!(fold("Außenministerrat"), "aussenministerrat");
         assert_eq!(fold("Kùzu"), "kuzu");
