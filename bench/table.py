@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Renders the harness's peers-<scale>.json files as Markdown: one table with a
-row per metric and a column per (scale, peer), all peers of a scale from the
-same run, the best of each scale in bold and issue #6's targets beside the 1m
-columns; then how each cost grows with the graph, as the factor per step of
-scale (10k -> 100k -> 1m) for each peer.
+"""Renders the harness's peers-<scale>.json files as Markdown: a table of every
+peer of the 1m run (a row per metric, the best in bold, how far ours is ahead of
+the best other peer, issue #6's targets); a table of every scale for the peers
+measured at all of them; how each cost grows with the graph, as the factor per
+step of scale (10k -> 100k -> 1m -> 10m); a line per scale.
 
     python3 bench/table.py bench/results/peers-*.json             # print it
     python3 bench/table.py --write README.md --write BENCH.md bench/results/peers-*.json
@@ -44,6 +44,8 @@ def meets(value, fmt, target):
 
 
 def ms(x):
+    if x < 0.01:
+        return f"{x:.4f}"
     return f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 
@@ -89,56 +91,91 @@ def ratio(a, b):
     return f"×{r:.0f}" if r >= 9.95 else f"×{r:.1f}"
 
 
+def cell(v, fmt, best):
+    if v is None:
+        return "–"
+    return f"**{fmt(v)}**" if v == best else fmt(v)
+
+
+def best_of(vals):
+    known = [v for v in vals if v is not None]
+    return min(known) if len(known) > 1 else None
+
+
+def lead(ours, others):
+    """How many times better ours is than the best of the others ("×2.0"), or
+    behind ("÷1.3"); "–" without both."""
+    known = [v for v in others if v is not None]
+    if ours is None or not known:
+        return "–"
+    best = min(known)
+    if ours <= 0 or best <= 0:
+        return "–"
+    r = best / ours
+    if r >= 1:
+        return f"×{r:.0f}" if r >= 9.95 else f"×{r:.1f}"
+    r = ours / best
+    return f"÷{r:.0f}" if r >= 9.95 else f"÷{r:.1f}"
+
+
 def render(runs):
     runs = sorted(runs, key=lambda r: r["nodes"])
-    cols = [(r["scale"], name, p) for r in runs for name, p in r["peers"].items()]
-    targets = any(r["scale"] == TARGET_SCALE for r in runs)
     out = []
-    head = "| metric | " + " | ".join(f"{s} {n}" for s, n, _ in cols) + " |"
-    rule = "|---|" + "---:|" * len(cols)
-    if targets:
+    # Every peer of the target scale, in one run: ours first.
+    main = next((r for r in runs if r["scale"] == TARGET_SCALE), None)
+    if main is not None:
+        names = sorted(main["peers"], key=lambda n: n != OURS)
+        others = [n for n in names if n != OURS]
+        head = f"| metric ({TARGET_SCALE}, one run) | " + " | ".join(names) + " |"
+        rule = "|---|" + "---:|" * len(names)
+        if OURS in main["peers"] and others:
+            head += f" {OURS} against the best other |"
+            rule += "---:|"
         head += f" issue #6 target ({TARGET_SCALE}) |"
         rule += "---:|"
-    out += [head, rule]
-    for key, label, get, fmt in METRICS:
-        cells = []
-        for r in runs:
-            vals = [get(p) for p in r["peers"].values()]
-            known = [v for v in vals if v is not None]
-            best = min(known) if len(known) > 1 else None
-            for v in vals:
-                if v is None:
-                    cells.append("–")
-                elif v == best:
-                    cells.append(f"**{fmt(v)}**")
-                else:
-                    cells.append(fmt(v))
-        line = f"| {label} | " + " | ".join(cells) + " |"
-        if targets:
+        out += [head, rule]
+        for key, label, get, fmt in METRICS:
+            vals = [get(main["peers"][n]) for n in names]
+            best = best_of(vals)
+            line = f"| {label} | " + " | ".join(cell(v, fmt, best) for v in vals) + " |"
+            if OURS in main["peers"] and others:
+                line += " " + lead(get(main["peers"][OURS]),
+                                   [get(main["peers"][n]) for n in others]) + " |"
             t = TARGETS.get(key)
             line += f" {t} |" if t else " |"
-        out.append(line)
-
-    out.append("")
-    if len(runs) > 1:
+            out.append(line)
+        out.append("")
+    # Every scale, for the peers measured at all of them.
+    common = [n for n in runs[0]["peers"] if all(n in r["peers"] for r in runs)] if runs else []
+    common.sort(key=lambda n: n != OURS)
+    if len(runs) > 1 and common:
+        out.append("Every scale, for the peers measured at all of them (each scale one run):")
+        out.append("")
+        out.append("| metric | " + " | ".join(f"{r['scale']} {n}" for r in runs for n in common)
+                   + " |")
+        out.append("|---|" + "---:|" * (len(runs) * len(common)))
+        for key, label, get, fmt in METRICS:
+            cells = []
+            for r in runs:
+                vals = [get(r["peers"][n]) for n in common]
+                best = best_of(vals)
+                cells += [cell(v, fmt, best) for v in vals]
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+        out.append("")
         steps = list(zip(runs, runs[1:]))
-        # ours first
-        peers = sorted(dict.fromkeys(n for r in runs for n in r["peers"]),
-                       key=lambda n: n != OURS)
         out.append("How each cost grows with the graph: the factor from one scale to the "
                    "next (×10 nodes each), ×10 being linear growth and ×1 none.")
         out.append("")
         out.append("| cost | " + " | ".join(f"{n} {a['scale']}→{b['scale']}"
-                                            for n in peers for a, b in steps) + " |")
-        out.append("|---|" + "---:|" * (len(peers) * len(steps)))
+                                            for n in common for a, b in steps) + " |")
+        out.append("|---|" + "---:|" * (len(common) * len(steps)))
         out.append("| relationships in the graph | " + " | ".join(
-            ratio(a["edges"], b["edges"]) for _ in peers for a, b in steps) + " |")
+            ratio(a["edges"], b["edges"]) for _ in common for a, b in steps) + " |")
         for key, label, get, _ in METRICS:
             cells = []
-            for n in peers:
+            for n in common:
                 for a, b in steps:
-                    pa, pb = a["peers"].get(n), b["peers"].get(n)
-                    cells.append(ratio(pa and get(pa), pb and get(pb)))
+                    cells.append(ratio(get(a["peers"][n]), get(b["peers"][n])))
             out.append(f"| {short(label)} | " + " | ".join(cells) + " |")
         out.append("")
     met_line = None
@@ -146,7 +183,8 @@ def render(runs):
         agree = r.get("answers_agree") or {}
         same = [q for q, ok in agree.items() if ok]
         differ = [q for q, ok in agree.items() if not ok]
-        text = f"- {r['scale']} ({r['nodes']:,} nodes, {r['edges']:,} relationships): "
+        peers = ", ".join(sorted(r["peers"], key=lambda n: n != OURS))
+        text = f"- {r['scale']} ({r['nodes']:,} nodes, {r['edges']:,} relationships; {peers}): "
         text += f"answers identical across peers for {', '.join(same) or 'no query'}"
         if differ:
             text += f", different for {', '.join(differ)}"
@@ -164,6 +202,12 @@ def render(runs):
                    if key in TARGETS and meets(get(ours), fmt, TARGETS[key])]
             met_line = (f"- issue #6 targets met at {TARGET_SCALE}: {len(met)} of {len(TARGETS)}"
                         f" ({', '.join(met) or 'none'})")
+            ahead = [short(label) for key, label, get, fmt in METRICS
+                     if key in TARGETS and meets(get(ours), fmt, TARGETS[key])
+                     and all(get(p) is None or get(ours) < get(p)
+                             for n, p in r["peers"].items() if n != OURS)]
+            met_line += (f"; met and ahead of every other peer of the run: {len(ahead)} of "
+                         f"{len(TARGETS)} ({', '.join(ahead) or 'none'})")
     if met_line:
         out.append(met_line)
     return "\n".join(out) + "\n"

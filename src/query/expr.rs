@@ -869,7 +869,7 @@ impl<'a> Ev<'a> {
             }
             BinOp::Eq | BinOp::Ne => {
                 if let ExprKind::Property(x, key) = &a.kind {
-                    return self.property_equals(op, x, &key.name, b, env);
+                    return self.property_equals(op, a, (x, &key.name), b, env);
                 }
             }
             _ => {}
@@ -879,14 +879,28 @@ impl<'a> Ev<'a> {
         binary_values(op, &l, &r)
     }
 
-    /// `x.key = b` (or `<>`): a node's string property is compared where
-    /// it is stored, not copied out first. Evaluates in the same order
-    /// (`x`, its property, `b`) and gives the same errors as the general
-    /// path.
-    fn property_equals(&self, op: BinOp, x: &Expr, key: &str, b: &Expr, env: &Env) -> R<Value> {
+    /// `a = b` (or `<>`) where `a` is `x.key`: a node's string property is
+    /// compared where it is stored, not copied out first. Evaluates in the
+    /// same order (`x`, its property, `b`) and gives the same errors, at the
+    /// same places, as the general path.
+    fn property_equals(
+        &self,
+        op: BinOp,
+        a: &Expr,
+        (x, key): (&Expr, &str),
+        b: &Expr,
+        env: &Env,
+    ) -> R<Value> {
+        let at_a = |err: QueryError| {
+            if err.span.is_none() {
+                err.at(a.span)
+            } else {
+                err
+            }
+        };
         let target = self.eval(x, env)?;
         if let Value::Node(n) = target
-            && let Some(Item::Str(have)) = self.node(n)?.props.get_item(key)
+            && let Some(Item::Str(have)) = self.node(n).map_err(at_a)?.props.get_item(key)
         {
             let r = self.eval(b, env)?;
             return match &r {
@@ -894,7 +908,7 @@ impl<'a> Ev<'a> {
                 r => binary_values(op, &Value::String(have.to_string()), r),
             };
         }
-        let l = self.property(&target, key)?;
+        let l = self.property(&target, key).map_err(at_a)?;
         let r = self.eval(b, env)?;
         binary_values(op, &l, &r)
     }

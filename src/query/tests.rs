@@ -1911,3 +1911,36 @@ fn relationship_scans_agree_with_walks_from_every_node() {
         }
     }
 }
+
+#[test]
+fn an_equality_on_a_property_reports_its_errors_where_the_property_is() {
+    // `x.key = b` compares a node's string where it is stored; its errors
+    // point at `x.key`, as the general path's do.
+    let mut g = graph("CREATE (:P {name: 'a'})");
+    let span = |g: &mut Graph, q: &str| err(g, q).span.map(|s| (s.start, s.end));
+    for op in ["=", "<>"] {
+        assert_eq!(
+            span(&mut g, &format!("MATCH (n:P) WITH n, 1 AS one RETURN one.k {op} 'a'")),
+            span(&mut g, "MATCH (n:P) WITH n, 1 AS one RETURN one.k <= 'a'"),
+            "{op}"
+        );
+    }
+    let deleted = "MATCH (n:P) DETACH DELETE n RETURN n.name = 'a'";
+    let e = err(&mut g.clone(), deleted);
+    assert_eq!(e.class, ErrorClass::EntityNotFound, "{e:?}");
+    assert_eq!(
+        span(&mut g.clone(), deleted),
+        span(&mut g, "MATCH (n:P) DETACH DELETE n RETURN n.name <= 'a'")
+    );
+    // And the answers are the general path's, for strings and others.
+    let mut g = graph("CREATE (:P {name: 'a', n: 1})");
+    for (q, want) in [
+        ("MATCH (p:P) RETURN p.name = 'a', p.name <> 'a'", "true | false"),
+        ("MATCH (p:P) RETURN p.name = 1, p.name = null", "false | null"),
+        ("MATCH (p:P) RETURN p.n = 1, p.n <> 1.0, p.missing = 'a'", "true | false | null"),
+    ] {
+        let r = run(&mut g, q).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        let row: Vec<String> = r.rows[0].iter().map(|v| v.to_string()).collect();
+        assert_eq!(row.join(" | "), want, "{q}");
+    }
+}
