@@ -271,7 +271,8 @@ pub fn group_key(v: &Value, out: &mut String) {
             }
         }
         Value::String(s) => {
-            let _ = write!(out, "s{}:{s}", s.len());
+            let _ = write!(out, "s{}:", s.len());
+            out.push_str(s);
         }
         Value::Date(d) => {
             let _ = write!(out, "d{d};");

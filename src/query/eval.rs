@@ -198,10 +198,11 @@ pub fn hand_over(mut res: QueryResult, sink: &mut dyn FnMut(QueryResult) -> bool
 }
 
 fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
-    let (deleted, notices, rng, alias) = (
+    let (deleted, notices, rng, alias, folded) = (
         Deleted::default(),
         RefCell::default(),
         Cell::new(1),
+        RefCell::default(),
         RefCell::default(),
     );
     let ev = Ev {
@@ -214,6 +215,7 @@ fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
         alias_mode: &alias,
         now: clock_now(),
         cancel: None,
+        folded: &folded,
     };
     match ev.eval(e, &Env::Empty)? {
         Value::Date(d) => Ok(d),
@@ -498,6 +500,8 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
     } else {
         // Only ORDER BY and WHERE read the input row after this.
         let keep_input = !p.order_by.is_empty() || p.where_.is_some();
+        // DISTINCT keeps the first of equal rows, as they come.
+        let mut seen = p.distinct.then(HashSet::new);
         for r in &t.rows {
             ev.check()?;
             let env = Env::row(&t.names, r);
@@ -505,12 +509,17 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
                 .iter()
                 .map(|(_, e)| ev.eval(e, &env))
                 .collect::<R<Vec<_>>>()?;
+            if let Some(seen) = &mut seen
+                && !seen.insert(row_key(&vals))
+            {
+                continue;
+            }
             let input = if keep_input { r.clone() } else { Vec::new() };
             out.push((vals, input, HashMap::new()));
         }
     }
 
-    if p.distinct {
+    if p.distinct && aggregating {
         let mut seen = HashSet::new();
         out.retain(|(v, _, _)| seen.insert(row_key(v)));
     }
@@ -701,6 +710,7 @@ struct Engine<'g> {
     notices: RefCell<Vec<String>>,
     rng: Cell<u64>,
     alias_mode: RefCell<HashMap<String, bool>>,
+    folded: super::expr::Folded,
     now: i128,
     cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
@@ -733,6 +743,7 @@ impl<'g> Engine<'g> {
             notices: RefCell::new(Vec::new()),
             rng: Cell::new(seed),
             alias_mode: RefCell::new(HashMap::new()),
+            folded: RefCell::default(),
             now,
             cancel: None,
         }
@@ -749,6 +760,7 @@ impl<'g> Engine<'g> {
             alias_mode: &self.alias_mode,
             now: self.now,
             cancel: self.cancel.as_deref(),
+            folded: &self.folded,
         }
     }
 
@@ -1973,7 +1985,7 @@ mod unread_tests {
             panic!("{:?}", cs[1]);
         };
         let g = Graph::new();
-        let (params, deleted, notices, rng, modes) = Default::default();
+        let (params, deleted, notices, rng, modes, folded) = Default::default();
         let ev = Ev {
             graph: &g,
             params: &params,
@@ -1984,6 +1996,7 @@ mod unread_tests {
             alias_mode: &modes,
             now: 0,
             cancel: None,
+            folded: &folded,
         };
         let out = unwind(&ev, t, expr, &alias.name, &keep).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(out.names, ["k", "y"]);

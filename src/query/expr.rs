@@ -80,6 +80,48 @@ pub struct Ev<'a> {
     pub now: i128,
     /// When set, the statement stops at the next check ([`Ev::check`]).
     pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
+    /// Calls of constants computed once in the statement (`date($before)`
+    /// in a WHERE is not parsed again for every row): by the call's
+    /// address, with the call to tell an address used again apart.
+    pub folded: &'a Folded,
+}
+
+/// Constant calls a statement computed: (the call, its value) by the call's
+/// address.
+pub type Folded = RefCell<HashMap<usize, (Expr, Value)>>;
+
+/// Functions whose value follows from their arguments within a statement
+/// (the statement's clock is fixed, so `datetime()` is one): a call of one
+/// on constants is computed once.
+fn foldable(name: &str) -> bool {
+    const PURE: [&str; 13] = [
+        "date",
+        "datetime",
+        "localdatetime",
+        "localtime",
+        "time",
+        "duration",
+        "fdate",
+        "tointeger",
+        "tofloat",
+        "tostring",
+        "toboolean",
+        "tolower",
+        "toupper",
+    ];
+    PURE.iter().any(|p| p.eq_ignore_ascii_case(name))
+}
+
+/// Whether `e` has one value in a statement: literals, parameters, and
+/// lists, maps and [`foldable`] calls of them.
+fn constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Param(_) => true,
+        ExprKind::List(items) => items.iter().all(constant),
+        ExprKind::Map(items) => items.iter().all(|(_, x)| constant(x)),
+        ExprKind::FnCall { name, args, .. } => foldable(name) && args.iter().all(constant),
+        _ => false,
+    }
 }
 
 /// Variable bindings: a row of a clause's table, possibly layered over
@@ -504,7 +546,19 @@ impl<'a> Ev<'a> {
                         format!("the aggregating function {name}() is not allowed here"),
                     ));
                 }
-                super::functions::call(self, name, args, env)?
+                if foldable(name) && args.iter().all(constant) {
+                    let at = std::ptr::from_ref(e) as usize;
+                    if let Some((call, v)) = self.folded.borrow().get(&at)
+                        && call == e
+                    {
+                        return Ok(v.clone());
+                    }
+                    let v = super::functions::call(self, name, args, env)?;
+                    self.folded.borrow_mut().insert(at, (e.clone(), v.clone()));
+                    v
+                } else {
+                    super::functions::call(self, name, args, env)?
+                }
             }
             ExprKind::CountStar => {
                 if let Some(v) = env.aggregate(e) {

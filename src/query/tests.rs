@@ -1920,7 +1920,10 @@ fn an_equality_on_a_property_reports_its_errors_where_the_property_is() {
     let span = |g: &mut Graph, q: &str| err(g, q).span.map(|s| (s.start, s.end));
     for op in ["=", "<>"] {
         assert_eq!(
-            span(&mut g, &format!("MATCH (n:P) WITH n, 1 AS one RETURN one.k {op} 'a'")),
+            span(
+                &mut g,
+                &format!("MATCH (n:P) WITH n, 1 AS one RETURN one.k {op} 'a'")
+            ),
             span(&mut g, "MATCH (n:P) WITH n, 1 AS one RETURN one.k <= 'a'"),
             "{op}"
         );
@@ -1935,9 +1938,18 @@ fn an_equality_on_a_property_reports_its_errors_where_the_property_is() {
     // And the answers are the general path's, for strings and others.
     let mut g = graph("CREATE (:P {name: 'a', n: 1})");
     for (q, want) in [
-        ("MATCH (p:P) RETURN p.name = 'a', p.name <> 'a'", "true | false"),
-        ("MATCH (p:P) RETURN p.name = 1, p.name = null", "false | null"),
-        ("MATCH (p:P) RETURN p.n = 1, p.n <> 1.0, p.missing = 'a'", "true | false | null"),
+        (
+            "MATCH (p:P) RETURN p.name = 'a', p.name <> 'a'",
+            "true | false",
+        ),
+        (
+            "MATCH (p:P) RETURN p.name = 1, p.name = null",
+            "false | null",
+        ),
+        (
+            "MATCH (p:P) RETURN p.n = 1, p.n <> 1.0, p.missing = 'a'",
+            "true | false | null",
+        ),
     ] {
         let r = run(&mut g, q).unwrap_or_else(|e| panic!("{q}: {e:?}"));
         let row: Vec<String> = r.rows[0].iter().map(|v| v.to_string()).collect();
