@@ -1956,3 +1956,55 @@ fn an_equality_on_a_property_reports_its_errors_where_the_property_is() {
         assert_eq!(row.join(" | "), want, "{q}");
     }
 }
+
+#[test]
+fn constant_calls_are_computed_once_a_statement_and_anew_in_the_next() {
+    let mut g = Graph::new();
+    let with = |d: &str| {
+        let mut p = Params::new();
+        p.insert("d".into(), Value::from(d));
+        p
+    };
+    let q = "UNWIND [1, 2, 3] AS x RETURN date($d) < date('2001-01-01') AS before, \
+             toString(x) AS s, toUpper($d) AS up";
+    let opts = ExecOptions::default();
+    let r = run_opts(&mut g, q, &with("2000-05-06"), &opts).unwrap_or_else(|e| panic!("{e:?}"));
+    let rows: Vec<String> = r
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "true '1' '2000-05-06'",
+            "true '2' '2000-05-06'",
+            "true '3' '2000-05-06'"
+        ]
+    );
+    let r = run_opts(&mut g, q, &with("2002-01-01"), &opts).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        r.rows[0][0],
+        Value::Bool(false),
+        "a new statement, a new value"
+    );
+    // A call that fails fails on every row it is evaluated for, with its error.
+    let e = run_opts(&mut g, q, &with("not a date"), &opts).unwrap_err();
+    assert_eq!(e.class, ErrorClass::ArgumentError, "{e:?}");
+    // rand() is not a constant.
+    let r = run(
+        &mut g,
+        "UNWIND range(1, 50) AS x WITH rand() AS r RETURN count(DISTINCT r)",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        matches!(r.rows[0][0], Value::Int(n) if n > 1),
+        "{:?}",
+        r.rows
+    );
+}
