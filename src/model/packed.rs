@@ -16,9 +16,12 @@
 //! | 6 | date | year (4 bytes LE), month, day, precision, approx |
 //! | 7 | anything else (lists, maps, temporals) | `varint(i)`: slot `i` of the overflow |
 //!
-//! Records are written only by this module, from values, so reading one
-//! cannot meet bad bytes unless the writer had a bug; the reader still
-//! never panics (a short record reads as fewer properties).
+//! Keys are this process's symbol numbers ([`Sym::id`]), so records live in
+//! memory only; the store file has its own encoding (`store/v2.rs`), which
+//! names keys by its symbol table. Records are written only by this module,
+//! from values, so reading one cannot meet bad bytes unless the writer had a
+//! bug; the reader still never panics (a short record reads as fewer
+//! properties).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
