@@ -180,6 +180,69 @@ mod tests {
     }
 
     #[test]
+    fn random_sets_and_takes_read_back_as_a_plain_vector_of_props_does() {
+        // xorshift64*: deterministic, no dependency.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut below = |n: usize| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
+        };
+        let keys = ["a", "b", "name", "zz"];
+        let value = |below: &mut dyn FnMut(usize) -> usize| match below(7) {
+            0 => Value::Int(below(1000) as i64 - 500),
+            1 => Value::Float(below(100) as f64 / 8.0),
+            2 => Value::from("x".repeat(below(40))),
+            3 => Value::Bool(below(2) == 0),
+            4 => Value::List(vec![Value::Int(below(9) as i64); below(3)]),
+            5 => Value::Date(crate::model::FDate::year(1900 + below(200) as i32)),
+            _ => Value::Map([("k".to_string(), Value::Int(1))].into_iter().collect()),
+        };
+        let mut c = NodeColumn::default();
+        let mut model: Vec<Props> = vec![Props::new(); 300];
+        let (mut compactions, mut len) = (0, 0);
+        for step in 0..120_000 {
+            let i = below(model.len());
+            if below(10) == 0 {
+                assert_eq!(c.take(i), std::mem::take(&mut model[i]), "take {i}");
+            } else {
+                let mut p = Props::new();
+                for _ in 0..below(5) {
+                    p.insert(keys[below(keys.len())].into(), value(&mut below));
+                }
+                c.set(i, &p);
+                model[i] = p;
+            }
+            // Only compaction shrinks the buffer.
+            if c.bytes.len() < len {
+                compactions += 1;
+            }
+            len = c.bytes.len();
+            if step % 10_000 == 0 {
+                for (j, want) in model.iter().enumerate() {
+                    assert_eq!(c.get(j).to_props(), *want, "slot {j} at step {step}");
+                }
+            }
+        }
+        for (j, want) in model.iter().enumerate() {
+            assert_eq!(c.get(j).to_props(), *want, "slot {j}");
+            assert_eq!(c.get(j).len(), want.len());
+        }
+        assert!(compactions > 0, "the buffer was compacted: {c:?}");
+        let live = model.iter().filter(|p| {
+            p.entries()
+                .iter()
+                .any(|(_, v)| matches!(v, Value::List(_) | Value::Map(_)))
+        });
+        assert!(c.overflow.len() - c.free.len() >= live.count(), "{c:?}");
+        assert!(
+            c.overflow.len() <= 300 * 4,
+            "overflow slots are reused: {c:?}"
+        );
+    }
+
+    #[test]
     fn slots_read_back_through_rewrites_and_compaction() {
         let mut c = NodeColumn::default();
         let mut want: Vec<Props> = Vec::new();
