@@ -45,6 +45,9 @@ pub struct Database {
 /// emptied (scripts generated with literals in them would otherwise grow
 /// it without bound).
 const PREPARED_MAX: usize = 256;
+/// Scripts longer than this are not kept: a one-off import script would
+/// otherwise stay in memory for the life of the database.
+const PREPARED_MAX_BYTES: usize = 64 << 10;
 
 enum Mode {
     Memory,
@@ -404,7 +407,7 @@ impl Database {
                 // would unprepared (the ones before it run).
                 let all_checked = s.statements.iter().all(|st| query::eval::check(st).is_ok());
                 let s = Arc::new(s);
-                if all_checked {
+                if all_checked && src.len() <= PREPARED_MAX_BYTES {
                     if self.prepared.len() >= PREPARED_MAX {
                         self.prepared.clear();
                     }
@@ -513,6 +516,32 @@ mod tests {
         // The statements before the failing one ran, each time.
         let n = rows(db.run("MATCH (q:Q) RETURN count(q)", &Params::new(), &opts));
         assert_eq!(n, [[Value::Int(2)]]);
+    }
+
+    #[test]
+    fn a_prepared_script_folds_its_constant_calls_anew_each_run() {
+        let mut db = Database::in_memory(Graph::new());
+        let opts = ExecOptions::default();
+        let q = "UNWIND [1, 2] AS x RETURN date($d) AS d";
+        for d in ["2001-02-03", "1999-12-31"] {
+            let mut params = Params::new();
+            params.insert("d".into(), Value::from(d));
+            let got = rows(db.run(q, &params, &opts));
+            let want = crate::model::FDate::parse(d)
+                .map(Value::Date)
+                .unwrap_or(Value::Null);
+            assert_eq!(got, [[want.clone()], [want]], "{d}");
+        }
+        assert_eq!(db.prepared.len(), 1);
+    }
+
+    #[test]
+    fn a_long_script_runs_but_is_not_kept() {
+        let mut db = Database::in_memory(Graph::new());
+        let long = format!("RETURN '{}' AS s", "x".repeat(PREPARED_MAX_BYTES));
+        let got = rows(db.run(&long, &Params::new(), &ExecOptions::default()));
+        assert_eq!(got.len(), 1);
+        assert!(db.prepared.is_empty());
     }
 
     #[test]

@@ -262,7 +262,10 @@ pub fn group_key(v: &Value, out: &mut String) {
             let _ = write!(out, "i{i};");
         }
         Value::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+            // A whole float in i64's range equals exactly one integer
+            // (`int_float_cmp`): it takes that integer's key.
+            if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(f)
+            {
                 let _ = write!(out, "i{};", *f as i64);
             } else if f.is_nan() {
                 out.push_str("nan;");

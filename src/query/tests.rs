@@ -2008,3 +2008,23 @@ fn constant_calls_are_computed_once_a_statement_and_anew_in_the_next() {
         r.rows
     );
 }
+
+#[test]
+fn distinct_treats_a_whole_float_as_the_integer_it_equals() {
+    let mut g = Graph::new();
+    // (values, how many distinct, whether the first two are =)
+    for (list, want, same) in [
+        ("[10000000000000000, 10000000000000000.0]", 1, true),
+        ("[10000000000000001, 10000000000000000.0]", 2, false),
+        ("[1, 1.0, 1.5]", 2, true),
+        ("[-9007199254740993, -9007199254740992.0]", 2, false),
+    ] {
+        let q = format!("UNWIND {list} AS x RETURN count(DISTINCT x)");
+        let r = run(&mut g, &q).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        assert_eq!(r.rows, [[Value::Int(want)]], "{q}");
+        // DISTINCT agrees with =.
+        let q = format!("WITH {list} AS l RETURN l[0] = l[1]");
+        let r = run(&mut g, &q).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        assert_eq!(r.rows, [[Value::Bool(same)]], "{q}");
+    }
+}
