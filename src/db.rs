@@ -38,12 +38,12 @@ pub struct Database {
     /// the benchmark does, and as Neo4j and Kùzu drivers encourage) does
     /// not parse them again. What parsing and checking give depends on the
     /// text alone, so an entry never goes stale.
-    prepared: HashMap<String, Arc<Script>>,
+    prepared: Prepared,
 }
 
-/// How many scripts [`Database::run`] keeps parsed; past it the cache is
-/// emptied (scripts generated with literals in them would otherwise grow
-/// it without bound).
+/// How many scripts [`Database::run`] keeps parsed; past it the one used
+/// least recently goes (scripts generated with literals in them would
+/// otherwise grow it without bound).
 const PREPARED_MAX: usize = 256;
 /// Scripts longer than this are not kept: a one-off import script would
 /// otherwise stay in memory for the life of the database.
@@ -77,7 +77,7 @@ impl Database {
             recovery: None,
             checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
             checkpoint_on_drop: true,
-            prepared: HashMap::new(),
+            prepared: Prepared::default(),
         }
     }
 
@@ -100,7 +100,7 @@ impl Database {
                 recovery,
                 checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
                 checkpoint_on_drop: true,
-                prepared: HashMap::new(),
+                prepared: Prepared::default(),
             },
             how,
         ))
@@ -122,7 +122,7 @@ impl Database {
             recovery,
             checkpoint_bytes: DEFAULT_CHECKPOINT_BYTES,
             checkpoint_on_drop: true,
-            prepared: HashMap::new(),
+            prepared: Prepared::default(),
         })
     }
 
@@ -399,7 +399,7 @@ impl Database {
         opts: &ExecOptions,
     ) -> Result<Vec<QueryResult>, Error> {
         let script = match self.prepared.get(src) {
-            Some(s) => Arc::clone(s),
+            Some(s) => s,
             None => {
                 let s = query::parse_script(src)?;
                 // A script is kept only once all of it passed its checks;
@@ -408,10 +408,7 @@ impl Database {
                 let all_checked = s.statements.iter().all(|st| query::eval::check(st).is_ok());
                 let s = Arc::new(s);
                 if all_checked && src.len() <= PREPARED_MAX_BYTES {
-                    if self.prepared.len() >= PREPARED_MAX {
-                        self.prepared.clear();
-                    }
-                    self.prepared.insert(src.to_string(), Arc::clone(&s));
+                    self.prepared.insert(src, Arc::clone(&s));
                 } else {
                     let mut out = Vec::new();
                     for stmt in &s.statements {
@@ -427,6 +424,47 @@ impl Database {
             out.push(self.execute_checked(stmt, params, opts)?);
         }
         Ok(out)
+    }
+}
+
+/// The scripts [`Database::run`] keeps, each with when it was last used.
+#[derive(Default)]
+struct Prepared {
+    scripts: HashMap<String, (Arc<Script>, u64)>,
+    clock: u64,
+}
+
+impl Prepared {
+    fn get(&mut self, src: &str) -> Option<Arc<Script>> {
+        self.clock += 1;
+        let now = self.clock;
+        self.scripts.get_mut(src).map(|(s, used)| {
+            *used = now;
+            Arc::clone(s)
+        })
+    }
+    /// Keeps `s`, letting the least recently used script go when full.
+    fn insert(&mut self, src: &str, s: Arc<Script>) {
+        if self.scripts.len() >= PREPARED_MAX {
+            let oldest = self
+                .scripts
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.scripts.remove(&k);
+            }
+        }
+        self.clock += 1;
+        self.scripts.insert(src.to_string(), (s, self.clock));
+    }
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.scripts.len()
+    }
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.scripts.is_empty()
     }
 }
 
@@ -548,10 +586,20 @@ mod tests {
     fn the_prepared_scripts_are_bounded() {
         let mut db = Database::in_memory(Graph::new());
         let opts = ExecOptions::default();
-        for i in 0..PREPARED_MAX + 10 {
+        let hot = "RETURN 'hot'";
+        for i in 0..PREPARED_MAX * 3 {
             db.run(&format!("RETURN {i}"), &Params::new(), &opts)
                 .expect("runs");
+            db.run(hot, &Params::new(), &opts).expect("runs");
+            assert!(db.prepared.len() <= PREPARED_MAX);
         }
-        assert!(db.prepared.len() <= PREPARED_MAX);
+        assert!(
+            db.prepared.scripts.contains_key(hot),
+            "a script in use is not the one that goes"
+        );
+        assert!(
+            !db.prepared.scripts.contains_key("RETURN 0"),
+            "the oldest went"
+        );
     }
 }
