@@ -398,30 +398,27 @@ impl Database {
         params: &Params,
         opts: &ExecOptions,
     ) -> Result<Vec<QueryResult>, Error> {
-        let script = match self.prepared.get(src) {
-            Some(s) => s,
+        let (script, checked) = match self.prepared.get(src) {
+            Some(s) => (s, true),
             None => {
-                let s = query::parse_script(src)?;
+                let s = Arc::new(query::parse_script(src)?);
                 // A script is kept only once all of it passed its checks;
                 // one that fails them fails at the same statement as it
                 // would unprepared (the ones before it run).
-                let all_checked = s.statements.iter().all(|st| query::eval::check(st).is_ok());
-                let s = Arc::new(s);
-                if all_checked && src.len() <= PREPARED_MAX_BYTES {
+                let checked = s.statements.iter().all(|st| query::eval::check(st).is_ok());
+                if checked && src.len() <= PREPARED_MAX_BYTES {
                     self.prepared.insert(src, Arc::clone(&s));
-                } else {
-                    let mut out = Vec::new();
-                    for stmt in &s.statements {
-                        out.push(self.execute(stmt, params, opts)?);
-                    }
-                    return Ok(out);
                 }
-                s
+                (s, checked)
             }
         };
         let mut out = Vec::with_capacity(script.statements.len());
         for stmt in &script.statements {
-            out.push(self.execute_checked(stmt, params, opts)?);
+            out.push(if checked {
+                self.execute_checked(stmt, params, opts)?
+            } else {
+                self.execute(stmt, params, opts)?
+            });
         }
         Ok(out)
     }

@@ -218,18 +218,20 @@ pub fn record_extent(b: &[u8], mut slot: impl FnMut(u32)) -> usize {
     r.at
 }
 
-/// A value of a record: borrowed where it is stored as a value, built
-/// otherwise (a string is copied).
-fn value_of(item: Item<'_>) -> Cow<'_, Value> {
-    Cow::Owned(match item {
-        Item::Other(v) => return Cow::Borrowed(v),
-        Item::Null => Value::Null,
-        Item::Bool(b) => Value::Bool(b),
-        Item::Int(i) => Value::Int(i),
-        Item::Float(f) => Value::Float(f),
-        Item::Str(s) => Value::String(s.to_owned()),
-        Item::Date(d) => Value::Date(d),
-    })
+impl<'a> Item<'a> {
+    /// The value: borrowed where it is stored as a value, built otherwise
+    /// (a string is copied).
+    pub fn to_value(self) -> Cow<'a, Value> {
+        Cow::Owned(match self {
+            Item::Other(v) => return Cow::Borrowed(v),
+            Item::Null => Value::Null,
+            Item::Bool(b) => Value::Bool(b),
+            Item::Int(i) => Value::Int(i),
+            Item::Float(f) => Value::Float(f),
+            Item::Str(s) => Value::String(s.to_owned()),
+            Item::Date(d) => Value::Date(d),
+        })
+    }
 }
 
 /// The properties of an element, borrowed from the graph: a [`Props`]
@@ -294,7 +296,7 @@ impl<'a> PropsRef<'a> {
     pub fn get(&self, key: &str) -> Option<Cow<'a, Value>> {
         match *self {
             PropsRef::Props(p) => p.get(key).map(Cow::Borrowed),
-            PropsRef::Packed { .. } => self.get_item(key).map(value_of),
+            PropsRef::Packed { .. } => self.get_item(key).map(Item::to_value),
         }
     }
     /// A property as the record holds it (a string without a copy).
@@ -403,7 +405,7 @@ impl<'a> Iterator for PropsRefIter<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             PropsRefIter::Props(it) => it.next().map(|(k, v)| (*k, Cow::Borrowed(v))),
-            PropsRefIter::Packed(it) => it.next().map(|(k, item)| (k, value_of(item))),
+            PropsRefIter::Packed(it) => it.next().map(|(k, item)| (k, item.to_value())),
         }
     }
 }

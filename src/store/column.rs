@@ -113,9 +113,6 @@ impl NodeColumn {
     pub fn take(&mut self, i: usize) -> Props {
         let props = self.get(i).to_props();
         self.release(i);
-        if let Some(s) = self.starts.get_mut(i) {
-            *s = EMPTY;
-        }
         props
     }
 

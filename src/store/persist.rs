@@ -1198,37 +1198,36 @@ fn load_v3(
         // Not the same type as `r0` (a reference): a reference as well.
         &mut r2,
         || {
-            let mut buf = vec![0u8; 1 << 20];
-            let mut part = (&mut r1).take(rels_len);
-            loop {
-                match part.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(_) => {}
-                    Err(e) => return Err(format!("reading the data: {e}")),
-                }
-            }
+            // `r1` hashes what passes through it.
+            read_through((&mut r1).take(rels_len), |_| {})
+                .map_err(|e| format!("reading the data: {e}"))?;
             Ok(r1.crc.clone())
         },
         h,
         path,
         &mut || {
             let mut crc = crc32fast::Hasher::new();
-            let mut rest = At {
+            let rest = At {
                 f: file,
                 off: HEADER_LEN as u64,
             }
             .take(h.len);
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                match rest.read(&mut buf) {
-                    Ok(0) => return Some(crc.finalize()),
-                    Ok(n) => crc.update(&buf[..n]),
-                    Err(_) => return None,
-                }
-            }
+            read_through(rest, |b| crc.update(b)).ok()?;
+            Some(crc.finalize())
         },
     )?;
     Ok((g, join_ids([r0, r1, r2]), h.version))
+}
+
+/// Reads `r` to its end in 1 MiB chunks, handing each to `chunk`.
+fn read_through(mut r: impl std::io::Read, mut chunk: impl FnMut(&[u8])) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match r.read(&mut buf)? {
+            0 => return Ok(()),
+            n => chunk(&buf[..n]),
+        }
+    }
 }
 
 /// Writes `graph` to `path` atomically: temporary file in the same

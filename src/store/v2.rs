@@ -578,17 +578,7 @@ fn scalar_props(b: &[u8], syms: &[Sym]) -> Option<(Props, usize)> {
     let (n, used) = scalar_items(b, syms, &mut items)?;
     let pairs = items[..n]
         .iter()
-        .map(|&(k, item)| {
-            let v = match item {
-                Item::Null | Item::Other(_) => Value::Null,
-                Item::Bool(x) => Value::Bool(x),
-                Item::Int(x) => Value::Int(x),
-                Item::Float(x) => Value::Float(x),
-                Item::Str(x) => Value::String(x.to_string()),
-                Item::Date(d) => Value::Date(d),
-            };
-            (k, v)
-        })
+        .map(|&(k, item)| (k, item.to_value().into_owned()))
         .collect();
     Some((Props::from_sorted(pairs)?, used))
 }
