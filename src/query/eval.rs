@@ -451,9 +451,19 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
                 .iter()
                 .map(|i| ev.eval(items[*i].1, &env))
                 .collect::<R<_>>()?;
-            let k = row_key(&key);
-            let gi = match index.get(&k) {
-                Some(g) => *g,
+            // Without keys there is one group: no key to build or look up.
+            let k = if key_items.is_empty() {
+                String::new()
+            } else {
+                row_key(&key)
+            };
+            let found = if key_items.is_empty() {
+                (!groups.is_empty()).then_some(0)
+            } else {
+                index.get(&k).copied()
+            };
+            let gi = match found {
+                Some(g) => g,
                 None => {
                     let accs = agg_exprs
                         .iter()

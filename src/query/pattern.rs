@@ -558,21 +558,27 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             },
             _ => None,
         };
-        // Type first: it is the cheapest test and rules out the most.
-        let fits = |r: RelId, rel: &crate::store::RelRef<'_>| {
-            (spec.types.is_empty() || spec.type_syms.contains(&rel.rel_type))
+        // Type first: it is the cheapest test and rules out the most. The
+        // properties are looked up only for a test that reads them.
+        let read_props = self.ev.as_of.is_some() || want.is_some();
+        let fits = |r: RelId, t: Sym| {
+            (spec.types.is_empty() || spec.type_syms.contains(&t))
                 && bound.is_none_or(|b| b == r)
                 && !self.used.contains(&r)
-                && visible(self.ev, rel.props)
-                && want.is_none_or(|w| {
-                    w.iter().all(|(k, v)| {
-                        equals(rel.props.get(k).as_deref().unwrap_or(&Value::Null), v) == Some(true)
-                    })
+                && (!read_props || {
+                    let props = g.rel_props_of(r);
+                    visible(self.ev, props)
+                        && want.is_none_or(|w| {
+                            w.iter().all(|(k, v)| {
+                                equals(props.get(k).as_deref().unwrap_or(&Value::Null), v)
+                                    == Some(true)
+                            })
+                        })
                 })
         };
         let mut out = Vec::new();
         if let Some((r, o)) = only {
-            if g.rel(r).is_some_and(|rel| fits(r, &rel)) {
+            if g.rel_type(r).is_some_and(|t| fits(r, t)) {
                 out.push((r, o));
             }
             return Ok(out);
@@ -582,7 +588,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         if outgoing {
             out.extend(
                 g.rels_with_data(cur, true, types)
-                    .filter(|(r, _, rel)| fits(*r, rel))
+                    .filter(|(r, _, t)| fits(*r, *t))
                     .map(|(r, o, _)| (r, o)),
             );
         }
@@ -591,7 +597,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 g.rels_with_data(cur, false, types)
                     // With both directions a self-loop is one relationship,
                     // found once (going out).
-                    .filter(|(r, o, rel)| !(outgoing && *o == cur) && fits(*r, rel))
+                    .filter(|(r, o, t)| !(outgoing && *o == cur) && fits(*r, *t))
                     .map(|(r, o, _)| (r, o)),
             );
         }

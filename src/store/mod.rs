@@ -3,6 +3,7 @@
 //! against. Only [`persist`] and [`wal`] touch files.
 
 mod column;
+mod groups;
 pub mod index;
 pub mod persist;
 pub mod propindex;
@@ -75,6 +76,85 @@ impl RelRef<'_> {
     }
 }
 
+/// A node's relationships in one direction ([`Graph::rels_with_data`]).
+pub struct RelsWith<'a> {
+    graph: &'a Graph,
+    id: NodeId,
+    dir: Direction,
+    types: Option<&'a [Sym]>,
+    way: Way<'a>,
+}
+
+enum Way<'a> {
+    /// Along petgraph's list, counting what the walk visits and keeps.
+    Walk {
+        edges: petgraph::stable_graph::Edges<'a, Sym, petgraph::Directed, u32>,
+        steps: u32,
+        matched: u32,
+    },
+    /// Through the node's groups: the `at`th type asked for, with `left`
+    /// of its slots still to read (backwards: newest first).
+    Grouped {
+        group: std::sync::Arc<groups::Group>,
+        at: usize,
+        left: usize,
+    },
+    Done,
+}
+
+impl Iterator for RelsWith<'_> {
+    type Item = (RelId, NodeId, Sym);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let graph = self.graph;
+        let outgoing = self.dir == Direction::Outgoing;
+        match &mut self.way {
+            Way::Walk {
+                edges,
+                steps,
+                matched,
+            } => {
+                for e in edges.by_ref() {
+                    *steps += 1;
+                    if self.types.is_none_or(|ts| ts.contains(e.weight())) {
+                        *matched += 1;
+                        let other = if outgoing { e.target() } else { e.source() };
+                        return Some((rid(e.id()), nid(other), *e.weight()));
+                    }
+                }
+                // A long list mostly of other types: group it for the
+                // next walk.
+                if self.types.is_some() && *steps >= groups::DENSE && *matched * 2 <= *steps {
+                    graph.groups.group(&graph.g, self.id.0, self.dir);
+                }
+                self.way = Way::Done;
+                None
+            }
+            Way::Grouped { group, at, left } => {
+                let ts = self.types.unwrap_or(&[]);
+                loop {
+                    let t = *ts.get(*at)?;
+                    // A type asked for twice is read once.
+                    if *left > 0 && !ts[..*at].contains(&t) {
+                        *left -= 1;
+                        let e = group.of_type(t)[*left];
+                        if !groups::listed_here(&graph.g, e, self.id.0, self.dir, t) {
+                            continue;
+                        }
+                        let ei = EdgeIndex::new(e as usize);
+                        let (s, d) = graph.g.edge_endpoints(ei)?;
+                        let other = if outgoing { d } else { s };
+                        return Some((RelId(e), nid(other), t));
+                    }
+                    *at += 1;
+                    *left = ts.get(*at).map_or(0, |&t| group.of_type(t).len());
+                }
+            }
+            Way::Done => None,
+        }
+    }
+}
+
 static NO_PROPS: Props = Props::new();
 
 /// Hashes a `u32` id by one multiplication: ids are dense, and SipHash
@@ -134,6 +214,10 @@ pub struct Graph {
     /// (opening a store does not pay for it), then kept current by every
     /// write that adds or removes a relationship.
     rel_types: std::sync::OnceLock<BTreeMap<Sym, IdSet>>,
+    /// The relationship groups of dense nodes: built by the walks that
+    /// need them, then kept current by every write that adds or removes a
+    /// relationship or a node.
+    groups: groups::Groups,
     /// The property indexes (`CREATE INDEX`).
     prop_indexes: PropIndexes,
     schema: Option<Schema>,
@@ -724,9 +808,20 @@ impl Graph {
         id
     }
 
-    /// Removes a node slot (and, in petgraph, any relationships left on
-    /// it); the node as it was.
+    /// Removes a node slot and any relationships left on it; the node as
+    /// it was.
     fn remove_node_slot(&mut self, id: NodeId) -> Option<Node> {
+        // Callers remove the relationships first (they log them); any left
+        // go through `remove_edge`, so that no index misses them.
+        let left: Vec<RelId> = self
+            .out_rels(id)
+            .chain(self.in_rels(id))
+            .map(|(r, _)| r)
+            .collect();
+        for r in left {
+            self.remove_edge(r);
+        }
+        self.groups.node_removed(id.0);
         let labels = self.g.remove_node(ni(id))?;
         let props = self.node_props.take(id.0 as usize);
         Some(Node { labels, props })
@@ -757,7 +852,7 @@ impl Graph {
             self.g.remove_edge(got);
             return Err(format!("relationship slot {} could not be placed", id.0));
         }
-        self.type_index_add(id, rel.rel_type);
+        self.rel_added(id, from, to, rel.rel_type);
         if !rel.props.is_empty() {
             self.rel_props.insert(id.0, rel.props);
         }
@@ -766,19 +861,23 @@ impl Graph {
 
     /// Removes a relationship slot and its properties.
     fn remove_edge(&mut self, id: RelId) -> Option<Rel> {
+        let (a, b) = self.g.edge_endpoints(ei(id))?;
         let rel_type = self.g.remove_edge(ei(id))?;
         if let Some(set) = self.rel_types.get_mut().and_then(|m| m.get_mut(&rel_type)) {
             set.remove(NodeId(id.0));
         }
+        self.groups.removed(&self.g, nid(a).0, nid(b).0);
         let props = self.rel_props.remove(&id.0).unwrap_or_default();
         Some(Rel { rel_type, props })
     }
 
-    /// Enters a new relationship in the type index, if it is built.
-    fn type_index_add(&mut self, id: RelId, rel_type: Sym) {
+    /// Enters a new relationship in the type index, if it is built, and
+    /// in its ends' relationship groups, if they have any.
+    fn rel_added(&mut self, id: RelId, from: NodeId, to: NodeId, rel_type: Sym) {
         if let Some(m) = self.rel_types.get_mut() {
             m.entry(rel_type).or_default().insert(NodeId(id.0));
         }
+        self.groups.added(&self.g, id.0, from.0, to.0, rel_type);
     }
 
     /// The relationship-type index (built now if it is not yet): per type,
@@ -920,41 +1019,62 @@ impl Graph {
             .edges_directed(ni(id), Direction::Incoming)
             .map(|e| (rid(e.id()), nid(e.source())))
     }
-    /// A node's relationships in one direction with their data:
-    /// (relationship, node at the other end, relationship). With `types`,
-    /// only relationships of those types: the type is tested before the
-    /// properties are looked up, so a walk over a hub's list of mostly
-    /// other types costs one read per relationship.
+    /// A node's relationships in one direction: (relationship, node at the
+    /// other end, type); [`Graph::rel_props_of`] has their properties. With
+    /// `types`, only relationships of those types, and a node whose list is long and mostly
+    /// of other types is read through its relationship groups (see
+    /// [`groups`]), which the first such walk builds.
     pub fn rels_with_data<'a>(
         &'a self,
         id: NodeId,
         outgoing: bool,
         types: Option<&'a [Sym]>,
-    ) -> impl Iterator<Item = (RelId, NodeId, RelRef<'a>)> + 'a {
+    ) -> RelsWith<'a> {
         let dir = if outgoing {
             Direction::Outgoing
         } else {
             Direction::Incoming
         };
-        let no_props = self.rel_props.is_empty();
-        let edges = self.g.edges_directed(ni(id), dir);
-        edges
-            .filter(move |e| types.is_none_or(|ts| ts.contains(e.weight())))
-            .map(move |e| {
-                let other = if outgoing { e.target() } else { e.source() };
-                let props = if no_props {
-                    &NO_PROPS
-                } else {
-                    self.rel_props
-                        .get(&e.id().index().try_into().unwrap_or(u32::MAX))
-                        .unwrap_or(&NO_PROPS)
-                };
-                let rel = RelRef {
-                    rel_type: *e.weight(),
-                    props: PropsRef::Props(props),
-                };
-                (rid(e.id()), nid(other), rel)
-            })
+        let way = match types.and_then(|_| self.groups.get(id.0, dir)) {
+            Some(group) => Way::Grouped {
+                group,
+                at: 0,
+                left: 0,
+            },
+            None => Way::Walk {
+                edges: self.g.edges_directed(ni(id), dir),
+                steps: 0,
+                matched: 0,
+            },
+        };
+        let mut it = RelsWith {
+            graph: self,
+            id,
+            dir,
+            types,
+            way,
+        };
+        if let Way::Grouped { group, left, .. } = &mut it.way
+            && let Some(ts) = types
+            && let Some(&t) = ts.first()
+        {
+            *left = group.of_type(t).len();
+        }
+        it
+    }
+
+    /// A relationship's properties (none for a missing one), without its
+    /// type.
+    pub fn rel_props_of(&self, id: RelId) -> PropsRef<'_> {
+        if self.rel_props.is_empty() {
+            return PropsRef::Props(&NO_PROPS);
+        }
+        PropsRef::Props(self.rel_props.get(&id.0).unwrap_or(&NO_PROPS))
+    }
+
+    /// How many nodes (per direction) have relationship groups.
+    pub fn grouped_nodes(&self) -> usize {
+        self.groups.len()
     }
     pub fn degree(&self, id: NodeId) -> usize {
         self.g.edges_directed(ni(id), Direction::Outgoing).count()
@@ -1239,7 +1359,7 @@ impl Graph {
         }
         let change = self.journal.is_some().then(|| (rel_type, props.clone()));
         let id = rid(self.g.add_edge(ni(from), ni(to), rel_type));
-        self.type_index_add(id, rel_type);
+        self.rel_added(id, from, to, rel_type);
         if !props.is_empty() {
             self.rel_props.insert(id.0, props);
         }
@@ -1913,6 +2033,137 @@ mod tests {
         assert!(g.rel_count() > 0 && g.rel_types.get().is_some());
         let sizes: usize = g.prop_indexes().map(PropIndex::len).sum();
         assert!(sizes > 0, "the indexes hold nodes at the end");
+    }
+
+    /// Every node's typed walks, through its groups where it has them,
+    /// against petgraph's lists: the same relationships in the same order
+    /// for one type, the same set for several.
+    fn assert_groups_agree(g: &Graph) {
+        let types = [Sym::new("R"), Sym::new("S"), Sym::new("T")];
+        for n in g.node_ids() {
+            for outgoing in [true, false] {
+                let list: Vec<(RelId, NodeId, Sym)> = if outgoing {
+                    g.out_rels(n)
+                        .map(|(r, o)| (r, o, g.rel_type(r).unwrap()))
+                        .collect()
+                } else {
+                    g.in_rels(n)
+                        .map(|(r, o)| (r, o, g.rel_type(r).unwrap()))
+                        .collect()
+                };
+                for t in types {
+                    let want: Vec<_> = list.iter().filter(|x| x.2 == t).copied().collect();
+                    let got: Vec<_> = g.rels_with_data(n, outgoing, Some(&[t])).collect();
+                    assert_eq!(got, want, "node {} outgoing {outgoing} type {t}", n.0);
+                }
+                let two = [types[2], types[0], types[2]];
+                let mut want: Vec<_> = list
+                    .iter()
+                    .filter(|x| two.contains(&x.2))
+                    .copied()
+                    .collect();
+                let mut got: Vec<_> = g.rels_with_data(n, outgoing, Some(&two)).collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want, "node {} outgoing {outgoing} types T|R", n.0);
+            }
+        }
+        // A group with nothing stale lists only live relationships of its own.
+        for (n, dir, group) in g.groups.all() {
+            assert!(g.node(NodeId(n)).is_some(), "a group of removed node {n}");
+            if group.stale() == 0 {
+                for t in group.types() {
+                    for &e in group.of_type(t) {
+                        assert!(groups::listed_here(&g.g, e, n, dir, t));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn relationship_groups_agree_with_the_lists_through_random_writes_and_rollbacks() {
+        let mut r = Rng(0x2545_F491_4F6C_DD1D);
+        let mut g = Graph::new();
+        let hubs: Vec<NodeId> = (0..4)
+            .map(|_| g.create_node(vec!["H".into()], Props::new()).unwrap())
+            .collect();
+        let mut others: Vec<NodeId> = (0..30)
+            .map(|_| g.create_node(vec!["A".into()], Props::new()).unwrap())
+            .collect();
+        // Mostly R, some S, a few T: a walk for S or T on a hub groups it.
+        let pick_type = |r: &mut Rng| match r.below(20) {
+            0..=15 => "R",
+            16..=18 => "S",
+            _ => "T",
+        };
+        for _ in 0..600 {
+            let h = hubs[r.below(hubs.len())];
+            let o = others[r.below(others.len())];
+            let (a, b) = if r.below(2) == 0 { (h, o) } else { (o, h) };
+            g.create_rel(a, b, pick_type(&mut r).into(), Props::new())
+                .unwrap();
+        }
+        g.create_rel(hubs[0], hubs[0], "S".into(), Props::new())
+            .unwrap();
+        assert_eq!(g.grouped_nodes(), 0);
+        assert_groups_agree(&g);
+        assert!(
+            g.grouped_nodes() >= 6,
+            "the walks grouped the hubs: {}",
+            g.grouped_nodes()
+        );
+        let grouped_at_start = g.grouped_nodes();
+        let mut deleted_a_grouped_node = false;
+        let mut checked_with_groups = 0;
+        for round in 0..400 {
+            let before = g.clone();
+            assert!(g.begin());
+            for _ in 0..r.below(30) {
+                let ids: Vec<NodeId> = g.node_ids().collect();
+                let pick = |r: &mut Rng| ids[r.below(ids.len())];
+                match r.below(24) {
+                    0..=13 => {
+                        let (a, b) = (pick(&mut r), pick(&mut r));
+                        g.create_rel(a, b, pick_type(&mut r).into(), Props::new())
+                            .unwrap();
+                    }
+                    14..=20 => {
+                        let rels: Vec<RelId> = g.rel_ids().collect();
+                        if !rels.is_empty() {
+                            g.delete_rel(rels[r.below(rels.len())]).unwrap();
+                        }
+                    }
+                    21 => {
+                        let n = pick(&mut r);
+                        deleted_a_grouped_node |= g.groups.get(n.0, Direction::Outgoing).is_some()
+                            || g.groups.get(n.0, Direction::Incoming).is_some();
+                        g.detach_delete_node(n).unwrap();
+                    }
+                    _ => others.push(g.create_node(vec!["A".into()], Props::new()).unwrap()),
+                }
+                if r.below(3) == 0 {
+                    checked_with_groups += usize::from(g.grouped_nodes() > 0);
+                    assert_groups_agree(&g);
+                }
+            }
+            if round % 4 == 0 {
+                g.rollback();
+                assert_same(&before, &g);
+            } else {
+                g.commit();
+            }
+            assert_groups_agree(&g);
+        }
+        assert!(
+            deleted_a_grouped_node,
+            "a grouped node was deleted on the way"
+        );
+        assert!(
+            checked_with_groups > 100,
+            "{checked_with_groups} checks with groups"
+        );
+        assert!(grouped_at_start > 0 && g.rel_count() > 100);
     }
 
     #[test]
