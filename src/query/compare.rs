@@ -250,82 +250,130 @@ pub fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// A hashable key with the equivalence of [`same`], for DISTINCT and
-/// grouping without quadratic comparisons. Integers and integral floats
-/// hash alike so that `1` and `1.0` fall into one bucket.
-pub fn group_key(v: &Value, out: &mut String) {
-    use std::fmt::Write;
+/// A key for DISTINCT and grouping ([`group_key`], [`row_key`]): bytes,
+/// compared and hashed as a whole.
+pub type Key = Vec<u8>;
+
+/// Hashes keys a word at a time (the multiply-rotate of rustc's FxHash):
+/// keys are short and made by the engine, and SipHash cost more than the
+/// rest of a DISTINCT.
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        // The length, so that trailing zero bytes change the hash.
+        self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(K);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+}
+
+/// A set of [`Key`]s.
+pub type KeySet = std::collections::HashSet<Key, std::hash::BuildHasherDefault<KeyHasher>>;
+/// A map from [`Key`]s.
+pub type KeyMap<V> = std::collections::HashMap<Key, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+fn put_len(out: &mut Key, n: usize) {
+    out.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn put_text(out: &mut Key, tag: u8, text: &str) {
+    out.push(tag);
+    put_len(out, text.len());
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Appends `v`'s key to `out`: equal keys for values [`same`] groups
+/// together (integers and integral floats alike, so that `1` and `1.0`
+/// fall into one group), different keys otherwise. Each value's key says
+/// where it ends, so a row's key is its values' keys one after another.
+pub fn group_key(v: &Value, out: &mut Key) {
     match v {
-        Value::Null => out.push('N'),
-        Value::Bool(b) => out.push(if *b { 'T' } else { 'F' }),
+        Value::Null => out.push(b'N'),
+        Value::Bool(b) => out.push(if *b { b'T' } else { b'F' }),
         Value::Int(i) => {
-            let _ = write!(out, "i{i};");
+            out.push(b'i');
+            out.extend_from_slice(&i.to_le_bytes());
         }
         Value::Float(f) => {
             // A whole float in i64's range equals exactly one integer
             // (`int_float_cmp`): it takes that integer's key.
             if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(f)
             {
-                let _ = write!(out, "i{};", *f as i64);
+                out.push(b'i');
+                out.extend_from_slice(&(*f as i64).to_le_bytes());
             } else if f.is_nan() {
-                out.push_str("nan;");
+                out.push(b'n');
             } else {
-                let _ = write!(out, "f{};", f.to_bits());
+                out.push(b'f');
+                out.extend_from_slice(&f.to_bits().to_le_bytes());
             }
         }
-        Value::String(s) => {
-            let _ = write!(out, "s{}:", s.len());
-            out.push_str(s);
-        }
-        Value::Date(d) => {
-            let _ = write!(out, "d{d};");
-        }
-        Value::Temporal(t) => {
-            let _ = write!(out, "t{}:{t};", t.function_name());
-        }
+        Value::String(s) => put_text(out, b's', s),
+        Value::Date(d) => put_text(out, b'd', &d.to_string()),
+        Value::Temporal(t) => put_text(out, b't', &format!("{}:{t}", t.function_name())),
         Value::Node(n) => {
-            let _ = write!(out, "n{};", n.0);
+            out.push(b'v');
+            out.extend_from_slice(&n.0.to_le_bytes());
         }
         Value::Rel(r) => {
-            let _ = write!(out, "r{};", r.0);
+            out.push(b'e');
+            out.extend_from_slice(&r.0.to_le_bytes());
         }
         Value::Path(p) => {
-            out.push_str("p[");
+            out.push(b'p');
+            put_len(out, p.nodes.len());
             for n in &p.nodes {
-                let _ = write!(out, "{},", n.0);
+                out.extend_from_slice(&n.0.to_le_bytes());
             }
-            out.push('|');
+            put_len(out, p.rels.len());
             for r in &p.rels {
-                let _ = write!(out, "{},", r.0);
+                out.extend_from_slice(&r.0.to_le_bytes());
             }
-            out.push(']');
         }
         Value::List(items) => {
-            out.push('[');
+            out.push(b'[');
+            put_len(out, items.len());
             for i in items {
                 group_key(i, out);
             }
-            out.push(']');
         }
         Value::Map(m) => {
-            out.push('{');
+            out.push(b'{');
+            put_len(out, m.len());
             for (k, v) in m {
-                let _ = write!(out, "{}:{k}", k.len());
+                put_text(out, b'k', k);
                 group_key(v, out);
             }
-            out.push('}');
         }
     }
 }
 
 /// The key of a whole row (see [`group_key`]).
-pub fn row_key(vals: &[Value]) -> String {
-    let mut s = String::new();
+pub fn row_key(vals: &[Value]) -> Key {
+    let mut k = Key::with_capacity(16 * vals.len());
     for v in vals {
-        group_key(v, &mut s);
-        s.push('\u{1}');
+        group_key(v, &mut k);
     }
-    s
+    k
 }
 
 #[cfg(test)]
@@ -432,8 +480,8 @@ mod tests {
     fn same_groups_nulls_and_numbers() {
         assert!(same(&Value::Null, &Value::Null));
         assert!(same(&Value::Int(1), &Value::Float(1.0)));
-        let mut a = String::new();
-        let mut b = String::new();
+        let mut a = Key::new();
+        let mut b = Key::new();
         group_key(&Value::Int(1), &mut a);
         group_key(&Value::Float(1.0), &mut b);
         assert_eq!(a, b);

@@ -20,7 +20,7 @@ use super::ast::{
     Clause, Direction, Expr, ExprKind, NodePattern, PatternElement, PatternPart, Projection, Query,
     RemoveItem, SetItem, SingleQuery, SortItem, Statement, StatementBody,
 };
-use super::compare::{order, row_key};
+use super::compare::{Key, KeyMap, KeySet, order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
 use super::pattern::{match_parts, match_row, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
@@ -443,7 +443,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
             .filter(|i| !contains_aggregate(items[*i].1))
             .collect();
         let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: KeyMap<usize> = KeyMap::default();
         for r in &t.rows {
             ev.check()?;
             let env = Env::row(&t.names, r);
@@ -453,7 +453,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
                 .collect::<R<_>>()?;
             // Without keys there is one group: no key to build or look up.
             let k = if key_items.is_empty() {
-                String::new()
+                Key::new()
             } else {
                 row_key(&key)
             };
@@ -510,10 +510,28 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
     } else {
         // Only ORDER BY and WHERE read the input row after this.
         let keep_input = !p.order_by.is_empty() || p.where_.is_some();
-        // DISTINCT keeps the first of equal rows, as they come.
-        let mut seen = p.distinct.then(HashSet::new);
+        // DISTINCT keeps the first of equal rows, as they come. When the
+        // items are functions of a few columns alone, rows equal in those
+        // columns give equal results: they are dropped before the items
+        // are evaluated (`RETURN DISTINCT b.name` reads each `b` once).
+        let mut seen = p.distinct.then(KeySet::default);
+        let inputs = if p.distinct {
+            distinct_inputs(&items, &t.names)
+        } else {
+            None
+        };
+        let mut seen_inputs = KeySet::default();
         for r in &t.rows {
             ev.check()?;
+            if let Some(cols) = &inputs {
+                let mut k = Key::new();
+                for &c in cols {
+                    super::compare::group_key(r.get(c).unwrap_or(&Value::Null), &mut k);
+                }
+                if !seen_inputs.insert(k) {
+                    continue;
+                }
+            }
             let env = Env::row(&t.names, r);
             let vals = items
                 .iter()
@@ -530,7 +548,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
     }
 
     if p.distinct && aggregating {
-        let mut seen = HashSet::new();
+        let mut seen = KeySet::default();
         out.retain(|(v, _, _)| seen.insert(row_key(v)));
     }
     if !p.order_by.is_empty() {
@@ -626,6 +644,116 @@ struct Table {
 
 /// An output row of a projection, the input row (or group representative)
 /// it came from, and the values of its aggregating calls.
+/// The columns a DISTINCT projection's items read, when they are all
+/// functions of those columns alone (no pattern, subquery, clock or random
+/// number), and fewer than the items are plain variables; None otherwise.
+fn distinct_inputs(items: &[(String, &Expr)], names: &[String]) -> Option<Vec<usize>> {
+    if items
+        .iter()
+        .all(|(_, e)| matches!(e.kind, ExprKind::Var(_)))
+    {
+        return None;
+    }
+    let mut vars: Vec<&str> = Vec::new();
+    for (_, e) in items {
+        if !column_function(e, &mut vars) {
+            return None;
+        }
+    }
+    // A name that is no column is a comprehension's own variable (or
+    // undefined, which fails at the first row either way).
+    let mut cols: Vec<usize> = vars
+        .iter()
+        .filter_map(|v| names.iter().position(|n| n == v))
+        .collect();
+    cols.sort_unstable();
+    cols.dedup();
+    Some(cols)
+}
+
+/// Whether `e`'s value depends on nothing but the variables it names
+/// (pushed to `vars`), the graph and the parameters.
+fn column_function<'e>(e: &'e Expr, vars: &mut Vec<&'e str>) -> bool {
+    fn all<'e>(es: &mut dyn Iterator<Item = &'e Expr>, vars: &mut Vec<&'e str>) -> bool {
+        for x in es {
+            if !column_function(x, vars) {
+                return false;
+            }
+        }
+        true
+    }
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Param(_) => true,
+        ExprKind::Var(v) => {
+            vars.push(v);
+            true
+        }
+        ExprKind::List(xs) => all(&mut xs.iter(), vars),
+        ExprKind::Map(kv) => all(&mut kv.iter().map(|(_, x)| x), vars),
+        ExprKind::Property(x, _)
+        | ExprKind::Unary(_, x)
+        | ExprKind::IsNull(x)
+        | ExprKind::IsNotNull(x)
+        | ExprKind::HasLabels(x, _) => column_function(x, vars),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            column_function(a, vars) && column_function(b, vars)
+        }
+        ExprKind::Slice(a, b, c) => {
+            column_function(a, vars) && all(&mut b.iter().chain(c.iter()).map(|x| &**x), vars)
+        }
+        ExprKind::FnCall {
+            name,
+            distinct: false,
+            args,
+        } => {
+            let n = name.to_ascii_lowercase();
+            // rand(), the clock (timestamp(), date() and its kin without
+            // arguments, the realtime/statement/transaction forms).
+            let varies = n == "rand"
+                || n == "randomuuid"
+                || n == "timestamp"
+                || n.contains("realtime")
+                || n.contains("statement")
+                || n.contains("transaction")
+                || (args.is_empty() && n != "pi" && n != "e");
+            !varies && all(&mut args.iter(), vars)
+        }
+        ExprKind::Case {
+            subject,
+            whens,
+            else_,
+        } => all(
+            &mut subject
+                .iter()
+                .map(|x| &**x)
+                .chain(whens.iter().flat_map(|(a, b)| [a, b]))
+                .chain(else_.iter().map(|x| &**x)),
+            vars,
+        ),
+        ExprKind::ListComprehension {
+            list, filter, map, ..
+        } => all(
+            &mut std::iter::once(&**list)
+                .chain(filter.iter().map(|x| &**x))
+                .chain(map.iter().map(|x| &**x)),
+            vars,
+        ),
+        ExprKind::Quantified { list, filter, .. } => all(
+            &mut std::iter::once(&**list).chain(filter.iter().map(|x| &**x)),
+            vars,
+        ),
+        ExprKind::Reduce {
+            init, list, expr, ..
+        } => all(&mut [&**init, &**list, &**expr].into_iter(), vars),
+        ExprKind::FnCall { .. }
+        | ExprKind::CountStar
+        | ExprKind::PatternComprehension { .. }
+        | ExprKind::PatternPredicate(_)
+        | ExprKind::ExistsSubquery { .. }
+        | ExprKind::MapProjection(..) => false,
+    }
+}
+
 type Projected = (Vec<Value>, Vec<Value>, HashMap<usize, Value>);
 
 /// Hidden names never collide with user variables (which cannot start
@@ -792,7 +920,7 @@ impl<'g> Engine<'g> {
             rows.extend(more);
         }
         if distinct {
-            let mut seen = HashSet::new();
+            let mut seen = KeySet::default();
             rows.retain(|r| seen.insert(row_key(r)));
         }
         Ok((columns, rows))
@@ -1736,7 +1864,7 @@ enum Acc {
 /// An aggregate with its DISTINCT bookkeeping.
 struct AccD {
     acc: Acc,
-    distinct: Option<HashSet<String>>,
+    distinct: Option<KeySet>,
 }
 
 impl Acc {
@@ -1801,7 +1929,7 @@ impl Acc {
         };
         Ok(AccD {
             acc,
-            distinct: distinct.then(HashSet::new),
+            distinct: distinct.then(KeySet::default),
         })
     }
 }
@@ -1822,7 +1950,7 @@ impl AccD {
             return Ok(());
         }
         if let Some(seen) = &mut self.distinct {
-            let mut k = String::new();
+            let mut k = Key::new();
             super::compare::group_key(&v, &mut k);
             if !seen.insert(k) {
                 return Ok(());

@@ -2028,3 +2028,66 @@ fn distinct_treats_a_whole_float_as_the_integer_it_equals() {
         assert_eq!(r.rows, [[Value::Bool(same)]], "{q}");
     }
 }
+
+#[test]
+fn distinct_of_functions_of_columns_reads_each_input_once_and_agrees_with_the_plain_way() {
+    let mut g = Graph::new();
+    run(
+        &mut g,
+        "CREATE (:P {name: 'a', k: 1}), (:P {name: 'a', k: 2}), (:P {name: 'b', k: 1}), \
+         (:Q {name: 'a'})",
+    )
+    .unwrap();
+    // Each query against the same rows computed without DISTINCT: every
+    // row's items collected as a list, then the first of equal ones kept.
+    for q in [
+        "MATCH (p:P), (x:P) RETURN DISTINCT p.name",
+        "MATCH (p:P), (x:P) RETURN DISTINCT p.name AS n, x.k + 1 AS k",
+        "MATCH (p), (x) RETURN DISTINCT labels(p) AS l, p.name = x.name AS same",
+        "UNWIND [1, 1.0, 2, 1, 3, 2.0] AS v RETURN DISTINCT v * 2 AS d",
+        "UNWIND [[1, 2], [1, 2], [2]] AS l RETURN DISTINCT [x IN l | x + 1] AS m",
+        "UNWIND [1, 2, 1] AS x UNWIND [1, 2] AS y RETURN DISTINCT x, x + y AS s",
+        "MATCH (p:P) RETURN DISTINCT CASE p.k WHEN 1 THEN 'one' ELSE p.name END AS c",
+    ] {
+        let items = q.split("RETURN DISTINCT ").nth(1).unwrap();
+        let exprs: Vec<&str> = items
+            .split(", ")
+            .map(|i| i.split(" AS ").next().unwrap())
+            .collect();
+        let head = q.split("RETURN DISTINCT").next().unwrap();
+        let plain_q = format!(
+            "{head} WITH collect([{}]) AS rs \
+             RETURN reduce(acc = [], r IN rs | CASE WHEN r IN acc THEN acc ELSE acc + [r] END) AS rows",
+            exprs.join(", ")
+        );
+        let got: Vec<Vec<Value>> = run(&mut g, q).unwrap_or_else(|e| panic!("{q}: {e:?}")).rows;
+        let want = run(&mut g, &plain_q).unwrap_or_else(|e| panic!("{plain_q}: {e:?}"));
+        let Value::List(want) = &want.rows[0][0] else {
+            panic!("{plain_q}")
+        };
+        let want: Vec<Vec<Value>> = want
+            .iter()
+            .map(|r| match r {
+                Value::List(r) => r.clone(),
+                v => panic!("{v:?}"),
+            })
+            .collect();
+        assert_eq!(got, want, "{q}");
+    }
+    // Not functions of the columns alone: evaluated for every row.
+    let r = run(
+        &mut g,
+        "UNWIND range(1, 50) AS x WITH 1 AS y RETURN DISTINCT y + rand() AS r",
+    )
+    .unwrap();
+    assert!(r.rows.len() > 1, "{:?}", r.rows);
+    let r = run(
+        &mut g,
+        "MATCH (p:P) WITH p, 1 AS one RETURN DISTINCT one + size([(p)--() | 1]) AS n",
+    )
+    .unwrap();
+    assert_eq!(r.rows, [[Value::Int(1)]]);
+    // An error is raised at the row it was raised at before.
+    let e = run(&mut g, "UNWIND [1, 2, 1, 'x'] AS v RETURN DISTINCT v * 2").unwrap_err();
+    assert_eq!(e.class, ErrorClass::TypeError, "{e:?}");
+}
