@@ -234,19 +234,20 @@ pub fn type_err(msg: impl Into<String>) -> QueryError {
 
 /// Names of the aggregating functions (lower case).
 pub fn is_aggregate(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "count"
-            | "collect"
-            | "sum"
-            | "avg"
-            | "min"
-            | "max"
-            | "stdev"
-            | "stdevp"
-            | "percentilecont"
-            | "percentiledisc"
-    )
+    [
+        "count",
+        "collect",
+        "sum",
+        "avg",
+        "min",
+        "max",
+        "stdev",
+        "stdevp",
+        "percentilecont",
+        "percentiledisc",
+    ]
+    .iter()
+    .any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// True when the expression contains an aggregating call outside of nested

@@ -1265,8 +1265,10 @@ pub(crate) fn walk_start<'p>(
     graph: &Graph,
 ) -> (bool, &'p NodePattern, Start<'p>) {
     let el = &part.element;
-    let last = el.chain.last().map(|(_, n)| n).unwrap_or(&el.start);
     let first = start_of(&el.start, where_, bound, graph);
+    let Some((_, last)) = el.chain.last() else {
+        return (false, &el.start, first);
+    };
     let end = start_of(last, where_, bound, graph);
     if part.kind == PathKind::Normal && end.rank() > first.rank() {
         (true, last, end)
