@@ -376,11 +376,14 @@ pub enum ExprKind {
     },
     /// A pattern used as a predicate: `WHERE (a)-->(b)`
     PatternPredicate(PatternElement),
-    /// `EXISTS { MATCH ... [WHERE ...] }` or `EXISTS { (a)-->(b) [WHERE ...] }`
+    /// `EXISTS { MATCH ... [WHERE ...] }` or `EXISTS { (a)-->(b) [WHERE ...] }`,
+    /// and with `count`, `COUNT { ... }` (Neo4j 5): how many matches (or
+    /// rows of the query) there are, not whether there is one.
     ExistsSubquery {
         pattern: Pattern,
         where_: Option<Box<Expr>>,
         query: Option<Box<Query>>,
+        count: bool,
     },
     /// `n {.name, .age, k: expr, .*}`
     MapProjection(Box<Expr>, Vec<MapProjItem>),

@@ -291,6 +291,7 @@ fn type_check_inner(
             Ty::Any
         }
         ExprKind::PatternComprehension { .. } => Ty::List,
+        ExprKind::ExistsSubquery { count: true, .. } => Ty::Int,
         ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => Ty::Bool,
         ExprKind::MapProjection(x, _) => {
             t(x, locals)?;
@@ -1200,6 +1201,7 @@ fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             pattern,
             where_,
             query,
+            ..
         } => {
             if let Some(q) = query {
                 for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {

@@ -393,6 +393,37 @@ pub(crate) fn exists_query(ev: &Ev, q: &Query, env: &Env) -> R<bool> {
     Ok(false)
 }
 
+/// `COUNT { query }`: how many rows the query returns for the row `env`
+/// (after UNION's removal of duplicates, as the query alone would).
+pub(crate) fn count_query(ev: &Ev, q: &Query, env: &Env) -> R<i64> {
+    let (names, vals) = env.flatten();
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut distinct = false;
+    for (i, sq) in std::iter::once(&q.first)
+        .chain(q.unions.iter().map(|(_, s)| s))
+        .enumerate()
+    {
+        if i > 0 {
+            distinct |= !q.unions[i - 1].0;
+        }
+        let mut t = Table {
+            names: names.clone(),
+            rows: vec![vals.clone()],
+        };
+        for c in &sq.clauses {
+            t = read_clause(ev, t, c)?;
+        }
+        // Only what the query returns counts: a subquery without RETURN
+        // returns its rows as they are.
+        rows.extend(t.rows);
+    }
+    if distinct {
+        let mut seen = KeySet::default();
+        rows.retain(|r| seen.insert(row_key(r)));
+    }
+    Ok(i64::try_from(rows.len()).unwrap_or(i64::MAX))
+}
+
 // ---- projection: WITH and RETURN -----------------------------------
 
 fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {

@@ -755,13 +755,15 @@ impl<'a> Ev<'a> {
                 pattern,
                 where_,
                 query,
-            } => Value::Bool(super::pattern::exists_subquery(
+                count,
+            } => super::pattern::subquery(
                 self,
                 pattern,
                 where_.as_deref(),
                 query.as_deref(),
+                *count,
                 env,
-            )?),
+            )?,
             ExprKind::MapProjection(x, items) => {
                 let base = self.eval(x, env)?;
                 if base.is_null() {

@@ -178,7 +178,7 @@ pub fn call(ev: &Ev, name: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
         }
         let v = ev.eval(&arg_exprs[0], env)?;
         return Ok(match (&arg_exprs[0].kind, v) {
-            (ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. }, v) => v,
+            (ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { count: false, .. }, v) => v,
             (_, v) => Value::Bool(!v.is_null()),
         });
     }

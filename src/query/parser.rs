@@ -1589,6 +1589,13 @@ impl<'a> Parser<'a> {
         if upper == "EXISTS" && next == TokenKind::LBrace {
             return self.weighted(6, Self::exists_subquery);
         }
+        // `count {.name}` is a map projection of a variable named count.
+        if upper == "COUNT"
+            && next == TokenKind::LBrace
+            && !matches!(self.kind_at(2), TokenKind::Dot | TokenKind::RBrace)
+        {
+            return self.weighted(6, Self::exists_subquery);
+        }
         if next == TokenKind::LParen {
             let after = (self.kind_at(2).clone(), self.kind_at(3).clone());
             let comprehension_like = is_name(&after.0)
@@ -1799,10 +1806,12 @@ impl<'a> Parser<'a> {
         })
     }
 
-    // Exists := EXISTS '{' ( Query | Pattern [WHERE Expr] ) '}'
+    // Exists := ( EXISTS | COUNT ) '{' ( Query | Pattern [WHERE Expr] ) '}'
     #[inline(never)]
     fn exists_subquery(&mut self) -> Result<Expr, QueryError> {
         let start = self.start();
+        let count =
+            matches!(&self.peek().kind, TokenKind::Ident(w) if w.eq_ignore_ascii_case("COUNT"));
         self.advance();
         self.advance();
         let kind = if self.at(&TokenKind::LParen)
@@ -1814,6 +1823,7 @@ impl<'a> Parser<'a> {
                 pattern,
                 where_,
                 query: None,
+                count,
             }
         } else {
             let saved = (self.in_subquery, self.pattern_ok);
@@ -1825,6 +1835,7 @@ impl<'a> Parser<'a> {
                 pattern: Pattern { parts: Vec::new() },
                 where_: None,
                 query: Some(Box::new(q?)),
+                count,
             }
         };
         self.expect(&TokenKind::RBrace, "'}'")?;

@@ -1729,17 +1729,24 @@ pub fn comprehension(
     Ok(Value::List(out))
 }
 
-/// `EXISTS { pattern [WHERE ...] }`, or `EXISTS { <query> }`: a full
-/// reading subquery, run by [`super::eval::exists_query`].
-pub fn exists_subquery(
+/// `EXISTS { ... }` (a bool: is there a match?) or, with `count`,
+/// `COUNT { ... }` (an integer: how many?) for the row `env`: of a pattern
+/// with its WHERE, or of the rows of a full reading subquery, run by
+/// [`super::eval::exists_query`] or [`super::eval::count_query`].
+pub fn subquery(
     ev: &Ev,
     pattern: &Pattern,
     where_: Option<&Expr>,
     query: Option<&Query>,
+    count: bool,
     env: &Env,
-) -> R<bool> {
+) -> R<Value> {
     if let Some(q) = query {
-        return super::eval::exists_query(ev, q, env);
+        return Ok(if count {
+            Value::Int(super::eval::count_query(ev, q, env)?)
+        } else {
+            Value::Bool(super::eval::exists_query(ev, q, env)?)
+        });
     }
     let (mut names, vals) = env.flatten();
     for v in pattern_vars(&pattern.parts) {
@@ -1747,5 +1754,10 @@ pub fn exists_subquery(
             names.push(v);
         }
     }
-    Ok(!match_row(ev, &names, &vals, pattern, where_, false)?.is_empty())
+    let n = match_row(ev, &names, &vals, pattern, where_, false)?.len();
+    Ok(if count {
+        Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    } else {
+        Value::Bool(n > 0)
+    })
 }

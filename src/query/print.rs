@@ -552,8 +552,9 @@ impl Display for Expr {
                 pattern,
                 where_,
                 query,
+                count,
             } => {
-                f.write_str("EXISTS { ")?;
+                f.write_str(if *count { "COUNT { " } else { "EXISTS { " })?;
                 match query {
                     Some(q) => write!(f, "{q}")?,
                     None => {

@@ -2091,3 +2091,81 @@ fn distinct_of_functions_of_columns_reads_each_input_once_and_agrees_with_the_pl
     let e = run(&mut g, "UNWIND [1, 2, 1, 'x'] AS v RETURN DISTINCT v * 2").unwrap_err();
     assert_eq!(e.class, ErrorClass::TypeError, "{e:?}");
 }
+
+#[test]
+fn count_subqueries_count_matches_and_rows() {
+    let mut g = Graph::new();
+    run(
+        &mut g,
+        "CREATE (a:P {name: 'a'}), (b:P {name: 'b'}), (c:P {name: 'c'}), \
+         (a)-[:K]->(b), (a)-[:K]->(c), (b)-[:K]->(c), (a)-[:L]->(c)",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P) RETURN p.name, COUNT { (p)-[:K]->() } AS k ORDER BY p.name"
+        ),
+        ["'a' | 2", "'b' | 1", "'c' | 0"]
+    );
+    // With WHERE, with a full query, and with UNION (duplicates removed)
+    // and UNION ALL (kept).
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P {name: 'a'}) RETURN COUNT { (p)-->(x) WHERE x.name = 'c' }"
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P {name: 'a'}) RETURN COUNT { MATCH (p)-->(x) RETURN DISTINCT x }"
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P {name: 'a'}) RETURN COUNT { MATCH (p)-[:K]->(x) RETURN x.name AS n \
+             UNION MATCH (p)-[:L]->(x) RETURN x.name AS n }"
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P {name: 'a'}) RETURN COUNT { MATCH (p)-[:K]->(x) RETURN x.name AS n \
+             UNION ALL MATCH (p)-[:L]->(x) RETURN x.name AS n }"
+        ),
+        ["3"]
+    );
+    // In WHERE, compared as the integer it is.
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P) WHERE COUNT { (p)--() } >= 3 RETURN p.name ORDER BY p.name"
+        ),
+        ["'a'", "'c'"]
+    );
+    // A variable named count keeps its map projection.
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (count:P {name: 'b'}) RETURN count {.name} AS m"
+        ),
+        ["{name: 'b'}"]
+    );
+    // It prints as it was written (EXPLAIN and the shell's echo use this).
+    let q = "MATCH (p) RETURN COUNT { (p)-->() }";
+    let s = parse_script(q).unwrap();
+    assert!(
+        format!("{}", s.statements[0]).contains("COUNT { (p)-->() }"),
+        "{}",
+        s.statements[0]
+    );
+    // A new variable that is not defined outside is fine inside; one used
+    // outside it is not.
+    let e = run(&mut g, "MATCH (p) RETURN COUNT { (p)-->(x) } AS n, x").unwrap_err();
+    assert_eq!(e.class, ErrorClass::SyntaxError, "{e:?}");
+}

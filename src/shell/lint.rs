@@ -392,6 +392,7 @@ fn expr(e: &Expr, n: &mut Names) {
             pattern,
             where_,
             query: q,
+            ..
         } => {
             bind_pattern(pattern, n);
             read_pattern(pattern, n);
