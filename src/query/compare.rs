@@ -306,12 +306,28 @@ fn put_text(out: &mut Key, tag: u8, text: &str) {
 /// fall into one group), different keys otherwise. Each value's key says
 /// where it ends, so a row's key is its values' keys one after another.
 pub fn group_key(v: &Value, out: &mut Key) {
+    put_key(v, out, false);
+}
+
+/// Appends a key that tells apart every two values an expression could
+/// tell apart: unlike [`group_key`], `1` and `1.0`, `0.0` and `-0.0` differ,
+/// and temporals are keyed by every field. For DISTINCT's shortcut, which
+/// drops a row before its items are evaluated when its inputs were seen.
+pub fn exact_key(v: &Value, out: &mut Key) {
+    put_key(v, out, true);
+}
+
+fn put_key(v: &Value, out: &mut Key, exact: bool) {
     match v {
         Value::Null => out.push(b'N'),
         Value::Bool(b) => out.push(if *b { b'T' } else { b'F' }),
         Value::Int(i) => {
             out.push(b'i');
             out.extend_from_slice(&i.to_le_bytes());
+        }
+        Value::Float(f) if exact => {
+            out.push(b'x');
+            out.extend_from_slice(&f.to_bits().to_le_bytes());
         }
         Value::Float(f) => {
             // A whole float in i64's range equals exactly one integer
@@ -328,7 +344,9 @@ pub fn group_key(v: &Value, out: &mut Key) {
             }
         }
         Value::String(s) => put_text(out, b's', s),
+        Value::Date(d) if exact => put_text(out, b'D', &format!("{d:?}")),
         Value::Date(d) => put_text(out, b'd', &d.to_string()),
+        Value::Temporal(t) if exact => put_text(out, b'M', &format!("{t:?}")),
         Value::Temporal(t) => put_text(out, b't', &format!("{}:{t}", t.function_name())),
         Value::Node(n) => {
             out.push(b'v');
@@ -353,7 +371,7 @@ pub fn group_key(v: &Value, out: &mut Key) {
             out.push(b'[');
             put_len(out, items.len());
             for i in items {
-                group_key(i, out);
+                put_key(i, out, exact);
             }
         }
         Value::Map(m) => {
@@ -361,7 +379,7 @@ pub fn group_key(v: &Value, out: &mut Key) {
             put_len(out, m.len());
             for (k, v) in m {
                 put_text(out, b'k', k);
-                group_key(v, out);
+                put_key(v, out, exact);
             }
         }
     }

@@ -367,7 +367,7 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
         Clause::Return(p) => project(ev, t, p, true),
         _ => Err(QueryError::semantic(
             "InvalidClauseComposition",
-            "EXISTS { } cannot contain updating clauses",
+            "a subquery expression (EXISTS { }, COUNT { }) cannot contain updating clauses",
         )),
     }
 }
@@ -398,6 +398,7 @@ pub(crate) fn exists_query(ev: &Ev, q: &Query, env: &Env) -> R<bool> {
 pub(crate) fn count_query(ev: &Ev, q: &Query, env: &Env) -> R<i64> {
     let (names, vals) = env.flatten();
     let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut columns: Option<Vec<String>> = None;
     let mut distinct = false;
     for (i, sq) in std::iter::once(&q.first)
         .chain(q.unions.iter().map(|(_, s)| s))
@@ -412,6 +413,22 @@ pub(crate) fn count_query(ev: &Ev, q: &Query, env: &Env) -> R<i64> {
         };
         for c in &sq.clauses {
             t = read_clause(ev, t, c)?;
+        }
+        // As for a query on its own, the parts of a UNION return the same
+        // columns.
+        match &columns {
+            None => columns = Some(t.names.clone()),
+            Some(cols) if *cols != t.names => {
+                return Err(QueryError::semantic(
+                    "DifferentColumnsInUnion",
+                    format!(
+                        "all parts of a UNION must return the same columns: {cols:?} vs {:?}",
+                        t.names
+                    ),
+                )
+                .at(sq.span));
+            }
+            Some(_) => {}
         }
         // Only what the query returns counts: a subquery without RETURN
         // returns its rows as they are.
@@ -551,16 +568,27 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
         } else {
             None
         };
+        let mut inputs = inputs;
         let mut seen_inputs = KeySet::default();
-        for r in &t.rows {
+        for (i, r) in t.rows.iter().enumerate() {
             ev.check()?;
             if let Some(cols) = &inputs {
                 let mut k = Key::new();
                 for &c in cols {
-                    super::compare::group_key(r.get(c).unwrap_or(&Value::Null), &mut k);
+                    super::compare::exact_key(r.get(c).unwrap_or(&Value::Null), &mut k);
                 }
-                if !seen_inputs.insert(k) {
+                // A long key is not kept (its row is evaluated as usual).
+                if k.len() <= MAX_INPUT_KEY && !seen_inputs.insert(k) {
                     continue;
+                }
+                // The shortcut pays only when inputs repeat: once most of
+                // them are new, or too many are kept, it stops and lets
+                // its keys go (every row is evaluated from then on).
+                if (i + 1) % 1024 == 0
+                    && (seen_inputs.len() * 2 > i + 1 || seen_inputs.len() > MAX_INPUT_KEYS)
+                {
+                    inputs = None;
+                    seen_inputs = KeySet::default();
                 }
             }
             let env = Env::row(&t.names, r);
@@ -675,6 +703,11 @@ struct Table {
 
 /// An output row of a projection, the input row (or group representative)
 /// it came from, and the values of its aggregating calls.
+/// DISTINCT's shortcut keeps input keys up to this long,
+const MAX_INPUT_KEY: usize = 256;
+/// and at most this many of them.
+const MAX_INPUT_KEYS: usize = 1 << 16;
+
 /// The columns a DISTINCT projection's items read, when they are all
 /// functions of those columns alone (no pattern, subquery, clock or random
 /// number), and fewer than the items are plain variables; None otherwise.

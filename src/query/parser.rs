@@ -1589,12 +1589,18 @@ impl<'a> Parser<'a> {
         if upper == "EXISTS" && next == TokenKind::LBrace {
             return self.weighted(6, Self::exists_subquery);
         }
-        // `count {.name}` is a map projection of a variable named count.
-        if upper == "COUNT"
-            && next == TokenKind::LBrace
-            && !matches!(self.kind_at(2), TokenKind::Dot | TokenKind::RBrace)
-        {
-            return self.weighted(6, Self::exists_subquery);
+        // `COUNT {` opens a subquery when what follows starts a pattern or
+        // a clause; otherwise (`count {.name}`, `count {k: 1}`, `count {x}`)
+        // it is a map projection of a variable named count.
+        if upper == "COUNT" && next == TokenKind::LBrace {
+            let clause = matches!(self.kind_at(2), TokenKind::Ident(w)
+                if ["MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k)));
+            let path = is_name(self.kind_at(2)) && self.kind_at(3) == &TokenKind::Eq;
+            if self.kind_at(2) == &TokenKind::LParen || clause || path {
+                return self.weighted(6, Self::exists_subquery);
+            }
         }
         if next == TokenKind::LParen {
             let after = (self.kind_at(2).clone(), self.kind_at(3).clone());

@@ -2090,6 +2090,37 @@ fn distinct_of_functions_of_columns_reads_each_input_once_and_agrees_with_the_pl
     // An error is raised at the row it was raised at before.
     let e = run(&mut g, "UNWIND [1, 2, 1, 'x'] AS v RETURN DISTINCT v * 2").unwrap_err();
     assert_eq!(e.class, ErrorClass::TypeError, "{e:?}");
+    // Inputs DISTINCT counts as one can still give different results: they
+    // are told apart before the items are evaluated.
+    for (q, want) in [
+        (
+            "UNWIND [1, 1.0] AS x RETURN DISTINCT valueType(x) AS t",
+            vec!["'INTEGER'", "'FLOAT'"],
+        ),
+        (
+            "UNWIND [1, 1.0, 1] AS x RETURN DISTINCT x / 2 AS h",
+            vec!["0", "0.5"],
+        ),
+        (
+            "UNWIND [[1], [1.0]] AS l RETURN DISTINCT toString(l[0]) AS s",
+            vec!["'1'", "'1.0'"],
+        ),
+        (
+            "UNWIND [0.0, -0.0] AS x RETURN DISTINCT 1 / x AS i",
+            vec!["Infinity", "-Infinity"],
+        ),
+    ] {
+        assert_eq!(rows(&mut g, q), want, "{q}");
+    }
+    // Inputs that rarely repeat: the shortcut gives up on the way, with the
+    // same rows as ever.
+    let r = run(
+        &mut g,
+        "UNWIND range(1, 5000) AS i RETURN DISTINCT i % 7 AS m",
+    )
+    .unwrap();
+    let want: Vec<Vec<Value>> = [1, 2, 3, 4, 5, 6, 0].map(|m| vec![Value::Int(m)]).to_vec();
+    assert_eq!(r.rows, want);
 }
 
 #[test]
@@ -2148,13 +2179,39 @@ fn count_subqueries_count_matches_and_rows() {
         ),
         ["'a'", "'c'"]
     );
-    // A variable named count keeps its map projection.
+    // A variable named count keeps its map projections.
+    for (q, want) in [
+        (
+            "MATCH (count:P {name: 'b'}) RETURN count {.name} AS m",
+            "{name: 'b'}",
+        ),
+        (
+            "MATCH (count:P {name: 'b'}) RETURN count {k: 1} AS m",
+            "{k: 1}",
+        ),
+        (
+            "MATCH (count:P {name: 'b'}) WITH count, 2 AS x RETURN count {x} AS m",
+            "{x: 2}",
+        ),
+        ("MATCH (count:P {name: 'b'}) RETURN count {} AS m", "{}"),
+    ] {
+        assert_eq!(rows(&mut g, q), [want], "{q}");
+    }
+    // The parts of a UNION return the same columns, as in a query alone.
+    let e = run(
+        &mut g,
+        "MATCH (p:P {name: 'a'}) RETURN COUNT { MATCH (p)-[:K]->(x) RETURN x.name AS n \
+         UNION MATCH (p)-[:L]->(x) RETURN x.name AS m }",
+    )
+    .unwrap_err();
+    assert_eq!(e.detail, "DifferentColumnsInUnion", "{e:?}");
+    // A path variable starts a COUNT subquery too.
     assert_eq!(
         rows(
             &mut g,
-            "MATCH (count:P {name: 'b'}) RETURN count {.name} AS m"
+            "MATCH (p:P {name: 'a'}) RETURN COUNT { q = (p)-[:K]->() }"
         ),
-        ["{name: 'b'}"]
+        ["2"]
     );
     // It prints as it was written (EXPLAIN and the shell's echo use this).
     let q = "MATCH (p) RETURN COUNT { (p)-->() }";

@@ -7,10 +7,11 @@
 //! `(o:Organisation)<-[:MEMBER_OF]-()` on an organisation with eight
 //! memberships among three thousand MENTIONS walks all three thousand.
 //! With a group it reads the eight. A node is grouped the first time a
-//! walk of its list for some types visits at least [`DENSE`]
-//! relationships and finds at most half of them of those types; from then
+//! walk of its list for one type visits at least [`DENSE`] relationships
+//! and finds at most half of them of that type; from then
 //! on every write that adds or removes one of its relationships keeps the
-//! group current. Nothing is stored on disk: an opened store starts with
+//! group current. Walks for several types at once keep to the list, whose
+//! order across the types a group does not record. Nothing is stored on disk: an opened store starts with
 //! no groups, and memory follows what the queries walked.
 //!
 //! Invariants, checked against petgraph's lists by the store's randomized

@@ -92,11 +92,11 @@ enum Way<'a> {
         steps: u32,
         matched: u32,
     },
-    /// Through the node's groups: the `at`th type asked for, with `left`
-    /// of its slots still to read (backwards: newest first).
+    /// Through the node's group of the one type asked for, with `left` of
+    /// its slots still to read (backwards: newest first).
     Grouped {
         group: std::sync::Arc<groups::Group>,
-        at: usize,
+        rel_type: Sym,
         left: usize,
     },
     Done,
@@ -124,31 +124,33 @@ impl Iterator for RelsWith<'_> {
                 }
                 // A long list mostly of other types: group it for the
                 // next walk.
-                if self.types.is_some() && *steps >= groups::DENSE && *matched * 2 <= *steps {
+                if self.types.is_some_and(|ts| ts.len() == 1)
+                    && *steps >= groups::DENSE
+                    && *matched * 2 <= *steps
+                {
                     graph.groups.group(&graph.g, self.id.0, self.dir);
                 }
                 self.way = Way::Done;
                 None
             }
-            Way::Grouped { group, at, left } => {
-                let ts = self.types.unwrap_or(&[]);
-                loop {
-                    let t = *ts.get(*at)?;
-                    // A type asked for twice is read once.
-                    if *left > 0 && !ts[..*at].contains(&t) {
-                        *left -= 1;
-                        let e = group.of_type(t)[*left];
-                        if !groups::listed_here(&graph.g, e, self.id.0, self.dir, t) {
-                            continue;
-                        }
-                        let ei = EdgeIndex::new(e as usize);
-                        let (s, d) = graph.g.edge_endpoints(ei)?;
-                        let other = if outgoing { d } else { s };
-                        return Some((RelId(e), nid(other), t));
+            Way::Grouped {
+                group,
+                rel_type,
+                left,
+            } => {
+                let t = *rel_type;
+                while *left > 0 {
+                    *left -= 1;
+                    let e = group.of_type(t)[*left];
+                    if !groups::listed_here(&graph.g, e, self.id.0, self.dir, t) {
+                        continue;
                     }
-                    *at += 1;
-                    *left = ts.get(*at).map_or(0, |&t| group.of_type(t).len());
+                    let ei = EdgeIndex::new(e as usize);
+                    let (s, d) = graph.g.edge_endpoints(ei)?;
+                    let other = if outgoing { d } else { s };
+                    return Some((RelId(e), nid(other), t));
                 }
+                None
             }
             Way::Done => None,
         }
@@ -1020,8 +1022,9 @@ impl Graph {
             .map(|e| (rid(e.id()), nid(e.source())))
     }
     /// A node's relationships in one direction: (relationship, node at the
-    /// other end, type); [`Graph::rel_props_of`] has their properties. With
-    /// `types`, only relationships of those types, and a node whose list is long and mostly
+    /// other end, type), newest first; [`Graph::rel_props_of`] has their
+    /// properties. With `types`, only relationships of those types, and for
+    /// one type, a node whose list is long and mostly
     /// of other types is read through its relationship groups (see
     /// [`groups`]), which the first such walk builds.
     pub fn rels_with_data<'a>(
@@ -1035,11 +1038,17 @@ impl Graph {
         } else {
             Direction::Incoming
         };
-        let way = match types.and_then(|_| self.groups.get(id.0, dir)) {
-            Some(group) => Way::Grouped {
+        // One type only: several types are read along the list, whose
+        // order (newest first across the types) a group cannot give.
+        let single = match types {
+            Some(&[t]) => Some(t),
+            _ => None,
+        };
+        let way = match single.and_then(|t| Some((t, self.groups.get(id.0, dir)?))) {
+            Some((rel_type, group)) => Way::Grouped {
+                left: group.of_type(rel_type).len(),
                 group,
-                at: 0,
-                left: 0,
+                rel_type,
             },
             None => Way::Walk {
                 edges: self.g.edges_directed(ni(id), dir),
@@ -1047,20 +1056,13 @@ impl Graph {
                 matched: 0,
             },
         };
-        let mut it = RelsWith {
+        RelsWith {
             graph: self,
             id,
             dir,
             types,
             way,
-        };
-        if let Way::Grouped { group, left, .. } = &mut it.way
-            && let Some(ts) = types
-            && let Some(&t) = ts.first()
-        {
-            *left = group.of_type(t).len();
         }
-        it
     }
 
     /// A relationship's properties (none for a missing one), without its
@@ -2036,8 +2038,7 @@ mod tests {
     }
 
     /// Every node's typed walks, through its groups where it has them,
-    /// against petgraph's lists: the same relationships in the same order
-    /// for one type, the same set for several.
+    /// against petgraph's lists: the same relationships in the same order.
     fn assert_groups_agree(g: &Graph) {
         let types = [Sym::new("R"), Sym::new("S"), Sym::new("T")];
         for n in g.node_ids() {
@@ -2057,15 +2058,13 @@ mod tests {
                     assert_eq!(got, want, "node {} outgoing {outgoing} type {t}", n.0);
                 }
                 let two = [types[2], types[0], types[2]];
-                let mut want: Vec<_> = list
+                let want: Vec<_> = list
                     .iter()
                     .filter(|x| two.contains(&x.2))
                     .copied()
                     .collect();
-                let mut got: Vec<_> = g.rels_with_data(n, outgoing, Some(&two)).collect();
-                want.sort();
-                got.sort();
-                assert_eq!(got, want, "node {} outgoing {outgoing} types T|R", n.0);
+                let got: Vec<_> = g.rels_with_data(n, outgoing, Some(&two)).collect();
+                assert_eq!(got, want, "node {} outgoing {outgoing} types T|R|T", n.0);
             }
         }
         // A group with nothing stale lists only live relationships of its own.
