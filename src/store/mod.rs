@@ -1074,6 +1074,11 @@ impl Graph {
         PropsRef::Props(self.rel_props.get(&id.0).unwrap_or(&NO_PROPS))
     }
 
+    /// Makes room for `n` more relationships in one allocation.
+    pub fn reserve_rels(&mut self, n: usize) {
+        self.g.reserve_exact_edges(n);
+    }
+
     /// How many nodes (per direction) have relationship groups.
     pub fn grouped_nodes(&self) -> usize {
         self.groups.len()
