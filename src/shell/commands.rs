@@ -144,10 +144,13 @@ pub const TOPICS: &[&str] = &[
 
 const HELP_CYPHER: &str = "\
 Statements end with `;`. A Cypher subset:
-  MATCH (s:State {name: 'Belarus'})-[m:MEMBER_OF]->(o:Organisation) RETURN o.name, m;
+  MATCH (:State {name: 'Belarus'})<-[:SUBJECT]-(m:Membership)-[:ORGANISATION]->(o)
+  RETURN o.name, m.status, m.date;
   OPTIONAL MATCH, WHERE, WITH, UNWIND, ORDER BY, SKIP, LIMIT, DISTINCT,
   count/collect/min/max/sum/avg, variable-length paths (*1..3), shortestPath,
+  EXISTS { ... } and COUNT { ... } subqueries, pattern comprehensions,
   CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, parameters ($name).
+  MATCH (o:Organisation) RETURN o.name, COUNT { (o)<-[:PART_OF]-() } AS parts;
 Names resolve through aliases: MATCH (n) WHERE 'SOZ' IN n.aliases RETURN n.name;
 Labels, names and aliases are indexed; CREATE INDEX FOR (s:Statement) ON (s.date)
 indexes another property (:help indexes).
