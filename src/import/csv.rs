@@ -380,10 +380,6 @@ pub fn import_csv_with(
 /// How often (in rows) an import reports its progress.
 const TICK: usize = 1 << 16;
 
-fn err(file: &str, text: &str, at: usize, msg: String) -> LoadError {
-    error_at(file, text, at, msg)
-}
-
 /// Creates the nodes of a nodes file's text in `g`; their ids by the
 /// file's `id` column.
 fn load_nodes(
@@ -397,7 +393,7 @@ fn load_nodes(
     let mut recs = Records::new(nodes, nodes_file);
     let mut header = Vec::new();
     let Some(header_at) = recs.next_into(&mut header).transpose()? else {
-        return Err(err(
+        return Err(error_at(
             nodes_file,
             nodes,
             0,
@@ -420,7 +416,12 @@ fn load_nodes(
             match name.as_str() {
                 "id" => {
                     if text.is_empty() {
-                        return Err(err(nodes_file, nodes, *at, "a node needs an id".into()));
+                        return Err(error_at(
+                            nodes_file,
+                            nodes,
+                            *at,
+                            "a node needs an id".into(),
+                        ));
                     }
                     key = Some((text, *at));
                     let v = text
@@ -442,13 +443,18 @@ fn load_nodes(
             }
         }
         let Some((key, key_at)) = key else {
-            return Err(err(nodes_file, nodes, row_at, "a node needs an id".into()));
+            return Err(error_at(
+                nodes_file,
+                nodes,
+                row_at,
+                "a node needs an id".into(),
+            ));
         };
         let id = g
             .create_node(labels, props)
-            .map_err(|e| err(nodes_file, nodes, row_at, e.message))?;
+            .map_err(|e| error_at(nodes_file, nodes, row_at, e.message))?;
         if !ids.insert(key, id, rows_guess) {
-            return Err(err(
+            return Err(error_at(
                 nodes_file,
                 nodes,
                 key_at,
@@ -468,7 +474,7 @@ fn load_nodes(
     }
     for (id, at) in created {
         g.check_complete(&[id], &[])
-            .map_err(|e| err(nodes_file, nodes, at, e.message))?;
+            .map_err(|e| error_at(nodes_file, nodes, at, e.message))?;
     }
     Ok(ids)
 }
@@ -507,7 +513,7 @@ fn read_edges(
     let mut row = Vec::new();
     let mut recs = Records::new(edges, edges_file);
     let Some(header_at) = recs.next_into(&mut header).transpose()? else {
-        return Err(err(
+        return Err(error_at(
             edges_file,
             edges,
             0,
@@ -538,7 +544,7 @@ fn read_edges(
             let at = *at;
             let node = |t: &str| {
                 ids.get(t).ok_or_else(|| {
-                    err(
+                    error_at(
                         edges_file,
                         edges,
                         at,
@@ -551,7 +557,7 @@ fn read_edges(
                 "dst" => dst = Some(node(text)?),
                 "type" => {
                     if text.is_empty() {
-                        return Err(err(
+                        return Err(error_at(
                             edges_file,
                             edges,
                             at,
@@ -567,12 +573,12 @@ fn read_edges(
                 }
                 _ if text.is_empty() => {}
                 "date" => {
-                    let d = FDate::parse(text).map_err(|e| err(edges_file, edges, at, e))?;
+                    let d = FDate::parse(text).map_err(|e| error_at(edges_file, edges, at, e))?;
                     props.insert("date".into(), Value::Date(d));
                 }
                 "level" => {
                     let n = text.parse::<i64>().map_err(|_| {
-                        err(
+                        error_at(
                             edges_file,
                             edges,
                             at,
@@ -587,7 +593,7 @@ fn read_edges(
             }
         }
         let (Some(s), Some(d), Some(t)) = (src, dst, rel_type) else {
-            return Err(err(
+            return Err(error_at(
                 edges_file,
                 edges,
                 row_at,

@@ -260,12 +260,14 @@ pub type Key = Vec<u8>;
 #[derive(Default, Clone, Copy)]
 pub struct KeyHasher(u64);
 
+/// FxHash's multiplier.
+const K: u64 = 0xf135_7aea_2e62_a9c5;
+
 impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut w = [0u8; 8];
@@ -282,7 +284,7 @@ impl std::hash::Hasher for KeyHasher {
         self.0 = (self.0.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(K);
     }
     fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0xf135_7aea_2e62_a9c5);
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
     }
 }
 

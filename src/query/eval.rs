@@ -377,16 +377,7 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
 pub(crate) fn exists_query(ev: &Ev, q: &Query, env: &Env) -> R<bool> {
     let (names, vals) = env.flatten();
     for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
-        let mut t = Table {
-            names: names.clone(),
-            rows: vec![vals.clone()],
-        };
-        for c in &sq.clauses {
-            // No early exit on an empty table: an aggregating WITH or
-            // RETURN still yields a row from no rows.
-            t = read_clause(ev, t, c)?;
-        }
-        if !t.rows.is_empty() {
+        if !subquery_part(ev, sq, &names, &vals)?.rows.is_empty() {
             return Ok(true);
         }
     }
@@ -394,51 +385,60 @@ pub(crate) fn exists_query(ev: &Ev, q: &Query, env: &Env) -> R<bool> {
 }
 
 /// `COUNT { query }`: how many rows the query returns for the row `env`
-/// (after UNION's removal of duplicates, as the query alone would).
+/// (the rows a UNION of them returns, as the query alone would).
 pub(crate) fn count_query(ev: &Ev, q: &Query, env: &Env) -> R<i64> {
     let (names, vals) = env.flatten();
-    let mut rows: Vec<Vec<Value>> = Vec::new();
-    let mut columns: Option<Vec<String>> = None;
+    let (_, rows) = union_of(q, |sq| {
+        let t = subquery_part(ev, sq, &names, &vals)?;
+        Ok((t.names, t.rows))
+    })?;
+    Ok(i64::try_from(rows.len()).unwrap_or(i64::MAX))
+}
+
+/// One part of a subquery run for the outer row (`names`, `vals`): its
+/// rows as they come out of its last clause (a part without RETURN gives
+/// its rows as they are).
+fn subquery_part(ev: &Ev, sq: &SingleQuery, names: &[String], vals: &[Value]) -> R<Table> {
+    let mut t = Table {
+        names: names.to_vec(),
+        rows: vec![vals.to_vec()],
+    };
+    for c in &sq.clauses {
+        // No early exit on an empty table: an aggregating WITH or
+        // RETURN still yields a row from no rows.
+        t = read_clause(ev, t, c)?;
+    }
+    Ok(t)
+}
+
+/// The columns and rows of `q`, each of its parts run by `part`: the
+/// parts must return the same columns; UNION drops repeated rows, UNION
+/// ALL keeps them.
+fn union_of(
+    q: &Query,
+    mut part: impl FnMut(&SingleQuery) -> R<(Vec<String>, Vec<Vec<Value>>)>,
+) -> R<(Vec<String>, Vec<Vec<Value>>)> {
+    let (columns, mut rows) = part(&q.first)?;
     let mut distinct = false;
-    for (i, sq) in std::iter::once(&q.first)
-        .chain(q.unions.iter().map(|(_, s)| s))
-        .enumerate()
-    {
-        if i > 0 {
-            distinct |= !q.unions[i - 1].0;
+    for (all, sq) in &q.unions {
+        let (cols, more) = part(sq)?;
+        if cols != columns {
+            return Err(QueryError::semantic(
+                "DifferentColumnsInUnion",
+                format!(
+                    "all parts of a UNION must return the same columns: {columns:?} vs {cols:?}"
+                ),
+            )
+            .at(sq.span));
         }
-        let mut t = Table {
-            names: names.clone(),
-            rows: vec![vals.clone()],
-        };
-        for c in &sq.clauses {
-            t = read_clause(ev, t, c)?;
-        }
-        // As for a query on its own, the parts of a UNION return the same
-        // columns.
-        match &columns {
-            None => columns = Some(t.names.clone()),
-            Some(cols) if *cols != t.names => {
-                return Err(QueryError::semantic(
-                    "DifferentColumnsInUnion",
-                    format!(
-                        "all parts of a UNION must return the same columns: {cols:?} vs {:?}",
-                        t.names
-                    ),
-                )
-                .at(sq.span));
-            }
-            Some(_) => {}
-        }
-        // Only what the query returns counts: a subquery without RETURN
-        // returns its rows as they are.
-        rows.extend(t.rows);
+        distinct |= !all;
+        rows.extend(more);
     }
     if distinct {
         let mut seen = KeySet::default();
         rows.retain(|r| seen.insert(row_key(r)));
     }
-    Ok(i64::try_from(rows.len()).unwrap_or(i64::MAX))
+    Ok((columns, rows))
 }
 
 // ---- projection: WITH and RETURN -----------------------------------
@@ -967,27 +967,7 @@ impl<'g> Engine<'g> {
     }
 
     fn run_query(&mut self, q: &Query) -> R<(Vec<String>, Vec<Vec<Value>>)> {
-        let (columns, mut rows) = self.run_single(&q.first)?;
-        let mut distinct = false;
-        for (all, sq) in &q.unions {
-            let (cols, more) = self.run_single(sq)?;
-            if cols != columns {
-                return Err(QueryError::semantic(
-                    "DifferentColumnsInUnion",
-                    format!(
-                        "all parts of a UNION must return the same columns: {columns:?} vs {cols:?}"
-                    ),
-                )
-                .at(sq.span));
-            }
-            distinct |= !all;
-            rows.extend(more);
-        }
-        if distinct {
-            let mut seen = KeySet::default();
-            rows.retain(|r| seen.insert(row_key(r)));
-        }
-        Ok((columns, rows))
+        union_of(q, |sq| self.run_single(sq))
     }
 
     /// Runs the query and hands each result row to `emit` (which returns

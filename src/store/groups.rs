@@ -191,6 +191,7 @@ impl Groups {
     }
 
     /// How many (node, direction) pairs are grouped.
+    #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         let m = self.by_dir.read().unwrap_or_else(PoisonError::into_inner);
         m.iter().map(HashMap::len).sum()

@@ -977,7 +977,7 @@ impl Graph {
         let rel_type = *self.g.edge_weight(ei(id))?;
         Some(RelRef {
             rel_type,
-            props: PropsRef::Props(self.rel_props.get(&id.0).unwrap_or(&NO_PROPS)),
+            props: self.rel_props_of(id),
         })
     }
     /// A relationship's type, without its properties.
@@ -1079,10 +1079,6 @@ impl Graph {
         self.g.reserve_exact_edges(n);
     }
 
-    /// How many nodes (per direction) have relationship groups.
-    pub fn grouped_nodes(&self) -> usize {
-        self.groups.len()
-    }
     pub fn degree(&self, id: NodeId) -> usize {
         self.g.edges_directed(ni(id), Direction::Outgoing).count()
             + self.g.edges_directed(ni(id), Direction::Incoming).count()
@@ -1937,6 +1933,17 @@ mod tests {
         }
     }
 
+    /// Ends the statement open on `g`: rolled back (and then the same as
+    /// `before`, the graph at its start) or committed.
+    fn end_statement(g: &mut Graph, before: &Graph, roll_back: bool) {
+        if roll_back {
+            g.rollback();
+            assert_same(before, g);
+        } else {
+            g.commit();
+        }
+    }
+
     /// xorshift64*: deterministic, no dependency.
     struct Rng(u64);
     impl Rng {
@@ -2019,12 +2026,7 @@ mod tests {
                 }
                 assert_indexes_agree(&g);
             }
-            if round % 3 == 0 {
-                g.rollback();
-                assert_same(&before, &g);
-            } else {
-                g.commit();
-            }
+            end_statement(&mut g, &before, round % 3 == 0);
             assert_indexes_agree(&g);
             // The journal, replayed on the graph as it was, gives the same
             // graph and indexes (what the write-ahead log does).
@@ -2110,14 +2112,14 @@ mod tests {
         }
         g.create_rel(hubs[0], hubs[0], "S".into(), Props::new())
             .unwrap();
-        assert_eq!(g.grouped_nodes(), 0);
+        assert_eq!(g.groups.len(), 0);
         assert_groups_agree(&g);
         assert!(
-            g.grouped_nodes() >= 6,
+            g.groups.len() >= 6,
             "the walks grouped the hubs: {}",
-            g.grouped_nodes()
+            g.groups.len()
         );
-        let grouped_at_start = g.grouped_nodes();
+        let grouped_at_start = g.groups.len();
         let mut deleted_a_grouped_node = false;
         let mut checked_with_groups = 0;
         for round in 0..400 {
@@ -2147,16 +2149,11 @@ mod tests {
                     _ => others.push(g.create_node(vec!["A".into()], Props::new()).unwrap()),
                 }
                 if r.below(3) == 0 {
-                    checked_with_groups += usize::from(g.grouped_nodes() > 0);
+                    checked_with_groups += usize::from(g.groups.len() > 0);
                     assert_groups_agree(&g);
                 }
             }
-            if round % 4 == 0 {
-                g.rollback();
-                assert_same(&before, &g);
-            } else {
-                g.commit();
-            }
+            end_statement(&mut g, &before, round % 4 == 0);
             assert_groups_agree(&g);
         }
         assert!(
