@@ -24,7 +24,7 @@ use std::path::Path;
 use super::error_at;
 use super::json::ImportStats;
 use crate::error::LoadError;
-use crate::model::{FDate, NodeId, Props, Sym, Value};
+use crate::model::{FDate, LabelSet, NodeId, Props, Sym, Value};
 use crate::store::Graph;
 
 /// One CSV field: its text and the byte offset where it starts.
@@ -301,40 +301,67 @@ pub fn import_csv(
 /// integers a generator writes, a map for anything else.
 #[derive(Default)]
 struct Ids {
-    dense: Vec<Option<NodeId>>,
+    /// Node ids by key, [`Ids::NONE`] for a key not in the file.
+    dense: Vec<u32>,
     other: HashMap<String, NodeId>,
+    /// Every entry of `dense` is its own index: key `i` is node `i`, as
+    /// when a generator's ids 0..n load into an empty graph. Then a lookup
+    /// reads no table (a cache miss a row for the end nodes otherwise).
+    identity: bool,
 }
 
 impl Ids {
+    const NONE: u32 = u32::MAX;
+
     fn dense_index(key: &str) -> Option<usize> {
         // Only canonical decimals ("7", not "07" or "+7"), so that two
-        // spellings of one number stay two ids, as with string keys.
-        if key.is_empty() || key.len() > 9 || (key.len() > 1 && key.starts_with('0')) {
+        // spellings of one number stay two ids, as with string keys. One
+        // pass: this runs twice for each of millions of rows.
+        let b = key.as_bytes();
+        if b.is_empty() || b.len() > 9 || (b.len() > 1 && b[0] == b'0') {
             return None;
         }
-        if !key.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
+        let mut n = 0usize;
+        for &c in b {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + usize::from(c - b'0');
         }
-        key.parse().ok()
+        Some(n)
     }
     fn get(&self, key: &str) -> Option<NodeId> {
-        match Ids::dense_index(key) {
-            Some(i) => self.dense.get(i).copied().flatten(),
-            None => self.other.get(key).copied(),
+        if let Some(i) = Ids::dense_index(key) {
+            if self.identity && i < self.dense.len() {
+                return Some(NodeId(i as u32));
+            }
+            if let Some(&x) = self.dense.get(i)
+                && x != Ids::NONE
+            {
+                return Some(NodeId(x));
+            }
         }
+        // Also a number too large for the table.
+        self.other.get(key).copied()
+    }
+    /// Sets [`Ids::identity`] once every node is in.
+    fn seal(&mut self) {
+        self.identity = self.dense.iter().enumerate().all(|(i, &x)| x as usize == i);
     }
     /// False when the key is taken already.
     fn insert(&mut self, key: &str, id: NodeId, rows: usize) -> bool {
         match Ids::dense_index(key) {
-            Some(i) if i < rows.saturating_mul(4).max(1024) => {
+            // A node id of u32::MAX cannot occur: the graph's ids are u32
+            // slots and the largest is never handed out.
+            Some(i) if i < rows.saturating_mul(4).max(1024) && id.0 != Ids::NONE => {
                 if i >= self.dense.len() {
-                    self.dense.resize(i + 1, None);
+                    self.dense.resize(i + 1, Ids::NONE);
                 }
                 let slot = &mut self.dense[i];
-                if slot.is_some() {
+                if *slot != Ids::NONE {
                     return false;
                 }
-                *slot = Some(id);
+                *slot = id.0;
                 true
             }
             _ => {
@@ -407,12 +434,16 @@ fn load_nodes(
     let check_nodes = g.schema().is_some();
     let mut created = Vec::new();
     let mut row = Vec::new();
+    // Each column's key, interned once rather than once a row.
+    let keys: Vec<Sym> = cols.iter().map(|c| Sym::new(c)).collect();
+    // Rows of one label come together: the last label text and its set.
+    let mut last_labels: Option<(String, LabelSet)> = None;
+    let mut pairs: Vec<(Sym, Value)> = Vec::with_capacity(cols.len());
     while let Some(row_at) = recs.next_into(&mut row).transpose()? {
         same_width(&row, row_at, header.len(), nodes_file, nodes)?;
-        let mut labels = Vec::new();
-        let mut props = Props::new();
+        let mut labels = LabelSet::empty();
         let mut key = None;
-        for ((text, at), name) in row.iter().zip(&cols) {
+        for (((text, at), name), &sym) in row.iter().zip(&cols).zip(&keys) {
             match name.as_str() {
                 "id" => {
                     if text.is_empty() {
@@ -427,21 +458,30 @@ fn load_nodes(
                     let v = text
                         .parse::<i64>()
                         .map_or_else(|_| Value::String(text.to_string()), Value::Int);
-                    props.insert("id".into(), v);
+                    pairs.push((sym, v));
                 }
                 "label" => {
-                    for l in text.split(';').filter(|l| !l.is_empty()) {
-                        if !labels.iter().any(|x: &String| x == l) {
-                            labels.push(l.to_string());
+                    labels = match &last_labels {
+                        Some((t, set)) if t == text => *set,
+                        _ => {
+                            let mut set: Vec<Sym> = Vec::new();
+                            for l in text.split(';').filter(|l| !l.is_empty()) {
+                                let l = Sym::new(l);
+                                if !set.contains(&l) {
+                                    set.push(l);
+                                }
+                            }
+                            let set = LabelSet::new(&set);
+                            last_labels = Some((text.to_string(), set));
+                            set
                         }
-                    }
+                    };
                 }
                 _ if text.is_empty() => {}
-                other => {
-                    props.insert(other.into(), Value::String(text.to_string()));
-                }
+                _ => pairs.push((sym, Value::String(text.to_string()))),
             }
         }
+        let props: Props = pairs.drain(..).collect();
         let Some((key, key_at)) = key else {
             return Err(error_at(
                 nodes_file,
@@ -451,7 +491,7 @@ fn load_nodes(
             ));
         };
         let id = g
-            .create_node(labels, props)
+            .create_node_with(labels, props)
             .map_err(|e| error_at(nodes_file, nodes, row_at, e.message))?;
         if !ids.insert(key, id, rows_guess) {
             return Err(error_at(
@@ -476,6 +516,7 @@ fn load_nodes(
         g.check_complete(&[id], &[])
             .map_err(|e| error_at(nodes_file, nodes, at, e.message))?;
     }
+    ids.seal();
     Ok(ids)
 }
 
@@ -816,5 +857,49 @@ mod tests {
             crate::store::persist::encode(&g),
             crate::store::persist::encode(&h)
         );
+    }
+
+    #[test]
+    fn node_ids_of_any_size_or_spelling_are_found_by_the_edges() {
+        // 5000 is beyond the dense table of a five-row file, 007 is not a
+        // canonical number, x is no number: each is its own id, and each is
+        // found again by the edges (5000 was not, before).
+        let nodes = "id,label,name\n0,P,a\n5000,P,b\n007,P,c\nx,P,d\n7,P,e\n";
+        let edges = "src,dst,type\n0,5000,K\n5000,007,K\n007,x,K\nx,7,K\n";
+        let mut g = Graph::new();
+        let stats = import_csv(nodes, "n", edges, "e", &mut g).unwrap();
+        assert_eq!((stats.nodes, stats.rels), (5, 4));
+        let name = |g: &Graph, n: NodeId| {
+            g.node(n)
+                .and_then(|x| x.props.get_str("name").map(str::to_string))
+                .unwrap_or_default()
+        };
+        let mut pairs: Vec<String> = g
+            .rel_ids()
+            .filter_map(|r| g.rel_ends(r))
+            .map(|(a, b)| format!("{}{}", name(&g, a), name(&g, b)))
+            .collect();
+        pairs.sort();
+        assert_eq!(pairs, ["ab", "bc", "cd", "de"]);
+        let e = import_csv(nodes, "n", "src,dst,type\n0,5001,K\n", "e", &mut g).unwrap_err();
+        assert!(e.message.contains("no node with the id '5001'"), "{e:?}");
+        // Ids 0..n into an empty graph are the nodes' own ids (no table is
+        // read); into a graph that has nodes they are not.
+        let nodes = "id,label,name\n0,P,a\n1,P,b\n2,P,c\n";
+        let edges = "src,dst,type\n2,0,K\n0,1,K\n";
+        for mut g in [Graph::new(), g] {
+            let before = g.node_count();
+            import_csv(nodes, "n", edges, "e", &mut g).unwrap();
+            let mut pairs: Vec<String> = g
+                .rel_ids()
+                .filter_map(|r| g.rel_ends(r))
+                .filter(|(a, _)| a.0 as usize >= before)
+                .map(|(a, b)| format!("{}{}", name(&g, a), name(&g, b)))
+                .collect();
+            pairs.sort();
+            assert_eq!(pairs, ["ab", "ca"], "after {before} nodes");
+            let e = import_csv(nodes, "n", "src,dst,type\n0,3,K\n", "e", &mut g).unwrap_err();
+            assert!(e.message.contains("no node with the id '3'"), "{e:?}");
+        }
     }
 }

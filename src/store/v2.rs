@@ -30,7 +30,7 @@
 //! allocated for it, so a damaged or hostile file is refused without a huge
 //! allocation; the payload's checksum is verified when the pass ends.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
@@ -123,6 +123,31 @@ impl Out {
 /// schema's bytes (bincode, from the caller). Deterministic: equal graphs
 /// give equal bytes.
 pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
+    // The name index is laid out afresh (sorting a million entries at 1M
+    // nodes) on the other core while the rest is encoded.
+    let names = graph.name_index();
+    std::thread::scope(|scope| {
+        let canonical = scope.spawn(|| names.rebuilt());
+        let mut o = encode_graph(graph);
+        // A panic there is a bug: it goes on as one.
+        let canonical = canonical
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        // The name index, laid out afresh from its sorted entries, so the
+        // bytes depend only on the names (not on the history of inserts and
+        // removals).
+        o.len(canonical.slots().len());
+        for s in canonical.slots() {
+            o.b.extend_from_slice(&s.to_le_bytes());
+        }
+        o.len(schema.len());
+        o.b.extend_from_slice(schema);
+        o.b
+    })
+}
+
+/// The payload up to the name index: everything but the last two sections.
+fn encode_graph(graph: &Graph) -> Out {
     // Format 3: the format-2 payload after the cuts.
     let g = graph.raw();
     // Symbols and label sets in use, sorted by text so the bytes do not
@@ -130,16 +155,23 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     let mut syms: Vec<Sym> = Vec::new();
     let mut sets: Vec<LabelSet> = Vec::new();
     {
-        let mut seen_sym: HashMap<u32, ()> = HashMap::new();
-        let mut seen_set: HashMap<LabelSet, ()> = HashMap::new();
+        // By intern number: asked once per node, key and relationship.
+        let first = |seen: &mut Vec<bool>, id: u32| {
+            let i = id as usize;
+            if i >= seen.len() {
+                seen.resize(i + 1, false);
+            }
+            !std::mem::replace(&mut seen[i], true)
+        };
+        let (mut seen_sym, mut seen_set) = (Vec::new(), Vec::new());
         let mut add = |s: Sym, syms: &mut Vec<Sym>| {
-            if seen_sym.insert(s.id(), ()).is_none() {
+            if first(&mut seen_sym, s.id()) {
                 syms.push(s);
             }
         };
         for i in g.node_indices() {
             let labels = g[i];
-            if seen_set.insert(labels, ()).is_none() {
+            if first(&mut seen_set, labels.id()) {
                 sets.push(labels);
                 for l in labels.iter() {
                     add(*l, &mut syms);
@@ -160,17 +192,20 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     }
     syms.sort();
     sets.sort_by(|a, b| a.as_slice().cmp(b.as_slice()));
-    let sym_ix: HashMap<u32, u32> = syms
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id(), i as u32))
-        .collect();
-    let set_ix: HashMap<LabelSet, u32> = sets
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (*s, i as u32))
-        .collect();
-    let si = |s: &Sym| sym_ix.get(&s.id()).copied().unwrap_or(0);
+    // Positions by intern number (a process interns few symbols and label
+    // sets): read once per node, property and relationship, a table beats
+    // a hash.
+    let table = |ids: &mut dyn Iterator<Item = u32>| {
+        let ids: Vec<u32> = ids.collect();
+        let mut t = vec![0u32; ids.iter().max().map_or(0, |&m| m as usize + 1)];
+        for (i, id) in ids.into_iter().enumerate() {
+            t[id as usize] = i as u32;
+        }
+        t
+    };
+    let sym_ix = table(&mut syms.iter().map(|s| s.id()));
+    let set_ix = table(&mut sets.iter().map(|s| s.id()));
+    let si = |s: &Sym| sym_ix.get(s.id() as usize).copied().unwrap_or(0);
 
     let mut o = Out {
         b: Vec::with_capacity(g.node_bound() * 48 + g.edge_bound() * 13 + 1024),
@@ -190,9 +225,9 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
     }
     o.len(g.node_bound());
     for i in 0..g.node_bound() {
-        let x = g
-            .node_weight(NodeIndex::new(i))
-            .map_or(0, |labels| set_ix.get(labels).map_or(0, |x| x + 1));
+        let x = g.node_weight(NodeIndex::new(i)).map_or(0, |labels| {
+            set_ix.get(labels.id() as usize).map_or(0, |x| x + 1)
+        });
         o.u32(x);
     }
     let props = |o: &mut Out, p: PropsRef<'_>| {
@@ -234,16 +269,7 @@ pub fn encode_payload(graph: &Graph, schema: &[u8]) -> Vec<u8> {
         o.u32(i);
         props(&mut o, graph.raw_rel_props(i).into());
     }
-    // The name index, laid out afresh from its sorted entries, so the bytes
-    // depend only on the names (not on the history of inserts and removals).
-    let canonical = graph.name_index().rebuilt();
-    o.len(canonical.slots().len());
-    for s in canonical.slots() {
-        o.b.extend_from_slice(&s.to_le_bytes());
-    }
-    o.len(schema.len());
-    o.b.extend_from_slice(schema);
-    o.b
+    o
 }
 
 // ---- reading -------------------------------------------------------------
