@@ -193,7 +193,12 @@ enum Tool {
 fn progress_bar() -> impl FnMut(factgraph::import::csv::Progress) {
     let tty = io::stderr().is_terminal();
     move |p| {
-        if !tty || p.total == 0 {
+        if !tty {
+            return;
+        }
+        if p.total == 0 {
+            // A pipe: its size is not known until it ends.
+            let _ = write!(io::stderr(), "\r{:.1} MB read", p.done as f64 / 1e6);
             return;
         }
         let frac = p.done as f64 / p.total as f64;

@@ -47,21 +47,53 @@ type RawField<'a> = (Cow<'a, str>, usize);
 
 /// Splits RFC 4180 CSV text into records, lazily: a file of millions of rows
 /// is never held as a second copy. A blank line is skipped.
+///
+/// The text may be one chunk of a longer file ([`for_each_chunk`]): then a
+/// record that runs to the end of the chunk is left for the next one, and
+/// errors name the line in the whole file.
 pub struct Records<'a> {
     text: &'a str,
     file: &'a str,
     pos: usize,
     failed: bool,
+    /// More of the file follows `text`.
+    more: bool,
+    /// The line `text` starts on (1-based, in the whole file).
+    first_line: usize,
+    /// The line `pos` is on.
+    line: usize,
+    /// The line the record last read starts on.
+    record_line: usize,
 }
 
 impl<'a> Records<'a> {
     pub fn new(text: &'a str, file: &'a str) -> Records<'a> {
-        let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        Records::chunk(text, file, 1, true, false)
+    }
+
+    /// The records of `text`, which starts on line `first_line` of `file`
+    /// (at its start when `first`) and ends the file unless `more`.
+    fn chunk(
+        text: &'a str,
+        file: &'a str,
+        first_line: usize,
+        first: bool,
+        more: bool,
+    ) -> Records<'a> {
+        let pos = if first && text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
         Records {
             text,
             file,
             pos,
             failed: false,
+            more,
+            first_line,
+            line: first_line,
+            record_line: first_line,
         }
     }
 
@@ -70,8 +102,21 @@ impl<'a> Records<'a> {
         self.pos
     }
 
+    /// The line of the whole file the record last read starts on.
+    fn record_line(&self) -> usize {
+        self.record_line
+    }
+
+    /// An error at byte `at` of the text, named by its line in the file.
+    fn error(&self, at: usize, message: String) -> LoadError {
+        let mut e = error_at(self.file, self.text, at, message);
+        e.line += self.first_line - 1;
+        e
+    }
+
     /// The next record's fields into `fields` (cleared first) and its start
-    /// offset; `None` at the end of the text.
+    /// offset; `None` at the end of the text (or of a chunk's complete
+    /// records).
     fn next_into(&mut self, fields: &mut Vec<RawField<'a>>) -> Option<Result<usize, LoadError>> {
         if self.failed {
             return None;
@@ -84,19 +129,26 @@ impl<'a> Records<'a> {
     }
 
     fn read(&mut self, fields: &mut Vec<RawField<'a>>) -> Option<Result<usize, LoadError>> {
-        let (text, file) = (self.text, self.file);
+        let text = self.text;
         let b = text.as_bytes();
         let mut pos = self.pos;
+        let mut line = self.line;
         fields.clear();
         while pos < b.len()
             && (b[pos] == b'\n' || (b[pos] == b'\r' && b.get(pos + 1) == Some(&b'\n')))
         {
             pos += if b[pos] == b'\r' { 2 } else { 1 };
+            line += 1;
         }
+        // Blank lines are consumed even when no record follows yet.
+        self.pos = pos;
+        self.line = line;
         if pos >= b.len() {
-            self.pos = pos;
             return None;
         }
+        // Reaching the end of the text in a record: with more to come, the
+        // record is read again from the next chunk.
+        let cut = |p: usize| self.more && p >= b.len();
         let rec_at = pos;
         loop {
             let at = pos;
@@ -106,18 +158,17 @@ impl<'a> Records<'a> {
                 let mut s = String::new();
                 loop {
                     match b.get(pos) {
+                        None if self.more => return None,
                         None => {
-                            return Some(Err(error_at(
-                                file,
-                                text,
-                                at,
-                                "this quoted field is not closed".into(),
-                            )));
+                            return Some(Err(
+                                self.error(at, "this quoted field is not closed".into())
+                            ));
                         }
                         Some(b'"') if b.get(pos + 1) == Some(&b'"') => {
                             s.push('"');
                             pos += 2;
                         }
+                        Some(b'"') if cut(pos + 1) => return None,
                         Some(b'"') => {
                             pos += 1;
                             break;
@@ -126,7 +177,9 @@ impl<'a> Records<'a> {
                             // Copy up to the next quote in one go (UTF-8 safe:
                             // a quote byte never occurs inside a character).
                             let next = text[pos..].find('"').map_or(b.len(), |i| pos + i);
-                            s.push_str(&text[pos..next]);
+                            let part = &text[pos..next];
+                            line += part.bytes().filter(|&c| c == b'\n').count();
+                            s.push_str(part);
                             pos = next;
                         }
                     }
@@ -134,10 +187,9 @@ impl<'a> Records<'a> {
                 match b.get(pos) {
                     None | Some(b',' | b'\n') => {}
                     Some(b'\r') if b.get(pos + 1) == Some(&b'\n') => {}
+                    Some(b'\r') if cut(pos + 1) => return None,
                     Some(_) => {
-                        return Some(Err(error_at(
-                            file,
-                            text,
+                        return Some(Err(self.error(
                             pos,
                             "expected ',' or the end of the line after a quoted field".into(),
                         )));
@@ -151,23 +203,24 @@ impl<'a> Records<'a> {
                     .iter()
                     .position(|&c| matches!(c, b',' | b'\n' | b'\r' | b'"'))
                     .map_or(b.len(), |i| pos + i);
+                if cut(end) {
+                    return None;
+                }
                 field = Cow::Borrowed(&text[pos..end]);
                 pos = end;
                 if b.get(pos) == Some(&b'"') {
-                    return Some(Err(error_at(
-                        file,
-                        text,
+                    return Some(Err(self.error(
                         pos,
                         "a quote inside an unquoted field (quote the whole field and double the quote)".into(),
                     )));
                 }
                 if b.get(pos) == Some(&b'\r') && b.get(pos + 1) != Some(&b'\n') {
-                    return Some(Err(error_at(
-                        file,
-                        text,
-                        pos,
-                        "a carriage return inside an unquoted field".into(),
-                    )));
+                    if cut(pos + 1) {
+                        return None;
+                    }
+                    return Some(Err(
+                        self.error(pos, "a carriage return inside an unquoted field".into())
+                    ));
                 }
             }
             fields.push((field, at));
@@ -175,17 +228,94 @@ impl<'a> Records<'a> {
                 Some(b',') => pos += 1,
                 Some(b'\r') => {
                     pos += 2;
+                    line += 1;
                     break;
                 }
                 Some(b'\n') => {
                     pos += 1;
+                    line += 1;
                     break;
                 }
                 _ => break,
             }
         }
+        self.record_line = self.line;
         self.pos = pos;
+        self.line = line;
         Some(Ok(rec_at))
+    }
+}
+
+/// How many bytes of a CSV file are read at a time: the text is never held
+/// whole (at 1M nodes the edges file is 117 MB).
+const CHUNK: usize = 1 << 20;
+
+/// Reads the CSV text of `r` (named `file` in errors) `chunk` bytes at a
+/// time and hands each piece's records to `each`, with the piece's offset
+/// in the file. Each piece ends with its last complete record; `each` reads
+/// them all. A record longer than a chunk is read whole (the piece grows).
+fn for_each_chunk(
+    r: &mut dyn std::io::Read,
+    file: &str,
+    chunk: usize,
+    each: &mut dyn FnMut(&mut Records<'_>, usize) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    let cannot = |e: std::io::Error| LoadError {
+        file: file.to_string(),
+        line: 0,
+        col: 0,
+        message: format!("cannot read the file: {e}"),
+    };
+    let mut buf: Vec<u8> = Vec::new();
+    let (mut offset, mut line, mut first, mut eof) = (0, 1, true, false);
+    let mut want = chunk.max(1);
+    loop {
+        let target = buf.len() + want;
+        while buf.len() < target && !eof {
+            let start = buf.len();
+            buf.resize(target, 0);
+            match r.read(&mut buf[start..]) {
+                Ok(got) => {
+                    buf.truncate(start + got);
+                    eof = got == 0;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+                Err(e) => return Err(cannot(e)),
+            }
+        }
+        // A character cut at the end of the piece waits for the next one;
+        // bytes that are no UTF-8 are an error once the records before
+        // them are read.
+        let (valid, bad) = match std::str::from_utf8(&buf) {
+            Ok(_) => (buf.len(), false),
+            Err(e) if e.error_len().is_none() && !eof => (e.valid_up_to(), false),
+            Err(e) => (e.valid_up_to(), true),
+        };
+        let text =
+            std::str::from_utf8(&buf[..valid]).map_err(|e| cannot(std::io::Error::other(e)))?;
+        let more = !eof || bad;
+        let mut recs = Records::chunk(text, file, line, first, more);
+        each(&mut recs, offset)?;
+        if bad {
+            // The records before the bad bytes were read: the bad bytes
+            // are where the piece's text ends, or in a record cut there.
+            let at = valid.max(recs.position());
+            return Err(recs.error(at, "the text is not UTF-8 here".into()));
+        }
+        if !more {
+            return Ok(());
+        }
+        let used = recs.position();
+        line = recs.line;
+        // A piece without a complete record: read twice as much at once.
+        want = if used == 0 {
+            buf.len().max(chunk)
+        } else {
+            chunk.max(1)
+        };
+        buf.drain(..used);
+        offset += used;
+        first &= used == 0;
     }
 }
 
@@ -221,7 +351,8 @@ pub fn import_csv_dir(dir: &Path, graph: &mut Graph) -> Result<ImportStats, Load
 }
 
 /// Reads a nodes file and an edges file into `graph`, all or nothing,
-/// calling `progress` now and then with how far it got.
+/// calling `progress` now and then with how far it got. Each file is read
+/// a megabyte at a time, never held whole.
 pub fn import_csv_files(
     nodes: &Path,
     edges: &Path,
@@ -234,51 +365,26 @@ pub fn import_csv_files(
         col: 0,
         message: format!("cannot read the file: {e}"),
     };
-    let read = |p: &Path, f: &mut std::fs::File| {
-        let mut text = String::new();
-        std::io::Read::read_to_string(f, &mut text)
-            .map(|_| text)
-            .map_err(|e| cannot(p, e))
-    };
-    let (nf, ef) = (nodes.display().to_string(), edges.display().to_string());
     // Both files are opened first, so that one that cannot be read is
-    // reported before the other is parsed. Each one's text is read when
-    // its turn comes and let go once parsed: without a schema, which alone
-    // can refuse a relationship (and its error needs the text to say
-    // where), the relationships are created after the edges' text is gone
-    // (117 MB less at the peak at 1M nodes).
+    // reported before the other is parsed.
     let mut nodes_file = std::fs::File::open(nodes).map_err(|e| cannot(nodes, e))?;
     let mut edges_file = std::fs::File::open(edges).map_err(|e| cannot(edges, e))?;
-    let edges_len = edges_file.metadata().map_or(0, |m| m.len() as usize);
-    graph.all_or_nothing(|g| {
-        let mut stats = ImportStats::default();
-        let nt = read(nodes, &mut nodes_file)?;
-        let total = nt.len() + edges_len;
-        let ids = load_nodes(&nt, &nf, g, &mut stats, progress, total)?;
-        let nodes_len = nt.len();
-        drop(nt);
-        let et = read(edges, &mut edges_file)?;
-        let total = nodes_len + et.len();
-        let parsed = read_edges(&et, &ef, &nf, &ids, progress, nodes_len, total)?;
-        drop(ids);
-        let kept = g.schema().is_some().then_some(et);
-        create_rels(parsed, g, &mut stats).map_err(|(at, message)| match &kept {
-            Some(text) => error_at(&ef, text, at, message),
-            // Without a schema nothing refuses a relationship that read
-            // well; should it happen, the row is named by its offset.
-            None => LoadError {
-                file: ef.clone(),
-                line: 0,
-                col: 0,
-                message: format!("{message} (the row at byte {at})"),
-            },
-        })?;
-        progress(Progress { done: total, total });
-        Ok(stats)
-    })
+    // Zero for a pipe: the progress then counts bytes without a total.
+    let size = |f: &std::fs::File| f.metadata().map_or(0, |m| m.len() as usize);
+    let total = size(&nodes_file) + size(&edges_file);
+    let files = Files {
+        nodes: &mut nodes_file,
+        nodes_name: &nodes.display().to_string(),
+        edges: &mut edges_file,
+        edges_name: &edges.display().to_string(),
+        total,
+        chunk: CHUNK,
+    };
+    import_from(files, graph, progress)
 }
 
-/// How far an import got: bytes of both files read, out of their total.
+/// How far an import got: bytes of both files read, out of their total (0
+/// when it is not known, as for a pipe).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub done: usize,
@@ -295,6 +401,75 @@ pub fn import_csv(
     graph: &mut Graph,
 ) -> Result<ImportStats, LoadError> {
     import_csv_with(nodes, nodes_file, edges, edges_file, graph, &mut |_| {})
+}
+
+/// [`import_csv`] with a progress callback, called every 64k rows.
+pub fn import_csv_with(
+    nodes: &str,
+    nodes_file: &str,
+    edges: &str,
+    edges_file: &str,
+    graph: &mut Graph,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportStats, LoadError> {
+    let files = Files {
+        nodes: &mut nodes.as_bytes(),
+        nodes_name: nodes_file,
+        edges: &mut edges.as_bytes(),
+        edges_name: edges_file,
+        total: nodes.len() + edges.len(),
+        chunk: CHUNK,
+    };
+    import_from(files, graph, progress)
+}
+
+/// The two CSV streams of an import and how to read them.
+struct Files<'a> {
+    nodes: &'a mut dyn std::io::Read,
+    nodes_name: &'a str,
+    edges: &'a mut dyn std::io::Read,
+    edges_name: &'a str,
+    /// Their bytes together, or 0 when not known.
+    total: usize,
+    /// How many bytes are read at a time.
+    chunk: usize,
+}
+
+fn import_from(
+    f: Files<'_>,
+    graph: &mut Graph,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportStats, LoadError> {
+    graph.all_or_nothing(|g| {
+        let mut stats = ImportStats::default();
+        let total = f.total;
+        let (ids, nodes_len) =
+            load_nodes(f.nodes, f.nodes_name, f.chunk, g, &mut stats, &mut |done| {
+                progress(Progress { done, total })
+            })?;
+        let parsed = read_edges(
+            f.edges,
+            f.edges_name,
+            f.nodes_name,
+            f.chunk,
+            &ids,
+            &mut |done| {
+                progress(Progress {
+                    done: nodes_len + done,
+                    total,
+                })
+            },
+        )?;
+        drop(ids);
+        let read = nodes_len + parsed.len;
+        create_rels(parsed, g, &mut stats)
+            .map_err(|(line, message)| row_error(f.edges_name, line, message))?;
+        progress(Progress {
+            done: read,
+            total: total.max(read),
+        });
+        Ok(stats)
+    })
 }
 
 /// Node ids of `nodes.csv`: a dense table for the small non-negative
@@ -348,12 +523,18 @@ impl Ids {
     fn seal(&mut self) {
         self.identity = self.dense.iter().enumerate().all(|(i, &x)| x as usize == i);
     }
-    /// False when the key is taken already.
+    /// False when the key is taken already; `rows` is how many nodes are
+    /// in (the table reaches four times as far).
     fn insert(&mut self, key: &str, id: NodeId, rows: usize) -> bool {
         match Ids::dense_index(key) {
             // A node id of u32::MAX cannot occur: the graph's ids are u32
             // slots and the largest is never handed out.
             Some(i) if i < rows.saturating_mul(4).max(1024) && id.0 != Ids::NONE => {
+                // The table's reach grows with the rows: a number beyond it
+                // earlier went to the map.
+                if !self.other.is_empty() && self.other.contains_key(key) {
+                    return false;
+                }
                 if i >= self.dense.len() {
                     self.dense.resize(i + 1, Ids::NONE);
                 }
@@ -375,149 +556,97 @@ impl Ids {
     }
 }
 
-/// [`import_csv`] with a progress callback, called every 64k rows.
-pub fn import_csv_with(
-    nodes: &str,
-    nodes_file: &str,
-    edges: &str,
-    edges_file: &str,
-    graph: &mut Graph,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<ImportStats, LoadError> {
-    graph.all_or_nothing(|g| {
-        let mut stats = ImportStats::default();
-        let total = nodes.len() + edges.len();
-        let ids = load_nodes(nodes, nodes_file, g, &mut stats, progress, total)?;
-        let parsed = read_edges(
-            edges,
-            edges_file,
-            nodes_file,
-            &ids,
-            progress,
-            nodes.len(),
-            total,
-        )?;
-        create_rels(parsed, g, &mut stats)
-            .map_err(|(at, message)| error_at(edges_file, edges, at, message))?;
-        progress(Progress { done: total, total });
-        Ok(stats)
-    })
-}
-
 /// How often (in rows) an import reports its progress.
 const TICK: usize = 1 << 16;
 
-/// Creates the nodes of a nodes file's text in `g`; their ids by the
-/// file's `id` column.
+/// Creates the nodes of a nodes file in `g`; their ids by the file's `id`
+/// column, and the bytes read. `progress` is told the bytes read so far.
 fn load_nodes(
-    nodes: &str,
+    r: &mut dyn std::io::Read,
     nodes_file: &str,
+    chunk: usize,
     g: &mut Graph,
     stats: &mut ImportStats,
-    progress: &mut dyn FnMut(Progress),
-    total: usize,
-) -> Result<Ids, LoadError> {
-    let mut recs = Records::new(nodes, nodes_file);
-    let mut header = Vec::new();
-    let Some(header_at) = recs.next_into(&mut header).transpose()? else {
-        return Err(error_at(
-            nodes_file,
-            nodes,
-            0,
-            "the file is empty; expected a header row id,label,...".into(),
-        ));
-    };
-    let cols = columns(&header, header_at, &["id", "label"], nodes_file, nodes)?;
-    // Rows estimated from the bytes, to size the dense id table.
-    let rows_guess = nodes.len() / 8;
+    progress: &mut dyn FnMut(usize),
+) -> Result<(Ids, usize), LoadError> {
     let mut ids = Ids::default();
     let check_nodes = g.schema().is_some();
+    // Nodes to check against the schema once all are in, with their lines.
     let mut created = Vec::new();
-    let mut row = Vec::new();
-    // Each column's key, interned once rather than once a row.
-    let keys: Vec<Sym> = cols.iter().map(|c| Sym::new(c)).collect();
     // Rows of one label come together: the last label text and its set.
     let mut last_labels: Option<(String, LabelSet)> = None;
-    let mut pairs: Vec<(Sym, Value)> = Vec::with_capacity(cols.len());
-    while let Some(row_at) = recs.next_into(&mut row).transpose()? {
-        same_width(&row, row_at, header.len(), nodes_file, nodes)?;
-        let mut labels = LabelSet::empty();
-        let mut key = None;
-        for (((text, at), name), &sym) in row.iter().zip(&cols).zip(&keys) {
-            match name.as_str() {
-                "id" => {
-                    if text.is_empty() {
-                        return Err(error_at(
-                            nodes_file,
-                            nodes,
-                            *at,
-                            "a node needs an id".into(),
-                        ));
-                    }
-                    key = Some((text, *at));
-                    let v = text
-                        .parse::<i64>()
-                        .map_or_else(|_| Value::String(text.to_string()), Value::Int);
-                    pairs.push((sym, v));
-                }
-                "label" => {
-                    labels = match &last_labels {
-                        Some((t, set)) if t == text => *set,
-                        _ => {
-                            let mut set: Vec<Sym> = Vec::new();
-                            for l in text.split(';').filter(|l| !l.is_empty()) {
-                                let l = Sym::new(l);
-                                if !set.contains(&l) {
-                                    set.push(l);
-                                }
-                            }
-                            let set = LabelSet::new(&set);
-                            last_labels = Some((text.to_string(), set));
-                            set
-                        }
-                    };
-                }
-                _ if text.is_empty() => {}
-                _ => pairs.push((sym, Value::String(text.to_string()))),
+    let mut pairs: Vec<(Sym, Value)> = Vec::new();
+    // Each column's key, interned once (when the first row comes) rather
+    // than once a row.
+    let mut keys: Vec<Sym> = Vec::new();
+    let read = for_each_row(
+        r,
+        nodes_file,
+        chunk,
+        &["id", "label"],
+        progress,
+        &mut |recs, cols, row, row_at| {
+            if keys.is_empty() {
+                keys = cols.iter().map(|c| Sym::new(c)).collect();
             }
-        }
-        let props: Props = pairs.drain(..).collect();
-        let Some((key, key_at)) = key else {
-            return Err(error_at(
-                nodes_file,
-                nodes,
-                row_at,
-                "a node needs an id".into(),
-            ));
-        };
-        let id = g
-            .create_node_with(labels, props)
-            .map_err(|e| error_at(nodes_file, nodes, row_at, e.message))?;
-        if !ids.insert(key, id, rows_guess) {
-            return Err(error_at(
-                nodes_file,
-                nodes,
-                key_at,
-                format!("a second node with the id '{key}'"),
-            ));
-        }
-        if check_nodes {
-            created.push((id, row_at));
-        }
-        stats.nodes += 1;
-        if stats.nodes.is_multiple_of(TICK) {
-            progress(Progress {
-                done: recs.position(),
-                total,
-            });
-        }
-    }
-    for (id, at) in created {
+            let mut labels = LabelSet::empty();
+            let mut key = None;
+            for (((text, at), name), &sym) in row.iter().zip(cols).zip(&keys) {
+                match name.as_str() {
+                    "id" => {
+                        if text.is_empty() {
+                            return Err(recs.error(*at, "a node needs an id".into()));
+                        }
+                        key = Some((text, *at));
+                        let v = text
+                            .parse::<i64>()
+                            .map_or_else(|_| Value::String(text.to_string()), Value::Int);
+                        pairs.push((sym, v));
+                    }
+                    "label" => {
+                        labels = match &last_labels {
+                            Some((t, set)) if t == text => *set,
+                            _ => {
+                                let mut set: Vec<Sym> = Vec::new();
+                                for l in text.split(';').filter(|l| !l.is_empty()) {
+                                    let l = Sym::new(l);
+                                    if !set.contains(&l) {
+                                        set.push(l);
+                                    }
+                                }
+                                let set = LabelSet::new(&set);
+                                last_labels = Some((text.to_string(), set));
+                                set
+                            }
+                        };
+                    }
+                    _ if text.is_empty() => {}
+                    _ => pairs.push((sym, Value::String(text.to_string()))),
+                }
+            }
+            let props: Props = pairs.drain(..).collect();
+            let Some((key, key_at)) = key else {
+                return Err(recs.error(row_at, "a node needs an id".into()));
+            };
+            let id = g
+                .create_node_with(labels, props)
+                .map_err(|e| recs.error(row_at, e.message))?;
+            if !ids.insert(key, id, stats.nodes) {
+                return Err(recs.error(key_at, format!("a second node with the id '{key}'")));
+            }
+            if check_nodes {
+                created.push((id, recs.record_line()));
+            }
+            stats.nodes += 1;
+            Ok(())
+        },
+    )?;
+    for (id, line) in created {
         g.check_complete(&[id], &[])
-            .map_err(|e| error_at(nodes_file, nodes, at, e.message))?;
+            .map_err(|e| row_error(nodes_file, line, e.message))?;
     }
     ids.seal();
-    Ok(ids)
+    Ok((ids, read))
 }
 
 /// A relationship read from the edges file, waiting to be created: 24
@@ -528,8 +657,8 @@ struct PendingRel {
     rel_type: Sym,
     /// Its index in [`ParsedEdges::props`], or `u32::MAX` for none.
     props: u32,
-    /// Where its row starts in the file.
-    at: u64,
+    /// The line its row starts on.
+    line: u64,
 }
 
 /// The relationships of an edges file, read and checked, not yet created.
@@ -537,147 +666,114 @@ struct ParsedEdges {
     rels: Vec<PendingRel>,
     /// The properties of the relationships that have any.
     props: Vec<Props>,
+    /// The bytes of the file.
+    len: usize,
 }
 
-/// Reads and checks the relationships of an edges file's text against the
-/// nodes `ids` names (from `nodes_file`).
+/// Reads and checks the relationships of an edges file against the nodes
+/// `ids` names (from `nodes_file`). `progress` is told the bytes read.
 fn read_edges(
-    edges: &str,
+    r: &mut dyn std::io::Read,
     edges_file: &str,
     nodes_file: &str,
+    chunk: usize,
     ids: &Ids,
-    progress: &mut dyn FnMut(Progress),
-    done_before: usize,
-    total: usize,
+    progress: &mut dyn FnMut(usize),
 ) -> Result<ParsedEdges, LoadError> {
-    let mut header = Vec::new();
-    let mut row = Vec::new();
-    let mut recs = Records::new(edges, edges_file);
-    let Some(header_at) = recs.next_into(&mut header).transpose()? else {
-        return Err(error_at(
-            edges_file,
-            edges,
-            0,
-            "the file is empty; expected a header row src,dst,type,...".into(),
-        ));
-    };
-    let cols = columns(
-        &header,
-        header_at,
-        &["src", "dst", "type"],
-        edges_file,
-        edges,
-    )?;
     // Relationships are created after all are read, ordered by end node
     // (the order of the file within one end node). A node's incoming
     // relationships then get neighbouring ids, so its incoming list lies
     // together in memory: walking the list of a hub (an organisation that
     // thousands of articles mention) reads memory in order rather than
     // missing the cache once per relationship.
-    let mut rels: Vec<PendingRel> = Vec::with_capacity(edges.len() / 24);
+    let mut rels: Vec<PendingRel> = Vec::new();
     let mut with_props: Vec<Props> = Vec::new();
     let mut last_type: Option<Sym> = None;
-    while let Some(row_at) = recs.next_into(&mut row).transpose()? {
-        same_width(&row, row_at, header.len(), edges_file, edges)?;
-        let (mut src, mut dst, mut rel_type) = (None, None, None);
-        let mut props = Props::new();
-        for ((text, at), name) in row.iter().zip(&cols) {
-            let at = *at;
-            let node = |t: &str| {
-                ids.get(t).ok_or_else(|| {
-                    error_at(
-                        edges_file,
-                        edges,
-                        at,
-                        format!("no node with the id '{t}' in {nodes_file}"),
-                    )
-                })
-            };
-            match name.as_str() {
-                "src" => src = Some(node(text)?),
-                "dst" => dst = Some(node(text)?),
-                "type" => {
-                    if text.is_empty() {
-                        return Err(error_at(
-                            edges_file,
-                            edges,
-                            at,
-                            "a relationship needs a type".into(),
-                        ));
+    let len = for_each_row(
+        r,
+        edges_file,
+        chunk,
+        &["src", "dst", "type"],
+        progress,
+        &mut |recs, cols, row, row_at| {
+            let (mut src, mut dst, mut rel_type) = (None, None, None);
+            let mut props = Props::new();
+            for ((text, at), name) in row.iter().zip(cols) {
+                let at = *at;
+                let node = |t: &str| {
+                    ids.get(t).ok_or_else(|| {
+                        recs.error(at, format!("no node with the id '{t}' in {nodes_file}"))
+                    })
+                };
+                match name.as_str() {
+                    "src" => src = Some(node(text)?),
+                    "dst" => dst = Some(node(text)?),
+                    "type" => {
+                        if text.is_empty() {
+                            return Err(recs.error(at, "a relationship needs a type".into()));
+                        }
+                        // Rows of one type come together: intern once per run.
+                        rel_type = Some(match last_type {
+                            Some(t) if t.as_str() == text => t,
+                            _ => Sym::new(text),
+                        });
+                        last_type = rel_type;
                     }
-                    // Rows of one type come together: intern once per run.
-                    rel_type = Some(match last_type {
-                        Some(t) if t.as_str() == text => t,
-                        _ => Sym::new(text),
-                    });
-                    last_type = rel_type;
-                }
-                _ if text.is_empty() => {}
-                "date" => {
-                    let d = FDate::parse(text).map_err(|e| error_at(edges_file, edges, at, e))?;
-                    props.insert("date".into(), Value::Date(d));
-                }
-                "level" => {
-                    let n = text.parse::<i64>().map_err(|_| {
-                        error_at(
-                            edges_file,
-                            edges,
-                            at,
-                            format!("level must be an integer, not '{text}'"),
-                        )
-                    })?;
-                    props.insert("level".into(), Value::Int(n));
-                }
-                other => {
-                    props.insert(other.into(), Value::String(text.to_string()));
+                    _ if text.is_empty() => {}
+                    "date" => {
+                        let d = FDate::parse(text).map_err(|e| recs.error(at, e))?;
+                        props.insert("date".into(), Value::Date(d));
+                    }
+                    "level" => {
+                        let n = text.parse::<i64>().map_err(|_| {
+                            recs.error(at, format!("level must be an integer, not '{text}'"))
+                        })?;
+                        props.insert("level".into(), Value::Int(n));
+                    }
+                    other => {
+                        props.insert(other.into(), Value::String(text.to_string()));
+                    }
                 }
             }
-        }
-        let (Some(s), Some(d), Some(t)) = (src, dst, rel_type) else {
-            return Err(error_at(
-                edges_file,
-                edges,
-                row_at,
-                "a relationship needs src, dst and type".into(),
-            ));
-        };
-        let props = if props.is_empty() {
-            u32::MAX
-        } else {
-            with_props.push(props);
-            u32::try_from(with_props.len() - 1).unwrap_or(u32::MAX)
-        };
-        rels.push(PendingRel {
-            dst: d.0,
-            src: s.0,
-            rel_type: t,
-            props,
-            at: row_at as u64,
-        });
-        if rels.len().is_multiple_of(TICK) {
-            progress(Progress {
-                done: done_before + recs.position(),
-                total,
+            let (Some(s), Some(d), Some(t)) = (src, dst, rel_type) else {
+                return Err(recs.error(row_at, "a relationship needs src, dst and type".into()));
+            };
+            let props = if props.is_empty() {
+                u32::MAX
+            } else {
+                with_props.push(props);
+                u32::try_from(with_props.len() - 1).unwrap_or(u32::MAX)
+            };
+            rels.push(PendingRel {
+                dst: d.0,
+                src: s.0,
+                rel_type: t,
+                props,
+                line: recs.record_line() as u64,
             });
-        }
-    }
+            Ok(())
+        },
+    )?;
     // Within one end node, the order of the file (rows are unique).
-    rels.sort_unstable_by_key(|p| (p.dst, p.at));
+    rels.sort_unstable_by_key(|p| (p.dst, p.line));
     Ok(ParsedEdges {
         rels,
         props: with_props,
+        len,
     })
 }
 
 /// Creates the relationships read by [`read_edges`] in `g`, in end-node
-/// order; a refused one is reported as (where its row starts, why).
+/// order; a refused one is reported as (the line its row starts on, why).
 fn create_rels(
     parsed: ParsedEdges,
     g: &mut Graph,
     stats: &mut ImportStats,
 ) -> Result<(), (usize, String)> {
     let check_rels = g.schema().is_some();
-    let ParsedEdges { rels, mut props } = parsed;
+    let ParsedEdges {
+        rels, mut props, ..
+    } = parsed;
     // petgraph's edge array at its final size at once, not doubled as it
     // fills (a copy of it at the peak otherwise).
     g.reserve_rels(rels.len());
@@ -703,9 +799,9 @@ fn create_rels(
         match made {
             Ok(()) => stats.rels += 1,
             Err(e) => {
-                let at = usize::try_from(p.at).unwrap_or(usize::MAX);
-                if refused.as_ref().is_none_or(|(first, _)| at < *first) {
-                    refused = Some((at, e.message));
+                let line = usize::try_from(p.line).unwrap_or(usize::MAX);
+                if refused.as_ref().is_none_or(|(first, _)| line < *first) {
+                    refused = Some((line, e.message));
                 }
             }
         }
@@ -721,33 +817,20 @@ fn columns(
     header: &[RawField<'_>],
     header_at: usize,
     required: &[&str],
-    file: &str,
-    text: &str,
+    recs: &Records<'_>,
 ) -> Result<Vec<String>, LoadError> {
     let names: Vec<String> = header.iter().map(|f| f.0.trim().to_string()).collect();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
-            return Err(error_at(
-                file,
-                text,
-                header[i].1,
-                "an empty column name in the header".into(),
-            ));
+            return Err(recs.error(header[i].1, "an empty column name in the header".into()));
         }
         if names[..i].contains(n) {
-            return Err(error_at(
-                file,
-                text,
-                header[i].1,
-                format!("the column '{n}' appears twice"),
-            ));
+            return Err(recs.error(header[i].1, format!("the column '{n}' appears twice")));
         }
     }
     for r in required {
         if !names.iter().any(|n| n == r) {
-            return Err(error_at(
-                file,
-                text,
+            return Err(recs.error(
                 header_at,
                 format!(
                     "the header has no column '{r}' (it needs {})",
@@ -759,20 +842,81 @@ fn columns(
     Ok(names)
 }
 
+/// The fields of one row, the header's column names, the row's offset.
+type EachRow<'e> =
+    dyn FnMut(&Records<'_>, &[String], &[RawField<'_>], usize) -> Result<(), LoadError> + 'e;
+
+/// Reads the rows of a CSV stream ([`for_each_chunk`]) after its header,
+/// which must name the `required` columns, checking each row's width;
+/// `progress` is told the bytes read every [`TICK`] rows. Returns the
+/// bytes read.
+fn for_each_row(
+    r: &mut dyn std::io::Read,
+    file: &str,
+    chunk: usize,
+    required: &[&str],
+    progress: &mut dyn FnMut(usize),
+    each: &mut EachRow<'_>,
+) -> Result<usize, LoadError> {
+    let mut cols: Option<Vec<String>> = None;
+    let (mut rows, mut read) = (0usize, 0);
+    for_each_chunk(r, file, chunk, &mut |recs, offset| {
+        let mut row = Vec::new();
+        if cols.is_none() {
+            let Some(header_at) = recs.next_into(&mut row).transpose()? else {
+                return Ok(());
+            };
+            cols = Some(columns(&row, header_at, required, recs)?);
+        }
+        let Some(cols) = &cols else {
+            return Ok(());
+        };
+        while let Some(row_at) = recs.next_into(&mut row).transpose()? {
+            same_width(&row, row_at, cols.len(), recs)?;
+            each(recs, cols, &row, row_at)?;
+            rows += 1;
+            if rows.is_multiple_of(TICK) {
+                progress(offset + recs.position());
+            }
+        }
+        read = offset + recs.position();
+        Ok(())
+    })?;
+    if cols.is_none() {
+        return Err(row_error(
+            file,
+            1,
+            format!(
+                "the file is empty; expected a header row {},...",
+                required.join(",")
+            ),
+        ));
+    }
+    Ok(read)
+}
+
+/// An error about the row that starts on `line` of `file`.
+fn row_error(file: &str, line: usize, message: String) -> LoadError {
+    LoadError {
+        file: file.to_string(),
+        line,
+        col: 1,
+        message,
+    }
+}
+
+/// A row must have as many fields as the header.
 fn same_width(
     row: &[RawField<'_>],
     row_at: usize,
     width: usize,
-    file: &str,
-    text: &str,
+    recs: &Records<'_>,
 ) -> Result<(), LoadError> {
     if row.len() == width {
         return Ok(());
     }
     let at = row.get(width).map_or(row_at, |f| f.1);
-    Err(error_at(
-        file,
-        text,
+    Err(recs.error(
         at,
         format!("this row has {} fields, the header {width}", row.len()),
     ))
@@ -901,5 +1045,97 @@ mod tests {
             let e = import_csv(nodes, "n", "src,dst,type\n0,3,K\n", "e", &mut g).unwrap_err();
             assert!(e.message.contains("no node with the id '3'"), "{e:?}");
         }
+    }
+
+    /// Imports bytes read `chunk` at a time: the store's bytes, or the error.
+    fn chunked(nodes: &[u8], edges: &[u8], chunk: usize) -> Result<Vec<u8>, LoadError> {
+        let mut g = Graph::new();
+        let files = Files {
+            nodes: &mut &nodes[..],
+            nodes_name: "n.csv",
+            edges: &mut &edges[..],
+            edges_name: "e.csv",
+            total: nodes.len() + edges.len(),
+            chunk,
+        };
+        import_from(files, &mut g, &mut |_| {})?;
+        Ok(crate::store::persist::encode(&g))
+    }
+
+    #[test]
+    fn reading_a_chunk_at_a_time_changes_nothing_loaded_or_refused() {
+        // Quoted fields with commas, quotes and line breaks, CRLF rows,
+        // blank lines, a byte-order mark, characters of two to four bytes:
+        // cut anywhere, they load the same, and every error names the same
+        // place, as when the text is read whole.
+        let nodes = "\u{feff}id,label,name\r\n1,P,\"Mińsk, \"\"the\"\"\ncapital\"\r\n\n2,P;Q,Заслаўе\n\
+                     3,Q,\"\"\n4,P,🌍\n";
+        let edges = "src,dst,type,date,level,note\n1,2,K,2020-01-02,3,\"a\r\nb\"\n\r\n\
+                     2,3,K,,,\n3,1,L,2021,,x\n4,4,K,,,\"\"\"\"\n";
+        let whole = chunked(nodes.as_bytes(), edges.as_bytes(), 1 << 20);
+        assert!(whole.is_ok(), "{whole:?}");
+        let bad_nodes = [
+            format!("{nodes}5,P,\"open"),
+            format!("{nodes}5,P,a\"b\n"),
+            format!("{nodes}5,P\n"),
+            format!("{nodes}5,P,x\r6,P,y\n"),
+            format!("{nodes}\"5\"x,P,a\n"),
+            format!("{nodes}1,P,again\n"),
+        ];
+        let bad_edges = [
+            format!("{edges}1,9,K,,,\n"),
+            format!("{edges}1,2,K,2020-13-01,,\n"),
+            format!("{edges}1,2,,,,\n"),
+            format!("{edges}1,2,K,,x,\n"),
+            format!("{edges}\n\n1,2,K,,,\"a\nb\nc\" \n"),
+        ];
+        let mut cases: Vec<(Vec<u8>, Vec<u8>)> = vec![(nodes.into(), edges.into())];
+        cases.extend(
+            bad_nodes
+                .iter()
+                .map(|n| (n.clone().into_bytes(), edges.into())),
+        );
+        cases.extend(
+            bad_edges
+                .iter()
+                .map(|e| (nodes.into(), e.clone().into_bytes())),
+        );
+        // Bytes that are no UTF-8: alone, and cut in the middle of a line.
+        let mut latin1 = nodes.as_bytes().to_vec();
+        latin1.extend_from_slice(b"5,P,Minsk \xe9\n");
+        cases.push((latin1, edges.into()));
+        let mut cut_char = nodes.as_bytes().to_vec();
+        cut_char.extend_from_slice("5,P,🌍".as_bytes().split_last().unwrap().1);
+        cases.push((cut_char, edges.into()));
+        for (n, e) in &cases {
+            let whole = chunked(n, e, 1 << 20);
+            for chunk in 1..=24 {
+                assert_eq!(
+                    chunked(n, e, chunk),
+                    whole,
+                    "chunk {chunk} of {:?}",
+                    String::from_utf8_lossy(n)
+                );
+            }
+        }
+        // The errors name the lines of the whole file.
+        let place =
+            |n: &[u8], e: &[u8]| chunked(n, e, 3).map_err(|e| (e.file, e.line, e.col, e.message));
+        let (file, line, col, message) =
+            place(bad_nodes[0].as_bytes(), edges.as_bytes()).unwrap_err();
+        assert_eq!((file.as_str(), line, col), ("n.csv", 8, 5), "{message}");
+        assert!(message.contains("not closed"), "{message}");
+        let (file, line, _, message) =
+            place(bad_edges[4].as_bytes(), nodes.as_bytes()).unwrap_err();
+        assert_eq!((file.as_str(), line), ("n.csv", 1), "{message}");
+        assert!(message.contains("no column 'id'"), "{message}");
+        let (file, line, col, message) =
+            place(nodes.as_bytes(), bad_edges[4].as_bytes()).unwrap_err();
+        assert_eq!((file.as_str(), line, col), ("e.csv", 12, 3), "{message}");
+        assert!(message.contains("after a quoted field"), "{message}");
+        let (_, line, col, message) =
+            place(&cases[cases.len() - 2].0, edges.as_bytes()).unwrap_err();
+        assert_eq!((line, col), (8, 11), "{message}");
+        assert!(message.contains("not UTF-8"), "{message}");
     }
 }
