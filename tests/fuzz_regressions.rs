@@ -152,6 +152,19 @@ fn write_seed_corpus() {
             &[[1u8].as_slice(), &bytes[24..]].concat(),
         );
     }
+    // Format 4 (numbers of fixed width) as well; a payload's first byte 7
+    // frames it as format 4.
+    let v4 = persist::encode_v4(&sample());
+    write(
+        "store_decoder",
+        "sample-v4.fg",
+        &[[0u8].as_slice(), &v4].concat(),
+    );
+    write(
+        "store_decoder",
+        "sample-v4.payload",
+        &[[7u8].as_slice(), &v4[24..]].concat(),
+    );
     // Log records.
     let mut g = sample();
     g.start_journal();

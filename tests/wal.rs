@@ -477,11 +477,11 @@ fn create_and_drop_index_are_replayed_from_the_log_after_a_crash() {
     assert_eq!(ix.get(&Value::Int(1)).map(|v| v.len()), Some(0));
     let plan = exec(&mut db, "EXPLAIN MATCH (n:N {k: 9}) RETURN n").plan;
     assert!(plan.is_some_and(|p| p.contains("property index 'by_k'")));
-    // A checkpoint folds it into the snapshot (format 4), which keeps it.
+    // A checkpoint folds it into the snapshot (format 4 on), which keeps it.
     db.checkpoint().unwrap();
     drop(db);
     let bytes = fs::read(&path).unwrap();
-    assert_eq!(bytes[8..12], 4u32.to_le_bytes());
+    assert_eq!(bytes[8..12], persist::FORMAT_VERSION.to_le_bytes());
     let (db, _) = Database::open(&path).unwrap();
     assert_eq!(indexes(&db), ["by_k 51"]);
     assert_eq!(persist::encode(db.graph()), expected);

@@ -38,6 +38,14 @@ pub struct NameIndex {
 }
 
 impl NameIndex {
+    /// Whether a raw slot ([`NameIndex::slots`]) holds no entry.
+    pub fn is_vacant(slot: u64) -> bool {
+        slot == EMPTY || slot == TOMB
+    }
+
+    /// The vacant slot, as [`NameIndex::slots`] holds it.
+    pub const VACANT: u64 = EMPTY;
+
     fn mask(&self) -> usize {
         self.slots.len().wrapping_sub(1)
     }
