@@ -491,6 +491,8 @@ impl FactHelper {
                         let vars = bound_vars(&before[..start]);
                         let mut v = pairs(word, vars.iter().map(|(n, _)| n.as_str()), "");
                         v.extend(pairs(word, KEYWORDS.iter().copied(), " "));
+                        // `COUNT { ... }`, beside the function `count(`.
+                        v.extend(pairs(word, ["COUNT"], " { "));
                         v.extend(pairs(word, FUNCTIONS.iter().copied(), "("));
                         v
                     }
@@ -687,7 +689,10 @@ fn token_styles(text: &str) -> Vec<(Range<usize>, &'static str)> {
             } else if prev == Some('.') || prev == Some('$') {
                 // A property key, a parameter.
                 n
-            } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+            } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
+                || (w.eq_ignore_ascii_case("count") && next == Some('{'))
+            {
+                // `COUNT {` opens a subquery; `count(` is the function.
                 take(n, KW)
             } else if next == Some('(') || (next == Some(':') && matches!(prev, Some('{' | ','))) {
                 // A function, a map key.
@@ -815,6 +820,10 @@ mod tests {
         assert_eq!(reps(&h, "RETURN $w"), (8, vec!["who".to_string()]));
         assert_eq!(reps(&h, "mat"), (0, vec!["MATCH ".to_string()]));
         assert_eq!(reps(&h, "RETURN coll"), (7, vec!["collect(".to_string()]));
+        assert_eq!(
+            reps(&h, "RETURN cou"),
+            (7, vec!["COUNT { ".to_string(), "count(".to_string()])
+        );
         // Names and aliases inside a string, matched folded.
         assert_eq!(
             reps(&h, "MATCH (n {name: 'so"),
@@ -970,5 +979,9 @@ mod tests {
             "{c:?}"
         );
         assert_eq!(strip(&c), line);
+        // COUNT before `{` is the subquery's keyword, before `(` the function.
+        let c = colorize("RETURN COUNT { (n) }, count(n);");
+        assert!(c.contains("\x1b[1;34mCOUNT\x1b[0m {"), "{c:?}");
+        assert!(c.contains(", count(\x1b[35mn"), "{c:?}");
     }
 }
