@@ -453,6 +453,7 @@ fn import_from(
             f.nodes_name,
             f.chunk,
             &ids,
+            g.node_bound(),
             &mut |done| {
                 progress(Progress {
                     done: nodes_len + done,
@@ -661,9 +662,16 @@ struct PendingRel {
     line: u64,
 }
 
+/// How many ranges of end nodes the relationships waiting to be created
+/// are kept apart by ([`ParsedEdges::buckets`]).
+const BUCKETS: usize = 256;
+
 /// The relationships of an edges file, read and checked, not yet created.
 struct ParsedEdges {
-    rels: Vec<PendingRel>,
+    /// By range of end node, in file order: each range is sorted and
+    /// created in turn, and let go once created, so the waiting rows shrink
+    /// as petgraph's edges grow (at 1M nodes each is about 100 MB).
+    buckets: Vec<Vec<PendingRel>>,
     /// The properties of the relationships that have any.
     props: Vec<Props>,
     /// The bytes of the file.
@@ -678,6 +686,7 @@ fn read_edges(
     nodes_file: &str,
     chunk: usize,
     ids: &Ids,
+    node_bound: usize,
     progress: &mut dyn FnMut(usize),
 ) -> Result<ParsedEdges, LoadError> {
     // Relationships are created after all are read, ordered by end node
@@ -686,7 +695,8 @@ fn read_edges(
     // together in memory: walking the list of a hub (an organisation that
     // thousands of articles mention) reads memory in order rather than
     // missing the cache once per relationship.
-    let mut rels: Vec<PendingRel> = Vec::new();
+    let shift = (usize::BITS - node_bound.leading_zeros()).saturating_sub(BUCKETS.ilog2());
+    let mut buckets: Vec<Vec<PendingRel>> = (0..BUCKETS).map(|_| Vec::new()).collect();
     let mut with_props: Vec<Props> = Vec::new();
     let mut last_type: Option<Sym> = None;
     let len = for_each_row(
@@ -744,7 +754,9 @@ fn read_edges(
                 with_props.push(props);
                 u32::try_from(with_props.len() - 1).unwrap_or(u32::MAX)
             };
-            rels.push(PendingRel {
+            // Every end node is below `node_bound`: the index is in range.
+            let bucket = ((d.0 as usize) >> shift).min(BUCKETS - 1);
+            buckets[bucket].push(PendingRel {
                 dst: d.0,
                 src: s.0,
                 rel_type: t,
@@ -754,10 +766,8 @@ fn read_edges(
             Ok(())
         },
     )?;
-    // Within one end node, the order of the file (rows are unique).
-    rels.sort_unstable_by_key(|p| (p.dst, p.line));
     Ok(ParsedEdges {
-        rels,
+        buckets,
         props: with_props,
         len,
     })
@@ -772,36 +782,40 @@ fn create_rels(
 ) -> Result<(), (usize, String)> {
     let check_rels = g.schema().is_some();
     let ParsedEdges {
-        rels, mut props, ..
+        buckets, mut props, ..
     } = parsed;
     // petgraph's edge array at its final size at once, not doubled as it
     // fills (a copy of it at the peak otherwise).
-    g.reserve_rels(rels.len());
+    g.reserve_rels(buckets.iter().map(Vec::len).sum());
     // A relationship the schema refuses is found in end-node order; the
     // error names the first such row of the file, as a load in file order
     // would. Everything is undone on any error, so going on past a refusal
     // only costs time on a load that fails anyway.
     let mut refused: Option<(usize, String)> = None;
-    for p in rels {
-        let rel_props = props
-            .get_mut(p.props as usize)
-            .map(std::mem::take)
-            .unwrap_or_default();
-        let made = g
-            .create_rel_with(NodeId(p.src), NodeId(p.dst), p.rel_type, rel_props)
-            .and_then(|id| {
-                if check_rels {
-                    g.check_complete(&[], &[id])
-                } else {
-                    Ok(())
-                }
-            });
-        match made {
-            Ok(()) => stats.rels += 1,
-            Err(e) => {
-                let line = usize::try_from(p.line).unwrap_or(usize::MAX);
-                if refused.as_ref().is_none_or(|(first, _)| line < *first) {
-                    refused = Some((line, e.message));
+    for mut bucket in buckets {
+        // Within one end node, the order of the file (rows are unique).
+        bucket.sort_unstable_by_key(|p| (p.dst, p.line));
+        for p in bucket {
+            let rel_props = props
+                .get_mut(p.props as usize)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let made = g
+                .create_rel_with(NodeId(p.src), NodeId(p.dst), p.rel_type, rel_props)
+                .and_then(|id| {
+                    if check_rels {
+                        g.check_complete(&[], &[id])
+                    } else {
+                        Ok(())
+                    }
+                });
+            match made {
+                Ok(()) => stats.rels += 1,
+                Err(e) => {
+                    let line = usize::try_from(p.line).unwrap_or(usize::MAX);
+                    if refused.as_ref().is_none_or(|(first, _)| line < *first) {
+                        refused = Some((line, e.message));
+                    }
                 }
             }
         }
@@ -1137,5 +1151,42 @@ mod tests {
             place(&cases[cases.len() - 2].0, edges.as_bytes()).unwrap_err();
         assert_eq!((line, col), (8, 11), "{message}");
         assert!(message.contains("not UTF-8"), "{message}");
+    }
+
+    #[test]
+    fn relationships_are_created_by_end_node_then_file_order() {
+        // 3,000 nodes: end nodes fall in many buckets of 16 each.
+        let mut nodes = String::from("id,label\n");
+        for i in 0..3000 {
+            nodes.push_str(&format!("{i},P\n"));
+        }
+        let mut edges = String::from("src,dst,type,row\n");
+        let mut x = 12345u64;
+        for row in 0..20_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let (a, b) = ((x >> 20) % 3000, (x >> 40) % 3000);
+            edges.push_str(&format!("{a},{b},K,{row}\n"));
+        }
+        let mut g = Graph::new();
+        import_csv(&nodes, "n", &edges, "e", &mut g).unwrap();
+        let mut last = (0, -1);
+        let mut seen = 0;
+        for r in g.rel_ids() {
+            let (_, to) = g.rel_ends(r).unwrap();
+            let row: i64 = g
+                .rel(r)
+                .unwrap()
+                .props
+                .get_str("row")
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((to.0, row) > last, "{:?} after {last:?}", (to.0, row));
+            last = (to.0, row);
+            seen += 1;
+        }
+        assert_eq!(seen, 20_000);
     }
 }

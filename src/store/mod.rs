@@ -963,6 +963,10 @@ impl Graph {
     pub fn node_count(&self) -> usize {
         self.g.node_count()
     }
+    /// One past the largest node id (holes of deleted nodes included).
+    pub fn node_bound(&self) -> usize {
+        self.g.node_bound()
+    }
     pub fn rel_count(&self) -> usize {
         self.g.edge_count()
     }
