@@ -64,6 +64,9 @@ pub struct Records<'a> {
     line: usize,
     /// The line the record last read starts on.
     record_line: usize,
+    /// `text` starts with the file's byte-order mark, which no column
+    /// counts.
+    bom: bool,
 }
 
 impl<'a> Records<'a> {
@@ -80,12 +83,10 @@ impl<'a> Records<'a> {
         first: bool,
         more: bool,
     ) -> Records<'a> {
-        let pos = if first && text.starts_with('\u{feff}') {
-            3
-        } else {
-            0
-        };
+        let bom = first && text.starts_with('\u{feff}');
+        let pos = if bom { 3 } else { 0 };
         Records {
+            bom,
             text,
             file,
             pos,
@@ -110,6 +111,9 @@ impl<'a> Records<'a> {
     /// An error at byte `at` of the text, named by its line in the file.
     fn error(&self, at: usize, message: String) -> LoadError {
         let mut e = error_at(self.file, self.text, at, message);
+        if self.bom && e.line == 1 {
+            e.col = e.col.saturating_sub(1).max(1);
+        }
         e.line += self.first_line - 1;
         e
     }
@@ -1104,6 +1108,10 @@ mod tests {
             format!("{edges}\n\n1,2,K,,,\"a\nb\nc\" \n"),
         ];
         let mut cases: Vec<(Vec<u8>, Vec<u8>)> = vec![(nodes.into(), edges.into())];
+        // An error on the first line of a file with a byte-order mark (its
+        // column does not count the mark, in any piece).
+        cases.push(("\u{feff}id,id,label\n1,1,P\n".into(), edges.into()));
+        cases.push(("\u{feff}id,label,x\"\n".into(), edges.into()));
         cases.extend(
             bad_nodes
                 .iter()
@@ -1147,6 +1155,9 @@ mod tests {
             place(nodes.as_bytes(), bad_edges[4].as_bytes()).unwrap_err();
         assert_eq!((file.as_str(), line, col), ("e.csv", 12, 3), "{message}");
         assert!(message.contains("after a quoted field"), "{message}");
+        let bom = "\u{feff}id,id,label\n1,1,P\n".as_bytes();
+        let (_, line, col, message) = place(bom, edges.as_bytes()).unwrap_err();
+        assert_eq!((line, col), (1, 4), "{message}");
         let (_, line, col, message) =
             place(&cases[cases.len() - 2].0, edges.as_bytes()).unwrap_err();
         assert_eq!((line, col), (8, 11), "{message}");

@@ -79,7 +79,8 @@ fn unzigzag(u: u64) -> i64 {
 }
 
 /// An unsigned LEB128 number at `b[*at..]` (at most ten bytes), moving
-/// `at` past it; None when it is cut short or does not fit 64 bits.
+/// `at` past it; None when it is cut short, does not fit 64 bits or takes
+/// more bytes than it needs.
 #[inline]
 fn leb(b: &[u8], at: &mut usize) -> Option<u64> {
     // Most numbers of a store are one byte (types, counts, keys,
@@ -96,7 +97,10 @@ fn leb_long(b: &[u8], at: &mut usize) -> Option<u64> {
     let rest = b.get(*at..)?;
     let mut x = 0u64;
     for (i, &c) in rest.iter().take(10).enumerate() {
-        if i == 9 && c > 1 {
+        // Beyond 64 bits, or a last byte of 0 (a number written longer than
+        // it needs: each has one encoding, and a relationship at most
+        // [`REL_MAX`] bytes).
+        if (i == 9 && c > 1) || c == 0 {
             return None;
         }
         x |= u64::from(c & 0x7f) << (7 * i);
@@ -514,19 +518,18 @@ impl<R: Read> Src<R> {
         let x = self.leb()?;
         u32::try_from(x).map_err(|_| format!("{x} is too large for a count"))
     }
-    /// A count of elements of at least `min_size` bytes each (in format 5,
-    /// at least one byte each), refused if the rest of the payload cannot
-    /// hold them.
-    fn count(&mut self, min_size: u64, what: &str) -> Result<usize, String> {
+    /// A count of elements of at least `min_size` bytes each (`min_compact`
+    /// in format 5), refused if the rest of the payload cannot hold them.
+    fn count(&mut self, min_size: (u64, u64), what: &str) -> Result<usize, String> {
         let n = self.num()?;
-        let min_size = if self.compact { 1 } else { min_size };
+        let min_size = if self.compact { min_size.1 } else { min_size.0 };
         if u64::from(n) * min_size > self.left() {
             return Err(format!("{what}: {n} claimed, more than the data holds"));
         }
         Ok(n as usize)
     }
     fn string(&mut self) -> Result<String, String> {
-        let n = self.count(1, "string bytes")?;
+        let n = self.count((1, 1), "string bytes")?;
         let b = self.take(n)?;
         std::str::from_utf8(b)
             .map(str::to_string)
@@ -547,7 +550,7 @@ impl<R: Read> Src<R> {
                         "lists nested more than {MAX_LIST_NESTING} levels deep"
                     ));
                 }
-                let n = self.count(1, "list items")?;
+                let n = self.count((1, 1), "list items")?;
                 let mut items = Vec::with_capacity(n);
                 for _ in 0..n {
                     items.push(self.value(depth + 1)?);
@@ -598,7 +601,7 @@ impl<R: Read> Src<R> {
             self.pos += used;
             return Ok(p);
         }
-        let n = self.count(5, "properties")?;
+        let n = self.count((5, 2), "properties")?;
         if n == 0 {
             return Ok(Props::new());
         }
@@ -842,16 +845,16 @@ pub fn decode_payload<R: Read>(src: &mut Src<R>) -> Result<Decoded, String> {
 
 /// The symbols, label sets and node slots.
 pub fn decode_head<R: Read>(src: &mut Src<R>) -> Result<Head, String> {
-    let n = src.count(4, "symbols")?;
+    let n = src.count((4, 1), "symbols")?;
     let mut syms = Vec::with_capacity(n);
     for _ in 0..n {
         let s = src.string()?;
         syms.push(Sym::new(&s));
     }
-    let n = src.count(4, "label sets")?;
+    let n = src.count((4, 1), "label sets")?;
     let mut sets = Vec::with_capacity(n);
     for _ in 0..n {
-        let k = src.count(4, "labels")?;
+        let k = src.count((4, 1), "labels")?;
         let mut v = Vec::with_capacity(k);
         for _ in 0..k {
             let i = src.num()?;
@@ -863,7 +866,7 @@ pub fn decode_head<R: Read>(src: &mut Src<R>) -> Result<Head, String> {
         }
         sets.push(LabelSet::new(&v));
     }
-    let node_bound = src.count(4, "node slots")?;
+    let node_bound = src.count((4, 1), "node slots")?;
     let mut slot_sets = Vec::with_capacity(node_bound);
     for _ in 0..node_bound {
         let x = src.num()?;
@@ -905,7 +908,7 @@ pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<NodeC
 /// properties yet) and the relationships.
 pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, String> {
     let (syms, slot_sets) = (&head.syms, &head.slot_sets);
-    let rel_bound = src.count(12, "relationship slots")?;
+    let rel_bound = src.count((12, 1), "relationship slots")?;
     let mut g: StableGraph<LabelSet, Sym, petgraph::Directed, u32> =
         StableGraph::with_capacity(slot_sets.len(), rel_bound);
     let mut holes = Vec::new();
@@ -1020,7 +1023,7 @@ fn compact_rel(w: &[u8], at: &mut usize, last_end: &mut i64) -> Option<(u32, u32
 
 /// The relationship properties, the name index and the schema's bytes.
 pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, String> {
-    let n = src.count(9, "relationships with properties")?;
+    let n = src.count((9, 2), "relationships with properties")?;
     let mut rel_props = Vec::with_capacity(n);
     for _ in 0..n {
         let i = src.num()?;
@@ -1030,7 +1033,7 @@ pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, Strin
     let names = NameIndex::from_slots(if src.compact {
         compact_name_slots(src)?
     } else {
-        let n = src.count(8, "name index slots")?;
+        let n = src.count((8, 8), "name index slots")?;
         let mut slots = Vec::with_capacity(n);
         while slots.len() < n {
             let k = (n - slots.len()).min(CHUNK / 8);
@@ -1042,7 +1045,7 @@ pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, Strin
         }
         slots
     })?;
-    let n = src.count(1, "schema bytes")?;
+    let n = src.count((1, 1), "schema bytes")?;
     let schema = src.take(n)?.to_vec();
     Ok(Tail {
         rel_props,
@@ -1055,7 +1058,7 @@ pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, Strin
 /// entries, each as the vacant slots before it, its hash and its node.
 fn compact_name_slots<R: Read>(src: &mut Src<R>) -> Result<Vec<u64>, String> {
     let n = src.num()? as usize;
-    let entries = src.count(6, "name index entries")?;
+    let entries = src.count((6, 6), "name index entries")?;
     // The table a store writes is laid out afresh, at most this large: a
     // bound on what a damaged count can make this allocate.
     if n > ((entries + 1) * 2).next_power_of_two().max(16) {
@@ -1206,6 +1209,9 @@ mod tests {
         }
         // Eleven bytes, or a tenth byte with more than the last bit: too long.
         assert_eq!(leb(&[0x80; 11], &mut 0), None);
+        // 1 in two bytes: longer than it needs.
+        assert_eq!(leb(&[0x81, 0x00], &mut 0), None);
+        assert_eq!(leb(&[0x81, 0x01], &mut 0), Some(129));
         assert_eq!(
             leb(
                 &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
@@ -1220,6 +1226,25 @@ mod tests {
             ),
             Some(u64::MAX)
         );
+    }
+
+    #[test]
+    fn a_name_index_claiming_more_entries_than_its_bytes_is_refused_before_allocating() {
+        // 2^24 slots for 100,000 entries, in 100,000 bytes: an entry takes
+        // at least six, so the count is refused before the table is made.
+        let mut o = Out::new(0, true);
+        o.len(1 << 24);
+        o.len(100_000);
+        o.b.resize(o.b.len() + 100_000, 0);
+        let err = compact_name_slots(&mut src(&o.b, true)).unwrap_err();
+        assert!(err.contains("more than the data holds"), "{err}");
+        // A table larger than its entries need is refused too.
+        let mut o = Out::new(0, true);
+        o.len(1 << 10);
+        o.len(1);
+        o.b.extend_from_slice(&[0, 1, 2, 3, 4, 5]);
+        let err = compact_name_slots(&mut src(&o.b, true)).unwrap_err();
+        assert!(err.contains("slots for 1 entries"), "{err}");
     }
 
     #[test]
