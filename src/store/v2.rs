@@ -11,10 +11,14 @@
 //! * every u32 count, length and table position (a symbol, a label set, a
 //!   property key, a relationship slot) is LEB128 (one byte below 128), and
 //!   an integer value is LEB128 of its zigzag (small magnitudes small);
-//! * a relationship slot is its type + 1 (0: a hole, and nothing follows),
-//!   its start node, and the zigzag of its end node minus the end node of
-//!   the live slot before (a bulk load orders relationships by end node,
-//!   so that is mostly 0);
+//! * the relationship section says, after its slot count, how many bytes
+//!   (1 to 4) a node id and a type take; a slot is then its type + 1 in
+//!   that many bytes (0: a hole, and nothing follows), its start node in
+//!   that many, and LEB128 of the zigzag of its end node minus the end
+//!   node of the live slot before (a bulk load orders relationships by end
+//!   node, so that is mostly 0). Fixed widths are read without a branch
+//!   per byte: the relationships are the half of the decoding that
+//!   decides how long an open takes;
 //! * the name index is its slot count, its entry count, and per entry the
 //!   vacant slots before it, the hash (u32) and the node.
 //!
@@ -66,6 +70,38 @@ struct Out {
     b: Vec<u8>,
     /// Format 5: numbers as LEB128 ([`Out::num`]).
     compact: bool,
+}
+
+/// How many bytes (1 to 4) hold every number up to `max`.
+fn width(max: usize) -> u8 {
+    match max {
+        0..=0xff => 1,
+        0x100..=0xffff => 2,
+        0x1_0000..=0xff_ffff => 3,
+        _ => 4,
+    }
+}
+
+/// A number of `width` bytes ([`width`]) at `w[*at..]`, moving past it.
+#[inline]
+fn fixed(w: &[u8], at: &mut usize, width: usize) -> Option<u32> {
+    let x = match w.get(*at..*at + 4) {
+        // Four bytes loaded and the ones beyond the number masked off.
+        Some(b) => {
+            let x = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            if width >= 4 {
+                x
+            } else {
+                x & ((1u32 << (8 * width)) - 1)
+            }
+        }
+        None => {
+            let b = w.get(*at..*at + width)?;
+            b.iter().rev().fold(0, |x, &c| (x << 8) | u32::from(c))
+        }
+    };
+    *at += width;
+    Some(x)
 }
 
 /// A signed number as an unsigned one, small magnitudes small (zigzag).
@@ -124,6 +160,11 @@ impl Out {
     }
     fn u32(&mut self, x: u32) {
         self.b.extend_from_slice(&x.to_le_bytes());
+    }
+    /// The low `width` bytes of `x` ([`width`]), little-endian.
+    fn fixed(&mut self, x: u32, width: u8) {
+        self.b
+            .extend_from_slice(&x.to_le_bytes()[..usize::from(width)]);
     }
     fn leb(&mut self, mut x: u64) {
         while x >= 0x80 {
@@ -352,16 +393,22 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
     }
     let rel_start = o.b.len() as u64;
     o.len(g.edge_bound());
-    // Format 5: type + 1 (0 a hole), start node, and the end node as the
-    // difference to the last one's: a bulk load orders relationships by
-    // end node, so that is mostly 0.
+    // Format 5: type + 1 (0 a hole) and start node in as few bytes as the
+    // largest of each needs (said once, up front: read without a branch
+    // per byte), and the end node as the difference to the last one's: a
+    // bulk load orders relationships by end node, so that is mostly 0.
+    let (wn, wt) = (width(g.node_bound().saturating_sub(1)), width(syms.len()));
+    if compact {
+        o.u8(wn);
+        o.u8(wt);
+    }
     let mut last_end = 0i64;
     for i in 0..g.edge_bound() {
         let e = EdgeIndex::new(i);
         match (g.edge_endpoints(e), g.edge_weight(e)) {
             (Some((a, b)), Some(t)) if compact => {
-                o.num(si(t) + 1);
-                o.num(a.index() as u32);
+                o.fixed(si(t) + 1, wt);
+                o.fixed(a.index() as u32, wn);
                 let end = b.index() as i64;
                 o.leb(zigzag(end - last_end));
                 last_end = end;
@@ -371,7 +418,7 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
                 o.u32(b.index() as u32);
                 o.u32(si(t) + 1);
             }
-            _ if compact => o.num(0),
+            _ if compact => o.fixed(0, wt),
             _ => {
                 o.u32(0);
                 o.u32(0);
@@ -909,6 +956,18 @@ pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<NodeC
 pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, String> {
     let (syms, slot_sets) = (&head.syms, &head.slot_sets);
     let rel_bound = src.count((12, 1), "relationship slots")?;
+    // Format 5: the bytes of a node id and of a type.
+    let widths = if src.compact {
+        let (wn, wt) = (src.u8()?, src.u8()?);
+        if !(1..=4).contains(&wn) || !(1..=4).contains(&wt) {
+            return Err(format!(
+                "relationships of {wn}-byte nodes and {wt}-byte types"
+            ));
+        }
+        (usize::from(wn), usize::from(wt))
+    } else {
+        (4, 4)
+    };
     let mut g: StableGraph<LabelSet, Sym, petgraph::Directed, u32> =
         StableGraph::with_capacity(slot_sets.len(), rel_bound);
     let mut holes = Vec::new();
@@ -945,7 +1004,7 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
         let mut at = 0;
         for rec in &mut batch[..k] {
             *rec = if src.compact {
-                compact_rel(w, &mut at, &mut last_end)
+                compact_rel(w, &mut at, &mut last_end, widths)
             } else {
                 fixed_rel(w, &mut at)
             }
@@ -995,8 +1054,8 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
     })
 }
 
-/// The most bytes a format-5 relationship takes: three LEB128 numbers,
-/// two of at most five bytes, one (the end's difference) of at most ten.
+/// The most bytes a format-5 relationship takes: a type and a node of at
+/// most four bytes, the end's difference (LEB128) of at most ten.
 const REL_MAX: usize = 20;
 
 /// A format-2 relationship slot at `w[*at..]`: (start, end, type + 1).
@@ -1009,12 +1068,17 @@ fn fixed_rel(w: &[u8], at: &mut usize) -> Option<(u32, u32, u32)> {
 
 /// A format-5 relationship slot at `w[*at..]` ([`fixed_rel`]); `last_end`
 /// is the end node of the one before, which this one's is relative to.
-fn compact_rel(w: &[u8], at: &mut usize, last_end: &mut i64) -> Option<(u32, u32, u32)> {
-    let t = u32::try_from(leb(w, at)?).ok()?;
+fn compact_rel(
+    w: &[u8],
+    at: &mut usize,
+    last_end: &mut i64,
+    (wn, wt): (usize, usize),
+) -> Option<(u32, u32, u32)> {
+    let t = fixed(w, at, wt)?;
     if t == 0 {
         return Some((0, 0, 0));
     }
-    let a = u32::try_from(leb(w, at)?).ok()?;
+    let a = fixed(w, at, wn)?;
     let end = last_end.checked_add(unzigzag(leb(w, at)?))?;
     *last_end = end;
     // An end beyond u32 is refused as beyond the last node.
@@ -1198,7 +1262,20 @@ mod tests {
 
     #[test]
     fn numbers_round_trip_through_leb128_and_zigzag() {
-        for x in [0, 1, -1, 63, -64, 64, 127, 128, 300, i64::MAX, i64::MIN] {
+        for x in [
+            0,
+            1,
+            -1,
+            63,
+            -64,
+            64,
+            127,
+            128,
+            300,
+            1 << 40,
+            i64::MAX,
+            i64::MIN,
+        ] {
             let mut o = Out::new(0, true);
             o.leb(zigzag(x));
             let mut at = 0;
