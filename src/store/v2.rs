@@ -461,8 +461,10 @@ pub struct Src<R: Read> {
 
 const CHUNK: usize = 1 << 20;
 
-/// Relationships whose source nodes are read ahead together ([`decode_rels`]).
-const TOUCH: usize = 16;
+/// Relationships whose source nodes are read ahead together ([`decode_rels`]):
+/// their cache lines (16 KB) stay in the first-level cache, and more misses
+/// overlap than with 16 (an open at 1M nodes took 5 % longer with 16).
+const TOUCH: usize = 256;
 
 impl<R: Read> Src<R> {
     pub fn new(r: R, payload_len: u64) -> Src<R> {
