@@ -21,8 +21,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::error_at;
 use super::json::ImportStats;
+use super::{cannot_read, error_at};
 use crate::error::LoadError;
 use crate::model::{FDate, LabelSet, NodeId, Props, Sym, Value};
 use crate::store::Graph;
@@ -264,12 +264,6 @@ fn for_each_chunk(
     chunk: usize,
     each: &mut dyn FnMut(&mut Records<'_>, usize) -> Result<(), LoadError>,
 ) -> Result<(), LoadError> {
-    let cannot = |e: std::io::Error| LoadError {
-        file: file.to_string(),
-        line: 0,
-        col: 0,
-        message: format!("cannot read the file: {e}"),
-    };
     let mut buf: Vec<u8> = Vec::new();
     let (mut offset, mut line, mut first, mut eof) = (0, 1, true, false);
     let mut want = chunk.max(1);
@@ -284,27 +278,28 @@ fn for_each_chunk(
                     eof = got == 0;
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
-                Err(e) => return Err(cannot(e)),
+                Err(e) => return Err(cannot_read(file, e)),
             }
         }
         // A character cut at the end of the piece waits for the next one;
         // bytes that are no UTF-8 are an error once the records before
         // them are read.
-        let (valid, bad) = match std::str::from_utf8(&buf) {
-            Ok(_) => (buf.len(), false),
-            Err(e) if e.error_len().is_none() && !eof => (e.valid_up_to(), false),
-            Err(e) => (e.valid_up_to(), true),
+        let (text, bad) = match std::str::from_utf8(&buf) {
+            Ok(text) => (text, false),
+            Err(e) => {
+                let bad = e.error_len().is_some() || eof;
+                let valid = std::str::from_utf8(&buf[..e.valid_up_to()])
+                    .map_err(|e| cannot_read(file, std::io::Error::other(e)))?;
+                (valid, bad)
+            }
         };
-        let text =
-            std::str::from_utf8(&buf[..valid]).map_err(|e| cannot(std::io::Error::other(e)))?;
         let more = !eof || bad;
         let mut recs = Records::chunk(text, file, line, first, more);
         each(&mut recs, offset)?;
         if bad {
             // The records before the bad bytes were read: the bad bytes
-            // are where the piece's text ends, or in a record cut there.
-            let at = valid.max(recs.position());
-            return Err(recs.error(at, "the text is not UTF-8 here".into()));
+            // are where the piece's text ends.
+            return Err(recs.error(text.len(), "the text is not UTF-8 here".into()));
         }
         if !more {
             return Ok(());
@@ -363,14 +358,9 @@ pub fn import_csv_files(
     graph: &mut Graph,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportStats, LoadError> {
-    let cannot = |p: &Path, e: std::io::Error| LoadError {
-        file: p.display().to_string(),
-        line: 0,
-        col: 0,
-        message: format!("cannot read the file: {e}"),
-    };
     // Both files are opened first, so that one that cannot be read is
     // reported before the other is parsed.
+    let cannot = |p: &Path, e| cannot_read(&p.display().to_string(), e);
     let mut nodes_file = std::fs::File::open(nodes).map_err(|e| cannot(nodes, e))?;
     let mut edges_file = std::fs::File::open(edges).map_err(|e| cannot(edges, e))?;
     // Zero for a pipe: the progress then counts bytes without a total.

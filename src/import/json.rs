@@ -40,12 +40,7 @@ pub fn import_json(text: &str, file: &str, graph: &mut Graph) -> Result<ImportSt
 /// Reads a JSON export file into a new graph.
 pub fn read_json_file(path: &std::path::Path) -> Result<Graph, LoadError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
-        file: file.clone(),
-        line: 0,
-        col: 0,
-        message: format!("cannot read the file: {e}"),
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| super::cannot_read(&file, e))?;
     let mut g = Graph::new();
     import_json(&text, &file, &mut g)?;
     Ok(g)

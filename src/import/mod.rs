@@ -46,21 +46,11 @@ pub fn import_path(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadEr
         return facts::import_facts(path, graph);
     }
     if name.ends_with(".cypher") || name.ends_with(".cql") {
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
-            file: file.clone(),
-            line: 0,
-            col: 0,
-            message: format!("cannot read the file: {e}"),
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|e| cannot_read(&file, e))?;
         return import_cypher(&text, &file, graph);
     }
     if name.ends_with(".json") {
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
-            file: file.clone(),
-            line: 0,
-            col: 0,
-            message: format!("cannot read the file: {e}"),
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|e| cannot_read(&file, e))?;
         return json::import_json(&text, &file, graph);
     }
     Err(LoadError {
@@ -95,6 +85,16 @@ pub fn import_cypher(text: &str, file: &str, graph: &mut Graph) -> Result<Import
 }
 
 /// A [`LoadError`] at a byte offset of `text`.
+/// A file that cannot be read (opened, or read to its end).
+pub(crate) fn cannot_read(file: &str, e: std::io::Error) -> LoadError {
+    LoadError {
+        file: file.to_string(),
+        line: 0,
+        col: 0,
+        message: format!("cannot read the file: {e}"),
+    }
+}
+
 pub(crate) fn error_at(file: &str, text: &str, offset: usize, message: String) -> LoadError {
     let (line, col) = line_col(text, offset);
     LoadError {

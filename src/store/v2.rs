@@ -268,11 +268,7 @@ pub fn encode_payload(graph: &Graph, schema: &[u8], compact: bool) -> Vec<u8> {
         if compact {
             // Format 5: the occupied slots alone, each as the vacant slots
             // before it, the name's hash and the node.
-            let entries = canonical
-                .slots()
-                .iter()
-                .filter(|&&s| !NameIndex::is_vacant(s));
-            o.len(entries.count());
+            o.len(canonical.len());
             let mut gap = 0u32;
             for &s in canonical.slots() {
                 if NameIndex::is_vacant(s) {
@@ -356,11 +352,12 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
     let set_ix = table(&mut sets.iter().map(|s| s.id()));
     let si = |s: &Sym| sym_ix.get(s.id() as usize).copied().unwrap_or(0);
 
-    let mut o = if compact {
-        Out::new(g.node_bound() * 24 + g.edge_bound() * 6 + 1024, true)
+    let capacity = if compact {
+        g.node_bound() * 24 + g.edge_bound() * 6
     } else {
-        Out::new(g.node_bound() * 48 + g.edge_bound() * 13 + 1024, false)
+        g.node_bound() * 48 + g.edge_bound() * 13
     };
+    let mut o = Out::new(capacity + 1024, compact);
     // The cuts ([`CUTS_LEN`]), filled in once the relationships are written.
     o.b.extend_from_slice(&[0; CUTS_LEN]);
     o.len(syms.len());
@@ -550,9 +547,13 @@ impl<R: Read> Src<R> {
         a.copy_from_slice(b);
         Ok(u64::from_le_bytes(a))
     }
+    /// Makes `n` bytes available at `pos`, or all that are left if fewer.
+    fn fill_up_to(&mut self, n: usize) -> Result<(), String> {
+        self.fill(n.min(usize::try_from(self.left()).unwrap_or(n)))
+    }
     /// An unsigned LEB128 number.
     fn leb(&mut self) -> Result<u64, String> {
-        self.fill(10.min(usize::try_from(self.left()).unwrap_or(10)))?;
+        self.fill_up_to(10)?;
         let mut at = 0;
         let x = leb(&self.buf[self.pos..self.end], &mut at)
             .ok_or_else(|| "a number is cut short or too long".to_string())?;
@@ -628,7 +629,7 @@ impl<R: Read> Src<R> {
         col: &mut NodeColumn,
         slot: usize,
     ) -> Result<(), String> {
-        self.fill(FAST_WINDOW.min(usize::try_from(self.left()).unwrap_or(usize::MAX)))?;
+        self.fill_up_to(FAST_WINDOW)?;
         let mut items = [(Sym::FILLER, Item::Null); SCALAR_MAX];
         let window = &self.buf[self.pos..self.end];
         if let Some((n, used)) = scalar_items(window, syms, &mut items, self.compact) {
@@ -645,7 +646,7 @@ impl<R: Read> Src<R> {
         // Most records are a few scalars and lie whole in the buffer: read
         // them from the slice. Anything else, errors included, takes the
         // general path below, which says what is wrong.
-        self.fill(FAST_WINDOW.min(usize::try_from(self.left()).unwrap_or(usize::MAX)))?;
+        self.fill_up_to(FAST_WINDOW)?;
         if let Some((p, used)) = scalar_props(&self.buf[self.pos..self.end], syms, self.compact) {
             self.pos += used;
             return Ok(p);
@@ -1001,7 +1002,7 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
         // least a batch (or the rest of the data).
         let k = (rel_bound - done).min(TOUCH);
         let most = k * if src.compact { REL_MAX } else { 12 };
-        src.fill(most.min(usize::try_from(src.left()).unwrap_or(most)))?;
+        src.fill_up_to(most)?;
         let w = &src.buf[src.pos..src.end];
         let mut at = 0;
         for rec in &mut batch[..k] {
