@@ -1026,8 +1026,8 @@ impl<'g> Engine<'g> {
                 }
             }
         }
-        let items = return_items(&names, p);
-        let columns: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
+        let (columns, exprs): (Vec<String>, Vec<Cow<Expr>>) =
+            return_items(&names, p).into_iter().unzip();
         let mut skip = count_arg(&ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
         let mut left = count_arg(&ev, p.limit.as_ref(), "LIMIT")?.unwrap_or(usize::MAX);
         if left == 0 {
@@ -1040,9 +1040,9 @@ impl<'g> Engine<'g> {
                 return Ok(true);
             }
             let env = Env::row(&names, row);
-            let vals = items
+            let vals = exprs
                 .iter()
-                .map(|(_, e)| ev.eval(e, &env))
+                .map(|e| ev.eval(e, &env))
                 .collect::<R<Vec<_>>>()?;
             left -= 1;
             Ok(emit(ev, &columns, vals)? && left > 0)
@@ -1061,16 +1061,19 @@ impl<'g> Engine<'g> {
                 }
                 continue;
             };
-            let mut row = r.clone();
+            let mut row = Vec::with_capacity(names.len());
+            row.extend_from_slice(r);
             row.resize(names.len(), Value::Null);
             let mut assigned = vec![true; r.len()];
             assigned.resize(names.len(), false);
             let (mut found, mut go_on) = (false, true);
+            // An OPTIONAL MATCH that finds nothing hands on the row as it came.
+            let unmatched = optional.then(|| row.clone());
             match_parts(
                 &ev,
                 &names,
                 &pattern.parts,
-                row.clone(),
+                row,
                 assigned,
                 where_.as_ref(),
                 &mut |m| {
@@ -1084,7 +1087,7 @@ impl<'g> Engine<'g> {
                     Ok(go_on)
                 },
             )?;
-            if !found && *optional {
+            if !found && let Some(row) = unmatched {
                 go_on = out(&ev, &row)?;
             }
             if !go_on {

@@ -121,6 +121,9 @@ struct Elem<'p> {
     reversed: bool,
     path_slot: Option<usize>,
     kind: &'p PathKind,
+    /// How the walk finds its first node (`nodes[0]`), as [`walk_start`]
+    /// decided it when the element was laid out.
+    start: Start<'p>,
 }
 
 /// Which of a node's lists a direction walks: (outgoing, incoming).
@@ -205,7 +208,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
 
     fn elem(&self, part: &'p PatternPart) -> Elem<'p> {
         let el = &part.element;
-        let (reversed, ..) = walk_start(
+        let (reversed, _, start) = walk_start(
             part,
             self.where_,
             &|v: &str| self.is_bound(v),
@@ -241,6 +244,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             reversed,
             path_slot: self.slot(&part.var),
             kind: &part.kind,
+            start,
         }
     }
 
@@ -348,10 +352,20 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
     /// The nodes a walk starting at `spec` begins from, as [`start_of`]
     /// decides. Each is still checked against the whole spec.
     fn start_candidates(&self, spec: &NodeSpec) -> R<Vec<NodeId>> {
+        let start = start_of(
+            spec.pat,
+            self.where_,
+            &|v: &str| self.is_bound(v),
+            self.ev.graph,
+        );
+        self.candidates(spec, &start)
+    }
+
+    /// The nodes `start` finds for `spec`.
+    fn candidates(&self, spec: &NodeSpec, start: &Start) -> R<Vec<NodeId>> {
         let g = self.ev.graph;
         let env = Env::row(self.names, &self.row);
-        let start = start_of(spec.pat, self.where_, &|v: &str| self.is_bound(v), g);
-        match start {
+        match *start {
             Start::Bound => {
                 let s = spec.slot.unwrap_or_default();
                 match self.row.get(s) {
@@ -375,7 +389,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                 _ => Ok(self.scan(spec.labels)),
             },
             Start::PropEq { .. } | Start::PropRange(_) => Ok(self
-                .index_candidates(&start, &env)
+                .index_candidates(start, &env)
                 .unwrap_or_else(|| self.scan(spec.labels))),
             Start::Labels(_) | Start::All => Ok(self.scan(spec.labels)),
         }
@@ -632,16 +646,10 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             return self.shortest(pi, &e);
         }
         let first = e.rels.first().map(|r| (r.types, r.len.is_some()));
-        let start = start_of(
-            e.nodes[0].pat,
-            self.where_,
-            &|v: &str| self.is_bound(v),
-            self.ev.graph,
-        );
-        if rel_scan_start(&start, first) {
+        if rel_scan_start(&e.start, first) {
             return self.rel_scan(pi, &e);
         }
-        let cands = self.start_candidates(&e.nodes[0])?;
+        let cands = self.candidates(&e.nodes[0], &e.start)?;
         for n in cands {
             self.ev.check()?;
             let ok = self.check_node(&e, 0, n)?;
