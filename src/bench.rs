@@ -16,7 +16,7 @@ use serde_json::{Value as Json, json};
 use crate::db::Database;
 use crate::error::Error;
 use crate::import::ImportStats;
-use crate::import::csv::{Progress, import_csv_files};
+use crate::import::csv::{Progress, Stage, import_csv_files};
 use crate::model::Value;
 use crate::query::{ExecOptions, Params};
 use crate::store::Graph;
@@ -132,6 +132,11 @@ fn import_checkpointed(
     let (mut db, _) = Database::open(store)?;
     let mut g: Graph = db.graph().clone();
     let stats = import_csv_files(nodes, edges, &mut g, progress)?;
+    progress(Progress {
+        stage: Stage::Writing,
+        done: 0,
+        total: 0,
+    });
     db.replace_graph(g)?;
     Ok((stats, db))
 }

@@ -189,31 +189,46 @@ enum Tool {
     },
 }
 
-/// Draws an import's progress on stderr, only when stderr is a terminal.
+/// Draws an import's progress on stderr, only when stderr is a terminal:
+/// a bar of the bytes read, then of the relationships linked, then a line
+/// while the store is written.
 fn progress_bar() -> impl FnMut(factgraph::import::csv::Progress) {
+    use factgraph::import::csv::Stage;
     let tty = io::stderr().is_terminal();
     move |p| {
         if !tty {
             return;
         }
-        if p.total == 0 {
-            // A pipe: its size is not known until it ends.
-            let _ = write!(io::stderr(), "\r{:.1} MB read", p.done as f64 / 1e6);
-            return;
-        }
-        let frac = p.done as f64 / p.total as f64;
-        let filled = (frac * 30.0) as usize;
         let mut e = io::stderr();
-        let _ = write!(
-            e,
-            "\r[{}{}] {:3.0}%",
-            "#".repeat(filled.min(30)),
-            " ".repeat(30 - filled.min(30)),
-            frac * 100.0
-        );
-        if p.done >= p.total {
-            let _ = writeln!(e);
-        }
+        let bar = |done: usize, total: usize| {
+            let frac = if total == 0 {
+                1.0
+            } else {
+                done as f64 / total as f64
+            };
+            let filled = ((frac * 30.0) as usize).min(30);
+            format!(
+                "[{}{}] {:3.0}%",
+                "#".repeat(filled),
+                " ".repeat(30 - filled),
+                frac * 100.0
+            )
+        };
+        // Each report redraws the line (`\x1b[K` clears what is left of it).
+        let _ = match p.stage {
+            // A pipe: its size is not known until it ends.
+            Stage::Reading if p.total == 0 => {
+                write!(e, "\r{:.1} MB read\x1b[K", p.done as f64 / 1e6)
+            }
+            Stage::Reading => write!(e, "\r{} reading\x1b[K", bar(p.done, p.total)),
+            Stage::Linking => write!(
+                e,
+                "\r{} linking {} relationships\x1b[K",
+                bar(p.done, p.total),
+                p.total
+            ),
+            Stage::Writing => writeln!(e, "\r{} writing the store\x1b[K", bar(1, 1)),
+        };
     }
 }
 
@@ -331,8 +346,17 @@ fn import_store(cli: &Cli, own: Option<&Path>) -> Result<Option<PathBuf>, String
 /// terminal; the line that reports it.
 fn bulk_import(nodes: &Path, edges: &Path, store: &Path) -> Result<String, factgraph::Error> {
     let t0 = std::time::Instant::now();
-    let s =
-        factgraph::bench::import_into_store_then_exit(nodes, edges, store, &mut progress_bar())?;
+    let mut bar_open = false;
+    let mut bar = progress_bar();
+    let res = factgraph::bench::import_into_store_then_exit(nodes, edges, store, &mut |p| {
+        bar_open = p.stage != factgraph::import::csv::Stage::Writing;
+        bar(p);
+    });
+    // An error ends the bar's line before it is reported.
+    if bar_open && res.is_err() && io::stderr().is_terminal() {
+        let _ = writeln!(io::stderr());
+    }
+    let s = res?;
     Ok(format!(
         "imported {} nodes and {} relationships into {} in {:.2} s",
         s.nodes,

@@ -584,3 +584,51 @@ fn a_long_result_shows_its_first_rows_while_running_and_ctrl_c_keeps_them() {
     let s = t.wait_for("│     42 │");
     assert!(s.contains("1 row"), "{s}");
 }
+
+#[test]
+fn a_bulk_import_on_a_terminal_shows_its_stages_and_an_error_on_a_line_of_its_own() {
+    tmux_present();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).expect("write a CSV");
+        p.display().to_string()
+    };
+    let nodes = write("nodes.csv", "id,label,name\n0,P,a\n1,P,b\n2,P,c\n");
+    let edges = write(
+        "edges.csv",
+        "src,dst,type,date,level\n0,1,K,,\n1,2,K,2020-01-02,\n2,0,K,,3\n",
+    );
+    let bad = write("bad.csv", "src,dst,type,date,level\n0,1,K,,\n1,9,K,,\n");
+    let store = dir.path().join("s.fg").display().to_string();
+    let t = Term::run_args(
+        120,
+        &format!("import --nodes {nodes} --edges {edges} --store {store}"),
+    );
+    let s = t.wait_for("[exited]");
+    let lines: Vec<&str> = s.lines().map(str::trim_end).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("imported 3 nodes and 3 relationships"))
+        .unwrap_or_else(|| panic!("no report:\n{s}"));
+    // The bar's line was redrawn through reading and linking and ends
+    // on the last stage, full.
+    assert!(at > 0, "{s}");
+    assert!(
+        lines[at - 1].starts_with(&format!("[{}] 100% writing the store", "#".repeat(30))),
+        "{s}"
+    );
+    assert!(!s.contains("reading"), "{s}");
+
+    let t = Term::run_args(
+        120,
+        &format!("import --nodes {nodes} --edges {bad} --store {store}"),
+    );
+    let s = t.wait_for("[exited]");
+    let err = s
+        .lines()
+        .find(|l| l.contains("no node with the id '9'"))
+        .unwrap_or_else(|| panic!("no error:\n{s}"));
+    assert!(err.starts_with("error: "), "{s}");
+    assert!(err.contains("bad.csv:3:"), "{s}");
+}

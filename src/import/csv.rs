@@ -377,12 +377,27 @@ pub fn import_csv_files(
     import_from(files, graph, progress)
 }
 
-/// How far an import got: bytes of both files read, out of their total (0
-/// when it is not known, as for a pipe).
+/// How far an import got: in which stage, and how much of it is done out
+/// of its total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    pub stage: Stage,
+    /// Reading: bytes of both files read. Linking: relationships created.
     pub done: usize,
+    /// Reading: the bytes of both files, 0 when not known (a pipe).
+    /// Linking: the relationships to create. Writing: 0.
     pub total: usize,
+}
+
+/// The stages of a bulk import, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Parsing the two files (nodes are created as they are read).
+    Reading,
+    /// Creating the relationships read, in order of end node.
+    Linking,
+    /// Writing the store (the caller reports this one, once).
+    Writing,
 }
 
 /// Reads the text of a nodes file and an edges file (named in errors) into
@@ -439,7 +454,11 @@ fn import_from(
         let total = f.total;
         let (ids, nodes_len) =
             load_nodes(f.nodes, f.nodes_name, f.chunk, g, &mut stats, &mut |done| {
-                progress(Progress { done, total })
+                progress(Progress {
+                    stage: Stage::Reading,
+                    done,
+                    total,
+                })
             })?;
         let parsed = read_edges(
             f.edges,
@@ -450,6 +469,7 @@ fn import_from(
             g.node_bound(),
             &mut |done| {
                 progress(Progress {
+                    stage: Stage::Reading,
                     done: nodes_len + done,
                     total,
                 })
@@ -457,12 +477,19 @@ fn import_from(
         )?;
         drop(ids);
         let read = nodes_len + parsed.len;
-        create_rels(parsed, g, &mut stats)
-            .map_err(|(line, message)| row_error(f.edges_name, line, message))?;
         progress(Progress {
+            stage: Stage::Reading,
             done: read,
             total: total.max(read),
         });
+        create_rels(parsed, g, &mut stats, &mut |done, total| {
+            progress(Progress {
+                stage: Stage::Linking,
+                done,
+                total,
+            })
+        })
+        .map_err(|(line, message)| row_error(f.edges_name, line, message))?;
         Ok(stats)
     })
 }
@@ -773,6 +800,7 @@ fn create_rels(
     parsed: ParsedEdges,
     g: &mut Graph,
     stats: &mut ImportStats,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), (usize, String)> {
     let check_rels = g.schema().is_some();
     let ParsedEdges {
@@ -780,7 +808,10 @@ fn create_rels(
     } = parsed;
     // petgraph's edge array at its final size at once, not doubled as it
     // fills (a copy of it at the peak otherwise).
-    g.reserve_rels(buckets.iter().map(Vec::len).sum());
+    let total: usize = buckets.iter().map(Vec::len).sum();
+    g.reserve_rels(total);
+    let mut done = 0;
+    progress(done, total);
     // A relationship the schema refuses is found in end-node order; the
     // error names the first such row of the file, as a load in file order
     // would. Everything is undone on any error, so going on past a refusal
@@ -789,6 +820,7 @@ fn create_rels(
     for mut bucket in buckets {
         // Within one end node, the order of the file (rows are unique).
         bucket.sort_unstable_by_key(|p| (p.dst, p.line));
+        done += bucket.len();
         for p in bucket {
             let rel_props = props
                 .get_mut(p.props as usize)
@@ -813,6 +845,7 @@ fn create_rels(
                 }
             }
         }
+        progress(done, total);
     }
     match refused {
         Some(r) => Err(r),
@@ -967,6 +1000,35 @@ mod tests {
     // line 4 is refused first, but line 3 is the first refused row of the
     // file, and the error names it.
     const EDGES: &str = "src,dst,type,date\n1,2,K,\n2,3,K,2020-01-01\n3,1,K,2021-01-01\n";
+
+    #[test]
+    fn progress_reads_all_bytes_then_links_every_relationship() {
+        let mut g = Graph::new();
+        let mut seen = Vec::new();
+        let stats = import_csv_with(NODES, "n", EDGES, "e", &mut g, &mut |p| seen.push(p)).unwrap();
+        let reading: Vec<&Progress> = seen.iter().filter(|p| p.stage == Stage::Reading).collect();
+        let linking: Vec<&Progress> = seen.iter().filter(|p| p.stage == Stage::Linking).collect();
+        // Reading ends at every byte of both files, linking at every
+        // relationship, and linking only starts once reading is over.
+        let bytes = NODES.len() + EDGES.len();
+        assert_eq!(
+            reading.last().map(|p| (p.done, p.total)),
+            Some((bytes, bytes))
+        );
+        assert_eq!(linking.first().map(|p| p.done), Some(0));
+        assert_eq!(linking.last().map(|p| (p.done, p.total)), Some((3, 3)));
+        assert_eq!(stats.rels, 3);
+        let first_link = seen.iter().position(|p| p.stage == Stage::Linking).unwrap();
+        assert!(seen[first_link..].iter().all(|p| p.stage == Stage::Linking));
+        // Within a stage the count only grows.
+        for w in seen.windows(2) {
+            if w[0].stage == w[1].stage {
+                assert!(w[0].done <= w[1].done, "{w:?}");
+            }
+        }
+        // The import itself says nothing of writing: its caller does.
+        assert!(seen.iter().all(|p| p.stage != Stage::Writing));
+    }
 
     #[test]
     fn a_refused_relationship_is_named_by_its_line_in_the_file_and_loads_nothing() {
