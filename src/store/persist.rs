@@ -734,15 +734,130 @@ fn join_ids<R>(parts: [Hashing<R>; 3]) -> SnapshotId {
 
 /// Like [`save`], and returns the identity of what was written.
 pub fn save_with_id(path: &Path, graph: &Graph) -> Result<SnapshotId, StoreError> {
-    let bytes = encode(graph);
-    // The identity is hashed on the other core while the file is written
-    // (a tenth of a second each per 100 MB).
-    std::thread::scope(|scope| {
-        let id = scope.spawn(|| snapshot_id(&bytes));
-        write_atomic(path, &bytes)?;
+    write_atomic_with(path, |f| write_snapshot(f, graph, FORMAT_VERSION, PIECE))
+}
+
+/// How much of a snapshot is encoded before it is handed to the file.
+const PIECE: usize = 1 << 20;
+
+/// Writes the store file of `graph` (format `version`, 3 or later) into the
+/// empty file `f` as it is encoded, a piece of `piece` bytes at a time, so
+/// that the file is never whole in memory: the same bytes as
+/// [`encode_as`]. A second thread writes each piece and hashes it; the
+/// header and the cuts, known last, are written at the end, and the first
+/// part of the identity (which begins with them) is read back from the
+/// file while it is synced. Returns the identity of the bytes written.
+fn write_snapshot(
+    f: &mut File,
+    graph: &Graph,
+    version: u32,
+    piece: usize,
+) -> std::io::Result<SnapshotId> {
+    use std::io::{Read, Seek, SeekFrom};
+    let compact = version >= COMPACT_VERSION;
+    let meta = encode_meta(graph, version);
+    f.write_all(&[0; HEADER_LEN])?;
+    let (to, from) = std::sync::mpsc::sync_channel(4);
+    let (taken, cuts) = std::thread::scope(|scope| {
+        let file = &mut *f;
+        let writer = scope.spawn(move || take_pieces(file, from));
+        let cuts = super::v2::encode_payload_to(graph, &meta, compact, to, piece);
         // A panic there is a bug: it goes on as one.
-        Ok(id.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        let taken = writer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (taken, cuts)
+    });
+    let taken = taken?;
+    // The payload's checksum: the cuts' bytes, then the rest's.
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&cuts);
+    crc.combine(&taken.after_cuts);
+    let mut head = header_bytes(version, taken.len, crc.finalize());
+    head.extend_from_slice(&cuts);
+    f.seek(SeekFrom::Start(0))?;
+    f.write_all(&head)?;
+    let mut cut = [0u8; 8];
+    cut.copy_from_slice(&cuts[..8]);
+    let first_len = HEADER_LEN as u64 + u64::from_le_bytes(cut);
+    let mut reader = f.try_clone()?;
+    let file = &*f;
+    std::thread::scope(|scope| {
+        let synced = scope.spawn(|| file.sync_all());
+        let mut first = Hashing::new(());
+        let hashed = reader.seek(SeekFrom::Start(0)).and_then(|_| {
+            let mut part = (&mut reader).take(first_len);
+            let mut buf = vec![0u8; PIECE];
+            loop {
+                match part.read(&mut buf)? {
+                    0 => break,
+                    n => first.eat(&buf[..n]),
+                }
+            }
+            if first.len == first_len {
+                Ok(())
+            } else {
+                Err(std::io::Error::other(
+                    "the snapshot just written is shorter than its cut",
+                ))
+            }
+        });
+        // A panic there is a bug: it goes on as one.
+        synced
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        hashed?;
+        let [second, third] = taken.parts;
+        Ok(join_ids([first, second, third]))
     })
+}
+
+/// What [`take_pieces`] wrote: the payload's length, the checksum of all of
+/// it but the cuts, and the hashes of the identity's second and third parts.
+struct Taken {
+    len: u64,
+    after_cuts: crc32fast::Hasher,
+    parts: [Hashing<()>; 2],
+}
+
+/// Writes the pieces of a streamed payload to `f` as they come, hashing
+/// them. Stops at the first error, which hangs up on the encoder.
+fn take_pieces(
+    f: &mut File,
+    from: std::sync::mpsc::Receiver<super::v2::Piece>,
+) -> std::io::Result<Taken> {
+    let mut t = Taken {
+        len: 0,
+        after_cuts: crc32fast::Hasher::new(),
+        parts: [Hashing::new(()), Hashing::new(())],
+    };
+    let mut part = 0;
+    for p in from {
+        match p {
+            super::v2::Piece::Cut => part += 1,
+            super::v2::Piece::Bytes(b) => {
+                f.write_all(&b)?;
+                let cuts_left = (super::v2::CUTS_LEN as u64).saturating_sub(t.len);
+                let skip = usize::try_from(cuts_left).map_or(b.len(), |c| c.min(b.len()));
+                t.after_cuts.update(&b[skip..]);
+                if part > 0 {
+                    t.parts[(part - 1).min(1)].eat(&b);
+                }
+                t.len += b.len() as u64;
+            }
+        }
+    }
+    Ok(t)
+}
+
+/// A store file's header: magic, format version, payload length, CRC-32.
+fn header_bytes(version: u32, payload_len: u64, crc: u32) -> Vec<u8> {
+    let mut h = Vec::with_capacity(HEADER_LEN + super::v2::CUTS_LEN);
+    h.extend_from_slice(MAGIC);
+    h.extend_from_slice(&version.to_le_bytes());
+    h.extend_from_slice(&payload_len.to_le_bytes());
+    h.extend_from_slice(&crc.to_le_bytes());
+    h
 }
 
 /// The bytes of a store file holding `graph` (format 5, [`super::v2`]).
@@ -785,14 +900,9 @@ fn encode_meta(graph: &Graph, version: u32) -> Vec<u8> {
 fn encode_as(graph: &Graph, version: u32) -> Vec<u8> {
     let compact = version >= COMPACT_VERSION;
     let mut bytes = super::v2::encode_payload(graph, &encode_meta(graph, version), compact);
-    let mut header = Vec::with_capacity(HEADER_LEN);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&version.to_le_bytes());
-    header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    header.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
+    let header = header_bytes(version, bytes.len() as u64, crc32fast::hash(&bytes));
     // The header goes in front of the payload in the same buffer: a copy
-    // of the payload would be as large again (122 MB at 1M nodes) at the
-    // peak of a bulk load.
+    // of the payload would be as large again.
     bytes.splice(0..0, header);
     bytes
 }
@@ -1256,10 +1366,17 @@ fn read_through(mut r: impl std::io::Read, mut chunk: impl FnMut(&[u8])) -> std:
 /// directory, fsync, rename, fsync of the directory. When this returns Ok
 /// the new contents are on disk; on error the old file is untouched.
 pub fn save(path: &Path, graph: &Graph) -> Result<(), StoreError> {
-    write_atomic(path, &encode(graph))
+    save_with_id(path, graph).map(|_| ())
 }
 
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+/// Writes a file atomically, its contents by `write` (into an empty file,
+/// opened for reading too): a temporary file in the same directory, fsync,
+/// rename, fsync of the directory. When this returns Ok the new contents
+/// are on disk; on error the old file is untouched.
+fn write_atomic_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> std::io::Result<T>,
+) -> Result<T, StoreError> {
     let shown = path.display().to_string();
     let io = |source: std::io::Error| StoreError::Io {
         path: shown.clone(),
@@ -1275,8 +1392,13 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> 
         .unwrap_or_else(|| "store".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut f = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        let out = write(&mut f)?;
         f.sync_all()?;
         drop(f);
         fs::rename(&tmp, path)?;
@@ -1284,7 +1406,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> 
         if let Ok(d) = File::open(&dir) {
             d.sync_all()?;
         }
-        Ok(())
+        Ok(out)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -1320,6 +1442,77 @@ mod tests {
         g.delete_rel(r0).unwrap();
         g.delete_node(gone).unwrap();
         g
+    }
+
+    /// The sample and two thousand nodes more, with names, properties on
+    /// nodes and relationships, and holes where some were deleted.
+    fn larger() -> Graph {
+        let mut g = sample();
+        let mut ids = Vec::new();
+        for i in 0..2000i64 {
+            let mut p = Props::new();
+            p.insert("name".into(), format!("n{i}").into());
+            p.insert("k".into(), Value::Int(i));
+            let label = if i % 3 == 0 { "A" } else { "B" };
+            ids.push(g.create_node(vec![label.into()], p).unwrap());
+        }
+        for i in 0..6000usize {
+            let (a, b) = (ids[(i * 7) % 2000], ids[(i * 13 + 5) % 2000]);
+            let mut p = Props::new();
+            if i % 4 == 0 {
+                p.insert("w".into(), Value::Int(i as i64));
+            }
+            let t = if i % 2 == 0 { "R" } else { "S" };
+            g.create_rel(a, b, t.into(), p).unwrap();
+        }
+        for &n in ids.iter().step_by(97) {
+            g.detach_delete_node(n).unwrap();
+        }
+        g
+    }
+
+    #[test]
+    fn a_streamed_snapshot_is_the_bytes_encode_makes_and_its_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.fg");
+        for (name, g) in [
+            ("empty", Graph::new()),
+            ("sample", sample()),
+            ("larger", larger()),
+        ] {
+            for version in [3, 4, FORMAT_VERSION] {
+                let want = encode_as(&g, version);
+                // Pieces of one byte up to more than the whole: cuts fall
+                // inside pieces, at their ends, and in the first piece.
+                for piece in [1, 7, 100, 4096, 1 << 20] {
+                    let id = write_atomic_with(&path, |f| write_snapshot(f, &g, version, piece))
+                        .unwrap();
+                    let got = fs::read(&path).unwrap();
+                    assert!(got == want, "{name}, format {version}, pieces of {piece}");
+                    assert_eq!(id, snapshot_id(&want), "{name}, format {version}, {piece}");
+                }
+            }
+        }
+        // save_with_id streams: what it writes loads, under its identity.
+        let g = larger();
+        let id = save_with_id(&path, &g).unwrap();
+        let (back, loaded_id, _) = load_with_id(&path).unwrap();
+        assert_eq!(id, loaded_id);
+        assert!(encode(&back) == encode(&g));
+    }
+
+    #[test]
+    fn a_snapshot_that_cannot_be_written_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ro.fg");
+        fs::write(&path, b"").unwrap();
+        // Read-only: the first write fails, the writer hangs up, and the
+        // encoder (which has pieces left to send) stops sending.
+        let mut f = File::open(&path).unwrap();
+        let err = write_snapshot(&mut f, &larger(), FORMAT_VERSION, 64).unwrap_err();
+        assert!(!err.to_string().is_empty());
+        let mut f = File::open(&path).unwrap();
+        assert!(write_snapshot(&mut f, &larger(), FORMAT_VERSION, 1 << 20).is_err());
     }
 
     #[test]

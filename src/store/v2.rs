@@ -70,6 +70,27 @@ struct Out {
     b: Vec<u8>,
     /// Format 5: numbers as LEB128 ([`Out::num`]).
     compact: bool,
+    /// Where full pieces go when the payload is streamed ([`encode_payload_to`]);
+    /// None keeps every byte in `b`.
+    sink: Option<Stream>,
+    /// Bytes handed to the sink before `b`.
+    base: u64,
+}
+
+/// The pieces of a payload streamed by [`encode_payload_to`], in order.
+#[derive(Debug)]
+pub enum Piece {
+    Bytes(Vec<u8>),
+    /// A cut ([`cuts`]) falls here, between the bytes before and after.
+    Cut,
+}
+
+/// A streamed payload's way out: pieces of about `size` bytes.
+struct Stream {
+    to: std::sync::mpsc::SyncSender<Piece>,
+    size: usize,
+    /// The receiver hung up (its writer failed): the rest is dropped.
+    closed: bool,
 }
 
 /// How many bytes (1 to 4) hold every number up to `max`.
@@ -153,6 +174,52 @@ impl Out {
         Out {
             b: Vec::with_capacity(capacity),
             compact,
+            sink: None,
+            base: 0,
+        }
+    }
+    /// Where the next byte goes in the payload.
+    fn pos(&self) -> u64 {
+        self.base + self.b.len() as u64
+    }
+    /// Hands the bytes so far to the sink once they fill a piece (called
+    /// between elements: an element is never larger than a piece by much).
+    #[inline]
+    fn spill(&mut self) {
+        if let Some(s) = &self.sink
+            && self.b.len() >= s.size
+        {
+            self.hand_on();
+        }
+    }
+    /// Hands the bytes so far to the sink, and says a cut falls after them.
+    fn cut(&mut self) {
+        if self.sink.is_some() {
+            self.hand_on();
+            self.send(Piece::Cut);
+        }
+    }
+    /// Hands whatever is left to the sink; with none, the bytes are `b`.
+    fn finish(mut self) -> Vec<u8> {
+        if self.sink.is_some() {
+            self.hand_on();
+        }
+        self.b
+    }
+    fn hand_on(&mut self) {
+        let size = self.sink.as_ref().map_or(0, |s| s.size);
+        let full = std::mem::replace(&mut self.b, Vec::with_capacity(size + 64));
+        self.base += full.len() as u64;
+        if !full.is_empty() {
+            self.send(Piece::Bytes(full));
+        }
+    }
+    fn send(&mut self, p: Piece) {
+        if let Some(s) = &mut self.sink
+            && !s.closed
+            && s.to.send(p).is_err()
+        {
+            s.closed = true;
         }
     }
     fn u8(&mut self, x: u8) {
@@ -251,12 +318,56 @@ impl Out {
 /// `compact`); `schema` is the last section's bytes (from the caller).
 /// Deterministic: equal graphs give equal bytes.
 pub fn encode_payload(graph: &Graph, schema: &[u8], compact: bool) -> Vec<u8> {
+    encode_payload_with(
+        Out::new(encode_capacity(graph, compact), compact),
+        graph,
+        schema,
+    )
+    .0
+}
+
+/// [`encode_payload`] handed to `to` in pieces of about `piece` bytes as it
+/// is encoded, with a [`Piece::Cut`] where each of the two cuts falls, so
+/// that the whole payload is never in memory. Its first [`CUTS_LEN`]
+/// bytes are zeros: the cuts go there once known, and are returned. Stops
+/// sending (and drops the rest) once the receiver hangs up.
+pub fn encode_payload_to(
+    graph: &Graph,
+    schema: &[u8],
+    compact: bool,
+    to: std::sync::mpsc::SyncSender<Piece>,
+    piece: usize,
+) -> [u8; CUTS_LEN] {
+    let mut o = Out::new(piece + 64, compact);
+    o.sink = Some(Stream {
+        to,
+        size: piece.max(1),
+        closed: false,
+    });
+    encode_payload_with(o, graph, schema).1
+}
+
+/// The bytes [`encode_graph`] reserves for a payload held whole.
+fn encode_capacity(graph: &Graph, compact: bool) -> usize {
+    let g = graph.raw();
+    let per = if compact {
+        g.node_bound() * 24 + g.edge_bound() * 6
+    } else {
+        g.node_bound() * 48 + g.edge_bound() * 13
+    };
+    per + 1024
+}
+
+/// The payload into `o`: its bytes when `o` keeps them (with the cuts in
+/// place), and the cuts.
+fn encode_payload_with(o: Out, graph: &Graph, schema: &[u8]) -> (Vec<u8>, [u8; CUTS_LEN]) {
     // The name index is laid out afresh (sorting a million entries at 1M
     // nodes) on the other core while the rest is encoded.
     let names = graph.name_index();
     std::thread::scope(|scope| {
         let canonical = scope.spawn(|| names.rebuilt());
-        let mut o = encode_graph(graph, compact);
+        let (mut o, cuts) = encode_graph(o, graph);
+        let compact = o.compact;
         // A panic there is a bug: it goes on as one.
         let canonical = canonical
             .join()
@@ -279,20 +390,24 @@ pub fn encode_payload(graph: &Graph, schema: &[u8], compact: bool) -> Vec<u8> {
                 o.u32((s >> 32) as u32);
                 o.num(s as u32);
                 gap = 0;
+                o.spill();
             }
         } else {
             for s in canonical.slots() {
                 o.b.extend_from_slice(&s.to_le_bytes());
+                o.spill();
             }
         }
         o.len(schema.len());
         o.b.extend_from_slice(schema);
-        o.b
+        (o.finish(), cuts)
     })
 }
 
-/// The payload up to the name index: everything but the last two sections.
-fn encode_graph(graph: &Graph, compact: bool) -> Out {
+/// The payload up to the name index (everything but the last two
+/// sections) into `o`, and the cuts (in `o` too when it keeps its bytes).
+fn encode_graph(mut o: Out, graph: &Graph) -> (Out, [u8; CUTS_LEN]) {
+    let compact = o.compact;
     // Format 3: the format-2 payload after the cuts.
     let g = graph.raw();
     // Symbols and label sets in use, sorted by text so the bytes do not
@@ -352,12 +467,6 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
     let set_ix = table(&mut sets.iter().map(|s| s.id()));
     let si = |s: &Sym| sym_ix.get(s.id() as usize).copied().unwrap_or(0);
 
-    let capacity = if compact {
-        g.node_bound() * 24 + g.edge_bound() * 6
-    } else {
-        g.node_bound() * 48 + g.edge_bound() * 13
-    };
-    let mut o = Out::new(capacity + 1024, compact);
     // The cuts ([`CUTS_LEN`]), filled in once the relationships are written.
     o.b.extend_from_slice(&[0; CUTS_LEN]);
     o.len(syms.len());
@@ -377,6 +486,7 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
             set_ix.get(labels.id() as usize).map_or(0, |x| x + 1)
         });
         o.num(x);
+        o.spill();
     }
     let props = |o: &mut Out, p: PropsRef<'_>| {
         o.len(p.len());
@@ -387,8 +497,10 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
     };
     for i in g.node_indices() {
         props(&mut o, graph.raw_node_props(i.index()));
+        o.spill();
     }
-    let rel_start = o.b.len() as u64;
+    o.cut();
+    let rel_start = o.pos();
     o.len(g.edge_bound());
     // Format 5: type + 1 (0 a hole) and start node in as few bytes as the
     // largest of each needs (said once, up front: read without a branch
@@ -422,10 +534,16 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
                 o.u32(0);
             }
         }
+        o.spill();
     }
-    let rel_end = o.b.len() as u64;
-    o.b[..8].copy_from_slice(&rel_start.to_le_bytes());
-    o.b[8..CUTS_LEN].copy_from_slice(&rel_end.to_le_bytes());
+    o.cut();
+    let rel_end = o.pos();
+    let mut cuts = [0u8; CUTS_LEN];
+    cuts[..8].copy_from_slice(&rel_start.to_le_bytes());
+    cuts[8..].copy_from_slice(&rel_end.to_le_bytes());
+    if o.sink.is_none() {
+        o.b[..CUTS_LEN].copy_from_slice(&cuts);
+    }
     let mut with_props: Vec<u32> = (0..g.edge_bound() as u32)
         .filter(|&i| !graph.raw_rel_props(i).is_empty())
         .collect();
@@ -434,8 +552,9 @@ fn encode_graph(graph: &Graph, compact: bool) -> Out {
     for i in with_props {
         o.num(i);
         props(&mut o, graph.raw_rel_props(i).into());
+        o.spill();
     }
-    o
+    (o, cuts)
 }
 
 // ---- reading -------------------------------------------------------------
