@@ -677,10 +677,18 @@ struct PendingRel {
     dst: u32,
     src: u32,
     rel_type: Sym,
-    /// Its index in [`ParsedEdges::props`], or `u32::MAX` for none.
-    props: u32,
-    /// The line its row starts on.
-    line: u64,
+    /// Its row's number among the file's relationships (from 0), with
+    /// [`HAS_PROPS`] set when it has properties ([`ParsedEdges::props`]).
+    row: u32,
+}
+
+/// The bit of [`PendingRel::row`] that says the row has properties.
+const HAS_PROPS: u32 = 1 << 31;
+
+impl PendingRel {
+    fn row(&self) -> u32 {
+        self.row & !HAS_PROPS
+    }
 }
 
 /// How many ranges of end nodes the relationships waiting to be created
@@ -693,10 +701,26 @@ struct ParsedEdges {
     /// created in turn, and let go once created, so the waiting rows shrink
     /// as petgraph's edges grow (at 1M nodes each is about 100 MB).
     buckets: Vec<Vec<PendingRel>>,
-    /// The properties of the relationships that have any.
-    props: Vec<Props>,
+    /// The properties of the relationships that have any, by row number
+    /// (in order: rows are read in order).
+    props: Vec<(u32, Props)>,
+    /// Where rows start: (row, line) for the first row and each row that
+    /// does not start on the line after the one before (a blank line, a
+    /// field over several lines). Empty for an edges file without rows.
+    lines: Vec<(u32, u64)>,
     /// The bytes of the file.
     len: usize,
+}
+
+impl ParsedEdges {
+    /// The line row `row` starts on.
+    fn line_of(&self, row: u32) -> u64 {
+        let i = self.lines.partition_point(|&(r, _)| r <= row);
+        match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
+            Some(&(r, line)) => line + u64::from(row - r),
+            None => 0,
+        }
+    }
 }
 
 /// Reads and checks the relationships of an edges file against the nodes
@@ -718,7 +742,9 @@ fn read_edges(
     // missing the cache once per relationship.
     let shift = (usize::BITS - node_bound.leading_zeros()).saturating_sub(BUCKETS.ilog2());
     let mut buckets: Vec<Vec<PendingRel>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-    let mut with_props: Vec<Props> = Vec::new();
+    let mut with_props: Vec<(u32, Props)> = Vec::new();
+    let mut lines: Vec<(u32, u64)> = Vec::new();
+    let mut rows: u32 = 0;
     let mut last_type: Option<Sym> = None;
     let len = for_each_row(
         r,
@@ -769,11 +795,24 @@ fn read_edges(
             let (Some(s), Some(d), Some(t)) = (src, dst, rel_type) else {
                 return Err(recs.error(row_at, "a relationship needs src, dst and type".into()));
             };
-            let props = if props.is_empty() {
-                u32::MAX
+            let row = rows;
+            if row >= HAS_PROPS {
+                return Err(recs.error(
+                    row_at,
+                    format!("more than {HAS_PROPS} relationships in one file"),
+                ));
+            }
+            rows += 1;
+            let line = recs.record_line() as u64;
+            let next = lines.last().map(|&(r, l)| l + u64::from(row - r));
+            if next != Some(line) {
+                lines.push((row, line));
+            }
+            let flag = if props.is_empty() {
+                0
             } else {
-                with_props.push(props);
-                u32::try_from(with_props.len() - 1).unwrap_or(u32::MAX)
+                with_props.push((row, props));
+                HAS_PROPS
             };
             // Every end node is below `node_bound`: the index is in range.
             let bucket = ((d.0 as usize) >> shift).min(BUCKETS - 1);
@@ -781,8 +820,7 @@ fn read_edges(
                 dst: d.0,
                 src: s.0,
                 rel_type: t,
-                props,
-                line: recs.record_line() as u64,
+                row: row | flag,
             });
             Ok(())
         },
@@ -790,6 +828,7 @@ fn read_edges(
     Ok(ParsedEdges {
         buckets,
         props: with_props,
+        lines,
         len,
     })
 }
@@ -803,9 +842,9 @@ fn create_rels(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), (usize, String)> {
     let check_rels = g.schema().is_some();
-    let ParsedEdges {
-        buckets, mut props, ..
-    } = parsed;
+    let mut parsed = parsed;
+    let buckets = std::mem::take(&mut parsed.buckets);
+    let mut props = std::mem::take(&mut parsed.props);
     // petgraph's edge array at its final size at once, not doubled as it
     // fills (a copy of it at the peak otherwise).
     let total: usize = buckets.iter().map(Vec::len).sum();
@@ -818,14 +857,23 @@ fn create_rels(
     // only costs time on a load that fails anyway.
     let mut refused: Option<(usize, String)> = None;
     for mut bucket in buckets {
+        if bucket.is_empty() {
+            continue;
+        }
         // Within one end node, the order of the file (rows are unique).
-        bucket.sort_unstable_by_key(|p| (p.dst, p.line));
+        bucket.sort_unstable_by_key(|p| (p.dst, p.row()));
         done += bucket.len();
         for p in bucket {
-            let rel_props = props
-                .get_mut(p.props as usize)
-                .map(std::mem::take)
-                .unwrap_or_default();
+            let rel_props = if p.row & HAS_PROPS == 0 {
+                Props::new()
+            } else {
+                props
+                    .binary_search_by_key(&p.row(), |(r, _)| *r)
+                    .ok()
+                    .and_then(|i| props.get_mut(i))
+                    .map(|(_, x)| std::mem::take(x))
+                    .unwrap_or_default()
+            };
             let made = g
                 .create_rel_with(NodeId(p.src), NodeId(p.dst), p.rel_type, rel_props)
                 .and_then(|id| {
@@ -838,7 +886,7 @@ fn create_rels(
             match made {
                 Ok(()) => stats.rels += 1,
                 Err(e) => {
-                    let line = usize::try_from(p.line).unwrap_or(usize::MAX);
+                    let line = usize::try_from(parsed.line_of(p.row())).unwrap_or(usize::MAX);
                     if refused.as_ref().is_none_or(|(first, _)| line < *first) {
                         refused = Some((line, e.message));
                     }
@@ -1028,6 +1076,40 @@ mod tests {
         }
         // The import itself says nothing of writing: its caller does.
         assert!(seen.iter().all(|p| p.stage != Stage::Writing));
+    }
+
+    #[test]
+    fn rows_after_blank_lines_and_fields_over_several_lines_are_named_by_their_own_line() {
+        // Row 0 on line 2, a blank line, row 1 on lines 4-5 (a quoted
+        // field over two lines), row 2 on line 6, row 3 on line 7.
+        let edges = |last: &str| {
+            format!("src,dst,type,note\n1,2,K,\n\n2,3,K,\"two\nlines\"\n3,1,K,\n{last}\n")
+        };
+        // The schema refuses a note: the first refused row of the file is
+        // named, though row 3 (ending at node 1) is created first.
+        let mut g = Graph::with_schema(schema());
+        let e = import_csv(NODES, "n", &edges("3,1,K,x"), "e", &mut g).unwrap_err();
+        assert_eq!((e.line, e.col), (4, 1), "{e:?}");
+        assert_eq!(g.rel_count(), 0);
+        // Only the row after them refused: its line counts the blank line
+        // and the field's second line.
+        let ok_first = edges("3,1,K,x").replace("\"two\nlines\"", "");
+        let e = import_csv(NODES, "n", &ok_first, "e", &mut g).unwrap_err();
+        assert_eq!((e.line, e.col), (6, 1), "{e:?}");
+        // Without a schema all load, each relationship with its own note.
+        let mut g = Graph::new();
+        let stats = import_csv(NODES, "n", &edges("3,2,K,x"), "e", &mut g).unwrap();
+        assert_eq!(stats.rels, 4);
+        let mut notes: Vec<(u32, u32, String)> = g
+            .rel_ids()
+            .filter_map(|r| {
+                let (a, b) = g.rel_ends(r)?;
+                let note = g.rel(r)?.props.get_str("note")?.to_string();
+                Some((a.0, b.0, note))
+            })
+            .collect();
+        notes.sort();
+        assert_eq!(notes, vec![(1, 2, "two\nlines".into()), (2, 1, "x".into())]);
     }
 
     #[test]
