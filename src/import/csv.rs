@@ -693,7 +693,27 @@ impl PendingRel {
 
 /// How many ranges of end nodes the relationships waiting to be created
 /// are kept apart by ([`ParsedEdges::buckets`]).
-const BUCKETS: usize = 256;
+const BUCKETS: usize = 16;
+
+/// A range that outgrows this many waiting relationships (4 MiB) grows at
+/// once to [`MAPPED`] ...
+const SMALL: usize = 1 << 18;
+/// ... relationships (a little over 32 MiB): an allocation that large is
+/// always its own mapping in glibc, whatever its adaptive threshold has
+/// become, so freeing the range gives its memory back to the system at
+/// once. A smaller one comes from the heap, which keeps it (the threshold
+/// rises past a few MiB while the nodes are read), and the ranges'
+/// memory would then stay at the load's peak beside the relationships
+/// made from them. Pages of it that are never written take no memory.
+const MAPPED: usize = (32 << 20) / std::mem::size_of::<PendingRel>() + 4096;
+
+/// Appends `p` to a range, growing it as [`SMALL`] and [`MAPPED`] say.
+fn wait(range: &mut Vec<PendingRel>, p: PendingRel) {
+    if range.len() == range.capacity() && (SMALL..MAPPED).contains(&range.capacity()) {
+        range.reserve_exact(MAPPED - range.len());
+    }
+    range.push(p);
+}
 
 /// The relationships of an edges file, read and checked, not yet created.
 struct ParsedEdges {
@@ -816,12 +836,15 @@ fn read_edges(
             };
             // Every end node is below `node_bound`: the index is in range.
             let bucket = ((d.0 as usize) >> shift).min(BUCKETS - 1);
-            buckets[bucket].push(PendingRel {
-                dst: d.0,
-                src: s.0,
-                rel_type: t,
-                row: row | flag,
-            });
+            wait(
+                &mut buckets[bucket],
+                PendingRel {
+                    dst: d.0,
+                    src: s.0,
+                    rel_type: t,
+                    row: row | flag,
+                },
+            );
             Ok(())
         },
     )?;
