@@ -460,13 +460,14 @@ fn open(cli: &Cli) -> Result<(Database, String), String> {
         ));
     }
     if let Some(p) = &cli.store {
-        let (db, _) = Database::open(p).map_err(|e| e.to_string())?;
+        let (db, _) = opening(p, || Database::open(p)).map_err(|e| e.to_string())?;
         return Ok((db, p.display().to_string()));
     }
     let path = std::env::var_os(STORE_ENV)
         .filter(|v| !v.is_empty())
         .map_or_else(|| PathBuf::from(DEFAULT_STORE), PathBuf::from);
-    let (db, opened) = Database::open_or_seed(&path).map_err(|e| e.to_string())?;
+    let (db, opened) =
+        opening(&path, || Database::open_or_seed(&path)).map_err(|e| e.to_string())?;
     if opened == Opened::Seeded {
         let g = db.graph();
         let articles = g.nodes_with_label("Article").count();
@@ -479,6 +480,38 @@ fn open(cli: &Cli) -> Result<(Database, String), String> {
         );
     }
     Ok((db, path.display().to_string()))
+}
+
+/// A store file at least this large takes long enough to open (about a
+/// second at 10M nodes per 200 MB) that a terminal is told what is going on.
+const SLOW_OPEN_BYTES: u64 = 128 << 20;
+
+/// Runs `open` for the store at `path`; while it runs, a line on a terminal
+/// says a large store is being opened (cleared once it is).
+fn opening<T>(path: &Path, open: impl FnOnce() -> T) -> T {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let note = open_note(path, size, io::stderr().is_terminal());
+    if let Some(n) = &note {
+        let _ = write!(io::stderr(), "{n}");
+        let _ = io::stderr().flush();
+    }
+    let out = open();
+    if note.is_some() {
+        let _ = write!(io::stderr(), "\r\x1b[K");
+    }
+    out
+}
+
+/// What [`opening`] shows for a store of `size` bytes: nothing for a small
+/// one, or when stderr is no terminal.
+fn open_note(path: &Path, size: u64, terminal: bool) -> Option<String> {
+    (terminal && size >= SLOW_OPEN_BYTES).then(|| {
+        format!(
+            "opening {} ({:.0} MB) ...",
+            path.display(),
+            size as f64 / 1e6
+        )
+    })
 }
 
 fn settings(cli: &Cli) -> Result<Settings, String> {
@@ -590,5 +623,22 @@ fn main() -> ExitCode {
                 color,
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_large_store_opened_on_a_terminal_is_announced() {
+        let p = Path::new("graph/big.fg");
+        assert_eq!(
+            open_note(p, 600_000_000, true).as_deref(),
+            Some("opening graph/big.fg (600 MB) ...")
+        );
+        assert_eq!(open_note(p, 600_000_000, false), None);
+        assert_eq!(open_note(p, SLOW_OPEN_BYTES - 1, true), None);
+        assert!(open_note(p, SLOW_OPEN_BYTES, true).is_some());
     }
 }
