@@ -671,7 +671,7 @@ fn load_nodes(
     Ok((ids, read))
 }
 
-/// A relationship read from the edges file, waiting to be created: 24
+/// A relationship read from the edges file, waiting to be created: 16
 /// bytes (at 1M nodes there are five million of these at once).
 struct PendingRel {
     dst: u32,

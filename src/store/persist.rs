@@ -1390,28 +1390,42 @@ fn write_atomic_with<T>(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "store".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut tmp = TempFile(Some(
+        dir.join(format!(".{name}.tmp-{}", std::process::id())),
+    ));
     let result = (|| {
+        let at = tmp.0.clone().unwrap_or_default();
         let mut f = fs::OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(true)
-            .open(&tmp)?;
+            .open(&at)?;
         let out = write(&mut f)?;
         f.sync_all()?;
         drop(f);
-        fs::rename(&tmp, path)?;
+        fs::rename(&at, path)?;
+        tmp.0 = None;
         // Make the rename itself durable.
         if let Ok(d) = File::open(&dir) {
             d.sync_all()?;
         }
         Ok(out)
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
     result.map_err(io)
+}
+
+/// A temporary file that is removed when this is dropped unless it was
+/// renamed into place (`None`) first: on an error, and on a panic inside
+/// the writing (the encoder runs there), none is left behind.
+struct TempFile(Option<std::path::PathBuf>);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(p) = &self.0 {
+            let _ = fs::remove_file(p);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1502,17 +1516,62 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_that_cannot_be_written_is_an_error_not_a_hang() {
+    #[cfg(unix)]
+    fn a_snapshot_whose_writes_fail_midway_is_an_error_not_a_hang() {
+        use std::io::Read;
+        // Twenty thousand named nodes: a payload well past a pipe's buffer.
+        let mut g = larger();
+        for i in 0..20_000i64 {
+            let mut p = Props::new();
+            p.insert("name".into(), format!("node number {i}").into());
+            g.create_node(vec!["C".into()], p).unwrap();
+        }
+        assert!(encode(&g).len() > 256 << 10);
+        for piece in [1, 64, 4096, 1 << 20] {
+            // The reader takes the header and a little more, then hangs up:
+            // a write of the pieces fails (not the header's, nor a seek,
+            // which would say "Illegal seek"), the writer hangs up on the
+            // encoder, and the encoder, with pieces left, stops sending.
+            let (mut reader, writer) = std::io::pipe().unwrap();
+            let taker = std::thread::spawn(move || {
+                let mut buf = vec![0u8; HEADER_LEN + 100];
+                reader.read_exact(&mut buf).is_ok()
+            });
+            let mut f = File::from(std::os::fd::OwnedFd::from(writer));
+            let err = write_snapshot(&mut f, &g, FORMAT_VERSION, piece).unwrap_err();
+            assert!(taker.join().unwrap(), "the reader got its bytes");
+            assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{piece}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_failed_or_panicking_write_leaves_the_store_and_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ro.fg");
-        fs::write(&path, b"").unwrap();
-        // Read-only: the first write fails, the writer hangs up, and the
-        // encoder (which has pieces left to send) stops sending.
-        let mut f = File::open(&path).unwrap();
-        let err = write_snapshot(&mut f, &larger(), FORMAT_VERSION, 64).unwrap_err();
-        assert!(!err.to_string().is_empty());
-        let mut f = File::open(&path).unwrap();
-        assert!(write_snapshot(&mut f, &larger(), FORMAT_VERSION, 1 << 20).is_err());
+        let path = dir.path().join("s.fg");
+        save(&path, &sample()).unwrap();
+        let before = fs::read(&path).unwrap();
+        let only_the_store = || {
+            let names: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(names, vec![std::ffi::OsString::from("s.fg")]);
+            assert_eq!(fs::read(&path).unwrap(), before);
+        };
+        let failed = write_atomic_with(&path, |f| {
+            f.write_all(b"half a snapshot")?;
+            Err::<(), _>(std::io::Error::other("the disk is full"))
+        });
+        assert!(failed.is_err());
+        only_the_store();
+        let panicked = std::panic::catch_unwind(|| {
+            let _ = write_atomic_with(&path, |f| -> std::io::Result<()> {
+                f.write_all(b"half a snapshot")?;
+                panic!("a bug in the encoder");
+            });
+        });
+        assert!(panicked.is_err());
+        only_the_store();
     }
 
     #[test]
