@@ -132,11 +132,7 @@ fn import_checkpointed(
     let (mut db, _) = Database::open(store)?;
     let mut g: Graph = db.graph().clone();
     let stats = import_csv_files(nodes, edges, &mut g, progress)?;
-    progress(Progress {
-        stage: Stage::Writing,
-        done: 0,
-        total: 0,
-    });
+    progress(Progress::at(Stage::Writing, 0, 0));
     db.replace_graph(g)?;
     Ok((stats, db))
 }

@@ -389,6 +389,13 @@ pub struct Progress {
     pub total: usize,
 }
 
+impl Progress {
+    /// So far in `stage`: `done` of `total`.
+    pub fn at(stage: Stage, done: usize, total: usize) -> Progress {
+        Progress { stage, done, total }
+    }
+}
+
 /// The stages of a bulk import, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -454,11 +461,7 @@ fn import_from(
         let total = f.total;
         let (ids, nodes_len) =
             load_nodes(f.nodes, f.nodes_name, f.chunk, g, &mut stats, &mut |done| {
-                progress(Progress {
-                    stage: Stage::Reading,
-                    done,
-                    total,
-                })
+                progress(Progress::at(Stage::Reading, done, total))
             })?;
         let parsed = read_edges(
             f.edges,
@@ -467,27 +470,13 @@ fn import_from(
             f.chunk,
             &ids,
             g.node_bound(),
-            &mut |done| {
-                progress(Progress {
-                    stage: Stage::Reading,
-                    done: nodes_len + done,
-                    total,
-                })
-            },
+            &mut |done| progress(Progress::at(Stage::Reading, nodes_len + done, total)),
         )?;
         drop(ids);
         let read = nodes_len + parsed.len;
-        progress(Progress {
-            stage: Stage::Reading,
-            done: read,
-            total: total.max(read),
-        });
+        progress(Progress::at(Stage::Reading, read, total.max(read)));
         create_rels(parsed, g, &mut stats, &mut |done, total| {
-            progress(Progress {
-                stage: Stage::Linking,
-                done,
-                total,
-            })
+            progress(Progress::at(Stage::Linking, done, total))
         })
         .map_err(|(line, message)| row_error(f.edges_name, line, message))?;
         Ok(stats)
@@ -724,19 +713,29 @@ struct ParsedEdges {
     /// The properties of the relationships that have any, by row number
     /// (in order: rows are read in order).
     props: Vec<(u32, Props)>,
-    /// Where rows start: (row, line) for the first row and each row that
-    /// does not start on the line after the one before (a blank line, a
-    /// field over several lines). Empty for an edges file without rows.
-    lines: Vec<(u32, u64)>,
+    /// The line each row starts on.
+    lines: RowLines,
     /// The bytes of the file.
     len: usize,
 }
 
-impl ParsedEdges {
+/// Where rows start: (row, line) for the first row and each row that does
+/// not start on the line after the one before (a blank line, a field over
+/// several lines); the rest follow from them.
+#[derive(Default)]
+struct RowLines(Vec<(u32, u64)>);
+
+impl RowLines {
+    /// Row `row`, the next one, starts on `line`.
+    fn push(&mut self, row: u32, line: u64) {
+        if self.0.last().map(|&(r, l)| l + u64::from(row - r)) != Some(line) {
+            self.0.push((row, line));
+        }
+    }
     /// The line row `row` starts on.
     fn line_of(&self, row: u32) -> u64 {
-        let i = self.lines.partition_point(|&(r, _)| r <= row);
-        match i.checked_sub(1).and_then(|i| self.lines.get(i)) {
+        let i = self.0.partition_point(|&(r, _)| r <= row);
+        match i.checked_sub(1).and_then(|i| self.0.get(i)) {
             Some(&(r, line)) => line + u64::from(row - r),
             None => 0,
         }
@@ -763,7 +762,7 @@ fn read_edges(
     let shift = (usize::BITS - node_bound.leading_zeros()).saturating_sub(BUCKETS.ilog2());
     let mut buckets: Vec<Vec<PendingRel>> = (0..BUCKETS).map(|_| Vec::new()).collect();
     let mut with_props: Vec<(u32, Props)> = Vec::new();
-    let mut lines: Vec<(u32, u64)> = Vec::new();
+    let mut lines = RowLines::default();
     let mut rows: u32 = 0;
     let mut last_type: Option<Sym> = None;
     let len = for_each_row(
@@ -823,11 +822,7 @@ fn read_edges(
                 ));
             }
             rows += 1;
-            let line = recs.record_line() as u64;
-            let next = lines.last().map(|&(r, l)| l + u64::from(row - r));
-            if next != Some(line) {
-                lines.push((row, line));
-            }
+            lines.push(row, recs.record_line() as u64);
             let flag = if props.is_empty() {
                 0
             } else {
@@ -865,9 +860,12 @@ fn create_rels(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(), (usize, String)> {
     let check_rels = g.schema().is_some();
-    let mut parsed = parsed;
-    let buckets = std::mem::take(&mut parsed.buckets);
-    let mut props = std::mem::take(&mut parsed.props);
+    let ParsedEdges {
+        buckets,
+        mut props,
+        lines,
+        ..
+    } = parsed;
     // petgraph's edge array at its final size at once, not doubled as it
     // fills (a copy of it at the peak otherwise).
     let total: usize = buckets.iter().map(Vec::len).sum();
@@ -909,7 +907,7 @@ fn create_rels(
             match made {
                 Ok(()) => stats.rels += 1,
                 Err(e) => {
-                    let line = usize::try_from(parsed.line_of(p.row())).unwrap_or(usize::MAX);
+                    let line = usize::try_from(lines.line_of(p.row())).unwrap_or(usize::MAX);
                     if refused.as_ref().is_none_or(|(first, _)| line < *first) {
                         refused = Some((line, e.message));
                     }

@@ -786,14 +786,7 @@ fn write_snapshot(
         let synced = scope.spawn(|| file.sync_all());
         let mut first = Hashing::new(());
         let hashed = reader.seek(SeekFrom::Start(0)).and_then(|_| {
-            let mut part = (&mut reader).take(first_len);
-            let mut buf = vec![0u8; PIECE];
-            loop {
-                match part.read(&mut buf)? {
-                    0 => break,
-                    n => first.eat(&buf[..n]),
-                }
-            }
+            read_through((&mut reader).take(first_len), |b| first.eat(b))?;
             if first.len == first_len {
                 Ok(())
             } else {

@@ -85,12 +85,12 @@ pub enum Piece {
     Cut,
 }
 
-/// A streamed payload's way out: pieces of about `size` bytes.
+/// A streamed payload's way out: pieces of about `size` bytes. Once the
+/// receiver hangs up (its writer failed), sending fails at once and the
+/// rest is dropped.
 struct Stream {
     to: std::sync::mpsc::SyncSender<Piece>,
     size: usize,
-    /// The receiver hung up (its writer failed): the rest is dropped.
-    closed: bool,
 }
 
 /// How many bytes (1 to 4) hold every number up to `max`.
@@ -214,12 +214,10 @@ impl Out {
             self.send(Piece::Bytes(full));
         }
     }
-    fn send(&mut self, p: Piece) {
-        if let Some(s) = &mut self.sink
-            && !s.closed
-            && s.to.send(p).is_err()
-        {
-            s.closed = true;
+    fn send(&self, p: Piece) {
+        if let Some(s) = &self.sink {
+            // An error is the writer's, which the caller reports.
+            let _ = s.to.send(p);
         }
     }
     fn u8(&mut self, x: u8) {
@@ -342,7 +340,6 @@ pub fn encode_payload_to(
     o.sink = Some(Stream {
         to,
         size: piece.max(1),
-        closed: false,
     });
     encode_payload_with(o, graph, schema).1
 }
