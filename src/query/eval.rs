@@ -22,7 +22,7 @@ use super::ast::{
 };
 use super::compare::{Key, KeyMap, KeySet, order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
-use super::pattern::{match_parts, match_row, pattern_vars};
+use super::pattern::{match_each, match_parts, match_row, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, Path, Props, PropsRef, RelId, Value};
@@ -339,12 +339,7 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             where_,
             ..
         } => {
-            let mut names = t.names.clone();
-            for v in pattern_vars(&pattern.parts) {
-                if !names.contains(&v) {
-                    names.push(v);
-                }
-            }
+            let names = match_names(&t.names, pattern);
             let mut rows = Vec::new();
             for r in &t.rows {
                 ev.check()?;
@@ -443,12 +438,62 @@ fn union_of(
 
 // ---- projection: WITH and RETURN -----------------------------------
 
+/// The input's names followed by the new variables of a MATCH.
+fn match_names(input: &[String], pattern: &super::ast::Pattern) -> Vec<String> {
+    let mut names = input.to_vec();
+    for v in pattern_vars(&pattern.parts) {
+        if !names.contains(&v) {
+            names.push(v);
+        }
+    }
+    names
+}
+
+/// Hands each row of a projection's input to the sink it is given.
+type Feed<'f> = dyn FnMut(&mut dyn FnMut(&[Value]) -> R<()>) -> R<()> + 'f;
+
 fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
+    project_rows(ev, &t.names, p, is_return, &mut |sink| {
+        t.rows.iter().try_for_each(|r| sink(r))
+    })
+}
+
+/// A MATCH and the WITH or RETURN after it, the matched rows projected as
+/// they are found: an aggregation holds its groups, DISTINCT its distinct
+/// rows, never every row the MATCH found.
+fn match_project(ev: &Ev, t: Table, m: &Clause, p: &Projection, is_return: bool) -> R<Table> {
+    let Clause::Match {
+        optional,
+        pattern,
+        where_,
+        ..
+    } = m
+    else {
+        return project(ev, read_clause(ev, t, m)?, p, is_return);
+    };
+    let names = match_names(&t.names, pattern);
+    project_rows(ev, &names, p, is_return, &mut |sink| {
+        for r in &t.rows {
+            ev.check()?;
+            match_each(ev, &names, r, pattern, where_.as_ref(), *optional, sink)?;
+        }
+        Ok(())
+    })
+}
+
+/// WITH or RETURN of the rows `feed` hands over, laid out as `names`.
+fn project_rows(
+    ev: &Ev,
+    names: &[String],
+    p: &Projection,
+    is_return: bool,
+    feed: &mut Feed,
+) -> R<Table> {
     // (column name, expression)
     let mut items: Vec<(String, &Expr)> = Vec::new();
     let star_vars: Vec<Expr>;
     if p.star {
-        let mut vars: Vec<&String> = t.names.iter().filter(|n| !is_hidden(n)).collect();
+        let mut vars: Vec<&String> = names.iter().filter(|n| !is_hidden(n)).collect();
         if is_return {
             vars.sort();
         }
@@ -492,9 +537,9 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
             .collect();
         let mut groups: Vec<(Vec<Value>, Vec<Value>, Vec<AccD>)> = Vec::new();
         let mut index: KeyMap<usize> = KeyMap::default();
-        for r in &t.rows {
+        feed(&mut |r| {
             ev.check()?;
-            let env = Env::row(&t.names, r);
+            let env = Env::row(names, r);
             let key: Vec<Value> = key_items
                 .iter()
                 .map(|i| ev.eval(items[*i].1, &env))
@@ -517,7 +562,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
                         .iter()
                         .map(|e| Acc::start(e))
                         .collect::<R<Vec<_>>>()?;
-                    groups.push((key, r.clone(), accs));
+                    groups.push((key, r.to_vec(), accs));
                     index.insert(k, groups.len() - 1);
                     groups.len() - 1
                 }
@@ -525,20 +570,21 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
             for (a, e) in groups[gi].2.iter_mut().zip(&agg_exprs) {
                 a.add(ev, e, &env)?;
             }
-        }
+            Ok(())
+        })?;
         if groups.is_empty() && key_items.is_empty() {
             let accs = agg_exprs
                 .iter()
                 .map(|e| Acc::start(e))
                 .collect::<R<Vec<_>>>()?;
-            groups.push((Vec::new(), vec![Value::Null; t.names.len()], accs));
+            groups.push((Vec::new(), vec![Value::Null; names.len()], accs));
         }
         for (key, rep, accs) in groups {
             let mut aggs = HashMap::new();
             for (a, e) in accs.into_iter().zip(&agg_exprs) {
                 aggs.insert(*e as *const Expr as usize, a.finish()?);
             }
-            let base = Env::row(&t.names, &rep);
+            let base = Env::row(names, &rep);
             let env = Env::Aggs {
                 vals: &aggs,
                 parent: &base,
@@ -564,14 +610,16 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
         // are evaluated (`RETURN DISTINCT b.name` reads each `b` once).
         let mut seen = p.distinct.then(KeySet::default);
         let inputs = if p.distinct {
-            distinct_inputs(&items, &t.names)
+            distinct_inputs(&items, names)
         } else {
             None
         };
         let mut inputs = inputs;
         let mut seen_inputs = KeySet::default();
-        for (i, r) in t.rows.iter().enumerate() {
+        let mut i = 0;
+        feed(&mut |r| {
             ev.check()?;
+            i += 1;
             if let Some(cols) = &inputs {
                 let mut k = Key::new();
                 for &c in cols {
@@ -579,19 +627,19 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
                 }
                 // A long key is not kept (its row is evaluated as usual).
                 if k.len() <= MAX_INPUT_KEY && !seen_inputs.insert(k) {
-                    continue;
+                    return Ok(());
                 }
                 // The shortcut pays only when inputs repeat: once most of
                 // them are new, or too many are kept, it stops and lets
                 // its keys go (every row is evaluated from then on).
-                if (i + 1) % 1024 == 0
-                    && (seen_inputs.len() * 2 > i + 1 || seen_inputs.len() > MAX_INPUT_KEYS)
+                if i % 1024 == 0
+                    && (seen_inputs.len() * 2 > i || seen_inputs.len() > MAX_INPUT_KEYS)
                 {
                     inputs = None;
                     seen_inputs = KeySet::default();
                 }
             }
-            let env = Env::row(&t.names, r);
+            let env = Env::row(names, r);
             let vals = items
                 .iter()
                 .map(|(_, e)| ev.eval(e, &env))
@@ -599,11 +647,12 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
             if let Some(seen) = &mut seen
                 && !seen.insert(row_key(&vals))
             {
-                continue;
+                return Ok(());
             }
-            let input = if keep_input { r.clone() } else { Vec::new() };
+            let input = if keep_input { r.to_vec() } else { Vec::new() };
             out.push((vals, input, HashMap::new()));
-        }
+            Ok(())
+        })?;
     }
 
     if p.distinct && aggregating {
@@ -613,7 +662,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
     if !p.order_by.is_empty() {
         let mut keyed: Vec<(Vec<Value>, Projected)> = Vec::new();
         for o in out {
-            let keys = sort_keys(ev, &p.order_by, &out_names, &o.0, &t.names, &o.1, &o.2)?;
+            let keys = sort_keys(ev, &p.order_by, &out_names, &o.0, names, &o.1, &o.2)?;
             keyed.push((keys, o));
         }
         keyed.sort_by(|(a, _), (b, _)| {
@@ -638,7 +687,7 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
     if let Some(w) = &p.where_ {
         let mut kept = Vec::new();
         for o in rows {
-            let base = Env::row(&t.names, &o.1);
+            let base = Env::row(names, &o.1);
             let aggs = Env::Aggs {
                 vals: &o.2,
                 parent: &base,
@@ -1105,7 +1154,11 @@ impl<'g> Engine<'g> {
             names: Vec::new(),
             rows: vec![Vec::new()],
         };
+        let mut fused = false;
         for (i, c) in q.clauses.iter().enumerate() {
+            if std::mem::take(&mut fused) {
+                continue;
+            }
             if let Clause::Return(p) = c {
                 let out = project(&self.ev(), t, p, true)?;
                 return Ok((out.names, out.rows));
@@ -1116,7 +1169,20 @@ impl<'g> Engine<'g> {
             t = match c {
                 Clause::Match { .. } => {
                     let keep = unread(&t, q.clauses.get(i..).unwrap_or(&[]));
-                    self.clause(keep_columns(t, &keep), c)?
+                    let t = keep_columns(t, &keep);
+                    // A WITH or RETURN right after takes the rows as they
+                    // are matched.
+                    match q.clauses.get(i + 1) {
+                        Some(Clause::Return(p)) => {
+                            let out = match_project(&self.ev(), t, c, p, true)?;
+                            return Ok((out.names, out.rows));
+                        }
+                        Some(Clause::With(p)) => {
+                            fused = true;
+                            match_project(&self.ev(), t, c, p, false)?
+                        }
+                        _ => self.clause(t, c)?,
+                    }
                 }
                 Clause::Unwind { expr, alias, .. } => {
                     let keep = unread(&t, q.clauses.get(i + 1..).unwrap_or(&[]));

@@ -924,9 +924,17 @@ impl<'a> Ev<'a> {
                     _ => None,
                 }));
             }
-            BinOp::Eq | BinOp::Ne => {
+            BinOp::Eq
+            | BinOp::Ne
+            | BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge
+            | BinOp::StartsWith
+            | BinOp::EndsWith
+            | BinOp::Contains => {
                 if let ExprKind::Property(x, key) = &a.kind {
-                    return self.property_equals(op, a, (x, &key.name), b, env);
+                    return self.property_compare(op, a, (x, &key.name), b, env);
                 }
             }
             _ => {}
@@ -936,11 +944,13 @@ impl<'a> Ev<'a> {
         binary_values(op, &l, &r)
     }
 
-    /// `a = b` (or `<>`) where `a` is `x.key`: a node's string property is
-    /// compared where it is stored, not copied out first. Evaluates in the
-    /// same order (`x`, its property, `b`) and gives the same errors, at the
-    /// same places, as the general path.
-    fn property_equals(
+    /// `a op b` for a comparison `op` where `a` is `x.key`: a node's or
+    /// relationship's string property is compared where it is stored, and
+    /// a string parameter, literal or variable on the right where it is,
+    /// so that a filter over a scan copies no string per row. Evaluates in
+    /// the same order (`x`, its property, `b`) and gives the same answers
+    /// and errors, at the same places, as the general path.
+    fn property_compare(
         &self,
         op: BinOp,
         a: &Expr,
@@ -956,12 +966,18 @@ impl<'a> Ev<'a> {
             }
         };
         let target = self.eval(x, env)?;
-        if let Value::Node(n) = target
-            && let Some(Item::Str(have)) = self.node(n).map_err(at_a)?.props.get_item(key)
-        {
+        let props = match target {
+            Value::Node(n) => Some(self.node(n).map_err(at_a)?.props),
+            Value::Rel(r) => Some(self.rel(r).map_err(at_a)?.props),
+            _ => None,
+        };
+        if let Some(Item::Str(have)) = props.and_then(|p| p.get_item(key)) {
+            if let Some(want) = self.str_operand(b, env) {
+                return Ok(compare_strs(op, have, want));
+            }
             let r = self.eval(b, env)?;
             return match &r {
-                Value::String(w) => Ok(Value::Bool((have == w.as_str()) == (op == BinOp::Eq))),
+                Value::String(want) => Ok(compare_strs(op, have, want)),
                 r => binary_values(op, &Value::String(have.to_string()), r),
             };
         }
@@ -969,6 +985,36 @@ impl<'a> Ev<'a> {
         let r = self.eval(b, env)?;
         binary_values(op, &l, &r)
     }
+
+    /// The string a parameter, string literal or variable holds, borrowed
+    /// where it is; None for any other expression or value (which is then
+    /// evaluated as usual: these cannot fail or change anything, so the
+    /// two paths agree).
+    pub(crate) fn str_operand<'s>(&'s self, e: &'s Expr, env: &'s Env) -> Option<&'s str> {
+        match &e.kind {
+            ExprKind::Literal(Literal::String(s)) => Some(s),
+            ExprKind::Param(p) => self.params.get(p).and_then(Value::as_str),
+            ExprKind::Var(v) => env.lookup(v).and_then(Value::as_str),
+            _ => None,
+        }
+    }
+}
+
+/// A comparison of two strings, as [`binary_values`] makes it.
+fn compare_strs(op: BinOp, have: &str, want: &str) -> Value {
+    Value::Bool(match op {
+        BinOp::Eq => have == want,
+        BinOp::Ne => have != want,
+        BinOp::Lt => have < want,
+        BinOp::Le => have <= want,
+        BinOp::Gt => have > want,
+        BinOp::Ge => have >= want,
+        BinOp::StartsWith => have.starts_with(want),
+        BinOp::EndsWith => have.ends_with(want),
+        BinOp::Contains => have.contains(want),
+        // Only the operators above come here.
+        _ => return Value::Null,
+    })
 }
 
 fn overflow() -> QueryError {

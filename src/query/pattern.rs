@@ -378,6 +378,11 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
                     ))),
                 }
             }
+            Start::NameProp(e) | Start::NameWhere(e)
+                if let Some(x) = self.ev.str_operand(e, &env) =>
+            {
+                Ok(g.lookup(x))
+            }
             Start::NameProp(e) => match self.ev.eval(e, &env)? {
                 Value::String(x) => Ok(g.lookup(&x)),
                 _ => Ok(self.scan(spec.labels)),
@@ -1640,32 +1645,46 @@ pub fn match_row(
     where_: Option<&Expr>,
     optional: bool,
 ) -> R<Vec<Vec<Value>>> {
+    let mut out = Vec::new();
+    match_each(ev, names, input, pattern, where_, optional, &mut |r| {
+        out.push(r.to_vec());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`match_row`] handing each extended row to `on_row` as it is found
+/// (an OPTIONAL MATCH that finds none hands on the input, padded with
+/// nulls), so that no caller has to hold them all.
+pub fn match_each(
+    ev: &Ev,
+    names: &[String],
+    input: &[Value],
+    pattern: &Pattern,
+    where_: Option<&Expr>,
+    optional: bool,
+    on_row: &mut dyn FnMut(&[Value]) -> R<()>,
+) -> R<()> {
     let mut row = input.to_vec();
     row.resize(names.len(), Value::Null);
     let mut assigned = vec![true; input.len()];
     assigned.resize(names.len(), false);
-    let mut out = Vec::new();
-    match_parts(
-        ev,
-        names,
-        &pattern.parts,
-        row.clone(),
-        assigned,
-        where_,
-        &mut |r| {
-            if let Some(w) = where_
-                && !ev.test(w, &Env::row(names, r))?
-            {
-                return Ok(true);
-            }
-            out.push(r.to_vec());
-            Ok(true)
-        },
-    )?;
-    if out.is_empty() && optional {
-        out.push(row);
+    let unmatched = optional.then(|| row.clone());
+    let mut found = false;
+    match_parts(ev, names, &pattern.parts, row, assigned, where_, &mut |r| {
+        if let Some(w) = where_
+            && !ev.test(w, &Env::row(names, r))?
+        {
+            return Ok(true);
+        }
+        found = true;
+        on_row(r)?;
+        Ok(true)
+    })?;
+    if !found && let Some(row) = unmatched {
+        on_row(&row)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Sets up a match of `parts` inside an expression: the enclosing bindings

@@ -2226,3 +2226,139 @@ fn count_subqueries_count_matches_and_rows() {
     let e = run(&mut g, "MATCH (p) RETURN COUNT { (p)-->(x) } AS n, x").unwrap_err();
     assert_eq!(e.class, ErrorClass::SyntaxError, "{e:?}");
 }
+
+// ---- Fast paths agree with the general one ------------------------------
+
+#[test]
+fn comparisons_of_a_stored_string_agree_with_the_general_path() {
+    // `n.name OP x` compares the stored string in place (and a string
+    // parameter, literal or variable where it is); `s OP x` with `s` a
+    // variable takes the general path. Both must give the same value,
+    // null included, for nodes and relationships.
+    let mut g = graph(
+        "CREATE (:N {k: 1, name: ''}), (:N {k: 2, name: 'a'}), (:N {k: 3, name: 'ab'}), \
+         (:N {k: 4, name: 'abc'}), (:N {k: 5, name: 'b'}), (:N {k: 6, name: 'B'}), \
+         (:N {k: 7, name: 'ä'}), (:N {k: 8, name: 3}), (:N {k: 9}), \
+         (:N {k: 10, name: 'xab'}), (:M)-[:R {k: 11, name: 'ab'}]->(:M), \
+         (:M)-[:R {k: 12, name: 'abd'}]->(:M), (:M)-[:R {k: 13}]->(:M)",
+    );
+    let mut params = Params::new();
+    params.insert("s".into(), Value::String("ab".into()));
+    params.insert("i".into(), Value::Int(3));
+    params.insert("z".into(), Value::Null);
+    let ops = [
+        "=",
+        "<>",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "STARTS WITH",
+        "ENDS WITH",
+        "CONTAINS",
+    ];
+    let rhs = ["'ab'", "$s", "v", "''", "$i", "3", "$z", "null", "['ab']"];
+    let mut checked = 0;
+    for op in ops {
+        for x in rhs {
+            for (pat, var) in [("(n:N)", "n"), ("()-[n:R]->()", "n")] {
+                let fast = format!(
+                    "WITH 'ab' AS v MATCH {pat} RETURN {var}.k, {var}.name {op} {x} ORDER BY {var}.k"
+                );
+                let general = format!(
+                    "WITH 'ab' AS v MATCH {pat} WITH v, {var}, {var}.name AS s \
+                     RETURN {var}.k, s {op} {x} ORDER BY {var}.k"
+                );
+                let a = run_opts(&mut g, &fast, &params, &ExecOptions::default());
+                let b = run_opts(&mut g, &general, &params, &ExecOptions::default());
+                match (a, b) {
+                    (Ok(a), Ok(b)) => assert_eq!(a.rows, b.rows, "{fast}"),
+                    (Err(a), Err(b)) => assert_eq!(a.detail, b.detail, "{fast}"),
+                    (a, b) => panic!("{fast}\n{a:?}\n{general}\n{b:?}"),
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, ops.len() * rhs.len() * 2);
+    // And in a WHERE, which is where a scan meets it.
+    let mut q = |q: &str| {
+        let r = run_opts(&mut g, q, &params, &ExecOptions::default()).unwrap();
+        r.rows.iter().map(|r| r[0].to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        q("MATCH (n:N) WHERE n.name STARTS WITH $s RETURN n.k ORDER BY n.k"),
+        ["3", "4"]
+    );
+    assert_eq!(
+        q("MATCH (n:N) WHERE n.name > $s RETURN n.k ORDER BY n.k"),
+        ["4", "5", "7", "10"]
+    );
+    assert_eq!(
+        q("MATCH ()-[n:R]->() WHERE n.name <> 'ab' RETURN n.k ORDER BY n.k"),
+        ["12"]
+    );
+}
+
+#[test]
+fn a_match_projected_as_it_is_found_gives_what_the_whole_table_gives() {
+    // A WITH or RETURN right after a MATCH takes its rows as they are
+    // found; an UNWIND of one element between them makes the MATCH build
+    // its whole table first. Every shape of projection agrees.
+    let mut g = graph(
+        "CREATE (a:N {k: 1}), (b:N {k: 2}), (c:N {k: 3}), (d:N {k: 4, name: 'x'}), \
+         (a)-[:R {w: 1}]->(b), (a)-[:R {w: 2}]->(c), (b)-[:R {w: 3}]->(c), \
+         (c)-[:R {w: 4}]->(a), (a)-[:S {w: 5}]->(a)",
+    );
+    let shapes = [
+        (
+            "MATCH (a:N)-[r]->(b)",
+            "RETURN b.k, count(*), sum(r.w) ORDER BY b.k",
+        ),
+        ("MATCH (a:N)-[r]->(b)", "RETURN count(*), collect(r.w)"),
+        (
+            "MATCH (a:N) OPTIONAL MATCH (a)-[r:R]->(b)",
+            "RETURN a.k, collect(b.k), count(r) ORDER BY a.k",
+        ),
+        (
+            "MATCH (a:N)-[r]->(b)",
+            "WITH a, count(r) AS c WHERE c > 1 RETURN a.k, c ORDER BY a.k",
+        ),
+        ("MATCH (a:N)-->(b)", "RETURN DISTINCT b.k ORDER BY b.k"),
+        (
+            "MATCH (a:N)-->(b)",
+            "WITH DISTINCT a.k AS k ORDER BY k DESC LIMIT 2 RETURN k",
+        ),
+        (
+            "MATCH (a:N)-->(b)",
+            "WITH a, b ORDER BY b.k SKIP 1 RETURN a.k, b.k",
+        ),
+        ("MATCH (a:Missing)", "RETURN count(*), collect(a)"),
+        ("MATCH (a:N) WHERE a.k > 100", "RETURN a.k, count(*)"),
+        (
+            "MATCH (a:N) WHERE a.k > 1",
+            "RETURN max(a.k) AS m ORDER BY m",
+        ),
+        ("MATCH (a:N)", "RETURN sum(a.name)"),
+        ("MATCH (a:N)", "RETURN a.k ORDER BY a.k LIMIT 2"),
+    ];
+    for (m, p) in shapes {
+        let fused = format!("{m} {p}");
+        let whole = format!("{m} UNWIND [1] AS one {p}");
+        match (run(&mut g, &fused), run(&mut g, &whole)) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.columns, b.columns, "{fused}");
+                assert_eq!(a.rows, b.rows, "{fused}");
+            }
+            (Err(a), Err(b)) => assert_eq!(a.detail, b.detail, "{fused}"),
+            (a, b) => panic!("{fused}\n{a:?}\n{whole}\n{b:?}"),
+        }
+    }
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (a:N)-[r]->(b) RETURN b.k, count(*) ORDER BY b.k"
+        ),
+        ["1 | 2", "2 | 1", "3 | 2"]
+    );
+}
