@@ -22,7 +22,7 @@ use super::ast::{
 };
 use super::compare::{Key, KeyMap, KeySet, order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
-use super::pattern::{match_each, match_parts, match_row, pattern_vars};
+use super::pattern::{extend_names, match_each};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, Path, Props, PropsRef, RelId, Value};
@@ -339,19 +339,13 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             where_,
             ..
         } => {
-            let names = match_names(&t.names, pattern);
+            let names = extend_names(t.names.clone(), &pattern.parts);
             let mut rows = Vec::new();
-            for r in &t.rows {
-                ev.check()?;
-                rows.extend(match_row(
-                    ev,
-                    &names,
-                    r,
-                    pattern,
-                    where_.as_ref(),
-                    *optional,
-                )?);
-            }
+            let m = (pattern, where_.as_ref(), *optional);
+            match_table(ev, &t, &names, m, &mut |r| {
+                rows.push(r.to_vec());
+                Ok(())
+            })?;
             Ok(Table { names, rows })
         }
         Clause::Unwind { expr, alias, .. } => {
@@ -438,17 +432,6 @@ fn union_of(
 
 // ---- projection: WITH and RETURN -----------------------------------
 
-/// The input's names followed by the new variables of a MATCH.
-fn match_names(input: &[String], pattern: &super::ast::Pattern) -> Vec<String> {
-    let mut names = input.to_vec();
-    for v in pattern_vars(&pattern.parts) {
-        if !names.contains(&v) {
-            names.push(v);
-        }
-    }
-    names
-}
-
 /// Hands each row of a projection's input to the sink it is given.
 type Feed<'f> = dyn FnMut(&mut dyn FnMut(&[Value]) -> R<()>) -> R<()> + 'f;
 
@@ -471,14 +454,30 @@ fn match_project(ev: &Ev, t: Table, m: &Clause, p: &Projection, is_return: bool)
     else {
         return project(ev, read_clause(ev, t, m)?, p, is_return);
     };
-    let names = match_names(&t.names, pattern);
+    let names = extend_names(t.names.clone(), &pattern.parts);
+    let m = (pattern, where_.as_ref(), *optional);
     project_rows(ev, &names, p, is_return, &mut |sink| {
-        for r in &t.rows {
-            ev.check()?;
-            match_each(ev, &names, r, pattern, where_.as_ref(), *optional, sink)?;
-        }
-        Ok(())
+        match_table(ev, &t, &names, m, sink)
     })
+}
+
+/// A MATCH (`pattern`, its WHERE, whether OPTIONAL) of each row of `t`,
+/// every row it makes (laid out as `names`) handed to `sink` as it is found.
+fn match_table(
+    ev: &Ev,
+    t: &Table,
+    names: &[String],
+    (pattern, where_, optional): (&super::ast::Pattern, Option<&Expr>, bool),
+    sink: &mut dyn FnMut(&[Value]) -> R<()>,
+) -> R<()> {
+    for r in &t.rows {
+        ev.check()?;
+        match_each(ev, names, r, pattern, where_, optional, &mut |m| {
+            sink(m)?;
+            Ok(true)
+        })?;
+    }
+    Ok(())
 }
 
 /// WITH or RETURN of the rows `feed` hands over, laid out as `names`.
@@ -1067,14 +1066,10 @@ impl<'g> Engine<'g> {
             t = self.clause(t, c)?;
         }
         let ev = self.ev();
-        let mut names = t.names.clone();
-        if let Some(Clause::Match { pattern, .. }) = last_match {
-            for v in pattern_vars(&pattern.parts) {
-                if !names.contains(&v) {
-                    names.push(v);
-                }
-            }
-        }
+        let names = match last_match {
+            Some(Clause::Match { pattern, .. }) => extend_names(t.names.clone(), &pattern.parts),
+            _ => t.names.clone(),
+        };
         let (columns, exprs): (Vec<String>, Vec<Cow<Expr>>) =
             return_items(&names, p).into_iter().unzip();
         let mut skip = count_arg(&ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
@@ -1110,35 +1105,15 @@ impl<'g> Engine<'g> {
                 }
                 continue;
             };
-            let mut row = Vec::with_capacity(names.len());
-            row.extend_from_slice(r);
-            row.resize(names.len(), Value::Null);
-            let mut assigned = vec![true; r.len()];
-            assigned.resize(names.len(), false);
-            let (mut found, mut go_on) = (false, true);
-            // An OPTIONAL MATCH that finds nothing hands on the row as it came.
-            let unmatched = optional.then(|| row.clone());
-            match_parts(
+            let go_on = match_each(
                 &ev,
                 &names,
-                &pattern.parts,
-                row,
-                assigned,
+                r,
+                pattern,
                 where_.as_ref(),
-                &mut |m| {
-                    if let Some(w) = where_
-                        && !ev.test(w, &Env::row(&names, m))?
-                    {
-                        return Ok(true);
-                    }
-                    found = true;
-                    go_on = out(&ev, m)?;
-                    Ok(go_on)
-                },
+                *optional,
+                &mut |m| out(&ev, m),
             )?;
-            if !found && let Some(row) = unmatched {
-                go_on = out(&ev, &row)?;
-            }
             if !go_on {
                 break;
             }
@@ -1200,12 +1175,7 @@ impl<'g> Engine<'g> {
                 read_clause(&self.ev(), t, c)
             }
             Clause::Create { pattern, .. } => {
-                let mut names = t.names.clone();
-                for v in pattern_vars(&pattern.parts) {
-                    if !names.contains(&v) {
-                        names.push(v);
-                    }
-                }
+                let names = extend_names(t.names.clone(), &pattern.parts);
                 let mut rows = Vec::with_capacity(t.rows.len());
                 for r in t.rows {
                     let n = r.len();
@@ -1226,12 +1196,7 @@ impl<'g> Engine<'g> {
                 on_match,
                 ..
             } => {
-                let mut names = t.names.clone();
-                for v in pattern_vars(std::slice::from_ref(part)) {
-                    if !names.contains(&v) {
-                        names.push(v);
-                    }
-                }
+                let names = extend_names(t.names.clone(), std::slice::from_ref(part));
                 let mut rows = Vec::new();
                 for r in t.rows {
                     self.merge_row(&names, r, part, on_create, on_match, &mut rows)?;
@@ -1449,7 +1414,12 @@ impl<'g> Engine<'g> {
         let found = {
             let mut ev = self.ev();
             ev.as_of = None;
-            match_row(&ev, names, &input, &pattern, None, false)?
+            let mut found = Vec::new();
+            match_each(&ev, names, &input, &pattern, None, false, &mut |m| {
+                found.push(m.to_vec());
+                Ok(true)
+            })?;
+            found
         };
         if found.is_empty() {
             let mut row = probe;

@@ -65,6 +65,17 @@ pub fn pattern_vars(parts: &[PatternPart]) -> Vec<String> {
     out
 }
 
+/// `names` followed by the variables of `parts` it does not hold yet: the
+/// layout of the rows a MATCH (or CREATE, MERGE) of `parts` makes.
+pub fn extend_names(mut names: Vec<String>, parts: &[PatternPart]) -> Vec<String> {
+    for v in pattern_vars(parts) {
+        if !names.contains(&v) {
+            names.push(v);
+        }
+    }
+    names
+}
+
 /// The relationships a match has used so far, in order (for backtracking)
 /// and as a set (for the uniqueness test on long paths).
 #[derive(Default)]
@@ -1635,27 +1646,11 @@ fn collect_paths(
     }
 }
 
-/// Runs a MATCH (or OPTIONAL MATCH) for one input row: returns the extended
-/// rows (laid out as `names`, the input's names followed by the new ones).
-pub fn match_row(
-    ev: &Ev,
-    names: &[String],
-    input: &[Value],
-    pattern: &Pattern,
-    where_: Option<&Expr>,
-    optional: bool,
-) -> R<Vec<Vec<Value>>> {
-    let mut out = Vec::new();
-    match_each(ev, names, input, pattern, where_, optional, &mut |r| {
-        out.push(r.to_vec());
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-/// [`match_row`] handing each extended row to `on_row` as it is found
-/// (an OPTIONAL MATCH that finds none hands on the input, padded with
-/// nulls), so that no caller has to hold them all.
+/// Runs a MATCH (or OPTIONAL MATCH) for one input row, handing each
+/// extended row (laid out as `names`, the input's names followed by the
+/// new ones) to `on_row` as it is found; an OPTIONAL MATCH that finds none
+/// hands on the input, padded with nulls. `on_row` returns false to stop,
+/// and so does this once it has.
 pub fn match_each(
     ev: &Ev,
     names: &[String],
@@ -1663,14 +1658,14 @@ pub fn match_each(
     pattern: &Pattern,
     where_: Option<&Expr>,
     optional: bool,
-    on_row: &mut dyn FnMut(&[Value]) -> R<()>,
-) -> R<()> {
+    on_row: &mut dyn FnMut(&[Value]) -> R<bool>,
+) -> R<bool> {
     let mut row = input.to_vec();
     row.resize(names.len(), Value::Null);
     let mut assigned = vec![true; input.len()];
     assigned.resize(names.len(), false);
     let unmatched = optional.then(|| row.clone());
-    let mut found = false;
+    let (mut found, mut go_on) = (false, true);
     match_parts(ev, names, &pattern.parts, row, assigned, where_, &mut |r| {
         if let Some(w) = where_
             && !ev.test(w, &Env::row(names, r))?
@@ -1678,13 +1673,13 @@ pub fn match_each(
             return Ok(true);
         }
         found = true;
-        on_row(r)?;
-        Ok(true)
+        go_on = on_row(r)?;
+        Ok(go_on)
     })?;
     if !found && let Some(row) = unmatched {
-        on_row(&row)?;
+        go_on = on_row(&row)?;
     }
-    Ok(())
+    Ok(go_on)
 }
 
 /// Sets up a match of `parts` inside an expression: the enclosing bindings
@@ -1775,13 +1770,13 @@ pub fn subquery(
             Value::Bool(super::eval::exists_query(ev, q, env)?)
         });
     }
-    let (mut names, vals) = env.flatten();
-    for v in pattern_vars(&pattern.parts) {
-        if !names.contains(&v) {
-            names.push(v);
-        }
-    }
-    let n = match_row(ev, &names, &vals, pattern, where_, false)?.len();
+    let (names, vals) = env.flatten();
+    let names = extend_names(names, &pattern.parts);
+    let mut n = 0usize;
+    match_each(ev, &names, &vals, pattern, where_, false, &mut |_| {
+        n += 1;
+        Ok(true)
+    })?;
     Ok(if count {
         Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
     } else {
