@@ -68,7 +68,7 @@ fn the_examples_in_help_find_rows_in_the_article_graph() {
         let mut current: Option<String> = None;
         for line in text.lines() {
             let t = line.trim();
-            let starts = ["MATCH (", "AS OF ", "RETURN "]
+            let starts = ["MATCH (", "AS OF ", "RETURN ", "CALL "]
                 .iter()
                 .any(|k| t.starts_with(k));
             match &mut current {

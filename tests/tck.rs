@@ -3,7 +3,7 @@
 //! Runs every scenario of the TCK's `features/` (outlines expanded) against a
 //! fresh in-memory store and reports honestly:
 //!
-//! * one line per directory and `tck: N passed, M failed, K skipped` on stdout;
+//! * one line per directory and `tck: N passed, M failed` on stdout;
 //! * `target/tck-report.json` with totals, per-directory counts and every
 //!   scenario's outcome and reason;
 //! * `target/tck-summary.md`, a markdown table for the README.
@@ -158,7 +158,6 @@ fn run_guarded(
 struct Counts {
     passed: usize,
     failed: usize,
-    skipped: usize,
     stats_mismatch: usize,
     reused: usize,
 }
@@ -168,19 +167,17 @@ impl Counts {
         match r.outcome {
             Outcome::Passed => self.passed += 1,
             Outcome::Failed { .. } => self.failed += 1,
-            Outcome::Skipped(_) => self.skipped += 1,
         }
         self.stats_mismatch += usize::from(r.stats_mismatch.is_some());
         self.reused += usize::from(r.reused > 0);
     }
     fn total(&self) -> usize {
-        self.passed + self.failed + self.skipped
+        self.passed + self.failed
     }
     fn json(&self) -> serde_json::Value {
         serde_json::json!({
             "passed": self.passed,
             "failed": self.failed,
-            "skipped": self.skipped,
             "stats_mismatch": self.stats_mismatch,
             "slot_reuse": self.reused,
         })
@@ -197,24 +194,20 @@ fn pct(n: usize, d: usize) -> f64 {
 
 /// The README table: our figures per directory, then the published ones to beat.
 fn summary_markdown(dirs: &BTreeMap<String, Counts>, total: &Counts) -> String {
-    let mut s = String::from(
-        "| TCK directory | passed / total | % | skipped (undeclared procedures) |\n|---|---:|---:|---:|\n",
-    );
+    let mut s = String::from("| TCK directory | passed / total | % |\n|---|---:|---:|\n");
     for (d, c) in dirs {
         s += &format!(
-            "| {d} | {} / {} | {:.1}% | {} |\n",
+            "| {d} | {} / {} | {:.1}% |\n",
             c.passed,
             c.total(),
             pct(c.passed, c.total()),
-            c.skipped
         );
     }
     s += &format!(
-        "| **all** | **{} / {}** | **{:.1}%** | {} |\n\n",
+        "| **all** | **{} / {}** | **{:.1}%** |\n\n",
         total.passed,
         total.total(),
         pct(total.passed, total.total()),
-        total.skipped
     );
     s += "Published figures to compare with: ArcadeDB 3,061 / 3,897 (78%) on this TCK; \
           Neo4j 79.4%, Memgraph 65.9%, FalkorDB 65.7% on one independent harness of 3,766 scenarios.\n";
@@ -277,7 +270,6 @@ fn tck() {
             Outcome::Failed { category, reason } => {
                 ("failed", Some(category.clone()), reason.clone())
             }
-            Outcome::Skipped(reason) => ("skipped", None, reason.clone()),
         };
         if let Some(c) = &category {
             *categories.entry(c.clone()).or_default() += 1;
@@ -303,12 +295,11 @@ fn tck() {
 
     for (d, c) in &dirs {
         println!(
-            "tck: {d:<45} {:>4} / {:<4} passed ({:5.1}%), {} failed, {} skipped",
+            "tck: {d:<45} {:>4} / {:<4} passed ({:5.1}%), {} failed",
             c.passed,
             c.total(),
             pct(c.passed, c.total()),
             c.failed,
-            c.skipped
         );
     }
     let mut top: Vec<(&String, &usize)> = categories.iter().collect();
@@ -353,10 +344,7 @@ fn tck() {
         "tck: report in {}",
         target.join("tck-report.json").display()
     );
-    println!(
-        "tck: {} passed, {} failed, {} skipped",
-        total.passed, total.failed, total.skipped
-    );
+    println!("tck: {} passed, {} failed", total.passed, total.failed);
 
     assert_eq!(
         total.total(),
@@ -436,12 +424,11 @@ mod guard_tests {
         let c = Counts {
             passed: 3,
             failed: 1,
-            skipped: 0,
             ..Counts::default()
         };
         dirs.insert("clauses/match".to_string(), c);
         let md = summary_markdown(&dirs, &c);
-        assert!(md.contains("| clauses/match | 3 / 4 | 75.0% | 0 |"), "{md}");
+        assert!(md.contains("| clauses/match | 3 / 4 | 75.0% |"), "{md}");
         assert!(md.contains("**3 / 4**"));
         assert!(md.contains("ArcadeDB 3,061 / 3,897"));
     }

@@ -472,19 +472,47 @@ fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, Que
                 }
             }
             Clause::Call {
-                name, args, span, ..
+                args,
+                yields,
+                where_,
+                span,
+                ..
             } => {
                 for a in args.iter().flatten() {
                     check_expr(&scope, a)?;
+                    no_aggregate(a, "a procedure's arguments")?;
                 }
-                // factgraph provides no procedures, so every CALL names an
-                // unknown one; say so before YIELDed names go undefined.
-                return Err(QueryError::new(
-                    crate::error::ErrorClass::ProcedureError,
-                    "ProcedureNotFound",
-                    format!("there are no procedures in factgraph ({name})"),
-                )
-                .at(*span));
+                // What the procedure is, takes and yields is checked against
+                // the procedures there are when the statement runs
+                // (`procedures::resolve`); the names it binds are known here.
+                let before = scope.clone();
+                for (field, alias) in yields {
+                    let var = alias.as_ref().unwrap_or(field);
+                    if before.contains_key(&var.name) || scope.contains_key(&var.name) {
+                        return Err(sem(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already bound", var.name),
+                            var.span,
+                        ));
+                    }
+                    scope.insert(var.name.clone(), Kind::Any);
+                }
+                if let Some(w) = where_ {
+                    no_aggregate(w, "WHERE")?;
+                    check_expr(&scope, w)?;
+                }
+                if n == 1 {
+                    let var =
+                        |(f, a): &(Ident, Option<Ident>)| a.as_ref().unwrap_or(f).name.clone();
+                    return Ok(yields.iter().map(var).collect());
+                }
+                if i + 1 == n && !yields.is_empty() {
+                    return Err(sem(
+                        "InvalidClauseComposition",
+                        "a query cannot end with CALL ... YIELD: add a RETURN",
+                        *span,
+                    ));
+                }
             }
         }
     }

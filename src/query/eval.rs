@@ -24,7 +24,7 @@ use super::compare::{Key, KeyMap, KeySet, order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
 use super::pattern::{extend_names, match_each};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
-use crate::error::{ErrorClass, QueryError};
+use crate::error::QueryError;
 use crate::model::{FDate, NodeId, Path, Props, PropsRef, RelId, Value};
 use crate::store::{Before, Graph, Mark};
 
@@ -60,6 +60,7 @@ pub(crate) fn execute_checked(
         StatementBody::Query(q) => q,
         _ => return super::indexes::run(graph, stmt),
     };
+    super::procedures::resolve(query, opts.procedures.as_deref(), params)?;
     if stmt.explain {
         return Ok(QueryResult {
             plan: Some(super::plan::explain(query, graph)),
@@ -77,6 +78,7 @@ pub(crate) fn execute_checked(
     let mark = graph.mark();
     let mut engine = Engine::new(graph, params, as_of);
     engine.cancel = opts.cancel.clone();
+    engine.procedures = opts.procedures.clone();
     let mut rows = Vec::new();
     let run = engine.run_query_into(query, &mut |_, _, r| {
         rows.push(r);
@@ -137,12 +139,14 @@ pub fn execute_streaming(
         _ => return Ok(hand_over(execute(graph, stmt, params, opts)?, sink)),
     };
     super::check::check_query(query)?;
+    super::procedures::resolve(query, opts.procedures.as_deref(), params)?;
     let as_of = match &stmt.as_of {
         None => opts.as_of,
         Some(e) => Some(eval_as_of(graph, params, e)?),
     };
     let mut engine = Engine::new(graph, params, as_of);
     engine.cancel = opts.cancel.clone();
+    engine.procedures = opts.procedures.clone();
     let mut rows: Vec<Vec<Value>> = Vec::new();
     let mut sent_notices = 0;
     let mut last = std::time::Instant::now();
@@ -963,6 +967,8 @@ struct Engine<'g> {
     folded: super::expr::Folded,
     now: i128,
     cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// The procedures added to the built-ins, for CALL.
+    procedures: Option<std::sync::Arc<super::procedures::Procedures>>,
 }
 
 /// Nanoseconds since the epoch, read once per statement.
@@ -996,6 +1002,7 @@ impl<'g> Engine<'g> {
             folded: RefCell::default(),
             now,
             cancel: None,
+            procedures: None,
         }
     }
 
@@ -1129,6 +1136,17 @@ impl<'g> Engine<'g> {
             names: Vec::new(),
             rows: vec![Vec::new()],
         };
+        if super::procedures::is_standalone(q) {
+            // Its rows are the result, with its outputs as the columns;
+            // one of a procedure without outputs returns nothing.
+            let out = self.clause(t, &q.clauses[0])?;
+            let rows = if out.names.is_empty() {
+                Vec::new()
+            } else {
+                out.rows
+            };
+            return Ok((out.names, rows));
+        }
         let mut fused = false;
         for (i, c) in q.clauses.iter().enumerate() {
             if std::mem::take(&mut fused) {
@@ -1223,13 +1241,100 @@ impl<'g> Engine<'g> {
                 self.delete(&t, exprs, *detach)?;
                 Ok(t)
             }
-            Clause::Call { name, span, .. } => Err(QueryError::new(
-                ErrorClass::ProcedureError,
-                "ProcedureNotFound",
-                format!("there are no procedures in factgraph ({name})"),
-            )
-            .at(*span)),
+            Clause::Call {
+                name,
+                args,
+                yields,
+                where_,
+                span,
+            } => self.call(t, name, args.as_deref(), yields, where_.as_ref(), *span),
         }
+    }
+
+    /// `CALL name(args) [YIELD ...] [WHERE ...]` for each row of `t`:
+    /// the row once per row the procedure returns, with the YIELDed
+    /// outputs added (all of them in a standalone CALL without YIELD), or,
+    /// for a procedure without outputs, the row as it is.
+    fn call(
+        &mut self,
+        t: Table,
+        name: &str,
+        args: Option<&[Expr]>,
+        yields: &[(super::ast::Ident, Option<super::ast::Ident>)],
+        where_: Option<&Expr>,
+        span: crate::error::Span,
+    ) -> R<Table> {
+        let procs = self.procedures.as_deref();
+        let p = super::procedures::lookup(procs, name, span)?;
+        let sig = &p.signature;
+        // Which outputs go into the row, under which names: a CALL
+        // without YIELD is standalone here (inside a query only one of a
+        // procedure without outputs passes `resolve`).
+        let picked: Vec<(usize, String)> = if yields.is_empty() && t.names.is_empty() {
+            sig.outputs
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (i, f.name.clone()))
+                .collect()
+        } else {
+            yields
+                .iter()
+                .map(|(field, alias)| {
+                    let at = sig.outputs.iter().position(|o| o.name == field.name);
+                    let var = alias.as_ref().unwrap_or(field).name.clone();
+                    at.map(|i| (i, var)).ok_or_else(|| {
+                        QueryError::syntax(
+                            "UndefinedVariable",
+                            format!("{name} has no output `{}`", field.name),
+                            field.span,
+                        )
+                    })
+                })
+                .collect::<R<_>>()?
+        };
+        let mut names = t.names.clone();
+        names.extend(picked.iter().map(|(_, n)| n.clone()));
+        let ev = self.ev();
+        let cx = super::procedures::Context {
+            graph: ev.graph,
+            procedures: procs,
+        };
+        let mut rows = Vec::new();
+        for r in t.rows {
+            ev.check()?;
+            let env = Env::row(&t.names, &r);
+            let vals = match args {
+                Some(a) => a.iter().map(|e| ev.eval(e, &env)).collect::<R<Vec<_>>>()?,
+                // Only a standalone CALL has no parentheses (resolve saw
+                // to it): the arguments are the parameters of their names.
+                None => sig
+                    .inputs
+                    .iter()
+                    .map(|f| ev.params.get(&f.name).cloned().unwrap_or(Value::Null))
+                    .collect(),
+            };
+            let vals = super::procedures::check_args(sig, vals).map_err(|e| e.at(span))?;
+            let out = p.call(&cx, &vals).map_err(|e| e.at(span))?;
+            if sig.outputs.is_empty() {
+                rows.push(r);
+                continue;
+            }
+            for o in out {
+                let mut row = r.clone();
+                row.extend(
+                    picked
+                        .iter()
+                        .map(|(i, _)| o.get(*i).cloned().unwrap_or_default()),
+                );
+                if let Some(w) = where_
+                    && !ev.test(w, &Env::row(&names, &row))?
+                {
+                    continue;
+                }
+                rows.push(row);
+            }
+        }
+        Ok(Table { names, rows })
     }
 
     // ---- writing ---------------------------------------------------------

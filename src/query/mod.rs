@@ -17,6 +17,7 @@ pub mod parser;
 mod pattern;
 mod plan;
 mod print;
+pub mod procedures;
 mod regex;
 mod temporal_fns;
 #[cfg(test)]
@@ -44,6 +45,9 @@ pub struct ExecOptions {
     ///
     /// [`ErrorClass::Cancelled`]: crate::error::ErrorClass::Cancelled
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Procedures a CALL can name besides the built-ins (`db.labels` ...):
+    /// an application's own, see [`procedures::Procedures`].
+    pub procedures: Option<std::sync::Arc<procedures::Procedures>>,
 }
 
 /// What a statement changed, counted as the openCypher TCK counts side effects.

@@ -129,7 +129,14 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize, graph: &Graph) {
                     exprs.len()
                 )
             }
-            Clause::Call { name, .. } => format!("Call {name} (not supported)"),
+            Clause::Call { name, yields, .. } => {
+                let outs: Vec<&str> = yields.iter().map(|(f, _)| f.name.as_str()).collect();
+                if outs.is_empty() {
+                    format!("ProcedureCall {name}")
+                } else {
+                    format!("ProcedureCall {name} (yields {})", outs.join(", "))
+                }
+            }
         };
         let _ = writeln!(out, "{pad}  {line}");
     }

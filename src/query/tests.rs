@@ -1534,6 +1534,247 @@ fn unknown_procedure_with_yield_fails_at_compile_time() {
     // EXPLAIN runs only the compile-time checks.
     let e = err(&mut g, "EXPLAIN CALL test.my.proc() YIELD out RETURN out");
     assert_eq!(e.detail, "ProcedureNotFound");
+    // A near miss is named.
+    let e = err(&mut g, "CALL db.label()");
+    assert_eq!(e.hint.as_deref(), Some("did you mean db.labels?"));
+}
+
+fn with_procs(procs: super::procedures::Procedures) -> ExecOptions {
+    ExecOptions {
+        procedures: Some(std::sync::Arc::new(procs)),
+        ..ExecOptions::default()
+    }
+}
+
+/// `test.range(from :: INTEGER, to :: INTEGER?) :: (i :: INTEGER, half :: FLOAT)`:
+/// a row per integer from `from` to `to` (null: `from` alone).
+fn range_procedure() -> super::procedures::Procedures {
+    use super::procedures::{Procedure, Procedures, Signature};
+    let sig = Signature::parse(
+        "test.range(from :: INTEGER, to :: INTEGER?) :: (i :: INTEGER, half :: FLOAT)",
+    )
+    .expect("signature");
+    let mut p = Procedures::new();
+    p.register(Procedure::new(sig, |_, args| {
+        let int = |v: Option<&Value>| match v {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        };
+        let from = int(args.first()).unwrap_or(0);
+        let to = int(args.get(1)).unwrap_or(from);
+        Ok((from..=to)
+            .map(|i| vec![Value::Int(i), Value::Float(i as f64 / 2.0)])
+            .collect())
+    }))
+    .expect("register");
+    p
+}
+
+#[test]
+fn builtin_procedures_describe_the_graph() {
+    let mut g = graph(
+        "CREATE (:B {name: 'b', x: 1})-[:R {w: 2}]->(:A:B {name: 'ab'}), (:A {name: 'a', y: 'z'}), ()-[:S]->()",
+    );
+    assert_eq!(rows(&mut g, "CALL db.labels()"), ["'A'", "'B'"]);
+    assert_eq!(rows(&mut g, "CALL db.labels"), ["'A'", "'B'"]);
+    assert_eq!(rows(&mut g, "CALL db.relationshipTypes()"), ["'R'", "'S'"]);
+    let r = run(&mut g, "CALL db.propertyKeys()").expect("keys");
+    assert_eq!(r.columns, ["propertyKey"]);
+    assert_eq!(r.rows.len(), 4, "name, w, x, y: {:?}", r.rows);
+    // Inside a query, with YIELD ... AS, WHERE and the rows before it.
+    assert_eq!(
+        rows(
+            &mut g,
+            "UNWIND [1, 2] AS k CALL db.labels() YIELD label AS l WHERE l <> 'B' RETURN k, l"
+        ),
+        ["1 | 'A'", "2 | 'A'"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "CALL db.schema.nodeTypeProperties() YIELD nodeLabels, propertyName, propertyTypes, mandatory \
+             RETURN nodeLabels, propertyName, propertyTypes, mandatory"
+        ),
+        [
+            "[] | null | null | false",
+            "['A'] | 'name' | ['String'] | true",
+            "['A'] | 'y' | ['String'] | true",
+            "['A', 'B'] | 'name' | ['String'] | true",
+            "['B'] | 'name' | ['String'] | true",
+            "['B'] | 'x' | ['Integer'] | true",
+        ]
+    );
+    assert_eq!(
+        rows(&mut g, "CALL db.schema.relTypeProperties()"),
+        [
+            "':`R`' | 'w' | ['Integer'] | true",
+            "':`S`' | null | null | false"
+        ]
+    );
+    // Every built-in is listed with a signature that reads back as itself.
+    let r = run(
+        &mut g,
+        "CALL dbms.procedures() YIELD name, signature RETURN name, signature",
+    )
+    .expect("procedures");
+    assert_eq!(r.rows.len(), super::procedures::builtins().len());
+    for row in &r.rows {
+        let sig = row[1].as_str().expect("a signature");
+        let parsed = super::procedures::Signature::parse(sig).expect(sig);
+        assert_eq!(parsed.to_string(), sig);
+        assert_eq!(Value::from(parsed.name.as_str()), row[0]);
+    }
+    // A procedure reads; the graph is unchanged and the result says so.
+    assert!(r.stats.is_empty());
+}
+
+#[test]
+fn an_application_procedure_gets_converted_arguments_and_gives_typed_rows() {
+    let mut g = Graph::new();
+    let opts = with_procs(range_procedure());
+    let go = |g: &mut Graph, q: &str, params: &Params| run_opts(g, q, params, &opts);
+    let r = go(&mut g, "CALL test.range(1, 3)", &Params::new()).expect("standalone");
+    assert_eq!(r.columns, ["i", "half"]);
+    assert_eq!(r.rows.len(), 3);
+    assert_eq!(r.rows[2], [Value::Int(3), Value::Float(1.5)]);
+    // Implicit arguments come from the parameters of their names.
+    let params: Params = [
+        ("from".to_string(), Value::Int(5)),
+        ("to".to_string(), Value::Null),
+    ]
+    .into_iter()
+    .collect();
+    let r = go(&mut g, "CALL test.range", &params).expect("implicit");
+    assert_eq!(r.rows, [[Value::Int(5), Value::Float(2.5)]]);
+    let e = go(&mut g, "CALL test.range", &Params::new()).expect_err("no parameters");
+    assert_eq!(
+        (e.class, e.detail.as_str()),
+        (ErrorClass::ParameterMissing, "MissingParameter")
+    );
+    // Inside a query, per row, arguments from the row.
+    let r = go(
+        &mut g,
+        "UNWIND [1, 2] AS n CALL test.range(n, n + 1) YIELD i, half AS h WHERE i > 1 RETURN n, i, h",
+        &Params::new(),
+    )
+    .expect("in a query");
+    assert_eq!(
+        r.rows,
+        [
+            vec![Value::Int(1), Value::Int(2), Value::Float(1.0)],
+            vec![Value::Int(2), Value::Int(2), Value::Float(1.0)],
+            vec![Value::Int(2), Value::Int(3), Value::Float(1.5)],
+        ]
+    );
+    // The checks a statement passes before it runs.
+    let detail = |g: &mut Graph, q: &str| {
+        let e = go(g, q, &Params::new()).expect_err(q);
+        (e.class, e.detail)
+    };
+    let syntax = |d: &str| (ErrorClass::SyntaxError, d.to_string());
+    assert_eq!(
+        detail(&mut g, "CALL test.range(1)"),
+        syntax("InvalidNumberOfArguments")
+    );
+    assert_eq!(
+        detail(&mut g, "CALL test.range('a', 2)"),
+        syntax("InvalidArgumentType")
+    );
+    assert_eq!(
+        detail(&mut g, "CALL test.range(null, 2)"),
+        syntax("InvalidArgumentType")
+    );
+    assert_eq!(
+        detail(&mut g, "UNWIND [1] AS n CALL test.range YIELD i RETURN i"),
+        syntax("InvalidArgumentPassingMode")
+    );
+    assert_eq!(
+        detail(&mut g, "CALL test.range(1, 2) YIELD nope RETURN nope"),
+        syntax("UndefinedVariable")
+    );
+    assert_eq!(
+        detail(&mut g, "UNWIND [1] AS n CALL test.range(1, 2) RETURN n"),
+        syntax("InvalidClauseComposition")
+    );
+    assert_eq!(
+        detail(&mut g, "UNWIND [1] AS n CALL test.range(1, 2) YIELD i"),
+        syntax("InvalidClauseComposition")
+    );
+    assert_eq!(
+        detail(&mut g, "WITH 1 AS i CALL test.range(1, 2) YIELD i RETURN i"),
+        syntax("VariableAlreadyBound")
+    );
+    // A value known only when it runs: a type error then.
+    assert_eq!(
+        detail(
+            &mut g,
+            "UNWIND ['x'] AS n CALL test.range(n, 1) YIELD i RETURN i"
+        ),
+        (ErrorClass::TypeError, "InvalidArgumentType".to_string())
+    );
+    // Without the registry it is unknown.
+    let e = err(&mut g, "CALL test.range(1, 2)");
+    assert_eq!(e.detail, "ProcedureNotFound");
+    // A built-in's name is taken.
+    let mut p = range_procedure();
+    let sig = super::procedures::Signature::parse("db.labels() :: ()").expect("sig");
+    let taken = p.register(super::procedures::Procedure::new(sig, |_, _| Ok(vec![])));
+    assert!(taken.is_err());
+}
+
+#[test]
+fn what_a_procedure_returns_is_checked_against_its_signature() {
+    use super::procedures::{Procedure, Procedures, Signature};
+    let mut p = Procedures::new();
+    let add = |p: &mut Procedures, sig: &str, rows: Vec<Vec<Value>>| {
+        let sig = Signature::parse(sig).expect("sig");
+        p.register(Procedure::new(sig, move |_, _| Ok(rows.clone())))
+            .expect("register");
+    };
+    add(&mut p, "bad.width() :: (a :: INTEGER)", vec![vec![]]);
+    add(
+        &mut p,
+        "bad.type() :: (a :: INTEGER)",
+        vec![vec![Value::from("x")]],
+    );
+    add(
+        &mut p,
+        "bad.null() :: (a :: INTEGER)",
+        vec![vec![Value::Null]],
+    );
+    add(
+        &mut p,
+        "ok.null() :: (a :: INTEGER?)",
+        vec![vec![Value::Null]],
+    );
+    add(
+        &mut p,
+        "bad.node() :: (n :: NODE)",
+        vec![vec![Value::Node(crate::model::NodeId(7))]],
+    );
+    add(&mut p, "ok.void() :: ()", vec![]);
+    let opts = with_procs(p);
+    let mut g = graph("CREATE (), ()");
+    for q in [
+        "CALL bad.width()",
+        "CALL bad.type()",
+        "CALL bad.null()",
+        "CALL bad.node()",
+    ] {
+        let e = run_opts(&mut g, q, &Params::new(), &opts).expect_err(q);
+        assert_eq!(e.detail, "ProcedureCallFailed", "{q}: {e:?}");
+    }
+    let r = run_opts(&mut g, "CALL ok.null()", &Params::new(), &opts).expect("null allowed");
+    assert_eq!(r.rows, [[Value::Null]]);
+    // A procedure without outputs keeps the rows it is called for.
+    let r = run_opts(
+        &mut g,
+        "MATCH (n) CALL ok.void() RETURN count(*) AS c",
+        &Params::new(),
+        &opts,
+    )
+    .expect("void");
+    assert_eq!(r.rows, [[Value::Int(2)]]);
 }
 
 #[test]

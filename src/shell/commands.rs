@@ -139,6 +139,7 @@ pub const TOPICS: &[&str] = &[
     "export",
     "shortcuts",
     "indexes",
+    "procedures",
     "formats",
 ];
 
@@ -149,7 +150,8 @@ Statements end with `;`. A Cypher subset:
   OPTIONAL MATCH, WHERE, WITH, UNWIND, ORDER BY, SKIP, LIMIT, DISTINCT,
   count/collect/min/max/sum/avg, variable-length paths (*1..3), shortestPath,
   EXISTS { ... } and COUNT { ... } subqueries, pattern comprehensions,
-  CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, parameters ($name).
+  CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, parameters ($name),
+  procedures with CALL (:help procedures).
   MATCH (o:Organisation) RETURN o.name, COUNT { (o)<-[:PART_OF]-() } AS parts;
 Names resolve through aliases: MATCH (n) WHERE 'SOZ' IN n.aliases RETURN n.name;
 Labels, names and aliases are indexed; CREATE INDEX FOR (s:Statement) ON (s.date)
@@ -224,6 +226,20 @@ Examples (each runs on the article graph):
     MATCH (s:Statement) WHERE s.date >= fdate('2024') RETURN s.date, s.summary ORDER BY s.date;
     :indexes
     DROP INDEX statement_date;";
+
+const HELP_PROCEDURES: &str = "\
+A CALL runs a procedure, as in Neo4j: on its own it returns every output;
+inside a query it YIELDs the outputs it uses (renamed with AS, filtered with
+WHERE). The built-ins, listed with their signatures by dbms.procedures():
+db.labels(), db.relationshipTypes(), db.propertyKeys(),
+db.schema.nodeTypeProperties() and db.schema.relTypeProperties() (each
+property key per label set or type, the types of its values, and whether
+every element has it). An application that embeds factgraph adds its own
+(ExecOptions::procedures).
+Examples (each runs on the article graph):
+    CALL db.relationshipTypes();
+    CALL db.labels() YIELD label RETURN label, COUNT { MATCH (n) WHERE label IN labels(n) } AS nodes ORDER BY nodes DESC LIMIT 5;
+    CALL db.schema.nodeTypeProperties() YIELD nodeType, propertyName, mandatory WHERE nodeType = ':`State`' RETURN propertyName, mandatory;";
 
 const HELP_FORMATS: &str = "\
 :mode table     aligned table with a row count; on a terminal long cells are
@@ -805,7 +821,7 @@ pub fn help(topic: &str) -> Option<String> {
                     let _ = writeln!(t, "  {head:<HEAD$}  {d}");
                 }
             }
-            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, indexes, formats.\n");
+            t.push_str("\nMore, with examples: :help cypher, dates, asof, sources, export, shortcuts, indexes, procedures, formats.\n");
             t.push_str("Tab completes keywords, labels, types, properties, names and files;\n");
             t.push_str("Ctrl-R searches the history, Ctrl-C cancels the input, Ctrl-D leaves.\n");
         }
@@ -819,6 +835,7 @@ pub fn help(topic: &str) -> Option<String> {
         }
         "formats" | "format" | "modes" => t = format!("{HELP_FORMATS}\n"),
         "indexes" | "index" => t = format!("{HELP_INDEXES}\n"),
+        "procedures" | "procedure" | "call" => t = format!("{HELP_PROCEDURES}\n"),
         name => {
             let (n, a, d) = COMMANDS.iter().find(|c| c.0 == name)?;
             let _ = writeln!(t, ":{n} {a}\n  {d}");

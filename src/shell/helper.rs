@@ -443,6 +443,33 @@ impl FactHelper {
                 (opened + 1, out)
             }
             (State::Normal | State::Backtick, _) => {
+                // A procedure's name after CALL, dots and all.
+                let dotted = before
+                    .trim_end_matches(|c| is_word_char(c) || c == '.')
+                    .len();
+                let head = before[..dotted].trim_end();
+                let after_call = head.len() < dotted
+                    && head.len() >= 4
+                    && head
+                        .get(head.len() - 4..)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("CALL"))
+                    && !head[..head.len() - 4].ends_with(is_word_char);
+                if after_call {
+                    let typed = &before[dotted..];
+                    let out = crate::query::procedures::builtins()
+                        .iter()
+                        .map(|p| &p.signature)
+                        .filter(|s| s.name.starts_with(typed))
+                        .map(|s| {
+                            let call = if s.inputs.is_empty() { "()" } else { "(" };
+                            Pair {
+                                display: s.to_string(),
+                                replacement: format!("{}{call}", s.name),
+                            }
+                        })
+                        .collect();
+                    return (dotted, out);
+                }
                 let start = before.trim_end_matches(is_word_char).len();
                 let word = &line[start..pos];
                 let prev = before[..start].chars().next_back();
@@ -843,6 +870,18 @@ mod tests {
             (10, vec!["Sergei Aleinik".to_string()])
         );
         assert_eq!(reps(&h, ":mode mark"), (6, vec!["markdown".to_string()]));
+        // Procedures after CALL, by their dotted names.
+        assert_eq!(reps(&h, "CALL db.l"), (5, vec!["db.labels()".to_string()]));
+        assert_eq!(
+            reps(&h, "MATCH (n) call db.schema.n"),
+            (15, vec!["db.schema.nodeTypeProperties()".to_string()])
+        );
+        assert!(
+            !reps(&h, "RECALL db.l")
+                .1
+                .contains(&"db.labels()".to_string())
+        );
+        assert_eq!(reps(&h, "é CALL db.rel").0, 8);
     }
 
     #[test]

@@ -211,6 +211,7 @@ impl<O: Write, E: Write> Session<O, E> {
         let opts = ExecOptions {
             as_of: self.settings.as_of,
             cancel: Some(self.cancel.clone()),
+            ..ExecOptions::default()
         };
         for stmt in &script.statements {
             for n in lint::notes_with(stmt, self.db.graph(), &mut self.lint_present) {
@@ -302,6 +303,7 @@ impl<O: Write, E: Write> Session<O, E> {
         let opts = ExecOptions {
             as_of: self.settings.as_of,
             cancel: Some(self.cancel.clone()),
+            ..ExecOptions::default()
         };
         for stmt in &script.statements {
             for n in lint::notes_with(stmt, self.db.graph(), &mut self.lint_present) {

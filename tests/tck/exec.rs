@@ -12,10 +12,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use factgraph::error::QueryError;
 use factgraph::model::{FDate, Precision, Value};
+use factgraph::query::procedures::{Procedure, Procedures, Signature};
 use factgraph::query::{ExecOptions, Params, QueryResult, WriteStats, execute, parse_script};
 use factgraph::store::Graph;
 
@@ -31,7 +32,6 @@ pub enum Outcome {
         category: String,
         reason: String,
     },
-    Skipped(String),
 }
 
 /// A scenario's outcome plus what the report counts besides.
@@ -103,7 +103,7 @@ fn build_named_graph(dir: &Path, name: &str) -> Result<Graph, String> {
         let path = dir.join(format!("{s}.cypher"));
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("named graph {name}: cannot read {}: {e}", path.display()))?;
-        run_script(&mut graph, &text, &Params::new()).map_err(|(phase, e)| {
+        run_script(&mut graph, &text, &Params::new(), None).map_err(|(phase, e)| {
             format!(
                 "named graph {name}: {} failed at {phase}: {}",
                 path.display(),
@@ -129,11 +129,16 @@ fn run_script(
     graph: &mut Graph,
     text: &str,
     params: &Params,
+    procedures: Option<&Arc<Procedures>>,
 ) -> Result<QueryResult, (Phase, QueryError)> {
     let script = parse_script(text).map_err(|e| (PARSE, e))?;
     let mut last = QueryResult::default();
+    let opts = ExecOptions {
+        procedures: procedures.cloned(),
+        ..ExecOptions::default()
+    };
     for stmt in &script.statements {
-        last = execute(graph, stmt, params, &ExecOptions::default()).map_err(|e| (EXEC, e))?;
+        last = execute(graph, stmt, params, &opts).map_err(|e| (EXEC, e))?;
     }
     Ok(last)
 }
@@ -408,6 +413,8 @@ struct Run<'a> {
     env: &'a Env,
     graph: Graph,
     params: Params,
+    /// The procedures the scenario declares ("there exists a procedure").
+    procedures: Option<Arc<Procedures>>,
     /// State before the last "executing query" (not control query).
     before: Option<State>,
     /// What the query under test (not a control query) claims it changed.
@@ -433,6 +440,7 @@ pub fn run_scenario(env: &Env, sc: &Scenario) -> Report {
         env,
         graph: Graph::new(),
         params: Params::new(),
+        procedures: None,
         before: None,
         main_stats: None,
         last: None,
@@ -474,7 +482,12 @@ impl Run<'_> {
             }
             "having executed" => {
                 let q = doc()?;
-                match run_script(&mut self.graph, &q, &Params::new()) {
+                match run_script(
+                    &mut self.graph,
+                    &q,
+                    &Params::new(),
+                    self.procedures.as_ref(),
+                ) {
                     Ok(_) => Ok(()),
                     Err((phase, e)) => Err(fail(
                         format!("setup query failed: {}", category_of(phase, &e)),
@@ -505,7 +518,12 @@ impl Run<'_> {
             "executing query" => {
                 let q = doc()?;
                 self.before = Some(State::of(&self.graph));
-                self.last = Some(run_script(&mut self.graph, &q, &self.params));
+                self.last = Some(run_script(
+                    &mut self.graph,
+                    &q,
+                    &self.params,
+                    self.procedures.as_ref(),
+                ));
                 self.main_stats = match &self.last {
                     Some(Ok(r)) => Some(r.stats.clone()),
                     _ => None,
@@ -515,7 +533,12 @@ impl Run<'_> {
             }
             "executing control query" => {
                 let q = doc()?;
-                self.last = Some(run_script(&mut self.graph, &q, &self.params));
+                self.last = Some(run_script(
+                    &mut self.graph,
+                    &q,
+                    &self.params,
+                    self.procedures.as_ref(),
+                ));
                 Ok(())
             }
             "the result should be empty" => {
@@ -569,10 +592,7 @@ impl Run<'_> {
                     return Ok(());
                 }
                 if let Some(sig) = t.strip_prefix("there exists a procedure ") {
-                    return Err(Outcome::Skipped(format!(
-                        "needs the procedure {} that the TCK declares; factgraph provides no procedures",
-                        sig.trim()
-                    )));
+                    return self.declare_procedure(step, sig);
                 }
                 if t.starts_with("a ") && t.contains(" should be raised at ") {
                     return self.check_error(step);
@@ -583,6 +603,59 @@ impl Run<'_> {
                 ))
             }
         }
+    }
+
+    /// "there exists a procedure test.my.proc(in :: INTEGER?) :: (out :: STRING?)"
+    /// with a table whose header is the inputs, then the outputs: a
+    /// procedure that returns, in the table's order, the outputs of the
+    /// rows whose inputs equal its arguments (null equal to null).
+    fn declare_procedure(&mut self, step: &Step, text: &str) -> Result<(), Outcome> {
+        let bad = |e: String| fail("runner: bad procedure", format!("line {}: {e}", step.line));
+        let sig = Signature::parse(text).map_err(bad)?;
+        let table = step.table.clone().unwrap_or_default();
+        let header: Vec<String> = table
+            .first()
+            .map(|h| h.iter().filter(|c| !c.is_empty()).cloned().collect())
+            .unwrap_or_default();
+        let names: Vec<String> = sig
+            .inputs
+            .iter()
+            .chain(&sig.outputs)
+            .map(|f| f.name.clone())
+            .collect();
+        if header != names {
+            return Err(bad(format!(
+                "the table's header {header:?} is not the signature's fields {names:?}"
+            )));
+        }
+        let mut rows: Vec<Vec<Value>> = Vec::new();
+        for r in table.iter().skip(1) {
+            if r.len() != names.len() {
+                return Err(bad(format!(
+                    "a row of {} cells, not {}",
+                    r.len(),
+                    names.len()
+                )));
+            }
+            let row = r
+                .iter()
+                .map(|c| parse_value(c).and_then(|v| to_param(&v)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            rows.push(row);
+        }
+        let n_in = sig.inputs.len();
+        let proc = Procedure::new(sig, move |_, args| {
+            Ok(rows
+                .iter()
+                .filter(|r| r[..n_in] == *args)
+                .map(|r| r[n_in..].to_vec())
+                .collect())
+        });
+        let mut procs = self.procedures.as_deref().cloned().unwrap_or_default();
+        procs.register(proc).map_err(bad)?;
+        self.procedures = Some(Arc::new(procs));
+        Ok(())
     }
 
     fn result(&self, step: &Step) -> Result<&QueryResult, Outcome> {
