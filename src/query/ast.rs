@@ -34,6 +34,9 @@ pub enum StatementBody {
     ShowIndexes {
         kind: Option<Ident>,
     },
+    /// `SHOW PROCEDURE[S]`: every procedure a CALL can name (Neo4j 5's
+    /// form of `CALL dbms.procedures()`).
+    ShowProcedures,
 }
 
 /// `CREATE [RANGE] INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`

@@ -58,9 +58,13 @@ pub(crate) fn execute_checked(
 ) -> Result<QueryResult, QueryError> {
     let query = match &stmt.body {
         StatementBody::Query(q) => q,
+        StatementBody::ShowProcedures if !stmt.explain => {
+            return super::procedures::show(graph, opts.procedures.as_deref());
+        }
         _ => return super::indexes::run(graph, stmt),
     };
-    super::procedures::resolve(query, opts.procedures.as_deref(), params)?;
+    let run_params = (!stmt.explain).then_some(params);
+    super::procedures::resolve(query, opts.procedures.as_deref(), run_params)?;
     if stmt.explain {
         return Ok(QueryResult {
             plan: Some(super::plan::explain(query, graph)),
@@ -139,7 +143,7 @@ pub fn execute_streaming(
         _ => return Ok(hand_over(execute(graph, stmt, params, opts)?, sink)),
     };
     super::check::check_query(query)?;
-    super::procedures::resolve(query, opts.procedures.as_deref(), params)?;
+    super::procedures::resolve(query, opts.procedures.as_deref(), Some(params))?;
     let as_of = match &stmt.as_of {
         None => opts.as_of,
         Some(e) => Some(eval_as_of(graph, params, e)?),
@@ -1298,6 +1302,7 @@ impl<'g> Engine<'g> {
         let cx = super::procedures::Context {
             graph: ev.graph,
             procedures: procs,
+            as_of: ev.as_of,
         };
         let mut rows = Vec::new();
         for r in t.rows {

@@ -31,7 +31,7 @@ pub fn run(graph: &mut Graph, stmt: &Statement) -> Result<QueryResult, QueryErro
         });
     }
     match &stmt.body {
-        StatementBody::Query(_) => Ok(QueryResult::default()),
+        StatementBody::Query(_) | StatementBody::ShowProcedures => Ok(QueryResult::default()),
         StatementBody::ShowIndexes { kind } => Ok(show(graph, kind.as_ref())),
         StatementBody::CreateIndex(c) => create(graph, c, stmt.span),
         StatementBody::DropIndex(d) => drop(graph, d, stmt.span),
@@ -183,6 +183,7 @@ fn describe(body: &StatementBody) -> String {
         ),
         StatementBody::DropIndex(_) => "DropIndex".into(),
         StatementBody::ShowIndexes { .. } => "ShowIndexes".into(),
+        StatementBody::ShowProcedures => "ShowProcedures".into(),
         StatementBody::Query(_) => String::new(),
     }
 }

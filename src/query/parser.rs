@@ -323,7 +323,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    // Statement := [EXPLAIN | PROFILE] [AS OF Expr] (Query | CreateIndex | DropIndex | ShowIndexes)
+    // Statement := [EXPLAIN | PROFILE] [AS OF Expr]
+    //              (Query | CreateIndex | DropIndex | ShowIndexes | SHOW PROCEDURE[S])
     fn statement(&mut self) -> Result<Statement, QueryError> {
         let start = self.start();
         let mut explain = false;
@@ -347,6 +348,12 @@ impl<'a> Parser<'a> {
             self.create_index()?
         } else if self.at_kw("DROP") {
             self.drop_index()?
+        } else if self.at_kw("SHOW")
+            && (self.is_kw_at(1, "PROCEDURES") || self.is_kw_at(1, "PROCEDURE"))
+        {
+            self.advance();
+            self.advance();
+            StatementBody::ShowProcedures
         } else if self.at_kw("SHOW") {
             self.show_indexes()?
         } else {
@@ -850,6 +857,13 @@ impl<'a> Parser<'a> {
     fn call_clause(&mut self) -> Result<Clause, QueryError> {
         let start = self.start();
         let first_clause = self.first_clause;
+        if self.in_subquery {
+            return Err(QueryError::syntax(
+                "InvalidClauseComposition",
+                "a procedure CALL is not supported inside EXISTS { ... } or COUNT { ... }",
+                self.peek().span,
+            ));
+        }
         self.advance();
         let mut name = self.symbolic_name("a procedure name")?.name;
         while self.eat(&TokenKind::Dot) {
@@ -2329,6 +2343,8 @@ mod tests {
         same("DROP INDEX idx");
         same("DROP INDEX idx IF EXISTS");
         check("show indexes", "SHOW INDEXES;");
+        check("show procedure", "SHOW PROCEDURES;");
+        same("EXPLAIN SHOW PROCEDURES");
         check("SHOW ALL INDEX", "SHOW INDEXES;");
         same("SHOW RANGE INDEXES");
         same("SHOW LOOKUP INDEXES");

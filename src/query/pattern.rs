@@ -30,7 +30,12 @@ use crate::store::propindex::{Range, Side};
 /// (always without one). Hidden iff `valid_from` starts after the as-of
 /// date ends, or `valid_until` starts on or before the as-of date starts.
 pub fn visible(ev: &Ev, props: PropsRef<'_>) -> bool {
-    let Some(asof) = ev.as_of else { return true };
+    visible_at(ev.as_of, props)
+}
+
+/// [`visible`] at the date `as_of` (always without one).
+pub fn visible_at(as_of: Option<crate::model::FDate>, props: PropsRef<'_>) -> bool {
+    let Some(asof) = as_of else { return true };
     if let Some(Value::Date(f)) = props.get("valid_from").as_deref()
         && f.start_days() > asof.end_days()
     {

@@ -53,6 +53,7 @@ impl Display for Statement {
                 Some(k) => write!(f, "SHOW {} INDEXES", k.name.to_uppercase()),
                 None => f.write_str("SHOW INDEXES"),
             },
+            StatementBody::ShowProcedures => f.write_str("SHOW PROCEDURES"),
         }
     }
 }

@@ -135,7 +135,9 @@ impl ProcType {
                         .strip_prefix('>')
                         .ok_or_else(|| format!("expected '>' at `{r}`"))?;
                     (t, r)
-                } else if rest.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("OF")) {
+                } else if rest.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("OF"))
+                    && !rest[2..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                {
                     let (t, _, r) = ProcType::parse(&rest[2..])?;
                     (t, r)
                 } else {
@@ -281,7 +283,7 @@ impl Signature {
                 .find(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .unwrap_or(rest.len());
             let (name, r) = rest.split_at(end);
-            if name.is_empty() {
+            if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
                 return Err(format!("expected a field name at `{rest}`"));
             }
             if fields.iter().any(|f| f.name == name) {
@@ -339,6 +341,45 @@ pub struct Context<'a> {
     pub graph: &'a Graph,
     /// The registry the statement runs with (for `dbms.procedures`).
     pub procedures: Option<&'a Procedures>,
+    /// The statement's "as of" date (`AS OF`, the shell's `:asof`): a body
+    /// should see only what [`Context::node_visible`] and
+    /// [`Context::rel_visible`] let through, as MATCH does.
+    pub as_of: Option<crate::model::FDate>,
+}
+
+impl Context<'_> {
+    /// Whether a node exists and is valid at the statement's date.
+    pub fn node_visible(&self, id: crate::model::NodeId) -> bool {
+        self.graph
+            .node(id)
+            .is_some_and(|n| super::pattern::visible_at(self.as_of, n.props))
+    }
+    /// Whether a relationship and its two ends exist and are valid at the
+    /// statement's date.
+    pub fn rel_visible(&self, id: crate::model::RelId) -> bool {
+        let valid = self
+            .graph
+            .rel(id)
+            .is_some_and(|r| super::pattern::visible_at(self.as_of, r.props));
+        valid
+            && self
+                .graph
+                .rel_ends(id)
+                .is_some_and(|(a, b)| self.node_visible(a) && self.node_visible(b))
+    }
+    /// The nodes valid at the statement's date.
+    fn nodes(&self) -> impl Iterator<Item = crate::store::NodeRef<'_>> + '_ {
+        self.graph
+            .node_ids()
+            .filter_map(|id| self.graph.node(id))
+            .filter(|n| super::pattern::visible_at(self.as_of, n.props))
+    }
+    /// The relationships valid at the statement's date, with their types.
+    fn rels(&self) -> impl Iterator<Item = (crate::model::RelId, crate::model::Sym)> + '_ {
+        self.graph
+            .rels_typed()
+            .filter(|(id, _)| self.as_of.is_none() || self.rel_visible(*id))
+    }
 }
 
 /// A procedure's body: the rows for these arguments (one per declared
@@ -369,7 +410,7 @@ impl Procedure {
     /// of the wrong type, a node or relationship the graph does not have
     /// is a `ProcedureCallFailed`).
     pub(crate) fn call(&self, cx: &Context, args: &[Value]) -> Result<Vec<Vec<Value>>, QueryError> {
-        let rows = (self.body)(cx, args)?;
+        let mut rows = (self.body)(cx, args)?;
         let sig = &self.signature;
         let failed = |msg: String| {
             QueryError::new(
@@ -378,7 +419,7 @@ impl Procedure {
                 format!("procedure {}: {msg}", sig.name),
             )
         };
-        for (i, row) in rows.iter().enumerate() {
+        for (i, row) in rows.iter_mut().enumerate() {
             if row.len() != sig.outputs.len() {
                 return Err(failed(format!(
                     "row {} has {} values, the signature {} outputs",
@@ -387,14 +428,16 @@ impl Procedure {
                     sig.outputs.len()
                 )));
             }
-            for (v, f) in row.iter().zip(&sig.outputs) {
+            for (v, f) in row.iter_mut().zip(&sig.outputs) {
                 if !f.accepts(v) {
                     return Err(failed(format!(
-                        "row {} gives {} ({v}) for `{f}`",
+                        "row {} gives {} ({}) for `{f}`",
                         i + 1,
-                        v.type_name()
+                        v.type_name(),
+                        clip(v)
                     )));
                 }
+                *v = f.ty.convert(std::mem::take(v));
                 let exists = match v {
                     Value::Node(id) => cx.graph.node(*id).is_some(),
                     Value::Rel(id) => cx.graph.rel(*id).is_some(),
@@ -446,11 +489,14 @@ impl Procedures {
         builtin(name).or_else(|| this.and_then(|p| p.added.get(name)))
     }
 
-    /// Every procedure, built-ins first, each group by name.
+    /// Every procedure, by name.
     pub fn all(this: Option<&Procedures>) -> impl Iterator<Item = &Procedure> {
-        builtins()
+        let mut all: Vec<&Procedure> = builtins()
             .iter()
             .chain(this.into_iter().flat_map(|p| p.added.values()))
+            .collect();
+        all.sort_by(|a, b| a.signature.name.cmp(&b.signature.name));
+        all.into_iter()
     }
 }
 
@@ -476,21 +522,48 @@ pub fn builtins() -> &'static [Procedure] {
                     "db.labels() :: (label :: STRING)",
                     "The labels of the nodes in the graph, sorted.",
                 ),
-                move |cx, _| Ok(strings(cx.graph.labels().collect())),
+                move |cx, _| {
+                    if cx.as_of.is_none() {
+                        return Ok(strings(cx.graph.labels().collect()));
+                    }
+                    let mut labels = BTreeSet::new();
+                    for n in cx.nodes() {
+                        labels.extend(n.labels.as_slice().iter().map(|l| l.as_str()));
+                    }
+                    Ok(strings(labels.into_iter().collect()))
+                },
             ),
             Procedure::new(
                 sig(
                     "db.relationshipTypes() :: (relationshipType :: STRING)",
                     "The types of the relationships in the graph, sorted.",
                 ),
-                move |cx, _| Ok(strings(cx.graph.rel_types().into_iter().collect())),
+                move |cx, _| {
+                    if cx.as_of.is_none() {
+                        return Ok(strings(cx.graph.rel_types().into_iter().collect()));
+                    }
+                    let types: BTreeSet<&str> = cx.rels().map(|(_, t)| t.as_str()).collect();
+                    Ok(strings(types.into_iter().collect()))
+                },
             ),
             Procedure::new(
                 sig(
                     "db.propertyKeys() :: (propertyKey :: STRING)",
                     "The property keys of the nodes and relationships in the graph, sorted.",
                 ),
-                move |cx, _| Ok(strings(cx.graph.property_keys().into_iter().collect())),
+                move |cx, _| {
+                    if cx.as_of.is_none() {
+                        return Ok(strings(cx.graph.property_keys().into_iter().collect()));
+                    }
+                    let mut keys: BTreeSet<&str> = BTreeSet::new();
+                    for n in cx.nodes() {
+                        keys.extend(n.props.keys().map(|k| k.as_str()));
+                    }
+                    for (id, _) in cx.rels() {
+                        keys.extend(cx.graph.rel_props_of(id).keys().map(|k| k.as_str()));
+                    }
+                    Ok(strings(keys.into_iter().collect()))
+                },
             ),
             Procedure::new(
                 sig(
@@ -500,7 +573,7 @@ pub fn builtins() -> &'static [Procedure] {
                     "Per set of labels the nodes have, each property key, the types of its \
                      values and whether every such node has it.",
                 ),
-                |cx, _| Ok(node_type_properties(cx.graph)),
+                |cx, _| Ok(node_type_properties(cx)),
             ),
             Procedure::new(
                 sig(
@@ -510,7 +583,7 @@ pub fn builtins() -> &'static [Procedure] {
                     "Per relationship type, each property key, the types of its values and \
                      whether every such relationship has it.",
                 ),
-                |cx, _| Ok(rel_type_properties(cx.graph)),
+                |cx, _| Ok(rel_type_properties(cx)),
             ),
             Procedure::new(
                 sig(
@@ -545,6 +618,49 @@ struct KeyUse {
     count: usize,
 }
 
+/// A name in backticks, a backtick in it doubled (as Neo4j writes
+/// `nodeType`).
+fn quoted(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// A property value's type as Neo4j's `db.schema.*TypeProperties` names
+/// it: `Long`, `Double`, `String`, `StringArray` ...
+fn neo4j_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "Null",
+        Value::Bool(_) => "Boolean",
+        Value::Int(_) => "Long",
+        Value::Float(_) => "Double",
+        Value::String(_) => "String",
+        Value::Date(_) => "Date",
+        Value::Map(_) => "Map",
+        Value::List(xs) => {
+            let first = xs.iter().find(|x| !x.is_null());
+            let same = |f: fn(&Value) -> bool| xs.iter().all(|x| x.is_null() || f(x));
+            match first {
+                Some(Value::String(_)) if same(|x| matches!(x, Value::String(_))) => "StringArray",
+                Some(Value::Int(_)) if same(|x| matches!(x, Value::Int(_))) => "LongArray",
+                Some(Value::Float(_)) if same(|x| matches!(x, Value::Float(_))) => "DoubleArray",
+                Some(Value::Bool(_)) if same(|x| matches!(x, Value::Bool(_))) => "BooleanArray",
+                Some(Value::Date(_)) if same(|x| matches!(x, Value::Date(_))) => "DateArray",
+                _ => "List",
+            }
+        }
+        other => other.type_name(),
+    }
+}
+
+/// A value for an error message: at most 60 characters of it.
+fn clip(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() <= 60 {
+        return s;
+    }
+    let head: String = s.chars().take(57).collect();
+    format!("{head}...")
+}
+
 /// The rows of a `db.schema.*TypeProperties` group: one per key (a row
 /// with null key and types when the elements have none), `mandatory` when
 /// all `total` elements have the key.
@@ -564,23 +680,22 @@ fn key_rows(keys: BTreeMap<String, KeyUse>, total: usize) -> Vec<(Value, Value, 
         .collect()
 }
 
-fn node_type_properties(g: &Graph) -> Vec<Vec<Value>> {
+fn node_type_properties(cx: &Context) -> Vec<Vec<Value>> {
     let mut groups: BTreeMap<Vec<String>, (usize, BTreeMap<String, KeyUse>)> = BTreeMap::new();
-    for id in g.node_ids() {
-        let Some(n) = g.node(id) else { continue };
+    for n in cx.nodes() {
         let mut labels = n.labels.to_strings();
         labels.sort();
         let (total, keys) = groups.entry(labels).or_default();
         *total += 1;
         for (k, v) in n.props.iter() {
             let u = keys.entry(k.as_str().to_string()).or_default();
-            u.types.insert(v.type_name());
+            u.types.insert(neo4j_type(&v));
             u.count += 1;
         }
     }
     let mut rows = Vec::new();
     for (labels, (total, keys)) in groups {
-        let node_type: String = labels.iter().map(|l| format!(":`{l}`")).collect();
+        let node_type: String = labels.iter().map(|l| format!(":{}", quoted(l))).collect();
         let list = Value::List(labels.iter().map(|l| Value::from(l.as_str())).collect());
         for (k, types, mandatory) in key_rows(keys, total) {
             rows.push(vec![
@@ -595,24 +710,47 @@ fn node_type_properties(g: &Graph) -> Vec<Vec<Value>> {
     rows
 }
 
-fn rel_type_properties(g: &Graph) -> Vec<Vec<Value>> {
+fn rel_type_properties(cx: &Context) -> Vec<Vec<Value>> {
     let mut groups: BTreeMap<&str, (usize, BTreeMap<String, KeyUse>)> = BTreeMap::new();
-    for (id, t) in g.rels_typed() {
+    for (id, t) in cx.rels() {
         let (total, keys) = groups.entry(t.as_str()).or_default();
         *total += 1;
-        for (k, v) in g.rel_props_of(id).iter() {
+        for (k, v) in cx.graph.rel_props_of(id).iter() {
             let u = keys.entry(k.as_str().to_string()).or_default();
-            u.types.insert(v.type_name());
+            u.types.insert(neo4j_type(&v));
             u.count += 1;
         }
     }
     let mut rows = Vec::new();
     for (t, (total, keys)) in groups {
         for (k, types, mandatory) in key_rows(keys, total) {
-            rows.push(vec![Value::String(format!(":`{t}`")), k, types, mandatory]);
+            rows.push(vec![
+                Value::String(format!(":{}", quoted(t))),
+                k,
+                types,
+                mandatory,
+            ]);
         }
     }
     rows
+}
+
+/// `SHOW PROCEDURES`: what `CALL dbms.procedures()` returns.
+pub(crate) fn show(
+    graph: &Graph,
+    procs: Option<&Procedures>,
+) -> Result<super::QueryResult, QueryError> {
+    let p = lookup(procs, "dbms.procedures", crate::error::Span::default())?;
+    let cx = Context {
+        graph,
+        procedures: procs,
+        as_of: None,
+    };
+    Ok(super::QueryResult {
+        columns: p.signature.outputs.iter().map(|f| f.name.clone()).collect(),
+        rows: p.call(&cx, &[])?,
+        ..super::QueryResult::default()
+    })
 }
 
 /// A CALL that is the whole query part: it may take its arguments from
@@ -628,10 +766,13 @@ fn syntax(detail: &str, msg: String, span: crate::error::Span) -> QueryError {
 
 /// Checks every CALL of `q` (each UNION part) against the procedures
 /// there are, before the statement runs.
+///
+/// `params` is None for EXPLAIN, which needs none: the arguments a
+/// standalone CALL takes from the parameters are then not looked for.
 pub(crate) fn resolve(
     q: &Query,
     procs: Option<&Procedures>,
-    params: &Params,
+    params: Option<&Params>,
 ) -> Result<(), QueryError> {
     let standalone_query = q.unions.is_empty();
     for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
@@ -689,7 +830,7 @@ fn check_call(
     args: Option<&[super::ast::Expr]>,
     yields: &[(super::ast::Ident, Option<super::ast::Ident>)],
     standalone: bool,
-    params: &Params,
+    params: Option<&Params>,
     span: crate::error::Span,
 ) -> Result<(), QueryError> {
     let usage = || format!("{sig}");
@@ -705,7 +846,8 @@ fn check_call(
             ));
         }
         None => {
-            if let Some(f) = sig.inputs.iter().find(|f| !params.contains_key(&f.name)) {
+            let missing = |f: &&Field| params.is_some_and(|p| !p.contains_key(&f.name));
+            if let Some(f) = sig.inputs.iter().find(missing) {
                 return Err(QueryError::new(
                     ErrorClass::ParameterMissing,
                     "MissingParameter",
@@ -806,8 +948,9 @@ pub(crate) fn check_args(sig: &Signature, args: Vec<Value>) -> Result<Vec<Value>
                     ErrorClass::TypeError,
                     "InvalidArgumentType",
                     format!(
-                        "{} ({v}) is not a {}{} for `{}` of {}",
+                        "{} ({}) is not a {}{} for `{}` of {}",
                         v.type_name(),
+                        clip(&v),
                         f.ty,
                         if f.nullable { " or null" } else { "" },
                         f.name,
@@ -850,6 +993,8 @@ mod tests {
             "a() :: (x :: INTEGER",
             "a() :: () trailing",
             "a..b() :: ()",
+            "a(x :: LIST OFSTRING) :: ()",
+            "a(1x :: INTEGER) :: ()",
             "a()",
         ] {
             assert!(Signature::parse(bad).is_err(), "{bad}");

@@ -1601,13 +1601,13 @@ fn builtin_procedures_describe_the_graph() {
             "['A'] | 'y' | ['String'] | true",
             "['A', 'B'] | 'name' | ['String'] | true",
             "['B'] | 'name' | ['String'] | true",
-            "['B'] | 'x' | ['Integer'] | true",
+            "['B'] | 'x' | ['Long'] | true",
         ]
     );
     assert_eq!(
         rows(&mut g, "CALL db.schema.relTypeProperties()"),
         [
-            "':`R`' | 'w' | ['Integer'] | true",
+            "':`R`' | 'w' | ['Long'] | true",
             "':`S`' | null | null | false"
         ]
     );
@@ -1626,6 +1626,44 @@ fn builtin_procedures_describe_the_graph() {
     }
     // A procedure reads; the graph is unchanged and the result says so.
     assert!(r.stats.is_empty());
+    // As of a date, only what MATCH sees then.
+    let mut t = graph(
+        "CREATE (:Old {valid_from: fdate('2020')})-[:T {valid_from: fdate('2020')}]->(:New {valid_from: fdate('2024'), late: 1})",
+    );
+    assert_eq!(
+        rows(&mut t, "AS OF fdate('2022') CALL db.labels()"),
+        ["'Old'"]
+    );
+    assert_eq!(rows(&mut t, "CALL db.labels()"), ["'New'", "'Old'"]);
+    assert!(rows(&mut t, "AS OF fdate('2022') CALL db.relationshipTypes()").is_empty());
+    assert_eq!(
+        rows(&mut t, "AS OF fdate('2022') CALL db.propertyKeys()"),
+        ["'valid_from'"]
+    );
+    assert_eq!(
+        rows(
+            &mut t,
+            "AS OF fdate('2022') CALL db.schema.nodeTypeProperties() YIELD nodeType RETURN DISTINCT nodeType"
+        ),
+        ["':`Old`'"]
+    );
+    // Not inside a subquery expression.
+    let e = err(
+        &mut g,
+        "MATCH (n) WHERE EXISTS { CALL db.labels() YIELD label WHERE label IN labels(n) } RETURN n",
+    );
+    assert_eq!(e.detail, "InvalidClauseComposition");
+    assert!(e.span.is_some());
+    // Neo4j 5's form gives the same.
+    let show = run(&mut g, "SHOW PROCEDURES").expect("show");
+    let all = run(&mut g, "CALL dbms.procedures()").expect("all");
+    assert_eq!((show.columns, show.rows), (all.columns, all.rows));
+    assert!(
+        run(&mut g, "EXPLAIN SHOW PROCEDURES")
+            .expect("explain")
+            .rows
+            .is_empty()
+    );
 }
 
 #[test]
@@ -1650,6 +1688,12 @@ fn an_application_procedure_gets_converted_arguments_and_gives_typed_rows() {
     assert_eq!(
         (e.class, e.detail.as_str()),
         (ErrorClass::ParameterMissing, "MissingParameter")
+    );
+    // EXPLAIN needs no parameters.
+    let r = go(&mut g, "EXPLAIN CALL test.range", &Params::new()).expect("explain");
+    assert!(
+        r.plan
+            .is_some_and(|p| p.contains("ProcedureCall test.range"))
     );
     // Inside a query, per row, arguments from the row.
     let r = go(
@@ -1753,6 +1797,11 @@ fn what_a_procedure_returns_is_checked_against_its_signature() {
         vec![vec![Value::Node(crate::model::NodeId(7))]],
     );
     add(&mut p, "ok.void() :: ()", vec![]);
+    add(
+        &mut p,
+        "ok.float() :: (x :: FLOAT)",
+        vec![vec![Value::Int(1)]],
+    );
     let opts = with_procs(p);
     let mut g = graph("CREATE (), ()");
     for q in [
@@ -1766,6 +1815,9 @@ fn what_a_procedure_returns_is_checked_against_its_signature() {
     }
     let r = run_opts(&mut g, "CALL ok.null()", &Params::new(), &opts).expect("null allowed");
     assert_eq!(r.rows, [[Value::Null]]);
+    // An integer given for a FLOAT output comes out a float.
+    let r = run_opts(&mut g, "CALL ok.float()", &Params::new(), &opts).expect("float");
+    assert_eq!(r.rows, [[Value::Float(1.0)]]);
     // A procedure without outputs keeps the rows it is called for.
     let r = run_opts(
         &mut g,

@@ -230,7 +230,8 @@ Examples (each runs on the article graph):
 const HELP_PROCEDURES: &str = "\
 A CALL runs a procedure, as in Neo4j: on its own it returns every output;
 inside a query it YIELDs the outputs it uses (renamed with AS, filtered with
-WHERE). The built-ins, listed with their signatures by dbms.procedures():
+WHERE); AS OF applies to what it sees. The built-ins, listed with their
+signatures by dbms.procedures() and SHOW PROCEDURES:
 db.labels(), db.relationshipTypes(), db.propertyKeys(),
 db.schema.nodeTypeProperties() and db.schema.relTypeProperties() (each
 property key per label set or type, the types of its values, and whether

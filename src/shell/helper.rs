@@ -73,6 +73,7 @@ pub const KEYWORDS: &[&str] = &[
     "EXISTS",
     "INDEX",
     "INDEXES",
+    "PROCEDURES",
     "FOR",
     "DROP",
     "SHOW",
