@@ -154,6 +154,11 @@ pub fn run_worker(args: &WorkerArgs) -> Result<(), Error> {
     match args.phase.as_str() {
         "load" => {
             emit(json!({ "version": env!("CARGO_PKG_VERSION") }));
+            // The harness makes the directory; someone running the worker by
+            // hand need not.
+            std::fs::create_dir_all(&args.db).map_err(|e| {
+                Error::Other(format!("cannot create --db {}: {e}", args.db.display()))
+            })?;
             let t0 = Instant::now();
             let stats = import_into_store_then_exit(
                 &args.data.join("nodes.csv"),

@@ -438,14 +438,10 @@ impl Procedure {
                     )));
                 }
                 *v = f.ty.convert(std::mem::take(v));
-                let exists = match v {
-                    Value::Node(id) => cx.graph.node(*id).is_some(),
-                    Value::Rel(id) => cx.graph.rel(*id).is_some(),
-                    _ => true,
-                };
+                let exists = elements_exist(cx.graph, v);
                 if !exists {
                     return Err(failed(format!(
-                        "row {} gives a {} that is not in the graph",
+                        "row {} gives a {} with an element that is not in the graph",
                         i + 1,
                         v.type_name().to_lowercase()
                     )));
@@ -453,6 +449,22 @@ impl Procedure {
             }
         }
         Ok(rows)
+    }
+}
+
+/// Whether every node and relationship in `v` (in lists, maps and paths
+/// too) is in the graph.
+fn elements_exist(g: &Graph, v: &Value) -> bool {
+    match v {
+        Value::Node(id) => g.node(*id).is_some(),
+        Value::Rel(id) => g.rel(*id).is_some(),
+        Value::Path(p) => {
+            p.nodes.iter().all(|n| g.node(*n).is_some())
+                && p.rels.iter().all(|r| g.rel(*r).is_some())
+        }
+        Value::List(xs) => xs.iter().all(|x| elements_exist(g, x)),
+        Value::Map(m) => m.values().all(|x| elements_exist(g, x)),
+        _ => true,
     }
 }
 

@@ -1796,6 +1796,13 @@ fn what_a_procedure_returns_is_checked_against_its_signature() {
         "bad.node() :: (n :: NODE)",
         vec![vec![Value::Node(crate::model::NodeId(7))]],
     );
+    add(
+        &mut p,
+        "bad.list() :: (n :: LIST OF NODE)",
+        vec![vec![Value::List(vec![Value::Node(crate::model::NodeId(
+            7,
+        ))])]],
+    );
     add(&mut p, "ok.void() :: ()", vec![]);
     add(
         &mut p,
@@ -1809,6 +1816,7 @@ fn what_a_procedure_returns_is_checked_against_its_signature() {
         "CALL bad.type()",
         "CALL bad.null()",
         "CALL bad.node()",
+        "CALL bad.list()",
     ] {
         let e = run_opts(&mut g, q, &Params::new(), &opts).expect_err(q);
         assert_eq!(e.detail, "ProcedureCallFailed", "{q}: {e:?}");
