@@ -225,11 +225,24 @@ fn progress_bar() -> impl FnMut(factgraph::import::csv::Progress) {
                 e,
                 "\r{} linking {} relationships\x1b[K",
                 bar(p.done, p.total),
-                p.total
+                thousands(p.total)
             ),
             Stage::Writing => writeln!(e, "\r{} writing the store\x1b[K", bar(1, 1)),
         };
     }
+}
+
+/// `4932215` as `4,932,215`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Runs a tool subcommand (check, backup, import, bulk-import, bench): 0
@@ -359,8 +372,8 @@ fn bulk_import(nodes: &Path, edges: &Path, store: &Path) -> Result<String, factg
     let s = res?;
     Ok(format!(
         "imported {} nodes and {} relationships into {} in {:.2} s",
-        s.nodes,
-        s.rels,
+        thousands(s.nodes),
+        thousands(s.rels),
         store.display(),
         t0.elapsed().as_secs_f64()
     ))
@@ -629,6 +642,20 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (49_500_000, "49,500,000"),
+        ];
+        for (n, s) in cases {
+            assert_eq!(thousands(n), s);
+        }
+        assert_eq!(thousands(4_932_215), "4,932,215");
+    }
 
     #[test]
     fn only_a_large_store_opened_on_a_terminal_is_announced() {
