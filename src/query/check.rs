@@ -485,10 +485,10 @@ fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, Que
                 // What the procedure is, takes and yields is checked against
                 // the procedures there are when the statement runs
                 // (`procedures::resolve`); the names it binds are known here.
-                let before = scope.clone();
                 for (field, alias) in yields {
                     let var = alias.as_ref().unwrap_or(field);
-                    if before.contains_key(&var.name) || scope.contains_key(&var.name) {
+                    // Bound before the CALL, or by an earlier output.
+                    if scope.contains_key(&var.name) {
                         return Err(sem(
                             "VariableAlreadyBound",
                             format!("variable `{}` is already bound", var.name),

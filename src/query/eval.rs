@@ -1271,31 +1271,7 @@ impl<'g> Engine<'g> {
         let procs = self.procedures.as_deref();
         let p = super::procedures::lookup(procs, name, span)?;
         let sig = &p.signature;
-        // Which outputs go into the row, under which names: a CALL
-        // without YIELD is standalone here (inside a query only one of a
-        // procedure without outputs passes `resolve`).
-        let picked: Vec<(usize, String)> = if yields.is_empty() && t.names.is_empty() {
-            sig.outputs
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (i, f.name.clone()))
-                .collect()
-        } else {
-            yields
-                .iter()
-                .map(|(field, alias)| {
-                    let at = sig.outputs.iter().position(|o| o.name == field.name);
-                    let var = alias.as_ref().unwrap_or(field).name.clone();
-                    at.map(|i| (i, var)).ok_or_else(|| {
-                        QueryError::syntax(
-                            "UndefinedVariable",
-                            format!("{name} has no output `{}`", field.name),
-                            field.span,
-                        )
-                    })
-                })
-                .collect::<R<_>>()?
-        };
+        let picked = super::procedures::outputs_of(sig, yields)?;
         let mut names = t.names.clone();
         names.extend(picked.iter().map(|(_, n)| n.clone()));
         let ev = self.ev();

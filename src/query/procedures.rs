@@ -20,7 +20,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use super::Params;
-use super::ast::{Clause, ExprKind, Literal, Query, SingleQuery};
+use super::ast::{Clause, ExprKind, Ident, Literal, Query, SingleQuery};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::Value;
 use crate::store::Graph;
@@ -913,25 +913,7 @@ fn check_call(
             }
         }
     }
-    for (field, _) in yields {
-        if !sig.outputs.iter().any(|o| o.name == field.name) {
-            let outs: Vec<&str> = sig.outputs.iter().map(|o| o.name.as_str()).collect();
-            return Err(syntax(
-                "UndefinedVariable",
-                format!(
-                    "{} has no output `{}`; its outputs: {}",
-                    sig.name,
-                    field.name,
-                    if outs.is_empty() {
-                        "none".to_string()
-                    } else {
-                        outs.join(", ")
-                    }
-                ),
-                field.span,
-            ));
-        }
-    }
+    outputs_of(sig, yields)?;
     if !standalone && yields.is_empty() && !sig.outputs.is_empty() {
         let outs: Vec<&str> = sig.outputs.iter().map(|o| o.name.as_str()).collect();
         return Err(syntax(
@@ -944,6 +926,50 @@ fn check_call(
         ));
     }
     Ok(())
+}
+
+/// The outputs a CALL puts into its rows, by position in the signature,
+/// each under the name it is bound to: the YIELDed ones, or every output
+/// for a CALL without YIELD (which [`resolve`] lets through only when the
+/// CALL is the whole query, or the procedure has none).
+pub(crate) fn outputs_of(
+    sig: &Signature,
+    yields: &[(Ident, Option<Ident>)],
+) -> Result<Vec<(usize, String)>, QueryError> {
+    if yields.is_empty() {
+        return Ok(sig
+            .outputs
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i, f.name.clone()))
+            .collect());
+    }
+    yields
+        .iter()
+        .map(|(field, alias)| {
+            let var = alias.as_ref().unwrap_or(field).name.clone();
+            match sig.outputs.iter().position(|o| o.name == field.name) {
+                Some(i) => Ok((i, var)),
+                None => {
+                    let outs: Vec<&str> = sig.outputs.iter().map(|o| o.name.as_str()).collect();
+                    Err(syntax(
+                        "UndefinedVariable",
+                        format!(
+                            "{} has no output `{}`; its outputs: {}",
+                            sig.name,
+                            field.name,
+                            if outs.is_empty() {
+                                "none".to_string()
+                            } else {
+                                outs.join(", ")
+                            }
+                        ),
+                        field.span,
+                    ))
+                }
+            }
+        })
+        .collect()
 }
 
 /// The arguments of one call, checked and converted to the declared types
