@@ -282,7 +282,7 @@ impl Database {
         sink: &mut dyn FnMut(QueryResult) -> bool,
     ) -> Result<QueryResult, Error> {
         let reads = matches!(&stmt.body, crate::query::ast::StatementBody::Query(q)
-            if !stmt.explain && !query::eval::is_updating(q));
+            if !stmt.explain && !stmt.profile && !query::eval::is_updating(q));
         if !reads {
             let res = self.execute(stmt, params, opts)?;
             return Ok(query::eval::hand_over(res, sink));

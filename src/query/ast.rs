@@ -21,6 +21,9 @@ pub struct Statement {
     pub body: StatementBody,
     pub as_of: Option<Expr>,
     pub explain: bool,
+    /// `PROFILE`: runs the statement and adds to its result the plan with
+    /// the rows each clause produced and the time it took.
+    pub profile: bool,
     pub span: Span,
 }
 
@@ -118,6 +121,19 @@ pub enum Clause {
         exprs: Vec<Expr>,
         span: Span,
     },
+    /// `[OPTIONAL] CALL [(a, b) | (*) | ()] { query } [IN TRANSACTIONS [OF n ROWS]]`
+    /// (Neo4j's subqueries): the query runs once per incoming row, with the
+    /// variables its scope imports bound; each row it returns extends the
+    /// incoming one (no row drops it, unless OPTIONAL); one without RETURN
+    /// (a unit subquery) keeps the incoming rows as they are.
+    Subquery {
+        optional: bool,
+        scope: SubqueryScope,
+        query: Box<Query>,
+        /// `IN TRANSACTIONS`, with its `OF n ROWS` if any.
+        in_transactions: Option<Option<Expr>>,
+        span: Span,
+    },
     /// `CALL proc.name(args) [YIELD a, b AS c [WHERE ...]]`
     Call {
         name: String,
@@ -126,6 +142,18 @@ pub enum Clause {
         where_: Option<Expr>,
         span: Span,
     },
+}
+
+/// Which outer variables a `CALL { }` subquery sees.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubqueryScope {
+    /// `CALL { ... }`: none, unless its first clause is an importing
+    /// `WITH a, b` (simple references only), the form before Neo4j 5.23.
+    Leading,
+    /// `CALL (*) { ... }`: every variable in scope.
+    All,
+    /// `CALL (a, b) { ... }`; `CALL () { ... }` imports none.
+    Vars(Vec<Ident>),
 }
 
 /// The body of WITH and RETURN.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::ast::{
     Clause, Direction, Expr, ExprKind, Ident, MapProjItem, NodePattern, Pattern, PatternElement,
-    PatternPart, Projection, Query, RelPattern, RemoveItem, SetItem, SingleQuery,
+    PatternPart, Projection, Query, RelPattern, RemoveItem, SetItem, SingleQuery, SubqueryScope,
 };
 use super::expr::{contains_aggregate, is_aggregate};
 use crate::error::QueryError;
@@ -365,6 +365,133 @@ fn check_single(q: &SingleQuery) -> Result<Vec<String>, QueryError> {
     check_single_in(q, HashMap::new())
 }
 
+/// Is the first clause of `q` an importing `WITH` (the subquery form
+/// before `CALL (a, b) { }`): `WITH *` or only variables, not renamed?
+pub(crate) fn imports_by_with(q: &SingleQuery) -> bool {
+    let Some(Clause::With(p)) = q.clauses.first() else {
+        return false;
+    };
+    let plain = |it: &super::ast::ProjItem| match &it.expr.kind {
+        ExprKind::Var(v) => it.alias.as_ref().is_none_or(|a| a.name == *v),
+        _ => false,
+    };
+    !p.distinct
+        && p.order_by.is_empty()
+        && p.skip.is_none()
+        && p.limit.is_none()
+        && (p.star || !p.items.is_empty())
+        && p.items.iter().all(plain)
+}
+
+/// The scope a `CALL { }` subquery part starts with, from the enclosing
+/// `outer`: what it imports.
+fn subquery_start(
+    outer: &Scope,
+    scope: &SubqueryScope,
+    part: &SingleQuery,
+) -> Result<Scope, QueryError> {
+    match scope {
+        SubqueryScope::All => Ok(outer.clone()),
+        SubqueryScope::Vars(vars) => {
+            let mut s = Scope::new();
+            for v in vars {
+                need_var(outer, v)?;
+                if let Some(k) = outer.get(&v.name) {
+                    s.insert(v.name.clone(), *k);
+                }
+            }
+            Ok(s)
+        }
+        // The importing WITH picks its variables from all of them.
+        SubqueryScope::Leading if imports_by_with(part) => Ok(outer.clone()),
+        SubqueryScope::Leading => Ok(Scope::new()),
+    }
+}
+
+/// Checks a `CALL { }` subquery inside `outer`; returns the columns it
+/// adds (none for a unit subquery).
+fn check_subquery(
+    outer: &Scope,
+    scope: &SubqueryScope,
+    q: &Query,
+) -> Result<Vec<String>, QueryError> {
+    let part = |sq: &SingleQuery| -> Result<Vec<String>, QueryError> {
+        if let Some(Clause::Call { yields, span, .. }) = sq.clauses.last()
+            && !yields.is_empty()
+        {
+            return Err(sem(
+                "InvalidClauseComposition",
+                "a CALL { } subquery cannot end with CALL ... YIELD: add a RETURN",
+                *span,
+            ));
+        }
+        let start = subquery_start(outer, scope, sq)?;
+        check_single_in(sq, start).map_err(|e| {
+            // A variable of the enclosing query the subquery did not import.
+            let outside = e.detail == "UndefinedVariable"
+                && outer
+                    .keys()
+                    .any(|v| e.message.contains(&format!("`{v}`")));
+            if outside && e.hint.is_none() {
+                e.hint(
+                    "a CALL { } subquery sees only what it imports: CALL (x) { ... } or CALL (*) { ... }",
+                )
+            } else {
+                e
+            }
+        })
+    };
+    let cols = part(&q.first)?;
+    for (_, sq) in &q.unions {
+        if part(sq)? != cols {
+            return Err(sem(
+                "DifferentColumnsInUnion",
+                "all parts of a UNION must return the same columns",
+                sq.span,
+            ));
+        }
+    }
+    if q.unions.windows(2).any(|w| w[0].0 != w[1].0) {
+        return Err(sem(
+            "InvalidClauseComposition",
+            "UNION and UNION ALL cannot be mixed",
+            q.span,
+        ));
+    }
+    // `RETURN 1 + 1` would name a column `1 + 1`: Neo4j wants a name.
+    for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+        if let Some(Clause::Return(p)) = sq.clauses.last()
+            && let Some(it) = p
+                .items
+                .iter()
+                .find(|it| it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Var(_)))
+        {
+            return Err(sem(
+                "NoExpressionAlias",
+                format!(
+                    "a CALL {{ }} subquery must name what it returns: `{} AS name`",
+                    it.text
+                ),
+                it.span,
+            ));
+        }
+    }
+    Ok(cols)
+}
+
+/// The columns a query returns (none without RETURN), as the checker and
+/// EXPLAIN name them: an item's alias, else its text.
+pub(crate) fn returned_columns(q: &Query) -> Vec<String> {
+    match q.first.clauses.last() {
+        Some(Clause::Return(p)) => p
+            .items
+            .iter()
+            .map(|it| it.alias.as_ref().map_or(&it.text, |a| &a.name).clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Checks one query part starting from `scope` (the outer variables of an
 /// EXISTS { } subquery, or none).
 fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, QueryError> {
@@ -469,6 +596,38 @@ fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, Que
                             e.span,
                         ));
                     }
+                }
+            }
+            Clause::Subquery {
+                scope: imports,
+                query,
+                in_transactions,
+                span,
+                ..
+            } => {
+                if let Some(Some(rows)) = in_transactions {
+                    // The batch size is one number for the whole statement.
+                    check_expr(&Scope::new(), rows)?;
+                }
+                let cols = check_subquery(&scope, imports, query)?;
+                for c in &cols {
+                    if scope.contains_key(c) {
+                        return Err(sem(
+                            "VariableAlreadyBound",
+                            format!(
+                                "variable `{c}` is already bound: a CALL {{ }} subquery cannot return a variable of the enclosing query"
+                            ),
+                            *span,
+                        ));
+                    }
+                    scope.insert(c.clone(), Kind::Any);
+                }
+                if i + 1 == n && !cols.is_empty() {
+                    return Err(sem(
+                        "InvalidClauseComposition",
+                        "a query cannot end with a CALL { } subquery that returns rows: add a RETURN",
+                        *span,
+                    ));
                 }
             }
             Clause::Call {

@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::ast::{
     Clause, Direction, Expr, ExprKind, NodePattern, PatternElement, PatternPart, Projection, Query,
-    RemoveItem, SetItem, SingleQuery, SortItem, Statement, StatementBody,
+    RemoveItem, SetItem, SingleQuery, SortItem, Statement, StatementBody, SubqueryScope,
 };
 use super::compare::{Key, KeyMap, KeySet, order, row_key};
 use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
@@ -76,6 +76,9 @@ pub(crate) fn execute_checked(
         Some(e) => Some(eval_as_of(graph, params, e)?),
     };
     let updating = is_updating(query);
+    // The plan as the statement starts, before it writes.
+    let plan = stmt.profile.then(|| super::plan::explain(query, graph));
+    let started = std::time::Instant::now();
     // A caller (the database) may have opened the statement already, to
     // take it back if logging it fails; then this works inside it.
     let opened = updating && graph.begin();
@@ -83,6 +86,9 @@ pub(crate) fn execute_checked(
     let mut engine = Engine::new(graph, params, as_of);
     engine.cancel = opts.cancel.clone();
     engine.procedures = opts.procedures.clone();
+    if stmt.profile {
+        engine.profile = Some(Vec::new());
+    }
     let mut rows = Vec::new();
     let run = engine.run_query_into(query, &mut |_, _, r| {
         rows.push(r);
@@ -96,7 +102,16 @@ pub(crate) fn execute_checked(
     });
     match result {
         Ok((columns, rows)) => {
-            let out = engine.finish(columns, rows, updating.then_some(mark));
+            let profile = engine.profile.take();
+            let mut out = engine.finish(columns, rows, updating.then_some(mark));
+            if let (Some(plan), Some(clauses)) = (plan, profile) {
+                out.plan = Some(profile_text(
+                    &plan,
+                    &clauses,
+                    out.rows.len(),
+                    started.elapsed(),
+                ));
+            }
             if opened {
                 graph.commit();
             }
@@ -112,6 +127,42 @@ pub(crate) fn execute_checked(
             Err(e)
         }
     }
+}
+
+/// What PROFILE adds to a result: the plan, then the rows after each
+/// clause of the statement and the time the whole took.
+fn profile_text(
+    plan: &str,
+    clauses: &[(String, usize)],
+    rows: usize,
+    took: std::time::Duration,
+) -> String {
+    let mut out = format!(
+        "{}\nProfile: {rows} row{} in {:.2} ms",
+        plan.trim_end(),
+        if rows == 1 { "" } else { "s" },
+        took.as_secs_f64() * 1000.0
+    );
+    if clauses.is_empty() {
+        // The counts fast path: no clause ran row by row.
+        out.push_str(" (from the relationship-type index's counts)");
+        return out;
+    }
+    out.push_str(", rows after each clause:");
+    let width = clauses
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (text, n) in clauses {
+        let text: String = if text.chars().count() > 72 {
+            text.chars().take(71).chain(['…']).collect()
+        } else {
+            text.clone()
+        };
+        out.push_str(&format!("\n  {n:>width$}  {text}"));
+    }
+    out
 }
 
 /// Rows are handed to a streaming caller in batches of at most this many ...
@@ -139,7 +190,7 @@ pub fn execute_streaming(
     sink: &mut dyn FnMut(QueryResult) -> bool,
 ) -> Result<QueryResult, QueryError> {
     let query = match &stmt.body {
-        StatementBody::Query(q) if !stmt.explain && !is_updating(q) => q,
+        StatementBody::Query(q) if !stmt.explain && !stmt.profile && !is_updating(q) => q,
         _ => return Ok(hand_over(execute(graph, stmt, params, opts)?, sink)),
     };
     super::check::check_query(query)?;
@@ -234,20 +285,22 @@ fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
     }
 }
 
-/// True when the query has a clause that writes.
+/// True when the query has a clause that writes (in a `CALL { }`
+/// subquery too).
 pub fn is_updating(q: &Query) -> bool {
     std::iter::once(&q.first)
         .chain(q.unions.iter().map(|(_, s)| s))
         .any(|s| {
-            s.clauses.iter().any(|c| {
-                matches!(
+            s.clauses.iter().any(|c| match c {
+                Clause::Subquery { query, .. } => is_updating(query),
+                c => matches!(
                     c,
                     Clause::Create { .. }
                         | Clause::Merge { .. }
                         | Clause::Set { .. }
                         | Clause::Remove { .. }
                         | Clause::Delete { .. }
-                )
+                ),
             })
         })
 }
@@ -913,6 +966,42 @@ fn unread(t: &Table, rest: &[Clause]) -> Vec<bool> {
         .collect()
 }
 
+/// The table a `CALL { }` subquery part starts from for the outer row
+/// `row` (laid out as `names`): the variables it imports, bound.
+fn subquery_seed(
+    scope: &SubqueryScope,
+    part: &SingleQuery,
+    names: &[String],
+    row: &[Value],
+) -> Table {
+    let everything = || Table {
+        names: names.to_vec(),
+        rows: vec![row.to_vec()],
+    };
+    match scope {
+        SubqueryScope::All => everything(),
+        SubqueryScope::Leading if super::check::imports_by_with(part) => everything(),
+        SubqueryScope::Leading => Table {
+            names: Vec::new(),
+            rows: vec![Vec::new()],
+        },
+        SubqueryScope::Vars(vars) => Table {
+            names: vars.iter().map(|v| v.name.clone()).collect(),
+            rows: vec![
+                vars.iter()
+                    .map(|v| {
+                        names
+                            .iter()
+                            .position(|n| *n == v.name)
+                            .and_then(|i| row.get(i).cloned())
+                            .unwrap_or(Value::Null)
+                    })
+                    .collect(),
+            ],
+        },
+    }
+}
+
 /// `row` without the columns `keep` says no.
 fn kept<T>(row: Vec<T>, keep: &[bool]) -> Vec<T> {
     row.into_iter()
@@ -973,6 +1062,11 @@ struct Engine<'g> {
     cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// The procedures added to the built-ins, for CALL.
     procedures: Option<std::sync::Arc<super::procedures::Procedures>>,
+    /// For PROFILE: each clause of the statement (not of its subqueries)
+    /// as it ran, with the rows after it; None when not profiling.
+    profile: Option<Vec<(String, usize)>>,
+    /// How deep in `CALL { }` subqueries the engine is.
+    sub_depth: usize,
 }
 
 /// Nanoseconds since the epoch, read once per statement.
@@ -1007,6 +1101,17 @@ impl<'g> Engine<'g> {
             now,
             cancel: None,
             procedures: None,
+            profile: None,
+            sub_depth: 0,
+        }
+    }
+
+    /// Counts the rows after clause `c` for PROFILE.
+    fn profiled(&mut self, c: &Clause, rows: usize) {
+        if self.sub_depth == 0
+            && let Some(p) = &mut self.profile
+        {
+            p.push((c.to_string(), rows));
         }
     }
 
@@ -1056,6 +1161,10 @@ impl<'g> Engine<'g> {
         let Some((Clause::Return(p), before)) = q.clauses.split_last() else {
             return Ok(None);
         };
+        // PROFILE counts every clause's rows: the pipeline runs whole.
+        if self.profile.is_some() {
+            return Ok(None);
+        }
         if p.distinct
             || !p.order_by.is_empty()
             || p.where_.is_some()
@@ -1136,7 +1245,7 @@ impl<'g> Engine<'g> {
         if let Some(c) = super::counts::count_by_type(q) {
             return super::counts::run(&self.ev(), &c);
         }
-        let mut t = Table {
+        let t = Table {
             names: Vec::new(),
             rows: vec![Vec::new()],
         };
@@ -1151,6 +1260,12 @@ impl<'g> Engine<'g> {
             };
             return Ok((out.names, rows));
         }
+        self.run_clauses(q, t)
+    }
+
+    /// The clauses of `q` over the rows of `t`: the result's columns and
+    /// rows (none for a query part without RETURN).
+    fn run_clauses(&mut self, q: &SingleQuery, mut t: Table) -> R<(Vec<String>, Vec<Vec<Value>>)> {
         let mut fused = false;
         for (i, c) in q.clauses.iter().enumerate() {
             if std::mem::take(&mut fused) {
@@ -1158,8 +1273,10 @@ impl<'g> Engine<'g> {
             }
             if let Clause::Return(p) = c {
                 let out = project(&self.ev(), t, p, true)?;
+                self.profiled(c, out.rows.len());
                 return Ok((out.names, out.rows));
             }
+            let profiling = self.profile.is_some();
             // A clause that copies each row into many should not copy
             // columns nothing reads any more: MATCH reads its input, UNWIND
             // only its list.
@@ -1170,11 +1287,11 @@ impl<'g> Engine<'g> {
                     // A WITH or RETURN right after takes the rows as they
                     // are matched.
                     match q.clauses.get(i + 1) {
-                        Some(Clause::Return(p)) => {
+                        Some(Clause::Return(p)) if !profiling => {
                             let out = match_project(&self.ev(), t, c, p, true)?;
                             return Ok((out.names, out.rows));
                         }
-                        Some(Clause::With(p)) => {
+                        Some(Clause::With(p)) if !profiling => {
                             fused = true;
                             match_project(&self.ev(), t, c, p, false)?
                         }
@@ -1187,6 +1304,7 @@ impl<'g> Engine<'g> {
                 }
                 _ => self.clause(t, c)?,
             };
+            self.profiled(c, t.rows.len());
         }
         Ok((Vec::new(), Vec::new()))
     }
@@ -1252,7 +1370,76 @@ impl<'g> Engine<'g> {
                 where_,
                 span,
             } => self.call(t, name, args.as_deref(), yields, where_.as_ref(), *span),
+            Clause::Subquery {
+                optional,
+                scope,
+                query,
+                in_transactions,
+                ..
+            } => {
+                if let Some(rows) = in_transactions {
+                    if let Some(e) = rows {
+                        match self.ev().eval(e, &Env::Empty)? {
+                            Value::Int(n) if n > 0 => {}
+                            v => {
+                                return Err(QueryError::argument(
+                                    "InvalidArgumentValue",
+                                    format!("IN TRANSACTIONS OF needs a positive integer, not {v}"),
+                                )
+                                .at(e.span));
+                            }
+                        }
+                    }
+                    let note = "CALL { } IN TRANSACTIONS runs inside this statement, which commits whole or not at all";
+                    if !self.notices.borrow().iter().any(|n| n == note) {
+                        self.notices.borrow_mut().push(note.to_string());
+                    }
+                }
+                self.subquery(t, *optional, scope, query)
+            }
         }
+    }
+
+    /// `CALL { query }` for each row of `t`, in order (what one row's run
+    /// writes, the next one's sees): the row extended by each row the
+    /// subquery returns, or by nulls once when it returns none and the
+    /// CALL is OPTIONAL; a subquery without RETURN keeps the row as it is.
+    fn subquery(&mut self, t: Table, optional: bool, scope: &SubqueryScope, q: &Query) -> R<Table> {
+        let returns = matches!(q.first.clauses.last(), Some(Clause::Return(_)));
+        // The columns it adds, for a table with no rows too.
+        let mut cols = super::check::returned_columns(q);
+        let mut rows = Vec::new();
+        for r in &t.rows {
+            self.ev().check()?;
+            self.sub_depth += 1;
+            let run = union_of(q, |sq| {
+                let seed = subquery_seed(scope, sq, &t.names, r);
+                self.run_clauses(sq, seed)
+            });
+            self.sub_depth -= 1;
+            let (sub_cols, sub_rows) = run?;
+            if !returns {
+                rows.push(r.clone());
+                continue;
+            }
+            cols = sub_cols;
+            if sub_rows.is_empty() && optional {
+                let mut row = r.clone();
+                row.resize(r.len() + cols.len(), Value::Null);
+                rows.push(row);
+            }
+            for s in sub_rows {
+                let mut row = Vec::with_capacity(r.len() + s.len());
+                row.extend_from_slice(r);
+                row.extend(s);
+                rows.push(row);
+            }
+        }
+        let mut names = t.names;
+        if returns {
+            names.extend(cols);
+        }
+        Ok(Table { names, rows })
     }
 
     /// `CALL name(args) [YIELD ...] [WHERE ...]` for each row of `t`:

@@ -327,12 +327,13 @@ impl<'a> Parser<'a> {
     //              (Query | CreateIndex | DropIndex | ShowIndexes | SHOW PROCEDURE[S])
     fn statement(&mut self) -> Result<Statement, QueryError> {
         let start = self.start();
-        let mut explain = false;
+        let (mut explain, mut profile) = (false, false);
         let mut as_of = None;
         loop {
-            if !explain && (self.at_kw("EXPLAIN") || self.at_kw("PROFILE")) {
+            if !explain && !profile && (self.at_kw("EXPLAIN") || self.at_kw("PROFILE")) {
+                explain = self.at_kw("EXPLAIN");
+                profile = !explain;
                 self.advance();
-                explain = true;
             } else if as_of.is_none() && self.at_kw("AS") && self.is_kw_at(1, "OF") {
                 self.advance();
                 self.advance();
@@ -363,6 +364,7 @@ impl<'a> Parser<'a> {
             body,
             as_of,
             explain,
+            profile,
             span: self.span_from(start),
         })
     }
@@ -589,6 +591,11 @@ impl<'a> Parser<'a> {
             self.remove_clause()?
         } else if self.at_kw("DELETE") || (self.at_kw("DETACH") && self.is_kw_at(1, "DELETE")) {
             self.delete_clause()?
+        } else if self.at_kw("CALL")
+            && matches!(self.kind_at(1), TokenKind::LBrace | TokenKind::LParen)
+            || self.at_kw("OPTIONAL") && self.is_kw_at(1, "CALL")
+        {
+            self.subquery_clause()?
         } else if self.at_kw("CALL") {
             self.call_clause()?
         } else if self.at_kw("OPTIONAL") {
@@ -849,6 +856,82 @@ impl<'a> Parser<'a> {
             .hint("use REMOVE n:Label to remove a label"));
         }
         Ok(e)
+    }
+
+    // Subquery := [OPTIONAL] CALL ['(' ('*' | [Variable (',' Variable)*]) ')']
+    //             '{' Query '}' [IN TRANSACTIONS [OF Expr (ROW | ROWS)]]
+    #[inline(never)]
+    fn subquery_clause(&mut self) -> Result<Clause, QueryError> {
+        let start = self.start();
+        if self.in_subquery {
+            return Err(QueryError::syntax(
+                "InvalidClauseComposition",
+                "a CALL { ... } subquery is not supported inside EXISTS { ... } or COUNT { ... }",
+                self.peek().span,
+            ));
+        }
+        let optional = self.eat_kw("OPTIONAL");
+        self.expect_kw("CALL")?;
+        let scope = if self.eat(&TokenKind::LParen) {
+            if self.eat(&TokenKind::Star) {
+                self.expect(&TokenKind::RParen, "')'")?;
+                SubqueryScope::All
+            } else {
+                let mut vars = Vec::new();
+                if !self.eat(&TokenKind::RParen) {
+                    loop {
+                        vars.push(self.variable()?);
+                        if self.eat(&TokenKind::RParen) {
+                            break;
+                        }
+                        self.expect(&TokenKind::Comma, "',' or ')'")?;
+                    }
+                }
+                SubqueryScope::Vars(vars)
+            }
+        } else {
+            SubqueryScope::Leading
+        };
+        if !self.at(&TokenKind::LBrace) {
+            return Err(self.unexpected("'{' and the subquery"));
+        }
+        self.advance();
+        let saved = self.first_clause;
+        // Each level of subqueries costs the frames of a whole query.
+        let query = self.weighted(4, Self::query);
+        self.first_clause = saved;
+        let query = Box::new(query?);
+        self.expect(&TokenKind::RBrace, "'}'")?;
+        let in_transactions = if self.at_kw("IN") && self.is_kw_at(1, "TRANSACTIONS") {
+            self.advance();
+            self.advance();
+            let rows = if self.eat_kw("OF") {
+                let e = self.expr()?;
+                if !(self.eat_kw("ROWS") || self.eat_kw("ROW")) {
+                    return Err(self.unexpected("ROWS"));
+                }
+                Some(e)
+            } else {
+                None
+            };
+            if self.at_kw("ON") || self.at_kw("REPORT") {
+                return Err(QueryError::syntax(
+                    "UnsupportedFeature",
+                    "ON ERROR and REPORT STATUS are not supported: the statement commits whole or fails whole",
+                    self.peek().span,
+                ));
+            }
+            Some(rows)
+        } else {
+            None
+        };
+        Ok(Clause::Subquery {
+            optional,
+            scope,
+            query,
+            in_transactions,
+            span: self.span_from(start),
+        })
     }
 
     // Call := CALL Name ('.' Name)* ['(' [Expr (',' Expr)*] ')']
@@ -2156,7 +2239,8 @@ fn clause_span(c: &Clause) -> Span {
         | Clause::Set { span, .. }
         | Clause::Remove { span, .. }
         | Clause::Delete { span, .. }
-        | Clause::Call { span, .. } => *span,
+        | Clause::Call { span, .. }
+        | Clause::Subquery { span, .. } => *span,
         Clause::With(p) | Clause::Return(p) => p.span,
     }
 }
@@ -2310,7 +2394,7 @@ mod tests {
         same("RETURN 1 AS a UNION RETURN 2 AS a");
         same("RETURN 1 AS a UNION ALL RETURN 2 AS a UNION ALL RETURN 3 AS a");
         same("EXPLAIN MATCH (n) RETURN n");
-        check("PROFILE MATCH (n) RETURN n", "EXPLAIN MATCH (n) RETURN n;");
+        same("PROFILE MATCH (n) RETURN n");
         same("AS OF fdate('2024-01-20') MATCH (n) RETURN n");
         check(
             "explain as of '2024-01' match (n) return n",

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::ast::{
     Clause, Direction, Expr, NodePattern, PathKind, PatternPart, Projection, Query, SingleQuery,
+    SubqueryScope,
 };
 use super::pattern::{Lookup, PropRange, Start, pattern_vars, rel_scan_start, walk_start};
 use crate::store::Graph;
@@ -14,32 +15,42 @@ use crate::store::Graph;
 /// operator per line, children indented.
 pub fn explain(q: &Query, graph: &Graph) -> String {
     let mut out = String::new();
+    query_at(&mut out, q, 0, &BTreeSet::new(), graph);
+    out
+}
+
+/// [`explain`] at `depth`, with `outer` bound before the query starts (the
+/// imports of a subquery).
+fn query_at(out: &mut String, q: &Query, depth: usize, outer: &BTreeSet<String>, graph: &Graph) {
+    let single = |out: &mut String, q: &SingleQuery, depth: usize| {
+        single(out, q, depth, outer.clone(), graph)
+    };
     if q.unions.is_empty() {
-        single(&mut out, &q.first, 0, graph);
+        single(out, &q.first, depth);
     } else {
+        let pad = "  ".repeat(depth);
         let all = q.unions.iter().all(|(a, _)| *a);
         let _ = writeln!(
             out,
-            "{}",
+            "{pad}{}",
             if all {
                 "UnionAll"
             } else {
                 "Union (distinct rows)"
             }
         );
-        single(&mut out, &q.first, 1, graph);
+        single(out, &q.first, depth + 1);
         for (_, s) in &q.unions {
-            single(&mut out, s, 1, graph);
+            single(out, s, depth + 1);
         }
     }
-    out
 }
 
-fn single(out: &mut String, q: &SingleQuery, depth: usize, graph: &Graph) {
+fn single(out: &mut String, q: &SingleQuery, depth: usize, outer: BTreeSet<String>, graph: &Graph) {
     let pad = "  ".repeat(depth);
     // The variables bound before each clause, as the evaluator will have
     // them: the start of each pattern is chosen from them.
-    let mut bound: BTreeSet<String> = BTreeSet::new();
+    let mut bound: BTreeSet<String> = outer;
     if let Some(c) = super::counts::count_by_type(q) {
         let _ = writeln!(out, "{pad}{}", c.describe());
         return;
@@ -128,6 +139,46 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize, graph: &Graph) {
                     if *detach { "Detach" } else { "" },
                     exprs.len()
                 )
+            }
+            Clause::Subquery {
+                optional,
+                scope,
+                query,
+                in_transactions,
+                ..
+            } => {
+                let imports: BTreeSet<String> = match scope {
+                    SubqueryScope::All => bound.clone(),
+                    SubqueryScope::Vars(vs) => vs.iter().map(|v| v.name.clone()).collect(),
+                    // An importing WITH picks from what is bound.
+                    SubqueryScope::Leading => bound.clone(),
+                };
+                let head = format!(
+                    "{}Subquery, once per row{}{}",
+                    if *optional { "Optional" } else { "" },
+                    match scope {
+                        SubqueryScope::Leading => String::new(),
+                        SubqueryScope::All => " (imports every variable)".to_string(),
+                        SubqueryScope::Vars(vs) if vs.is_empty() => " (imports none)".to_string(),
+                        SubqueryScope::Vars(vs) => format!(
+                            " (imports {})",
+                            vs.iter()
+                                .map(|v| v.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    },
+                    if in_transactions.is_some() {
+                        ", IN TRANSACTIONS as part of the one statement"
+                    } else {
+                        ""
+                    }
+                );
+                let mut sub = String::new();
+                query_at(&mut sub, query, depth + 2, &imports, graph);
+                bound.extend(super::check::returned_columns(query));
+                // The subquery's lines are padded for their depth already.
+                format!("{head}\n{}", sub.trim_end())
             }
             Clause::Call { name, yields, .. } => {
                 let outs: Vec<&str> = yields.iter().map(|(f, _)| f.name.as_str()).collect();

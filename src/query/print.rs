@@ -28,6 +28,9 @@ impl Display for Statement {
         if self.explain {
             f.write_str("EXPLAIN ")?;
         }
+        if self.profile {
+            f.write_str("PROFILE ")?;
+        }
         if let Some(e) = &self.as_of {
             write!(f, "AS OF {e} ")?;
         }
@@ -157,6 +160,35 @@ impl Display for Clause {
             Clause::Delete { detach, exprs, .. } => {
                 write!(f, "{}DELETE ", if *detach { "DETACH " } else { "" })?;
                 sep(f, exprs, ", ")
+            }
+            Clause::Subquery {
+                optional,
+                scope,
+                query,
+                in_transactions,
+                ..
+            } => {
+                if *optional {
+                    f.write_str("OPTIONAL ")?;
+                }
+                f.write_str("CALL ")?;
+                match scope {
+                    SubqueryScope::Leading => {}
+                    SubqueryScope::All => f.write_str("(*) ")?,
+                    SubqueryScope::Vars(vars) => {
+                        f.write_str("(")?;
+                        sep(f, vars, ", ")?;
+                        f.write_str(") ")?;
+                    }
+                }
+                write!(f, "{{ {query} }}")?;
+                if let Some(rows) = in_transactions {
+                    f.write_str(" IN TRANSACTIONS")?;
+                    if let Some(e) = rows {
+                        write!(f, " OF {e} ROWS")?;
+                    }
+                }
+                Ok(())
             }
             Clause::Call {
                 name,

@@ -786,10 +786,24 @@ pub(crate) fn resolve(
     procs: Option<&Procedures>,
     params: Option<&Params>,
 ) -> Result<(), QueryError> {
-    let standalone_query = q.unions.is_empty();
+    resolve_in(q, procs, params, true)
+}
+
+/// [`resolve`] of a query that is the statement (`top`) or a `CALL { }`
+/// subquery in it, where no CALL is standalone.
+fn resolve_in(
+    q: &Query,
+    procs: Option<&Procedures>,
+    params: Option<&Params>,
+    top: bool,
+) -> Result<(), QueryError> {
+    let standalone_query = top && q.unions.is_empty();
     for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
         let standalone = standalone_query && is_standalone(sq);
         for c in &sq.clauses {
+            if let Clause::Subquery { query, .. } = c {
+                resolve_in(query, procs, params, false)?;
+            }
             if let Clause::Call {
                 name,
                 args,

@@ -86,11 +86,16 @@ fn render(r: &QueryResult, v: &Value) -> String {
 /// Rows as strings, columns joined by " | ".
 fn rows(g: &mut Graph, q: &str) -> Vec<String> {
     let r = run(g, q).unwrap_or_else(|e| panic!("{q}\n=> {e:?}"));
+    rendered(&r)
+}
+
+/// A result's rows, each as its values rendered and joined by ` | `.
+fn rendered(r: &QueryResult) -> Vec<String> {
     r.rows
         .iter()
         .map(|row| {
             row.iter()
-                .map(|v| render(&r, v))
+                .map(|v| render(r, v))
                 .collect::<Vec<_>>()
                 .join(" | ")
         })
@@ -2662,4 +2667,250 @@ fn a_match_projected_as_it_is_found_gives_what_the_whole_table_gives() {
         ),
         ["1 | 2", "2 | 1", "3 | 2"]
     );
+}
+
+// ---- CALL { } subqueries ------------------------------------------------
+
+#[test]
+fn call_subquery_runs_once_per_row_with_what_it_imports() {
+    let mut g = graph(
+        "CREATE (a:P {name: 'a'})-[:K]->(:P {name: 'b'}), (a)-[:K]->(:P {name: 'c'}), (:P {name: 'd'})",
+    );
+    // Correlated: the new form and the importing WITH give the same.
+    for q in [
+        "MATCH (p:P) CALL (p) { MATCH (p)-[:K]->(q) RETURN count(q) AS n } RETURN p.name, n",
+        "MATCH (p:P) CALL { WITH p MATCH (p)-[:K]->(q) RETURN count(q) AS n } RETURN p.name, n",
+        "MATCH (p:P) CALL (*) { MATCH (p)-[:K]->(q) RETURN count(q) AS n } RETURN p.name, n",
+    ] {
+        assert_eq!(
+            sorted(rows(&mut g, q)),
+            ["'a' | 2", "'b' | 0", "'c' | 0", "'d' | 0"],
+            "{q}"
+        );
+    }
+    // Not imported, `p` inside is a variable of its own: every node.
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            "MATCH (p:P) CALL { MATCH (p)-[:K]->(q) RETURN count(q) AS n } RETURN p.name, n"
+        )),
+        ["'a' | 2", "'b' | 2", "'c' | 2", "'d' | 2"]
+    );
+    // Each returned row extends the outer one; none drops it ...
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            "MATCH (p:P) CALL (p) { MATCH (p)-[:K]->(q) RETURN q.name AS q } RETURN p.name, q"
+        )),
+        ["'a' | 'b'", "'a' | 'c'"]
+    );
+    // ... unless the CALL is OPTIONAL.
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            "MATCH (p:P) OPTIONAL CALL (p) { MATCH (p)-[:K]->(q) RETURN q.name AS q } RETURN p.name, q"
+        )),
+        [
+            "'a' | 'b'",
+            "'a' | 'c'",
+            "'b' | null",
+            "'c' | null",
+            "'d' | null"
+        ]
+    );
+    // A UNION inside: each part imports; UNION drops repeats.
+    assert_eq!(
+        sorted(rows(
+            &mut g,
+            "MATCH (p:P {name: 'a'}) CALL (p) { MATCH (p)-->(x) RETURN x.name AS x \
+             UNION MATCH (x:P {name: 'd'}) RETURN x.name AS x \
+             UNION MATCH (p)-->(x {name: 'b'}) RETURN x.name AS x } RETURN x"
+        )),
+        ["'b'", "'c'", "'d'"]
+    );
+    // Nested, and on an empty input (nothing runs, the columns are known).
+    assert_eq!(
+        rows(
+            &mut g,
+            "CALL { CALL { RETURN 1 AS x } RETURN x + 1 AS y } RETURN y"
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:Nothing) CALL (p) { RETURN 1 AS one } RETURN count(one)"
+        ),
+        ["0"]
+    );
+}
+
+#[test]
+fn call_subquery_writes_row_by_row_and_a_unit_subquery_keeps_the_rows() {
+    let mut g = graph("");
+    // Each row's run sees what the runs before it wrote.
+    let r = run(
+        &mut g,
+        "UNWIND [1, 2, 3] AS i CALL (i) { OPTIONAL MATCH (c:C) WITH i, count(c) AS before \
+         CREATE (:C {i: i, before: before}) } RETURN i",
+    )
+    .unwrap();
+    assert_eq!(r.rows.len(), 3, "a unit subquery keeps every row");
+    assert_eq!(r.stats.nodes_created, 3);
+    assert_eq!(
+        rows(&mut g, "MATCH (c:C) RETURN c.i, c.before ORDER BY c.i"),
+        ["1 | 0", "2 | 1", "3 | 2"]
+    );
+    // A query may end with a unit subquery.
+    let r = run(&mut g, "MATCH (c:C) CALL (c) { SET c.seen = true }").unwrap();
+    assert_eq!(r.stats.props_set, 3);
+    assert!(r.columns.is_empty());
+    // A failure in a later row takes back the earlier rows' writes too.
+    let e = err(
+        &mut g,
+        "UNWIND [1, 0] AS d CALL (d) { CREATE (:D {x: 1 / d}) }",
+    );
+    assert_eq!(e.detail, "DivisionByZero", "{e:?}");
+    assert_eq!(rows(&mut g, "MATCH (d:D) RETURN count(d)"), ["0"]);
+    // IN TRANSACTIONS runs inside the statement, and says so.
+    let r = run(
+        &mut g,
+        "UNWIND range(1, 5) AS i CALL (i) { CREATE (:T {i: i}) } IN TRANSACTIONS OF 2 ROWS",
+    )
+    .unwrap();
+    assert_eq!(r.stats.nodes_created, 5);
+    assert!(
+        r.notices.iter().any(|n| n.contains("IN TRANSACTIONS")),
+        "{:?}",
+        r.notices
+    );
+    let e = err(
+        &mut g,
+        "UNWIND [1] AS i CALL (i) { CREATE (:T) } IN TRANSACTIONS OF 0 ROWS",
+    );
+    assert!(e.message.contains("positive integer"), "{e:?}");
+}
+
+#[test]
+fn call_subquery_scoping_errors_say_what_is_wrong() {
+    let mut g = graph("");
+    let cases = [
+        // Not imported.
+        (
+            "WITH 1 AS a CALL { RETURN a AS b } RETURN b",
+            "UndefinedVariable",
+        ),
+        (
+            "CALL (x) { RETURN 1 AS one } RETURN one",
+            "UndefinedVariable",
+        ),
+        // Returned over an outer variable.
+        (
+            "WITH 1 AS a CALL (a) { RETURN a } RETURN a",
+            "VariableAlreadyBound",
+        ),
+        // An expression returned without a name.
+        ("CALL { RETURN 1 + 1 } RETURN 1", "NoExpressionAlias"),
+        // A returning subquery cannot end the query.
+        (
+            "UNWIND [1] AS i CALL (i) { RETURN i AS k }",
+            "InvalidClauseComposition",
+        ),
+        (
+            "CALL { CALL db.labels() YIELD label } RETURN 1",
+            "InvalidClauseComposition",
+        ),
+        (
+            "CALL { RETURN 1 AS a UNION RETURN 2 AS b } RETURN a",
+            "DifferentColumnsInUnion",
+        ),
+        // Not inside EXISTS.
+        (
+            "MATCH (n) WHERE EXISTS { CALL { RETURN 1 AS x } RETURN x } RETURN n",
+            "InvalidClauseComposition",
+        ),
+    ];
+    for (q, detail) in cases {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, detail, "{q}: {e:?}");
+        assert!(e.span.is_some(), "{q}: no place in {e:?}");
+    }
+    // The hint names the fix.
+    let e = err(&mut g, "WITH 1 AS a CALL { RETURN a AS b } RETURN b");
+    assert!(
+        e.hint.as_deref().is_some_and(|h| h.contains("CALL (x)")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn call_subquery_prints_back_and_explains() {
+    for (q, shown) in [
+        (
+            "MATCH (p) CALL (p) { MATCH (p)-->(q) RETURN q } RETURN q",
+            "CALL (p) { MATCH (p)-->(q) RETURN q }",
+        ),
+        (
+            "MATCH (p) OPTIONAL CALL (*) { RETURN 1 AS x } RETURN x",
+            "OPTIONAL CALL (*) { RETURN 1 AS x }",
+        ),
+        (
+            "CALL () { RETURN 1 AS x UNION ALL RETURN 2 AS x } RETURN x",
+            "CALL () { RETURN 1 AS x UNION ALL RETURN 2 AS x }",
+        ),
+        (
+            "UNWIND [1] AS i CALL { WITH i CREATE (:T {i: i}) } IN TRANSACTIONS OF 10 ROWS",
+            "CALL { WITH i CREATE (:T {i: i}) } IN TRANSACTIONS OF 10 ROWS",
+        ),
+    ] {
+        let printed = parse_script(q).unwrap().statements[0].to_string();
+        assert!(printed.contains(shown), "{q} printed as {printed}");
+        let again = parse_script(&printed).unwrap().statements[0].to_string();
+        assert_eq!(again, printed);
+    }
+    let mut g = graph("CREATE (:P {name: 'a'})");
+    let r = run(
+        &mut g,
+        "EXPLAIN MATCH (p:P) CALL (p) { MATCH (p)-->(q) RETURN q } RETURN q",
+    )
+    .unwrap();
+    let plan = r.plan.unwrap_or_default();
+    assert!(
+        plan.contains("Subquery, once per row (imports p)"),
+        "{plan}"
+    );
+    // Inside, `p` is bound: the walk starts from it.
+    assert!(plan.contains("start: (p), bound before"), "{plan}");
+}
+
+#[test]
+fn profile_runs_the_statement_and_counts_each_clause() {
+    let mut g = graph("UNWIND range(1, 10) AS i CREATE (:N {i: i})");
+    let q =
+        "MATCH (n:N) WHERE n.i > 3 WITH n.i % 2 AS odd, count(*) AS c RETURN odd, c ORDER BY odd";
+    let plain = rows(&mut g, q);
+    let r = run(&mut g, &format!("PROFILE {q}")).unwrap();
+    assert_eq!(rendered(&r), plain, "PROFILE returns what the query returns");
+    let plan = r.plan.unwrap_or_default();
+    assert!(plan.contains("Pipeline"), "the plan first: {plan}");
+    assert!(plan.contains("Profile: 2 rows in "), "{plan}");
+    // 7 matches pass the WHERE, 2 groups, 2 rows returned.
+    let counts: Vec<&str> = plan
+        .lines()
+        .skip_while(|l| !l.starts_with("Profile:"))
+        .skip(1)
+        .map(str::trim_start)
+        .collect();
+    assert_eq!(counts.len(), 3, "{plan}");
+    assert!(counts[0].starts_with("7  MATCH (n:N) WHERE"), "{plan}");
+    assert!(counts[1].starts_with("2  WITH"), "{plan}");
+    assert!(counts[2].starts_with("2  RETURN"), "{plan}");
+    // A write is done, and profiled.
+    let r = run(&mut g, "PROFILE UNWIND [1, 2] AS i CREATE (:M {i: i})").unwrap();
+    assert_eq!(r.stats.nodes_created, 2);
+    assert!(r.plan.unwrap_or_default().contains("2  CREATE"));
+    // EXPLAIN still runs nothing.
+    let r = run(&mut g, "EXPLAIN CREATE (:M)").unwrap();
+    assert_eq!(r.stats.nodes_created, 0);
+    assert_eq!(rows(&mut g, "MATCH (m:M) RETURN count(m)"), ["2"]);
 }

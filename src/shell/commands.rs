@@ -151,8 +151,12 @@ Statements end with `;`. A Cypher subset:
   count/collect/min/max/sum/avg, variable-length paths (*1..3), shortestPath,
   EXISTS { ... } and COUNT { ... } subqueries, pattern comprehensions,
   CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, parameters ($name),
-  procedures with CALL (:help procedures).
+  procedures with CALL (:help procedures), and CALL (x) { ... } subqueries
+  (once per row, with the variables in parentheses; OPTIONAL CALL keeps a
+  row the subquery returns nothing for):
   MATCH (o:Organisation) RETURN o.name, COUNT { (o)<-[:PART_OF]-() } AS parts;
+  MATCH (o:Organisation) CALL (o) { MATCH (o)<-[:ORGANISATION]-(m:Membership) WHERE m.date IS NOT NULL
+    RETURN m.status AS latest, m.date AS since ORDER BY since DESC LIMIT 1 } RETURN o.name, latest, since;
 Names resolve through aliases: MATCH (n) WHERE 'SOZ' IN n.aliases RETURN n.name;
 Labels, names and aliases are indexed; CREATE INDEX FOR (s:Statement) ON (s.date)
 indexes another property (:help indexes).
@@ -567,6 +571,7 @@ pub fn run<O: Write, E: Write>(
                 match s.db.execute(&stmt, &s.settings.params, &opts) {
                     Ok(res) => s.print_result(&res, std::time::Duration::ZERO)?,
                     Err(crate::error::Error::Query(e)) => {
+                stmt.profile = false;
                         return fail(s, super::shift(e, args_at));
                     }
                     Err(e) => return Err(s.report(&e.to_string(), Failed::STORE)),

@@ -70,6 +70,8 @@ pub const KEYWORDS: &[&str] = &[
     "OF",
     "CALL",
     "YIELD",
+    "TRANSACTIONS",
+    "ROWS",
     "EXISTS",
     "INDEX",
     "INDEXES",

@@ -179,6 +179,7 @@ fn single(q: &SingleQuery, n: &mut Names) {
                     expr(w, n);
                 }
             }
+            Clause::Subquery { query: q, .. } => query(q, n),
         }
     }
 }

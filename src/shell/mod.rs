@@ -252,6 +252,9 @@ impl<O: Write, E: Write> Session<O, E> {
                     } else {
                         let timer = self.settings.timer;
                         printer.end(Some(&res), took, timer, &mut self.out, &mut self.err)?;
+                        if let Some(plan) = &res.plan {
+                            self.print_profile(plan)?;
+                        }
                         printer.whole(&res)
                     };
                     if !whole.columns.is_empty() {
@@ -335,7 +338,11 @@ impl<O: Write, E: Write> Session<O, E> {
             self.note(n);
         }
         let mut text = String::new();
-        if let Some(plan) = &res.plan {
+        // EXPLAIN's plan is the result; PROFILE's follows the rows.
+        let profiled = res.plan.as_ref().filter(|_| !res.columns.is_empty());
+        if let Some(plan) = &res.plan
+            && profiled.is_none()
+        {
             text.push_str(plan.trim_end());
             text.push('\n');
         }
@@ -386,10 +393,27 @@ impl<O: Write, E: Write> Session<O, E> {
         if let Some(f) = cut {
             self.note(&render::cut_note(res, &f, self.settings.fit()));
         }
+        if let Some(plan) = profiled {
+            self.print_profile(plan)?;
+        }
         if self.settings.timer && self.settings.mode != Mode::Table {
             self.note(&format!("took {timing}"));
         }
         Ok(())
+    }
+
+    /// PROFILE's plan and counts after the rows: beside a table on the
+    /// output; beside csv or json on the error stream, which a program
+    /// reading the output does not read.
+    fn print_profile(&mut self, plan: &str) -> Result<(), Failed> {
+        let plan = format!("{}\n", plan.trim_end());
+        if self.settings.mode == Mode::Table {
+            self.write_out(&plan)
+        } else {
+            let _ = self.err.write_all(plan.as_bytes());
+            let _ = self.err.flush();
+            Ok(())
+        }
     }
 
     /// Writes to the output and flushes, so results and errors interleave in
