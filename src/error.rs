@@ -180,7 +180,7 @@ pub enum StoreError {
     Corrupt { path: String, what: String },
     /// Another process has the store open for writing.
     #[error(
-        "{path}: the store is locked by {}: it has the store open for writing. Close it there, or open this store read-only.",
+        "{path}: the store is locked by {}: it has the store open for writing. Close it there, or open this store read-only (`factgraph --read-only`, which reads what it has committed).",
         locker(*.pid)
     )]
     Locked { path: String, pid: Option<u32> },

@@ -74,6 +74,11 @@ struct Cli {
     /// The article graph in memory, built from the seed; nothing is written.
     #[arg(long, conflicts_with = "memory")]
     seed: bool,
+    /// Open the store for reading only, without taking its lock: what other
+    /// processes have committed so far, while a shell has it open for
+    /// writing too. A statement that writes fails; the file must exist.
+    #[arg(long = "read-only", conflicts_with_all = ["memory", "seed"])]
+    read_only: bool,
     /// Run these statements and exit.
     #[arg(
         short = 'c',
@@ -295,7 +300,13 @@ fn tool(cli: &Cli, t: &Tool) -> ExitCode {
             .map(|r| r.to_string())
             .map_err(|e| e.to_string()),
         Tool::Backup { store, dest } => factgraph::store::backup(store, dest)
-            .map(|r| r.to_string())
+            .map(|r| {
+                format!(
+                    "wrote a backup of {} to {}\n{r}",
+                    store.display(),
+                    dest.display()
+                )
+            })
             .map_err(|e| e.to_string()),
         Tool::BulkImport {
             nodes,
@@ -370,10 +381,13 @@ fn bulk_import(nodes: &Path, edges: &Path, store: &Path) -> Result<String, factg
         let _ = writeln!(io::stderr());
     }
     let s = res?;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     Ok(format!(
-        "imported {} nodes and {} relationships into {} in {:.2} s",
+        "imported {} node{} and {} relationship{} into {} in {:.2} s",
         thousands(s.nodes),
+        plural(s.nodes),
         thousands(s.rels),
+        plural(s.rels),
         store.display(),
         t0.elapsed().as_secs_f64()
     ))
@@ -416,10 +430,19 @@ fn import(cli: &Cli, file: &Path, store: Option<&Path>) -> ExitCode {
 /// Runs `factgraph export FORMAT`: 0 when written, 1 when the query fails,
 /// 2 for a store that cannot be opened, an unknown format or a write error.
 fn export(cli: &Cli, format: &str, output: Option<&Path>, query: Option<&str>) -> ExitCode {
-    let (mut db, _) = match open(cli) {
+    // An export only reads: a store file is opened read-only (without its
+    // lock, beside a shell that has it open), and a query that writes is
+    // refused before anything runs.
+    let (mut db, _) = match open_with(cli, true) {
         Ok(x) => x,
         Err(e) => return fail(&e),
     };
+    if let Some(q) = query
+        && let Err(e) = factgraph::export::check_read_only(q)
+    {
+        let _ = fail(&e.to_string());
+        return ExitCode::from(1);
+    }
     let result = match query {
         None => None,
         Some(q) => match db.run(q, &Default::default(), &Default::default()) {
@@ -461,6 +484,24 @@ fn fail(msg: &str) -> ExitCode {
 
 /// Opens the store the arguments name; the `String` says where it lives.
 fn open(cli: &Cli) -> Result<(Database, String), String> {
+    open_with(cli, cli.read_only)
+}
+
+/// [`open`], read-only when `read_only` (a missing default store is then
+/// still built from the seed, in memory).
+fn open_with(cli: &Cli, read_only: bool) -> Result<(Database, String), String> {
+    if read_only && !cli.memory && !cli.seed {
+        let path = cli.store.clone().unwrap_or_else(default_store);
+        if path.exists() || cli.store.is_some() || cli.read_only {
+            let db =
+                opening(&path, || Database::open_read_only(&path)).map_err(|e| e.to_string())?;
+            return Ok((db, format!("{} (read-only)", path.display())));
+        }
+        // No default store yet: the article graph it would be built from.
+        let g = factgraph::seed::build_default()
+            .map_err(|e| format!("cannot build the article graph: {e}"))?;
+        return Ok((Database::in_memory(g), "the article graph in memory".into()));
+    }
     if cli.seed {
         let g = factgraph::seed::build_default()
             .map_err(|e| format!("cannot build the article graph: {e}"))?;

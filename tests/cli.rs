@@ -486,6 +486,62 @@ fn export_dot_writes_the_graph_or_what_a_query_returns() {
 }
 
 #[test]
+fn an_export_query_that_writes_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.fg");
+    let store = store.to_str().unwrap();
+    let r = run_in(
+        dir.path(),
+        &["--store", store, "-c", "CREATE (:A {n: 1});"],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // From the command line ...
+    let r = run_in(
+        dir.path(),
+        &[
+            "--store",
+            store,
+            "export",
+            "json",
+            "-q",
+            "CREATE (n:B) RETURN n",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("only reads"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    // ... and from the shell, with a caret under the statement.
+    let r = run_in(
+        dir.path(),
+        &["--store", store],
+        ":export json out.json MATCH (n:A) DETACH DELETE n RETURN n\n",
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("only reads"), "{}", r.stderr);
+    assert!(r.stderr.contains("^^^"), "{}", r.stderr);
+    assert!(!dir.path().join("out.json").exists());
+    let r = run_in(
+        dir.path(),
+        &[
+            "--store",
+            store,
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) RETURN labels(n)[0] AS l ORDER BY l;",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.stdout, "l\nA\n", "nothing was written: {}", r.stderr);
+}
+
+#[test]
 fn export_json_then_import_it_into_another_store() {
     let dir = tempfile::tempdir().unwrap();
     let script = "CREATE (:City {name: 'Minsk'})-[:TWINNED_WITH]->(:City {name: 'Wuhan'});\n\

@@ -174,6 +174,51 @@ fn a_second_process_cannot_write_a_store_another_one_writes() {
     // The read-only view works meanwhile and sees the holder's commit.
     let ro = Database::open_read_only(&store).unwrap();
     assert_eq!(ro.graph().nodes_with_label("Held").count(), 1);
+    // So do the binary's --read-only and its export (which reads only).
+    let fg = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_factgraph"))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("run factgraph")
+    };
+    let out = fg(&[
+        "-c",
+        "MATCH (h:Held) RETURN count(h) AS n;",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        !out.status.success(),
+        "without --read-only the lock is in the way"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("factgraph --read-only"), "{err}");
+    let out = fg(&[
+        "--read-only",
+        "-c",
+        "MATCH (h:Held) RETURN count(h) AS n;",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n1\n");
+    // A write is a store error there (exit 2, as for any store error).
+    let out = fg(&["--read-only", "-c", "CREATE (:Other);"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    let out = fg(&["export", "json", "-q", "MATCH (h:Held) RETURN h"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Held"));
     // When the holder exits, the store can be written here.
     drop(holder.stdin.take());
     assert!(holder.wait().unwrap().success());

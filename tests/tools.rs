@@ -29,10 +29,18 @@ fn check_and_backup_a_store_with_committed_writes() {
     let c = factgraph(d, &["check", "s.fg"]);
     let out = String::from_utf8_lossy(&c.stdout);
     assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
-    assert!(out.contains("2 nodes, 1 relationships"), "{out}");
+    assert!(
+        out.contains("2 nodes, 1 relationship, 2 labels, 1 relationship type"),
+        "{out}"
+    );
 
     let b = factgraph(d, &["backup", "s.fg", "copy.fg"]);
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let said = String::from_utf8_lossy(&b.stdout);
+    assert!(
+        said.starts_with("wrote a backup of s.fg to copy.fg\n"),
+        "{said}"
+    );
     let q = factgraph(
         d,
         &[

@@ -170,6 +170,36 @@ fn unknown_format(format: &str) -> Error {
     ))
 }
 
+/// Refuses an export query that would change the store (a clause that
+/// writes, or an index created or dropped): an export writes a file of what
+/// is there, and a shell's `:export` or `factgraph export` must not change
+/// the graph on the way. The error points at the statement.
+pub fn check_read_only(src: &str) -> Result<(), crate::error::QueryError> {
+    use crate::query::ast::StatementBody;
+    let script = crate::query::parse_script(src)?;
+    for st in &script.statements {
+        let (writes, what) = match &st.body {
+            StatementBody::Query(q) => (
+                crate::query::eval::is_updating(q),
+                "it writes (CREATE, MERGE, SET, REMOVE or DELETE)",
+            ),
+            StatementBody::CreateIndex(_) | StatementBody::DropIndex(_) => {
+                (true, "it changes the indexes")
+            }
+            StatementBody::ShowIndexes { .. } | StatementBody::ShowProcedures => (false, ""),
+        };
+        if writes && !st.explain {
+            return Err(crate::error::QueryError::semantic(
+                "ReadOnlyExport",
+                format!("an export's query only reads, and this one does not: {what}"),
+            )
+            .at(st.span)
+            .hint("run the statement first, then export what it made"));
+        }
+    }
+    Ok(())
+}
+
 /// Writes the graph, or the subgraph of `result`, in `format` to `out`.
 ///
 /// The entry of the shell's `:export FORMAT FILE [QUERY]` and of

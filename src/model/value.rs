@@ -139,7 +139,15 @@ pub fn fmt_float(f: f64) -> String {
         } else {
             "-Infinity".into()
         }
-    } else if f == f.trunc() && f.abs() < 1e16 {
+    } else if f != 0.0 && !(1e-5..1e16).contains(&f.abs()) {
+        // Very large or small: an exponent, not 300 digits (`1.0e20`,
+        // `1.5e-7`), with a point so that it reads as a float.
+        let s = format!("{f:e}");
+        match s.split_once('e') {
+            Some((m, e)) if !m.contains('.') => format!("{m}.0e{e}"),
+            _ => s,
+        }
+    } else if f == f.trunc() {
         format!("{f:.1}")
     } else {
         format!("{f}")
@@ -411,6 +419,28 @@ impl fmt::Debug for Props {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floats_print_as_floats_at_any_size() {
+        let cases = [
+            (1.0, "1.0"),
+            (-2.5, "-2.5"),
+            (0.0, "0.0"),
+            (1e15, "1000000000000000.0"),
+            (1e20, "1.0e20"),
+            (1.5e300, "1.5e300"),
+            (-1e16, "-1.0e16"),
+            (1.5e-7, "1.5e-7"),
+            (0.0001, "0.0001"),
+            (f64::MAX, "1.7976931348623157e308"),
+        ];
+        for (f, text) in cases {
+            assert_eq!(fmt_float(f), text);
+            // What is printed reads back as the same float.
+            let back: f64 = text.parse().unwrap_or(f64::NAN);
+            assert_eq!(back, f, "{text}");
+        }
+    }
 
     #[test]
     fn values_and_props_stay_small() {

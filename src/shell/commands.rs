@@ -480,10 +480,13 @@ pub fn run<O: Write, E: Write>(
         "rows" => match args {
             "" => {
                 let t = match s.settings.max_rows {
-                    Some(n) => format!(
-                        "results longer than {n} rows show their first and last {} rows\n",
-                        n.max(2) / 2
-                    ),
+                    Some(n) => {
+                        let half = n.max(2) / 2;
+                        format!(
+                            "results longer than {n} rows show their first and last {half} row{}\n",
+                            if half == 1 { "" } else { "s" }
+                        )
+                    }
                     None => "results are shown whole\n".to_string(),
                 };
                 s.write_out(&t)?;
@@ -568,6 +571,7 @@ pub fn run<O: Write, E: Write>(
             };
             for mut stmt in script.statements {
                 stmt.explain = true;
+                stmt.profile = false;
                 match s.db.execute(&stmt, &s.settings.params, &opts) {
                     Ok(res) => s.print_result(&res, std::time::Duration::ZERO)?,
                     Err(crate::error::Error::Query(e)) => {
@@ -1060,6 +1064,15 @@ fn export<O: Write, E: Write>(
     let result = if query.is_empty() {
         None
     } else {
+        if let Err(e) = crate::export::check_read_only(query) {
+            let e = if let Some(sp) = e.span {
+                let span = Span::new(sp.start + query_at, sp.end + query_at);
+                e.at(span)
+            } else {
+                e
+            };
+            return Err(s.report_query(&e, src, origin));
+        }
         let results = s.execute_text(src, query_at..query_at + query.len(), origin)?;
         let Some((res, _)) = results.into_iter().last() else {
             return Err(s.report_query(

@@ -104,8 +104,13 @@ pub fn query_error(e: &QueryError, src: &str, origin: &str, color: bool) -> Stri
     }
     if let Some(h) = &e.hint {
         let h = h.trim();
+        // A suggestion is a name (quoted when it has spaces); prose that
+        // explains what to do instead is help, not a guess.
+        let prose = h.contains(char::is_whitespace) && !h.starts_with(['\'', '"', '`']);
         let text = if h.starts_with("did you mean") {
             h.to_string()
+        } else if prose {
+            format!("help: {h}")
         } else if h.contains(['\'', '"', '`']) {
             format!("did you mean {h}?")
         } else {
@@ -160,5 +165,23 @@ mod tests {
         let out = query_error(&e, src, "<stdin>", false);
         assert!(out.contains("<stdin>:1:9"), "{out}");
         assert!(out.ends_with("1 | MATCH (n\n  |         ^\n"), "{out}");
+    }
+
+    #[test]
+    fn a_hint_in_words_is_help_and_a_name_is_a_guess() {
+        let at = |h: &str| {
+            let e = QueryError::semantic("X", "m").at(Span::new(0, 1)).hint(h);
+            query_error(&e, "x", "-c", false)
+        };
+        assert!(
+            at("use REMOVE n:Label to remove a label")
+                .ends_with("= help: use REMOVE n:Label to remove a label\n"),
+            "{}",
+            at("use REMOVE n:Label to remove a label")
+        );
+        assert!(at("'Lukashenko'").ends_with("= did you mean 'Lukashenko'?\n"));
+        assert!(at("'Alexander Lukashenko'").ends_with("= did you mean 'Alexander Lukashenko'?\n"));
+        assert!(at("db.labels").ends_with("= did you mean 'db.labels'?\n"));
+        assert!(at("did you mean db.labels?").ends_with("= did you mean db.labels?\n"));
     }
 }

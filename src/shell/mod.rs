@@ -397,7 +397,7 @@ impl<O: Write, E: Write> Session<O, E> {
             self.print_profile(plan)?;
         }
         if self.settings.timer && self.settings.mode != Mode::Table {
-            self.note(&format!("took {timing}"));
+            self.note(&format!("took {:.1} ms", took.as_secs_f64() * 1000.0));
         }
         Ok(())
     }

@@ -175,16 +175,29 @@ RETURN coalesce(x.name, x.key) + ' -[' + type(r) + ']-> ' + coalesce(y.name, y.k
     )
 }
 
+/// The Cypher a shortcut stands for as `// ` lines, with the `:asof` date
+/// it runs at, if one is set (the query pasted elsewhere would need it).
+fn shown<O: Write, E: Write>(s: &Session<O, E>, cypher: &str) -> String {
+    let mut shown = String::new();
+    if let Some(d) = s.settings.as_of {
+        let _ = writeln!(
+            shown,
+            "// as of {d} (:asof: facts that do not hold then are hidden; :asof off shows all)"
+        );
+    }
+    for l in cypher.lines() {
+        let _ = writeln!(shown, "// {l}");
+    }
+    shown
+}
+
 /// Writes the Cypher as `// ` lines on the error stream, then runs it.
 pub fn show_and_run<O: Write, E: Write>(
     s: &mut Session<O, E>,
     cypher: &str,
     origin: &str,
 ) -> Result<Flow, Failed> {
-    let mut shown = String::new();
-    for l in cypher.lines() {
-        let _ = writeln!(shown, "// {l}");
-    }
+    let shown = shown(s, cypher);
     let _ = s.err.write_all(shown.as_bytes());
     let _ = s.err.flush();
     s.run_source(cypher, origin)
@@ -200,10 +213,7 @@ pub fn run_path<O: Write, E: Write>(
     if s.settings.mode != Mode::Table {
         return show_and_run(s, &cypher, ":path");
     }
-    let mut shown = String::new();
-    for l in cypher.lines() {
-        let _ = writeln!(shown, "// {l}");
-    }
+    let shown = shown(s, &cypher);
     let _ = s.err.write_all(shown.as_bytes());
     let results = s.execute_text(&cypher, 0..cypher.len(), ":path")?;
     let mut text = String::new();

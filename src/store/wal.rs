@@ -618,10 +618,15 @@ impl std::fmt::Display for Report {
         if let Some(r) = &self.recovery {
             writeln!(f, "warning: {r}")?;
         }
+        let n =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         writeln!(
             f,
-            "{} nodes, {} relationships, {} labels, {} relationship types",
-            self.nodes, self.rels, self.labels, self.rel_types
+            "{}, {}, {}, {}",
+            n(self.nodes, "node", "nodes"),
+            n(self.rels, "relationship", "relationships"),
+            n(self.labels, "label", "labels"),
+            n(self.rel_types, "relationship type", "relationship types")
         )?;
         match &self.schema_problem {
             None => write!(f, "schema: every node and relationship conforms"),
