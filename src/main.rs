@@ -463,7 +463,13 @@ fn export(cli: &Cli, format: &str, output: Option<&Path>, query: Option<&str>) -
         ),
     };
     match done {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(report) => {
+            // On stderr, as the seed note is: stdout may be the export.
+            for n in &report.notes {
+                eprintln!("factgraph: {n}");
+            }
+            ExitCode::SUCCESS
+        }
         // A reader that stopped early (`| head`) is not an error, as in the
         // script runner.
         Err(factgraph::Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

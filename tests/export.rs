@@ -995,6 +995,141 @@ fn rdflib_parses_ntriples_and_turtle_to_the_same_graph() {
     assert!(has(n2, "p/ratio", "-0.1", Some("double")));
 }
 
+/// A value of one of Cypher's temporal types other than a date.
+fn temporal(kind: &str, s: &str) -> Value {
+    use factgraph::model::temporal::{self, Kind};
+    match Kind::from_name(kind) {
+        Some(k) => temporal::parse(k, s).expect("test temporal"),
+        None => Value::temporal(factgraph::model::Temporal::Duration(
+            temporal::parse_duration(s).expect("test duration"),
+        )),
+    }
+}
+
+#[test]
+fn rdflib_reads_every_temporal_kind_as_its_xsd_type() {
+    let mut g = Graph::new();
+    let a = g
+        .create_node(
+            vec!["T".into()],
+            props(&[
+                ("t", temporal("time", "10:00:00+01:00")),
+                ("lt", temporal("localtime", "10:00")),
+                ("ldt", temporal("localdatetime", "2024-01-01T10:00")),
+                // Microseconds: rdflib reads a dateTime into Python's
+                // datetime, which holds no finer fraction.
+                (
+                    "dt",
+                    temporal("datetime", "2024-01-01T10:00:00.123456-05:30"),
+                ),
+                (
+                    "zoned",
+                    temporal("datetime", "2024-07-01T10:00[Europe/Stockholm]"),
+                ),
+                ("du", temporal("duration", "P1Y2M3DT4H5M6.5S")),
+                ("neg", temporal("duration", "-PT1.5S")),
+                ("mixed", temporal("duration", "P1M-1D")),
+                (
+                    "times",
+                    Value::List(vec![
+                        temporal("localtime", "09:00"),
+                        temporal("localtime", "17:30"),
+                    ]),
+                ),
+                ("empty", Value::List(vec![])),
+                ("day", date("2024-01-01")),
+            ]),
+        )
+        .expect("node");
+    g.create_rel(
+        a,
+        a,
+        "LASTED".into(),
+        props(&[("for", temporal("duration", "PT5M"))]),
+    )
+    .expect("rel");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nt = dir.path().join("t.nt");
+    let ttl = dir.path().join("t.ttl");
+    let report = export::export_to_path("nt", &g, None, &nt).expect("nt");
+    assert_eq!(
+        export::export_to_path("ttl", &g, None, &ttl).expect("ttl"),
+        report,
+        "the same report for both syntaxes"
+    );
+    assert_eq!(report.notes.len(), 3, "{report:?}");
+    assert!(
+        report.notes[0].starts_with("1 empty list left out"),
+        "{report:?}"
+    );
+    assert!(
+        report.notes[1].starts_with("1 duration with components of mixed signs"),
+        "{report:?}"
+    );
+    assert!(
+        report.notes[2].starts_with("1 datetime in a named zone"),
+        "{report:?}"
+    );
+    let seen = check(&[
+        "rdf",
+        nt.to_str().expect("path"),
+        ttl.to_str().expect("path"),
+        "SELECT (HOURS(?dt) AS ?h) (TZ(?dt) AS ?tz) (TZ(?z) AS ?ztz) WHERE { ?n p:dt ?dt ; p:zoned ?z }",
+    ]);
+    assert_eq!(
+        seen["isomorphic"],
+        J::Bool(true),
+        "Turtle and N-Triples differ"
+    );
+    assert_eq!(
+        seen["ill_typed"],
+        serde_json::json!([]),
+        "rdflib refused a literal"
+    );
+    assert_eq!(
+        seen["answer"],
+        serde_json::json!([["10", "-05:30", "+02:00"]]),
+        "read as dateTimes with their offsets"
+    );
+    let xsd = |t: &str| J::from(format!("http://www.w3.org/2001/XMLSchema#{t}"));
+    let lit = |s: &str, p: &str, v: &str, t: Option<&str>| {
+        serde_json::json!([
+            format!("http://factgraph.example/{s}"),
+            format!("http://factgraph.example/p/{p}"),
+            v,
+            t.map_or(J::Null, xsd)
+        ])
+    };
+    let mut want = vec![
+        lit("n/0", "t", "10:00:00+01:00", Some("time")),
+        lit("n/0", "lt", "10:00:00", Some("time")),
+        lit("n/0", "ldt", "2024-01-01T10:00:00", Some("dateTime")),
+        lit(
+            "n/0",
+            "dt",
+            "2024-01-01T10:00:00.123456-05:30",
+            Some("dateTime"),
+        ),
+        lit(
+            "n/0",
+            "zoned",
+            "2024-07-01T10:00:00+02:00",
+            Some("dateTime"),
+        ),
+        lit("n/0", "du", "P1Y2M3DT4H5M6.5S", Some("duration")),
+        lit("n/0", "neg", "-PT1.5S", Some("duration")),
+        lit("n/0", "mixed", "P1M-1D", None),
+        lit("n/0", "times", "09:00:00", Some("time")),
+        lit("n/0", "times", "17:30:00", Some("time")),
+        lit("n/0", "day", "2024-01-01", Some("date")),
+        lit("e/0", "for", "PT5M", Some("duration")),
+    ];
+    want.sort_by_key(|l| l.to_string());
+    let mut got = seen["literals"].as_array().expect("literals").clone();
+    got.sort_by_key(|l| l.to_string());
+    assert_eq!(got, want);
+}
+
 // ---- GraphML, checked by networkx -----------------------------------------
 
 #[test]

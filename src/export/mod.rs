@@ -36,6 +36,16 @@ pub const FORMATS: &[&str] = &[
     "dot", "json", "csv", "cypher", "graphml", "ntriples", "nt", "turtle", "ttl",
 ];
 
+/// What an export wrote other than as the graph holds it: values it left
+/// out, or wrote in a weaker form, each kind as one phrase with its count
+/// and the reason (`1 empty list left out (...)`). Empty when every value
+/// went out as it is. The shell adds the phrases to its `wrote …` note and
+/// `factgraph export` prints them, so that no value goes missing silently.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub notes: Vec<String>,
+}
+
 /// A node as an export sees it, from the graph or from a query result.
 #[derive(Debug, Clone, Copy)]
 pub struct ExNode<'a> {
@@ -210,7 +220,7 @@ pub fn export(
     graph: &Graph,
     result: Option<&QueryResult>,
     out: &mut dyn Write,
-) -> Result<(), Error> {
+) -> Result<Report, Error> {
     export_with(format, graph, result, out, &dot::DotOptions::default())
 }
 
@@ -222,19 +232,20 @@ pub fn export_with(
     result: Option<&QueryResult>,
     out: &mut dyn Write,
     dot_options: &dot::DotOptions,
-) -> Result<(), Error> {
+) -> Result<Report, Error> {
     let view = match result {
         Some(r) => View::of_result(r, graph),
         None => View::of_graph(graph),
     };
-    let text = match format.to_ascii_lowercase().as_str() {
-        "dot" => match result {
+    let whole = |text: String| (text, Report::default());
+    let (text, report) = match format.to_ascii_lowercase().as_str() {
+        "dot" => whole(match result {
             Some(r) => dot::result_to_dot(r, dot_options),
             None => dot::graph_to_dot(graph, dot_options),
-        },
-        "json" => json::to_json(&view),
-        "cypher" => cypher::to_cypher(&view),
-        "graphml" => graphml::to_graphml(&view),
+        }),
+        "json" => whole(json::to_json(&view)),
+        "cypher" => whole(cypher::to_cypher(&view)),
+        "graphml" => whole(graphml::to_graphml(&view)),
         "ntriples" | "nt" => rdf::to_ntriples(&view),
         "turtle" | "ttl" => rdf::to_turtle(&view),
         "csv" => {
@@ -247,7 +258,7 @@ pub fn export_with(
     };
     out.write_all(text.as_bytes())?;
     out.flush()?;
-    Ok(())
+    Ok(report)
 }
 
 /// Like [`export`], to a path: a file, or for `csv` a directory (created
@@ -258,7 +269,7 @@ pub fn export_to_path(
     graph: &Graph,
     result: Option<&QueryResult>,
     path: &Path,
-) -> Result<(), Error> {
+) -> Result<Report, Error> {
     export_to_path_with(format, graph, result, path, &dot::DotOptions::default())
 }
 
@@ -270,20 +281,21 @@ pub fn export_to_path_with(
     result: Option<&QueryResult>,
     path: &Path,
     dot_options: &dot::DotOptions,
-) -> Result<(), Error> {
+) -> Result<Report, Error> {
     if format.eq_ignore_ascii_case("csv") {
         let view = match result {
             Some(r) => View::of_result(r, graph),
             None => View::of_graph(graph),
         };
-        return csv::write_dir(&view, path);
+        return csv::write_dir(&view, path).map(|()| Report::default());
     }
     if !FORMATS.contains(&format.to_ascii_lowercase().as_str()) {
         return Err(unknown_format(format));
     }
     let mut buf = Vec::new();
-    export_with(format, graph, result, &mut buf, dot_options)?;
-    write_atomically(path, &buf)
+    let report = export_with(format, graph, result, &mut buf, dot_options)?;
+    write_atomically(path, &buf)?;
+    Ok(report)
 }
 
 /// Writes `bytes` to a temporary file in `path`'s directory and renames it

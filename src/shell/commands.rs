@@ -1100,14 +1100,20 @@ fn export<O: Write, E: Write>(
         Path::new(&file),
         &dot_options,
     );
-    if let Err(e) = written {
-        return Err(s.report(&format!("cannot export to {file}: {e}"), Failed::QUERY));
-    }
-    s.note(&format!(
+    let report = match written {
+        Ok(r) => r,
+        Err(e) => return Err(s.report(&format!("cannot export to {file}: {e}"), Failed::QUERY)),
+    };
+    let mut note = format!(
         "wrote {file} ({nodes} node{}, {rels} relationship{})",
         if nodes == 1 { "" } else { "s" },
         if rels == 1 { "" } else { "s" }
-    ));
+    );
+    for n in &report.notes {
+        note.push_str("; ");
+        note.push_str(n);
+    }
+    s.note(&note);
     Ok(Flow::Continue)
 }
 
@@ -1199,6 +1205,34 @@ mod tests {
         assert_eq!(s.run_source(":mode xml", "-c"), Err(Failed::QUERY));
         assert_eq!(s.run_source(":param x Belarus", "-c"), Err(Failed::QUERY));
         assert!(out(&s).1.contains("cannot read the value of $x"));
+    }
+
+    #[test]
+    fn export_note_says_what_the_rdf_left_out() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("t.nt");
+        let mut s = session();
+        let script = format!(
+            "CREATE (:T {{e: [], m: duration({{months: 1, days: -1}}), d: duration('PT5M')}});\n\
+             :export nt {}\n",
+            file.display()
+        );
+        assert_eq!(s.run_source(&script, "-c"), Ok(Flow::Continue));
+        let (_, e) = out(&s);
+        assert!(
+            e.contains(&format!(
+                "wrote {} (4 nodes, 2 relationships); 1 empty list left out (a list is one \
+                 triple per element, so an empty one has none); 1 duration with components \
+                 of mixed signs written as plain text (an xsd:duration has one sign)\n",
+                file.display()
+            )),
+            "{e}"
+        );
+        let nt = std::fs::read_to_string(&file).expect("written");
+        assert!(
+            nt.contains("\"PT5M\"^^<http://www.w3.org/2001/XMLSchema#duration>"),
+            "{nt}"
+        );
     }
 
     #[test]

@@ -110,6 +110,10 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
         if isinstance(o, rdflib.Literal):
             lits.append([str(s), str(p), str(o), str(o.datatype) if o.datatype else None])
     out["literals"] = sorted(lits)
+    # Typed literals whose lexical form rdflib could not read as its type.
+    out["ill_typed"] = sorted(
+        [str(s), str(p), str(o)] for s, p, o in g1
+        if isinstance(o, rdflib.Literal) and o.ill_typed)
     if query:
         rows = []
         for row in g1.query(pre + query):
