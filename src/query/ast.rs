@@ -134,6 +134,15 @@ pub enum Clause {
         in_transactions: Option<Option<Expr>>,
         span: Span,
     },
+    /// `FOREACH (x IN list | clauses)`: for each row, the clauses (which
+    /// only write) run once per element of the list with `x` bound; the
+    /// rows go on as they were, and nothing bound inside is seen after.
+    Foreach {
+        var: Ident,
+        list: Expr,
+        clauses: Vec<Clause>,
+        span: Span,
+    },
     /// `CALL proc.name(args) [YIELD a, b AS c [WHERE ...]]`
     Call {
         name: String,

@@ -494,9 +494,15 @@ pub(crate) fn returned_columns(q: &Query) -> Vec<String> {
 
 /// Checks one query part starting from `scope` (the outer variables of an
 /// EXISTS { } subquery, or none).
-fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, QueryError> {
-    let n = q.clauses.len();
-    for (i, c) in q.clauses.iter().enumerate() {
+fn check_single_in(q: &SingleQuery, scope: Scope) -> Result<Vec<String>, QueryError> {
+    check_clauses(&q.clauses, scope)
+}
+
+/// [`check_single_in`] of a list of clauses (a query part's, or a
+/// FOREACH's).
+fn check_clauses(clauses: &[Clause], mut scope: Scope) -> Result<Vec<String>, QueryError> {
+    let n = clauses.len();
+    for (i, c) in clauses.iter().enumerate() {
         match c {
             Clause::Match {
                 pattern, where_, ..
@@ -597,6 +603,23 @@ fn check_single_in(q: &SingleQuery, mut scope: Scope) -> Result<Vec<String>, Que
                         ));
                     }
                 }
+            }
+            Clause::Foreach {
+                var, list, clauses, ..
+            } => {
+                check_expr(&scope, list)?;
+                no_aggregate(list, "FOREACH")?;
+                if scope.contains_key(&var.name) {
+                    return Err(sem(
+                        "VariableAlreadyBound",
+                        format!("variable `{}` is already bound", var.name),
+                        var.span,
+                    ));
+                }
+                // What the clauses bind stays inside.
+                let mut inner = scope.clone();
+                inner.insert(var.name.clone(), Kind::Any);
+                check_clauses(clauses, inner)?;
             }
             Clause::Subquery {
                 scope: imports,

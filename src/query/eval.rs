@@ -293,6 +293,7 @@ pub fn is_updating(q: &Query) -> bool {
         .any(|s| {
             s.clauses.iter().any(|c| match c {
                 Clause::Subquery { query, .. } => is_updating(query),
+                Clause::Foreach { .. } => true,
                 c => matches!(
                     c,
                     Clause::Create { .. }
@@ -1370,6 +1371,12 @@ impl<'g> Engine<'g> {
                 where_,
                 span,
             } => self.call(t, name, args.as_deref(), yields, where_.as_ref(), *span),
+            Clause::Foreach {
+                var, list, clauses, ..
+            } => {
+                self.foreach(&t, &var.name, list, clauses)?;
+                Ok(t)
+            }
             Clause::Subquery {
                 optional,
                 scope,
@@ -1398,6 +1405,39 @@ impl<'g> Engine<'g> {
                 self.subquery(t, *optional, scope, query)
             }
         }
+    }
+
+    /// FOREACH for each row of `t`, in order: the clauses over the row
+    /// with `var` bound to each element of `list` in turn (none for null).
+    fn foreach(&mut self, t: &Table, var: &str, list: &Expr, clauses: &[Clause]) -> R<()> {
+        let mut names = t.names.clone();
+        names.push(var.to_string());
+        for r in &t.rows {
+            self.ev().check()?;
+            let items = match self.ev().eval(list, &Env::row(&t.names, r))? {
+                Value::Null => Vec::new(),
+                Value::List(items) => items,
+                v => {
+                    return Err(type_err(format!(
+                        "FOREACH needs a list, not {} ({v})",
+                        v.type_name()
+                    ))
+                    .at(list.span));
+                }
+            };
+            for it in items {
+                let mut row = r.clone();
+                row.push(it);
+                let mut sub = Table {
+                    names: names.clone(),
+                    rows: vec![row],
+                };
+                for c in clauses {
+                    sub = self.clause(sub, c)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `CALL { query }` for each row of `t`, in order (what one row's run

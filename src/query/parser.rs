@@ -342,6 +342,17 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
+        if (self.at_kw("CREATE") || self.at_kw("DROP")) && self.is_kw_at(1, "CONSTRAINT")
+            || self.at_kw("SHOW")
+                && (self.is_kw_at(1, "CONSTRAINTS") || self.is_kw_at(1, "CONSTRAINT"))
+        {
+            return Err(QueryError::syntax(
+                "UnsupportedFeature",
+                "constraints are not supported",
+                self.peek().span,
+            )
+            .hint("the article graph's schema (FORMAT.md) already requires a key of each kind; CREATE INDEX indexes a property"));
+        }
         let create_index = self.at_kw("CREATE")
             && ((self.is_kw_at(1, "INDEX") && self.kind_at(2) != &TokenKind::Eq)
                 || (self.is_kw_at(1, "RANGE") && self.is_kw_at(2, "INDEX")));
@@ -591,6 +602,22 @@ impl<'a> Parser<'a> {
             self.remove_clause()?
         } else if self.at_kw("DELETE") || (self.at_kw("DETACH") && self.is_kw_at(1, "DELETE")) {
             self.delete_clause()?
+        } else if self.at_kw("FOREACH") {
+            self.foreach_clause()?
+        } else if self.at_kw("LOAD") && self.is_kw_at(1, "CSV") {
+            return Err(QueryError::syntax(
+                "UnsupportedFeature",
+                "LOAD CSV is not supported",
+                self.peek().span,
+            )
+            .hint("load a CSV directory with `:import DIR` or `factgraph import DIR` (nodes.csv and relationships.csv, see :help export), then query it"));
+        } else if self.at_kw("USE") {
+            return Err(QueryError::syntax(
+                "UnsupportedFeature",
+                "USE is not supported: a factgraph store is one database",
+                self.peek().span,
+            )
+            .hint("open another store with `factgraph --store FILE`"));
         } else if self.at_kw("CALL")
             && matches!(self.kind_at(1), TokenKind::LBrace | TokenKind::LParen)
             || self.at_kw("OPTIONAL") && self.is_kw_at(1, "CALL")
@@ -856,6 +883,53 @@ impl<'a> Parser<'a> {
             .hint("use REMOVE n:Label to remove a label"));
         }
         Ok(e)
+    }
+
+    // Foreach := FOREACH '(' Variable IN Expr '|' UpdatingClause+ ')'
+    #[inline(never)]
+    fn foreach_clause(&mut self) -> Result<Clause, QueryError> {
+        let start = self.start();
+        self.advance();
+        self.expect(&TokenKind::LParen, "'('")?;
+        let var = self.variable()?;
+        self.expect_kw("IN")?;
+        let list = self.expr()?;
+        self.expect(&TokenKind::Pipe, "'|'")?;
+        let saved = self.first_clause;
+        // Each level of FOREACH costs the frames of a clause list.
+        let clauses = self.weighted(4, Self::foreach_body);
+        self.first_clause = saved;
+        let clauses = clauses?;
+        self.expect(&TokenKind::RParen, "')'")?;
+        Ok(Clause::Foreach {
+            var,
+            list,
+            clauses,
+            span: self.span_from(start),
+        })
+    }
+
+    /// The clauses of a FOREACH: one or more, each one that writes.
+    fn foreach_body(&mut self) -> Result<Vec<Clause>, QueryError> {
+        let mut clauses = Vec::new();
+        self.first_clause = false;
+        while let Some(c) = self.clause()? {
+            if !is_update(&c) {
+                return Err(QueryError::syntax(
+                    "InvalidClauseComposition",
+                    "FOREACH runs only clauses that write (CREATE, MERGE, SET, REMOVE, DELETE, FOREACH)",
+                    clause_span(&c),
+                )
+                .hint("to read per element, use UNWIND list AS x ... or CALL (x) { ... }"));
+            }
+            clauses.push(c);
+        }
+        if clauses.is_empty() {
+            return Err(
+                self.unexpected("a clause that writes (CREATE, MERGE, SET, REMOVE, DELETE)")
+            );
+        }
+        Ok(clauses)
     }
 
     // Subquery := [OPTIONAL] CALL ['(' ('*' | [Variable (',' Variable)*]) ')']
@@ -2227,6 +2301,7 @@ fn is_update(c: &Clause) -> bool {
             | Clause::Set { .. }
             | Clause::Remove { .. }
             | Clause::Delete { .. }
+            | Clause::Foreach { .. }
     )
 }
 
@@ -2240,6 +2315,7 @@ fn clause_span(c: &Clause) -> Span {
         | Clause::Remove { span, .. }
         | Clause::Delete { span, .. }
         | Clause::Call { span, .. }
+        | Clause::Foreach { span, .. }
         | Clause::Subquery { span, .. } => *span,
         Clause::With(p) | Clause::Return(p) => p.span,
     }

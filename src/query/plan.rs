@@ -140,6 +140,11 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize, outer: BTreeSet<Strin
                     exprs.len()
                 )
             }
+            Clause::Foreach { var, clauses, .. } => format!(
+                "Foreach {} ({} clause(s) that write, once per element; the rows go on unchanged)",
+                var.name,
+                clauses.len()
+            ),
             Clause::Subquery {
                 optional,
                 scope,

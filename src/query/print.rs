@@ -161,6 +161,13 @@ impl Display for Clause {
                 write!(f, "{}DELETE ", if *detach { "DETACH " } else { "" })?;
                 sep(f, exprs, ", ")
             }
+            Clause::Foreach {
+                var, list, clauses, ..
+            } => {
+                write!(f, "FOREACH ({var} IN {list} | ")?;
+                sep(f, clauses, " ")?;
+                f.write_str(")")
+            }
             Clause::Subquery {
                 optional,
                 scope,

@@ -2890,7 +2890,11 @@ fn profile_runs_the_statement_and_counts_each_clause() {
         "MATCH (n:N) WHERE n.i > 3 WITH n.i % 2 AS odd, count(*) AS c RETURN odd, c ORDER BY odd";
     let plain = rows(&mut g, q);
     let r = run(&mut g, &format!("PROFILE {q}")).unwrap();
-    assert_eq!(rendered(&r), plain, "PROFILE returns what the query returns");
+    assert_eq!(
+        rendered(&r),
+        plain,
+        "PROFILE returns what the query returns"
+    );
     let plan = r.plan.unwrap_or_default();
     assert!(plan.contains("Pipeline"), "the plan first: {plan}");
     assert!(plan.contains("Profile: 2 rows in "), "{plan}");
@@ -2913,4 +2917,93 @@ fn profile_runs_the_statement_and_counts_each_clause() {
     let r = run(&mut g, "EXPLAIN CREATE (:M)").unwrap();
     assert_eq!(r.stats.nodes_created, 0);
     assert_eq!(rows(&mut g, "MATCH (m:M) RETURN count(m)"), ["2"]);
+}
+
+#[test]
+fn foreach_writes_per_element_and_keeps_the_rows() {
+    let mut g = graph("CREATE (:A {name: 'a'}), (:A {name: 'b'})");
+    let r = run(
+        &mut g,
+        "MATCH (a:A) WITH collect(a) AS each FOREACH (x IN each | SET x.seen = true) RETURN size(each)",
+    )
+    .unwrap();
+    assert_eq!(rendered(&r), ["2"], "the row goes on unchanged");
+    assert_eq!(r.stats.props_set, 2);
+    assert_eq!(
+        sorted(rows(&mut g, "MATCH (a:A) RETURN a.name, a.seen")),
+        ["'a' | true", "'b' | true"]
+    );
+    // Nested, with MERGE seeing what the elements before it made.
+    let r = run(
+        &mut g,
+        "FOREACH (i IN [1, 2] | FOREACH (j IN [10, 20] | MERGE (:P {v: i * j})))",
+    )
+    .unwrap();
+    assert_eq!(r.stats.nodes_created, 3, "10, 20 and 40; 20 twice");
+    // Bound outside, used inside; null is no element.
+    run(
+        &mut g,
+        "CREATE (s:S) WITH s FOREACH (k IN range(1, 3) | CREATE (s)-[:NEXT]->(:S {k: k})) \
+         FOREACH (z IN null | CREATE (:Never))",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut g, "MATCH (:S)-[:NEXT]->(m) RETURN count(m)"),
+        ["3"]
+    );
+    assert_eq!(rows(&mut g, "MATCH (n:Never) RETURN count(n)"), ["0"]);
+    // What a FOREACH binds stays inside it; it only writes; a list it needs.
+    let cases = [
+        (
+            "FOREACH (i IN [1] | CREATE (x:X)) RETURN x",
+            "UndefinedVariable",
+        ),
+        (
+            "FOREACH (i IN [1] | MATCH (n) RETURN n)",
+            "InvalidClauseComposition",
+        ),
+        (
+            "WITH 1 AS i FOREACH (i IN [1] | CREATE (:X))",
+            "VariableAlreadyBound",
+        ),
+        ("FOREACH (i IN 5 | CREATE (:X))", "InvalidArgumentType"),
+    ];
+    for (q, detail) in cases {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, detail, "{q}: {e:?}");
+        assert!(e.span.is_some(), "{q}: {e:?}");
+    }
+    assert_eq!(rows(&mut g, "MATCH (x:X) RETURN count(x)"), ["0"]);
+    let printed = parse_script("FOREACH (i IN [1, 2] | CREATE (:X {i: i}) SET x.a = 1)")
+        .map(|s| s.statements[0].to_string());
+    assert_eq!(
+        printed.ok().as_deref(),
+        Some("FOREACH (i IN [1, 2] | CREATE (:X {i: i}) SET x.a = 1)")
+    );
+}
+
+#[test]
+fn neo4j_clauses_factgraph_lacks_say_so() {
+    let mut g = graph("");
+    for (q, what) in [
+        (
+            "LOAD CSV WITH HEADERS FROM 'file:///x.csv' AS row RETURN row",
+            "LOAD CSV",
+        ),
+        ("USE neo4j MATCH (n) RETURN n", "USE"),
+        (
+            "CREATE CONSTRAINT FOR (n:A) REQUIRE n.x IS UNIQUE",
+            "constraints",
+        ),
+        ("SHOW CONSTRAINTS", "constraints"),
+        ("DROP CONSTRAINT c", "constraints"),
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, "UnsupportedFeature", "{q}: {e:?}");
+        assert!(
+            e.message.contains(what) && e.message.contains("not supported"),
+            "{q}: {e:?}"
+        );
+        assert!(e.hint.is_some(), "{q}: a way forward");
+    }
 }

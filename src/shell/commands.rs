@@ -150,7 +150,7 @@ Statements end with `;`. A Cypher subset:
   OPTIONAL MATCH, WHERE, WITH, UNWIND, ORDER BY, SKIP, LIMIT, DISTINCT,
   count/collect/min/max/sum/avg, variable-length paths (*1..3), shortestPath,
   EXISTS { ... } and COUNT { ... } subqueries, pattern comprehensions,
-  CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, parameters ($name),
+  CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, FOREACH, parameters ($name),
   procedures with CALL (:help procedures), and CALL (x) { ... } subqueries
   (once per row, with the variables in parentheses; OPTIONAL CALL keeps a
   row the subquery returns nothing for):
@@ -575,7 +575,7 @@ pub fn run<O: Write, E: Write>(
                 match s.db.execute(&stmt, &s.settings.params, &opts) {
                     Ok(res) => s.print_result(&res, std::time::Duration::ZERO)?,
                     Err(crate::error::Error::Query(e)) => {
-                stmt.profile = false;
+                        stmt.profile = false;
                         return fail(s, super::shift(e, args_at));
                     }
                     Err(e) => return Err(s.report(&e.to_string(), Failed::STORE)),

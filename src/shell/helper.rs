@@ -69,6 +69,7 @@ pub const KEYWORDS: &[&str] = &[
     "PROFILE",
     "OF",
     "CALL",
+    "FOREACH",
     "YIELD",
     "TRANSACTIONS",
     "ROWS",

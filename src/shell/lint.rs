@@ -180,6 +180,21 @@ fn single(q: &SingleQuery, n: &mut Names) {
                 }
             }
             Clause::Subquery { query: q, .. } => query(q, n),
+            Clause::Foreach {
+                list,
+                clauses,
+                span,
+                ..
+            } => {
+                expr(list, n);
+                single(
+                    &SingleQuery {
+                        clauses: clauses.clone(),
+                        span: *span,
+                    },
+                    n,
+                );
+            }
         }
     }
 }
