@@ -97,7 +97,12 @@ pub(crate) fn execute_checked(
     let result = run.map(|cols| (cols, rows)).and_then(|res| {
         let nodes: Vec<NodeId> = engine.touched_nodes.iter().copied().collect();
         let rels: Vec<RelId> = engine.touched_rels.iter().copied().collect();
-        engine.graph.check_complete(&nodes, &rels)?;
+        // The schema is checked once the statement is done: the error is
+        // the statement's.
+        engine
+            .graph
+            .check_complete(&nodes, &rels)
+            .map_err(|e| e.at(query.span))?;
         Ok(res)
     });
     match result {
@@ -1360,8 +1365,15 @@ impl<'g> Engine<'g> {
                 }
                 Ok(t)
             }
-            Clause::Delete { detach, exprs, .. } => {
-                self.delete(&t, exprs, *detach)?;
+            Clause::Delete {
+                detach,
+                exprs,
+                span,
+            } => {
+                self.delete(&t, exprs, *detach).map_err(|e| match e.span {
+                    None => e.at(*span),
+                    Some(_) => e,
+                })?;
                 Ok(t)
             }
             Clause::Call {

@@ -26,6 +26,9 @@ struct Names {
     entity_vars: BTreeSet<String>,
     /// Names the statement itself writes.
     written: BTreeSet<String>,
+    /// The statement writes properties whose keys its text does not name
+    /// (`SET n = row`, `CREATE (n $props)`): any key may be one of them.
+    writes_unnamed_keys: bool,
     /// Entity names the statement looks for (`{name: '...'}`,
     /// `n.name = '...'`).
     entity_names: Vec<String>,
@@ -93,7 +96,7 @@ pub fn notes_with(stmt: &Statement, g: &Graph, present: &mut BTreeSet<String>) -
         }
     }
     for k in &n.keys {
-        if !n.written.contains(k) && !has("key", k) {
+        if !n.written.contains(k) && !n.writes_unnamed_keys && !has("key", k) {
             let keys: Vec<&str> = g.property_keys().into_iter().collect();
             say("nothing has the property", k, &keys);
         }
@@ -206,8 +209,9 @@ fn set_item(s: &SetItem, n: &mut Names) {
             expr(value, n);
         }
         SetItem::Replace { value, .. } | SetItem::Merge { value, .. } => {
-            if let ExprKind::Map(m) = &value.kind {
-                n.written.extend(m.iter().map(|(k, _)| k.name.clone()));
+            match &value.kind {
+                ExprKind::Map(m) => n.written.extend(m.iter().map(|(k, _)| k.name.clone())),
+                _ => n.writes_unnamed_keys = true,
             }
             expr(value, n);
         }
@@ -246,6 +250,9 @@ fn read_pattern(p: &Pattern, n: &mut Names) {
 
 fn map_keys(props: Option<&Expr>, n: &mut Names, read: bool) {
     let Some(e) = props else { return };
+    if !read && !matches!(e.kind, ExprKind::Map(_)) {
+        n.writes_unnamed_keys = true;
+    }
     if let ExprKind::Map(m) = &e.kind {
         for (k, v) in m {
             if read {
@@ -480,6 +487,14 @@ mod tests {
         assert!(lint("CREATE (n:Stat {nme: 1}) RETURN n.nme").is_empty());
         assert!(lint("MATCH (n:Fresh) SET n:Fresh RETURN n").is_empty());
         assert!(lint("WITH {nme: 1} AS m RETURN m.nme").is_empty());
+        // Keys the text does not name may be written: no note for them.
+        assert!(lint("UNWIND $rows AS row CREATE (m:Q) SET m = row RETURN m.id").is_empty());
+        assert!(lint("MATCH (n:State) SET n += $p RETURN n.id").is_empty());
+        assert!(lint("CREATE (m:Q $props) RETURN m.id").is_empty());
+        assert_eq!(
+            lint("CREATE (m:Q {a: 1}) RETURN m.id"),
+            ["nothing has the property id"]
+        );
         let empty = crate::query::parse_script("MATCH (n:Stat) RETURN n").unwrap();
         assert!(notes(&empty.statements[0], &Graph::new()).is_empty());
     }

@@ -1485,19 +1485,36 @@ impl Graph {
         Ok(())
     }
 
+    /// A node as a person would recognise it in a message: its labels and
+    /// its name (or key), `(:State {name: 'Belarus'})`.
+    pub fn describe_node(&self, id: NodeId) -> String {
+        let Some(n) = self.node(id) else {
+            return format!("node {}", id.0);
+        };
+        let labels: String = n.labels.to_strings().iter().map(|l| format!(":{l}")).collect();
+        let shown = [NAME, "key"]
+            .iter()
+            .find_map(|k| Some((*k, n.props.get(k)?.into_owned())));
+        match shown {
+            Some((k, v)) => format!("({labels} {{{k}: {v}}})"),
+            None => format!("({labels})"),
+        }
+    }
+
     /// Deletes a node that has no relationships.
     pub fn delete_node(&mut self, id: NodeId) -> Result<(), QueryError> {
         if self.node(id).is_none() {
             return Err(missing_node(id));
         }
-        if self.degree(id) > 0 {
+        let degree = self.degree(id);
+        if degree > 0 {
             return Err(QueryError::new(
                 crate::error::ErrorClass::ConstraintVerificationFailed,
                 "DeleteConnectedNode",
                 format!(
-                    "cannot delete node {} because it still has {} relationship(s); use DETACH DELETE",
-                    id.0,
-                    self.degree(id)
+                    "cannot delete {} because it still has {degree} relationship{}; use DETACH DELETE",
+                    self.describe_node(id),
+                    if degree == 1 { "" } else { "s" }
                 ),
             ));
         }
