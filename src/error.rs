@@ -143,14 +143,29 @@ impl QueryError {
 }
 
 /// An error in a file a user wrote by hand (a fact file, a schema, a CSV):
-/// the file, the 1-based line and column, and what is wrong.
+/// the file, the 1-based line and column, and what is wrong. Line 0 is no
+/// place in the file (it is missing, cannot be read, or is a directory):
+/// the error then reads `file: message`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}:{line}:{col}: {message}")]
 pub struct LoadError {
     pub file: String,
     pub line: usize,
     pub col: usize,
     pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            )
+        }
+    }
 }
 
 /// An error opening or saving a store file.

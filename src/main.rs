@@ -123,7 +123,8 @@ enum Tool {
     },
     /// Import a file into the store (--store, $FACTGRAPH_STORE or the
     /// default), all or nothing: an article's fact file (.facts, its text
-    /// named by `file=` beside it), a .json export, or a CSV directory.
+    /// named by `file=` beside it), a .json export, or a CSV directory (a
+    /// CSV export's, or one with nodes.csv and edges.csv).
     /// With --nodes and --edges instead of a file: the bulk load of
     /// `bulk-import` (the benchmark generator's CSV, one checkpoint).
     Import {

@@ -576,6 +576,53 @@ fn export_json_then_import_it_into_another_store() {
     assert!(r.stderr.contains("nope.json"), "{}", r.stderr);
 }
 
+#[test]
+fn export_csv_then_import_the_directory_into_an_empty_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = run_in(d, &["--seed", "-c", ":export csv out"], "", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let seed = run_in(d, &["--seed", "-c", ":stats"], "", &[]);
+    assert_eq!(seed.code, 0, "{}", seed.stderr);
+    // The export's directory from the shell, its neo4j/ one with `import`.
+    let r = run_in(d, &["--store", "a.fg", "-c", ":import out"], "", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "imported 173 nodes, 472 relationships from out\n");
+    let r = run_in(d, &["--store", "b.fg", "import", "out/neo4j"], "", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for store in ["a.fg", "b.fg"] {
+        let r = run_in(d, &["--store", store, "-c", ":stats"], "", &[]);
+        assert_eq!(r.stdout, seed.stdout, "{store}");
+    }
+    // The dates came back as dates, with their precision.
+    let q = "MATCH (m:Membership) WHERE m.date IS NOT NULL RETURN m.key, m.date, m.date.precision ORDER BY m.key LIMIT 3;";
+    let want = run_in(d, &["--seed", "--format", "csv", "-c", q], "", &[]);
+    let got = run_in(d, &["--store", "a.fg", "--format", "csv", "-c", q], "", &[]);
+    assert_eq!(got.stdout, want.stdout);
+    assert!(want.stdout.lines().count() > 1, "{}", want.stdout);
+    // The kuzu/ side says where to go instead; a directory without either
+    // shape says what it holds, with no position.
+    let r = run_in(d, &["--store", "c.fg", "-c", ":import out/kuzu"], "", &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("out/kuzu: this is the kuzu/ directory of a CSV export, which cannot be read back without loss")
+            && r.stderr.contains("import out/neo4j instead"),
+        "{}",
+        r.stderr
+    );
+    std::fs::create_dir(d.join("empty")).unwrap();
+    let r = run_in(d, &["--store", "c.fg", "-c", ":import empty"], "", &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .starts_with("error: empty: no nodes.csv here; this directory is empty; "),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(d, &["--store", "c.fg", "-c", ":stats"], "", &[]);
+    assert!(r.stdout.starts_with("0 nodes"), "{}", r.stdout);
+}
+
 /// A property index made in one run is kept with the store, used by the
 /// next run's plan, and gives the answer of a scan.
 #[test]

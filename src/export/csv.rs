@@ -9,10 +9,32 @@
 //! DIR/neo4j/nodes_<Table>.csv   neo4j-admin header (`:ID`, `name:string` ...)
 //! DIR/neo4j/rels_<TYPE>.csv     (`:START_ID`, `:END_ID`, properties)
 //! DIR/neo4j/import.sh           the neo4j-admin command line
+//! DIR/neo4j/factgraph-csv.json  what factgraph needs to read the files back
 //! ```
 //!
 //! Load into Kùzu from `DIR/kuzu` (the COPY paths are relative): run every
-//! line of `schema.cypher`, then of `copy.cypher`.
+//! line of `schema.cypher`, then of `copy.cypher`. Into Neo4j: run
+//! `import.sh` in `DIR/neo4j`. Into factgraph: `:import DIR` (or
+//! `DIR/neo4j`) reads the neo4j-admin files back ([`crate::import::neo4j`])
+//! into the same graph; the Kùzu files cannot be (a table joins labels
+//! with `_`, lists Kùzu cannot read are text, dates of relationships are
+//! unmarked), and importing `DIR/kuzu` says so.
+//!
+//! **The manifest** `factgraph-csv.json` ([`MANIFEST`]; neo4j-admin never
+//! reads it) says what the neo4j-admin files cannot: each file's labels or
+//! type, the relationships' ids in row order, the string columns that hold
+//! factgraph dates (`"dates"`), the graph's schema, and (`"exact"`, by row
+//! from 0, as factgraph JSON values: [`super::json`]) every property whose
+//! cell does not read back as the value: a value in a column of mixed
+//! types, an integer in a column of floats, a temporal value, a list of
+//! one empty string or with U+001F in an element.
+//!
+//! ```json
+//! {"format": "factgraph-csv", "version": 1, "schema": {...},
+//!  "nodes": [{"file": "nodes_Event.csv", "labels": ["Event"], "dates": ["date"]}],
+//!  "relationships": [{"file": "rels_ON.csv", "type": "ON", "ids": [4, 9],
+//!                     "exact": [{"row": 1, "properties": {"w": 2}}]}]}
+//! ```
 //!
 //! Tables: Kùzu puts each node in exactly one table, so a node's table is
 //! its labels joined with `_` (a `:Statement:Membership` node goes to
@@ -22,9 +44,12 @@
 //! a `FROM <table> TO <table>` pair for each pair of tables it joins, and a
 //! file per pair. Kùzu's table names ignore case, so a relationship type
 //! that clashes with a node table (`ORGANISATION` and `Organisation`) is
-//! renamed `ORGANISATION_REL` ([`kuzu_rel_tables`]). For neo4j-admin, the files give the labels and the type
-//! on the command line (`--nodes=Statement:Membership=...`), so no `:LABEL`
-//! or `:TYPE` column is needed.
+//! renamed `ORGANISATION_REL` ([`kuzu_rel_tables`]). For neo4j-admin, a
+//! node file holds the nodes of one list of labels (a table's file, and
+//! `nodes_<Table>_2.csv` ... when two lists share a table, as `A_B` and
+//! `A:B` do), and `import.sh` gives the labels and the type on the command
+//! line (`--nodes=Statement:Membership=...`), so no `:LABEL` or `:TYPE`
+//! column is needed.
 //!
 //! Columns are the properties found in the table, each typed by its values:
 //! integers `INT64`/`long`, floats (or floats and integers) `DOUBLE`/`double`,
@@ -42,8 +67,9 @@
 //! bracket, a quote, a backslash or surrounding space (or are empty) is
 //! written as a `STRING` of the JSON array instead. neo4j-admin reads lists
 //! split on the array delimiter U+001F (`--array-delimiter=U+001F`),
-//! which text does not contain. Known loss: Kùzu reads an empty string as
-//! NULL.
+//! which text seldom contains (the manifest has the lists that do). An
+//! empty cell is no property; a quoted one (`""`) is the empty string (or
+//! list). Known loss: Kùzu reads an empty string as NULL.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -51,11 +77,11 @@ use std::path::Path;
 
 use super::{ExNode, ExRel, View, plain_text};
 use crate::error::Error;
-use crate::model::{Sym, Value};
+use crate::model::{FDate, Sym, Value};
 
 /// The type of a column, inferred from the values in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
+pub(crate) enum Col {
     Int,
     Float,
     Bool,
@@ -68,7 +94,7 @@ enum Col {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Elem {
+pub(crate) enum Elem {
     Int,
     Float,
     Bool,
@@ -430,28 +456,8 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
             text.push_str(&row(&cells));
         }
         files.push((format!("kuzu/{file}"), text));
-        // neo4j-admin
-        let mut header: Vec<Option<String>> = vec![Some(":ID".into())];
-        header.extend(
-            cols.0
-                .iter()
-                .map(|(k, c)| Some(format!("{k}:{}", neo4j_type(*c)))),
-        );
-        let mut text = row(&header);
-        for n in nodes {
-            let mut cells = vec![Some(n.id.0.to_string())];
-            cells.extend(
-                cols.0
-                    .iter()
-                    .map(|(k, c)| cell(n.props.get(k).as_deref(), *c, Dialect::Neo4j)),
-            );
-            text.push_str(&row(&cells));
-        }
-        files.push((format!("neo4j/{file}"), text));
     }
 
-    let mut neo4j_rels = Vec::new();
-    let rel_files = unique_files(types.keys(), "rels_");
     for (t, rels) in &types {
         let mut cols = Columns::default();
         let mut pairs: BTreeMap<(String, String), Vec<&ExRel<'_>>> = BTreeMap::new();
@@ -512,56 +518,331 @@ pub fn to_files(view: &View<'_>) -> Vec<(String, String)> {
             }
             files.push((format!("kuzu/{file}"), text));
         }
-        // neo4j-admin: one file per type.
-        let file = &rel_files[t];
-        let mut header: Vec<Option<String>> =
-            vec![Some(":START_ID".into()), Some(":END_ID".into())];
-        header.extend(
-            cols.0
-                .iter()
-                .map(|(k, c)| Some(format!("{k}:{}", neo4j_type(*c)))),
-        );
-        let mut text = row(&header);
-        for r in rels {
-            let mut cells = vec![Some(r.start.0.to_string()), Some(r.end.0.to_string())];
-            cells.extend(
-                cols.0
-                    .iter()
-                    .map(|(k, c)| cell(r.props.get(k).as_deref(), *c, Dialect::Neo4j)),
-            );
-            text.push_str(&row(&cells));
-        }
-        files.push((format!("neo4j/{file}"), text));
-        neo4j_rels.push((t.clone(), file.clone()));
     }
     files.push(("kuzu/schema.cypher".into(), schema));
     files.push(("kuzu/copy.cypher".into(), copy));
+    neo4j_files(view, &tables, &node_files, &types, &mut files);
+    files
+}
+
+/// The file of `DIR/neo4j` that says what the CSV files and the header
+/// types cannot (see the module docs); neo4j-admin never reads it.
+pub const MANIFEST: &str = "factgraph-csv.json";
+/// The `format` member of [`MANIFEST`].
+pub const MANIFEST_FORMAT: &str = "factgraph-csv";
+/// The `version` member of [`MANIFEST`] this build writes and the newest it
+/// reads.
+pub const MANIFEST_VERSION: i64 = 1;
+
+/// The column type of a neo4j-admin header type: those [`neo4j_type`]
+/// writes, and neo4j-admin's other names for integers, floats and strings.
+pub(crate) fn neo4j_col(ty: &str) -> Option<Col> {
+    let (base, list) = match ty.strip_suffix("[]") {
+        Some(b) => (b, true),
+        None => (ty, false),
+    };
+    let e = match base.to_ascii_lowercase().as_str() {
+        "long" | "int" | "short" | "byte" => Elem::Int,
+        "double" | "float" => Elem::Float,
+        "boolean" => Elem::Bool,
+        "string" | "char" => Elem::Str,
+        _ => return None,
+    };
+    Some(match (list, e) {
+        (true, e) => Col::List(e),
+        (false, Elem::Int) => Col::Int,
+        (false, Elem::Float) => Col::Float,
+        (false, Elem::Bool) => Col::Bool,
+        (false, _) => Col::Str,
+    })
+}
+
+/// A string column (or list of strings) that [`MANIFEST`] says holds
+/// factgraph dates: its date type; None for any other column.
+pub(crate) fn as_dates(c: Col) -> Option<Col> {
+    match c {
+        Col::Str => Some(Col::Date),
+        Col::List(Elem::Str) => Some(Col::List(Elem::Date)),
+        _ => None,
+    }
+}
+
+/// The value of a neo4j-admin cell that is there (a quoted empty cell is
+/// `""`; an unquoted empty one is no property and never comes here) in a
+/// column of type `col`. The inverse of [`cell`] where the export can be
+/// read back; where it cannot, [`MANIFEST`] has the value.
+pub(crate) fn read_neo4j_cell(text: &str, col: Col) -> Result<Value, String> {
+    let one = |e: Elem, t: &str| -> Result<Value, String> {
+        match e {
+            Elem::Int => t
+                .parse::<i64>()
+                .map(Value::Int)
+                .map_err(|_| format!("'{}' is not an integer (a long column)", clip(t))),
+            Elem::Float => match t {
+                "NaN" => Ok(Value::Float(f64::NAN)),
+                "Infinity" => Ok(Value::Float(f64::INFINITY)),
+                "-Infinity" => Ok(Value::Float(f64::NEG_INFINITY)),
+                t => t
+                    .parse::<f64>()
+                    .map(Value::Float)
+                    .map_err(|_| format!("'{}' is not a number (a double column)", clip(t))),
+            },
+            Elem::Bool if t.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+            Elem::Bool if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+            Elem::Bool => Err(format!(
+                "'{}' is not true or false (a boolean column)",
+                clip(t)
+            )),
+            Elem::Str => Ok(Value::String(t.to_string())),
+            Elem::Date => FDate::parse(t)
+                .map(Value::Date)
+                .map_err(|e| format!("{e} (the column holds dates: {MANIFEST} says so)")),
+        }
+    };
+    match col {
+        Col::List(_) if text.is_empty() => Ok(Value::List(Vec::new())),
+        Col::List(e) => text
+            .split(ARRAY_DELIMITER)
+            .map(|t| one(e, t))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::List),
+        Col::Int => one(Elem::Int, text),
+        Col::Float => one(Elem::Float, text),
+        Col::Bool => one(Elem::Bool, text),
+        Col::Date => one(Elem::Date, text),
+        Col::Str | Col::Text => one(Elem::Str, text),
+    }
+}
+
+/// At most 40 characters of a cell, for an error.
+fn clip(t: &str) -> String {
+    match t.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t.to_string(),
+    }
+}
+
+/// The same value, type included: an integer is not the float of the same
+/// number, a NaN is a NaN.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => {
+            x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
+        }
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Date(x), Value::Date(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        _ => false,
+    }
+}
+
+/// How a neo4j-admin column reads back: mixed types as the strings they
+/// are written as.
+fn read_back(c: Col) -> Col {
+    match c {
+        Col::Text => Col::Str,
+        c => c,
+    }
+}
+
+/// One neo4j-admin file's header and rows, and what [`MANIFEST`] says of
+/// it: the date columns, and the cells that do not read back as the value
+/// (`exact`: the row, then its properties as factgraph JSON).
+struct Neo4jFile {
+    text: String,
+    dates: Vec<String>,
+    exact: Vec<(usize, String)>,
+}
+
+/// The neo4j-admin file of `rows` (each its first cells, then its
+/// properties), with `lead` as the first header cells.
+fn neo4j_file<'a>(
+    lead: &[&str],
+    rows: impl Iterator<Item = (Vec<String>, crate::model::PropsRef<'a>)> + Clone,
+) -> Neo4jFile {
+    let mut cols = Columns::default();
+    for (_, p) in rows.clone() {
+        cols.add(p);
+    }
+    let mut header: Vec<Option<String>> = lead.iter().map(|c| Some(c.to_string())).collect();
+    header.extend(
+        cols.0
+            .iter()
+            .map(|(k, c)| Some(format!("{k}:{}", neo4j_type(*c)))),
+    );
+    let mut text = row(&header);
+    let mut exact = Vec::new();
+    for (i, (first, props)) in rows.enumerate() {
+        let mut cells: Vec<Option<String>> = first.into_iter().map(Some).collect();
+        let mut wrong = Vec::new();
+        for (k, c) in &cols.0 {
+            let v = props.get(k);
+            let v = v.as_deref().filter(|v| !v.is_null());
+            let text = cell(v, *c, Dialect::Neo4j);
+            if let (Some(v), Some(t)) = (v, &text)
+                && !read_neo4j_cell(t, read_back(*c)).is_ok_and(|back| same(&back, v))
+            {
+                wrong.push(format!(
+                    "{}: {}",
+                    super::json::jstr(k),
+                    super::json::value_json(v)
+                ));
+            }
+            cells.push(text);
+        }
+        text.push_str(&row(&cells));
+        if !wrong.is_empty() {
+            exact.push((i, format!("{{{}}}", wrong.join(", "))));
+        }
+    }
+    let dates = cols
+        .0
+        .iter()
+        .filter(|(_, c)| matches!(c, Col::Date | Col::List(Elem::Date)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    Neo4jFile { text, dates, exact }
+}
+
+/// The members of a [`MANIFEST`] entry that [`Neo4jFile`] gives.
+fn manifest_entry(f: &Neo4jFile) -> String {
+    let mut out = String::new();
+    if !f.dates.is_empty() {
+        let names: Vec<String> = f.dates.iter().map(|d| super::json::jstr(d)).collect();
+        let _ = write!(out, ", \"dates\": [{}]", names.join(", "));
+    }
+    if !f.exact.is_empty() {
+        let rows: Vec<String> = f
+            .exact
+            .iter()
+            .map(|(i, p)| format!("{{\"row\": {i}, \"properties\": {p}}}"))
+            .collect();
+        let _ = write!(out, ", \"exact\": [{}]", rows.join(", "));
+    }
+    out
+}
+
+/// The `neo4j/` files: a node file for each list of labels, a relationship
+/// file for each type, `import.sh` and [`MANIFEST`].
+fn neo4j_files(
+    view: &View<'_>,
+    tables: &BTreeMap<String, Vec<&ExNode<'_>>>,
+    node_files: &BTreeMap<String, String>,
+    types: &BTreeMap<String, Vec<&ExRel<'_>>>,
+    files: &mut Vec<(String, String)>,
+) {
+    // A table holds the nodes of one joined label text, which two lists
+    // of labels can share (`A_B`, and `A` with `B`): each list gets a file
+    // of its own, the first the table's.
+    let mut used: BTreeSet<String> = node_files
+        .values()
+        .map(|f| f.to_ascii_lowercase())
+        .collect();
+    let mut groups: Vec<(String, &[Sym], Vec<&ExNode<'_>>)> = Vec::new();
+    for (t, nodes) in tables {
+        let first = groups.len();
+        for n in nodes {
+            match groups[first..].iter_mut().find(|g| g.1 == n.labels) {
+                Some(g) => g.2.push(n),
+                None => {
+                    let file = if groups.len() == first {
+                        node_files[t].clone()
+                    } else {
+                        let mut i = groups.len() - first + 1;
+                        loop {
+                            let f = format!("nodes_{}_{i}.csv", file_part(t));
+                            if used.insert(f.to_ascii_lowercase()) {
+                                break f;
+                            }
+                            i += 1;
+                        }
+                    };
+                    groups.push((file, n.labels, vec![n]));
+                }
+            }
+        }
+    }
+    let mut manifest = format!(
+        "{{\n  \"format\": {},\n  \"version\": {MANIFEST_VERSION},\n",
+        super::json::jstr(MANIFEST_FORMAT)
+    );
+    if let Some(s) = view.schema {
+        let _ = writeln!(manifest, "  \"schema\": {},", super::json::schema_json(s));
+    }
+    manifest.push_str("  \"nodes\": [");
+    for (i, (file, labels, nodes)) in groups.iter().enumerate() {
+        let f = neo4j_file(
+            &[":ID"],
+            nodes.iter().map(|n| (vec![n.id.0.to_string()], n.props)),
+        );
+        let labels: Vec<String> = labels.iter().map(|l| super::json::jstr(l)).collect();
+        let _ = write!(
+            manifest,
+            "{}{{\"file\": {}, \"labels\": [{}]{}}}",
+            if i == 0 { "\n    " } else { ",\n    " },
+            super::json::jstr(file),
+            labels.join(", "),
+            manifest_entry(&f)
+        );
+        files.push((format!("neo4j/{file}"), f.text));
+    }
+    manifest.push_str(if groups.is_empty() {
+        "],\n"
+    } else {
+        "\n  ],\n"
+    });
+    manifest.push_str("  \"relationships\": [");
+    let rel_files = unique_files(types.keys(), "rels_");
+    for (i, (t, rels)) in types.iter().enumerate() {
+        let file = &rel_files[t];
+        let f = neo4j_file(
+            &[":START_ID", ":END_ID"],
+            rels.iter()
+                .map(|r| (vec![r.start.0.to_string(), r.end.0.to_string()], r.props)),
+        );
+        let ids: Vec<String> = rels.iter().map(|r| r.id.0.to_string()).collect();
+        let _ = write!(
+            manifest,
+            "{}{{\"file\": {}, \"type\": {}, \"ids\": [{}]{}}}",
+            if i == 0 { "\n    " } else { ",\n    " },
+            super::json::jstr(file),
+            super::json::jstr(t),
+            ids.join(", "),
+            manifest_entry(&f)
+        );
+        files.push((format!("neo4j/{file}"), f.text));
+    }
+    manifest.push_str(if types.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
+    files.push((format!("neo4j/{MANIFEST}"), manifest));
 
     let mut sh = String::from(
         "#!/bin/sh\n# Imports this directory into a new Neo4j database (default: neo4j). Run from here.\nneo4j-admin database import full \\\n  --array-delimiter=U+001F --multiline-fields=true \\\n",
     );
-    for (t, nodes) in &tables {
-        let labels = nodes
-            .first()
-            .map(|n| n.labels.join(":"))
-            .unwrap_or_default();
+    for (file, labels, _) in &groups {
         let spec = if labels.is_empty() {
-            node_files[t].clone()
+            file.clone()
         } else {
-            format!("{labels}={}", node_files[t])
+            format!("{}={file}", labels.join(":"))
         };
         let _ = writeln!(sh, "  --nodes={} \\", sh_quote(&spec));
     }
-    for (t, file) in &neo4j_rels {
+    for t in types.keys() {
         let _ = writeln!(
             sh,
             "  --relationships={} \\",
-            sh_quote(&format!("{t}={file}"))
+            sh_quote(&format!("{t}={}", rel_files[t]))
         );
     }
     sh.push_str("  \"${1:-neo4j}\"\n");
     files.push(("neo4j/import.sh".into(), sh));
-    files
 }
 
 /// A word for sh in single quotes.

@@ -16,6 +16,9 @@
 //! The files are RFC 4180 CSV: fields separated by commas, quoted with `"`
 //! when they hold a comma, quote or line break, a quote inside doubled.
 //! The import is all or nothing; an error names `file:line:column`.
+//!
+//! Our own CSV export (`:export csv DIR`) is another shape, read by
+//! [`super::neo4j`].
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -43,7 +46,7 @@ pub struct Record {
 
 /// One field of a [`Records`] row: its text (borrowed unless it was quoted
 /// with a doubled quote inside) and the byte offset where it starts.
-type RawField<'a> = (Cow<'a, str>, usize);
+pub(super) type RawField<'a> = (Cow<'a, str>, usize);
 
 /// Splits RFC 4180 CSV text into records, lazily: a file of millions of rows
 /// is never held as a second copy. A blank line is skipped.
@@ -104,12 +107,18 @@ impl<'a> Records<'a> {
     }
 
     /// The line of the whole file the record last read starts on.
-    fn record_line(&self) -> usize {
+    pub(super) fn record_line(&self) -> usize {
         self.record_line
     }
 
+    /// The field that starts at byte `at` (of this text) is quoted: an
+    /// empty one is an empty string, not nothing.
+    pub(super) fn quoted(&self, at: usize) -> bool {
+        self.text.as_bytes().get(at) == Some(&b'"')
+    }
+
     /// An error at byte `at` of the text, named by its line in the file.
-    fn error(&self, at: usize, message: String) -> LoadError {
+    pub(super) fn error(&self, at: usize, message: String) -> LoadError {
         let mut e = error_at(self.file, self.text, at, message);
         if self.bom && e.line == 1 {
             e.col = e.col.saturating_sub(1).max(1);
@@ -252,7 +261,7 @@ impl<'a> Records<'a> {
 
 /// How many bytes of a CSV file are read at a time: the text is never held
 /// whole (at 1M nodes the edges file is 117 MB).
-const CHUNK: usize = 1 << 20;
+pub(super) const CHUNK: usize = 1 << 20;
 
 /// Reads the CSV text of `r` (named `file` in errors) `chunk` bytes at a
 /// time and hands each piece's records to `each`, with the piece's offset
@@ -340,7 +349,13 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Record>, LoadError> {
 }
 
 /// Reads `DIR/nodes.csv` and `DIR/edges.csv` into `graph`, all or nothing.
+/// A directory without one of them is named, with what it holds.
 pub fn import_csv_dir(dir: &Path, graph: &mut Graph) -> Result<ImportStats, LoadError> {
+    for name in ["nodes.csv", "edges.csv"] {
+        if !dir.join(name).is_file() {
+            return Err(super::not_here(dir, name));
+        }
+    }
     import_csv_files(
         &dir.join("nodes.csv"),
         &dir.join("edges.csv"),
@@ -953,8 +968,12 @@ fn columns(
 }
 
 /// The fields of one row, the header's column names, the row's offset.
-type EachRow<'e> =
+pub(super) type EachRow<'e> =
     dyn FnMut(&Records<'_>, &[String], &[RawField<'_>], usize) -> Result<(), LoadError> + 'e;
+
+/// Reads a header row (its fields and offset): the column names.
+pub(super) type Header<'e> =
+    dyn FnMut(&Records<'_>, &[RawField<'_>], usize) -> Result<Vec<String>, LoadError> + 'e;
 
 /// Reads the rows of a CSV stream ([`for_each_chunk`]) after its header,
 /// which must name the `required` columns, checking each row's width;
@@ -968,6 +987,23 @@ fn for_each_row(
     progress: &mut dyn FnMut(usize),
     each: &mut EachRow<'_>,
 ) -> Result<usize, LoadError> {
+    let mut header =
+        |recs: &Records<'_>, row: &[RawField<'_>], at: usize| columns(row, at, required, recs);
+    let expected = format!("{},...", required.join(","));
+    for_each_row_with(r, file, chunk, &expected, &mut header, progress, each)
+}
+
+/// [`for_each_row`] with the header read by `header`; an empty file is
+/// refused as one that lacks the header `expected`.
+pub(super) fn for_each_row_with(
+    r: &mut dyn std::io::Read,
+    file: &str,
+    chunk: usize,
+    expected: &str,
+    header: &mut Header<'_>,
+    progress: &mut dyn FnMut(usize),
+    each: &mut EachRow<'_>,
+) -> Result<usize, LoadError> {
     let mut cols: Option<Vec<String>> = None;
     let (mut rows, mut read) = (0usize, 0);
     for_each_chunk(r, file, chunk, &mut |recs, offset| {
@@ -976,7 +1012,7 @@ fn for_each_row(
             let Some(header_at) = recs.next_into(&mut row).transpose()? else {
                 return Ok(());
             };
-            cols = Some(columns(&row, header_at, required, recs)?);
+            cols = Some(header(recs, &row, header_at)?);
         }
         let Some(cols) = &cols else {
             return Ok(());
@@ -996,17 +1032,14 @@ fn for_each_row(
         return Err(row_error(
             file,
             1,
-            format!(
-                "the file is empty; expected a header row {},...",
-                required.join(",")
-            ),
+            format!("the file is empty; expected a header row {expected}"),
         ));
     }
     Ok(read)
 }
 
 /// An error about the row that starts on `line` of `file`.
-fn row_error(file: &str, line: usize, message: String) -> LoadError {
+pub(super) fn row_error(file: &str, line: usize, message: String) -> LoadError {
     LoadError {
         file: file.to_string(),
         line,

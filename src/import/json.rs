@@ -50,13 +50,13 @@ pub fn read_json_file(path: &std::path::Path) -> Result<Graph, LoadError> {
 
 /// A JSON value and the byte offset where it starts.
 #[derive(Debug, Clone)]
-struct J {
-    at: usize,
-    v: JV,
+pub(super) struct J {
+    pub(super) at: usize,
+    pub(super) v: JV,
 }
 
 #[derive(Debug, Clone)]
-enum JV {
+pub(super) enum JV {
     Null,
     Bool(bool),
     /// The number's text, so integers and floats stay apart.
@@ -83,7 +83,7 @@ impl JV {
 /// Nesting deeper than this is refused rather than overflowing the stack.
 const MAX_DEPTH: usize = 64;
 
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     text: &'a str,
     b: &'a [u8],
     pos: usize,
@@ -91,7 +91,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(text: &'a str, file: &'a str) -> Reader<'a> {
+    pub(super) fn new(text: &'a str, file: &'a str) -> Reader<'a> {
         Reader {
             text,
             b: text.as_bytes(),
@@ -113,7 +113,7 @@ impl<'a> Reader<'a> {
             self.pos += 1;
         }
     }
-    fn document(mut self) -> Result<J, LoadError> {
+    pub(super) fn document(mut self) -> Result<J, LoadError> {
         // A byte-order mark is tolerated: editors on Windows write one.
         if self.text.starts_with('\u{feff}') {
             self.pos = 3;
@@ -358,19 +358,19 @@ impl<'a> Reader<'a> {
 
 // ---- from JSON to the graph -----------------------------------------------
 
-struct Loader<'a> {
-    text: &'a str,
-    file: &'a str,
+pub(super) struct Loader<'a> {
+    pub(super) text: &'a str,
+    pub(super) file: &'a str,
 }
 
-type Members<'j> = &'j [(String, usize, J)];
+pub(super) type Members<'j> = &'j [(String, usize, J)];
 
 impl Loader<'_> {
-    fn err(&self, at: usize, msg: impl Into<String>) -> LoadError {
+    pub(super) fn err(&self, at: usize, msg: impl Into<String>) -> LoadError {
         error_at(self.file, self.text, at, msg.into())
     }
 
-    fn object<'j>(&self, j: &'j J, what: &str) -> Result<Members<'j>, LoadError> {
+    pub(super) fn object<'j>(&self, j: &'j J, what: &str) -> Result<Members<'j>, LoadError> {
         match &j.v {
             JV::Obj(m) => Ok(m),
             other => Err(self.err(
@@ -379,7 +379,7 @@ impl Loader<'_> {
             )),
         }
     }
-    fn array<'j>(&self, j: &'j J, what: &str) -> Result<&'j [J], LoadError> {
+    pub(super) fn array<'j>(&self, j: &'j J, what: &str) -> Result<&'j [J], LoadError> {
         match &j.v {
             JV::Arr(a) => Ok(a),
             other => Err(self.err(
@@ -388,7 +388,7 @@ impl Loader<'_> {
             )),
         }
     }
-    fn string<'j>(&self, j: &'j J, what: &str) -> Result<&'j str, LoadError> {
+    pub(super) fn string<'j>(&self, j: &'j J, what: &str) -> Result<&'j str, LoadError> {
         match &j.v {
             JV::Str(s) => Ok(s),
             other => Err(self.err(
@@ -397,7 +397,7 @@ impl Loader<'_> {
             )),
         }
     }
-    fn id(&self, j: &J, what: &str) -> Result<u64, LoadError> {
+    pub(super) fn id(&self, j: &J, what: &str) -> Result<u64, LoadError> {
         match &j.v {
             JV::Num(n) => n.parse::<u64>().map_err(|_| {
                 self.err(j.at, format!("{what} must be a whole number >= 0, not {n}"))
@@ -409,7 +409,7 @@ impl Loader<'_> {
         }
     }
     /// Checks that `m` has only the `allowed` members and returns a getter.
-    fn members<'j>(
+    pub(super) fn members<'j>(
         &self,
         m: Members<'j>,
         allowed: &[&str],
@@ -430,7 +430,7 @@ impl Loader<'_> {
         }
         Ok(out)
     }
-    fn required<'j>(
+    pub(super) fn required<'j>(
         &self,
         m: &HashMap<&str, &'j J>,
         key: &str,
@@ -449,48 +449,9 @@ impl Loader<'_> {
             &["format", "version", "schema", "nodes", "relationships"],
             "the file",
         )?;
-        let format = self.required(&m, "format", "the file", root.at)?;
-        if self.string(format, "\"format\"")? != FORMAT_NAME {
-            return Err(self.err(
-                format.at,
-                format!(
-                    "this is not a factgraph JSON export (\"format\" is not \"{FORMAT_NAME}\")"
-                ),
-            ));
-        }
-        let version = self.required(&m, "version", "the file", root.at)?;
-        let v = self.id(version, "\"version\"")?;
-        if v == 0 || v > FORMAT_VERSION as u64 {
-            return Err(self.err(
-                version.at,
-                format!(
-                    "JSON export version {v} is not one this factgraph reads (1..={FORMAT_VERSION}); upgrade factgraph"
-                ),
-            ));
-        }
+        self.check_format(&m, root, FORMAT_NAME, FORMAT_VERSION, "JSON export")?;
         if let Some(s) = m.get("schema") {
-            let schema = self.schema(s)?;
-            match g.schema() {
-                Some(own) if *own != schema => {
-                    return Err(self.err(
-                        s.at,
-                        "the file's schema differs from the store's; import into an empty store or align the schemas",
-                    ));
-                }
-                Some(_) => {}
-                None => {
-                    g.set_schema(Some(schema));
-                    g.check_all().map_err(|e| {
-                        self.err(
-                            s.at,
-                            format!(
-                                "the store's data does not fit the file's schema: {}",
-                                e.message
-                            ),
-                        )
-                    })?;
-                }
-            }
+            self.adopt_schema(s, g)?;
         }
         let mut ids: HashMap<u64, NodeId> = HashMap::new();
         let mut stats = ImportStats::default();
@@ -576,7 +537,63 @@ impl Loader<'_> {
         Ok(stats)
     }
 
-    fn props(&self, j: &J) -> Result<Props, LoadError> {
+    /// Checks the members `format` and `version` of one of our files (the
+    /// members `m` of `root`): `format` must be `name`, and `version` one
+    /// of 1..=`newest`. `kind` names such files in the errors.
+    pub(super) fn check_format(
+        &self,
+        m: &HashMap<&str, &J>,
+        root: &J,
+        name: &str,
+        newest: i64,
+        kind: &str,
+    ) -> Result<(), LoadError> {
+        let format = self.required(m, "format", "the file", root.at)?;
+        if self.string(format, "\"format\"")? != name {
+            return Err(self.err(
+                format.at,
+                format!("this is not a factgraph {kind} (\"format\" is not \"{name}\")"),
+            ));
+        }
+        let version = self.required(m, "version", "the file", root.at)?;
+        let v = self.id(version, "\"version\"")?;
+        if v == 0 || v > newest as u64 {
+            return Err(self.err(
+                version.at,
+                format!(
+                    "{kind} version {v} is not one this factgraph reads (1..={newest}); upgrade factgraph"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The file's schema `s` for `g`: taken when `g` has none (and all
+    /// of `g` must satisfy it), else it must be `g`'s.
+    pub(super) fn adopt_schema(&self, s: &J, g: &mut Graph) -> Result<(), LoadError> {
+        let schema = self.schema(s)?;
+        match g.schema() {
+            Some(own) if *own != schema => Err(self.err(
+                s.at,
+                "the file's schema differs from the store's; import into an empty store or align the schemas",
+            )),
+            Some(_) => Ok(()),
+            None => {
+                g.set_schema(Some(schema));
+                g.check_all().map_err(|e| {
+                    self.err(
+                        s.at,
+                        format!(
+                            "the store's data does not fit the file's schema: {}",
+                            e.message
+                        ),
+                    )
+                })
+            }
+        }
+    }
+
+    pub(super) fn props(&self, j: &J) -> Result<Props, LoadError> {
         let mut props = Props::new();
         for (k, _, v) in self.object(j, "\"properties\"")? {
             let value = self.value(v, true)?;

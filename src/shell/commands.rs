@@ -42,7 +42,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "import",
         "FILE|DIR",
-        "add a JSON export (.json) or a CSV directory (nodes.csv, edges.csv)",
+        "add a JSON export (.json) or a CSV directory (a CSV export's, or nodes.csv and edges.csv)",
     ),
     (
         "mode",
@@ -198,7 +198,9 @@ Examples (each runs on the article graph):
 const HELP_EXPORT: &str = "\
 :export FORMAT FILE [QUERY] writes the whole graph, or what QUERY returns
 (its nodes and relationships), to FILE; :import FILE reads a JSON export
-back. Results go to files with --format and a shell redirect, too.
+back, and :import DIR a CSV export (from its neo4j/ files and their
+factgraph-csv.json; the kuzu/ files cannot be read back). Results go to
+files with --format and a shell redirect, too.
 Examples (each runs on the article graph, writing into the current directory):
     :export dot belarus.dot MATCH p = (:State {name: 'Belarus'})--() RETURN p
     :export json graph.json
@@ -597,7 +599,7 @@ pub fn run<O: Write, E: Write>(
             let (path, rest) = take_path(args);
             if path.is_empty() || !rest.is_empty() {
                 let e = usage_err(
-                "usage: `:import FILE` (a .json export or a .facts fact file) or `:import DIR` (nodes.csv, edges.csv)".into(),
+                "usage: `:import FILE` (a .json export or a .facts fact file) or `:import DIR` (a CSV export's directory, or one with nodes.csv and edges.csv)".into(),
             )
                     .at(Span::new(args_at, args_at + args.len()));
                 return fail(s, e);
