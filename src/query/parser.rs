@@ -610,7 +610,7 @@ impl<'a> Parser<'a> {
                 "LOAD CSV is not supported",
                 self.peek().span,
             )
-            .hint("load a CSV directory with `:import DIR` or `factgraph import DIR` (nodes.csv and relationships.csv, see :help export), then query it"));
+            .hint("import CSV with `:import DIR` or `factgraph import DIR` (a CSV export's directory, or nodes.csv and edges.csv), then query it"));
         } else if self.at_kw("USE") {
             return Err(QueryError::syntax(
                 "UnsupportedFeature",

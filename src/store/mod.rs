@@ -1491,7 +1491,12 @@ impl Graph {
         let Some(n) = self.node(id) else {
             return format!("node {}", id.0);
         };
-        let labels: String = n.labels.to_strings().iter().map(|l| format!(":{l}")).collect();
+        let labels: String = n
+            .labels
+            .to_strings()
+            .iter()
+            .map(|l| format!(":{l}"))
+            .collect();
         let shown = [NAME, "key"]
             .iter()
             .find_map(|k| Some((*k, n.props.get(k)?.into_owned())));
