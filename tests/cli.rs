@@ -486,6 +486,31 @@ fn export_dot_writes_the_graph_or_what_a_query_returns() {
 }
 
 #[test]
+fn an_export_of_rows_without_graph_elements_says_the_file_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &["--seed", "-c", ":export dot q.dot RETURN 1 AS one"],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("(0 nodes, 0 relationships); the query's rows hold no nodes"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(
+        dir.path(),
+        &["--seed", "-c", ":export dot s.dot MATCH (s:State) RETURN s"],
+        "",
+        &[],
+    );
+    assert!(!r.stderr.contains("empty graph"), "{}", r.stderr);
+}
+
+#[test]
 fn an_export_query_that_writes_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.fg");

@@ -97,7 +97,14 @@ pub(crate) const RESERVED: &[&str] = &[
 /// Words that start a clause, for error messages and "did you mean".
 const CLAUSE_WORDS: &[&str] = &[
     "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DELETE",
-    "DETACH", "CALL",
+    "DETACH", "CALL", "FOREACH",
+];
+
+/// The other words that may follow a complete clause or expression, which a
+/// typo there most likely meant (`WHRE`, `LIMT 1`, `ORDER BY x DESK`).
+const FOLLOW_WORDS: &[&str] = &[
+    "WHERE", "ORDER", "SKIP", "LIMIT", "UNION", "ASC", "DESC", "YIELD", "DISTINCT", "CONTAINS",
+    "STARTS", "ENDS",
 ];
 
 // Binding powers of the precedence loop, lowest first.
@@ -297,11 +304,31 @@ impl<'a> Parser<'a> {
             _ => "UnexpectedSyntax",
         }
         .to_string();
+        let after_something = expected.contains("clause") || expected.contains("';'");
         if let TokenKind::Ident(word) = &t.kind
-            && expected.contains("clause")
-            && let Some(s) = suggest(word, CLAUSE_WORDS)
+            && after_something
+            && let Some(s) =
+                suggest(word, CLAUSE_WORDS).or_else(|| suggest_close(word, FOLLOW_WORDS))
         {
             e = e.hint(format!("did you mean {s}?"));
+        } else if t.kind == TokenKind::Eq
+            && self.pos > 0
+            && self
+                .toks
+                .get(self.pos - 1)
+                .is_some_and(|p| p.kind == TokenKind::Eq)
+        {
+            e = e.hint("Cypher compares with one '=' (a = b), and tests for null with IS NULL");
+        } else if let Some(TokenKind::Ident(word)) = self
+            .pos
+            .checked_sub(1)
+            .and_then(|i| self.toks.get(i))
+            .map(|p| &p.kind)
+            && suggest_close(word, &["DISTINCT"]).is_some()
+        {
+            // `RETURN DISTINT n`: the typo parsed as a name, and the error
+            // is at the word after it.
+            e = e.hint(format!("did you mean DISTINCT instead of {word}?"));
         }
         e
     }
@@ -2364,6 +2391,18 @@ fn suggest(word: &str, candidates: &[&str]) -> Option<String> {
         .map(|(_, c)| c.to_string())
 }
 
+/// [`suggest`] held to a closer match (one edit, or two in a long word):
+/// the words it chooses from are also common names.
+fn suggest_close(word: &str, candidates: &[&str]) -> Option<String> {
+    let w = word.to_ascii_uppercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&w, c), *c))
+        .filter(|(d, c)| *d > 0 && (*d == 1 || *d == 2 && c.len() >= 7) && w.len() >= 3)
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -2803,11 +2842,33 @@ mod tests {
 
     #[test]
     fn clause_typo_gets_a_hint() {
-        let e = parse_script("MATCH (n) RETRUN n").err();
+        let hint = |src: &str| parse_script(src).err().and_then(|e| e.hint);
         assert_eq!(
-            e.as_ref().and_then(|e| e.hint.as_deref()),
+            hint("MATCH (n) RETRUN n").as_deref(),
             Some("did you mean RETURN?")
         );
+        // Typos of the words that follow a clause or an expression.
+        assert_eq!(
+            hint("MATCH (n) WHRE n.x = 1 RETURN n").as_deref(),
+            Some("did you mean WHERE?")
+        );
+        assert_eq!(
+            hint("MATCH (n) RETURN n LIMT 1").as_deref(),
+            Some("did you mean LIMIT?")
+        );
+        assert_eq!(
+            hint("MATCH (n) RETURN n ORDER BY n.name DESK").as_deref(),
+            Some("did you mean DESC?")
+        );
+        assert_eq!(
+            hint("MATCH (n) RETURN DISTINT n.name").as_deref(),
+            Some("did you mean DISTINCT instead of DISTINT?")
+        );
+        assert!(
+            hint("MATCH (n) WHERE n.name == 'x' RETURN n").is_some_and(|h| h.contains("one '='"))
+        );
+        // A name that is merely short is not taken for a keyword.
+        assert_eq!(hint("MATCH (n) RETURN n nme"), None);
     }
 
     #[test]

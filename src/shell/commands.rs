@@ -1115,6 +1115,16 @@ fn export<O: Write, E: Write>(
         note.push_str("; ");
         note.push_str(n);
     }
+    if let Some(r) = &result
+        && nodes == 0
+        && rels == 0
+        && !r.rows.is_empty()
+    {
+        // Rows of names or numbers: an export draws graph elements.
+        note.push_str(
+            "; the query's rows hold no nodes, relationships or paths, so the file holds an empty graph (RETURN n, r or p to export them)",
+        );
+    }
     s.note(&note);
     Ok(Flow::Continue)
 }

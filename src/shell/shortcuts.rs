@@ -215,6 +215,7 @@ pub fn run_path<O: Write, E: Write>(
     }
     let shown = shown(s, &cypher);
     let _ = s.err.write_all(shown.as_bytes());
+    let clip = s.settings.max_width.is_some();
     let results = s.execute_text(&cypher, 0..cypher.len(), ":path")?;
     let mut text = String::new();
     for (res, _) in &results {
@@ -225,7 +226,7 @@ pub fn run_path<O: Write, E: Write>(
             .rows
             .iter()
             .filter_map(|r| match r.first() {
-                Some(Value::Path(p)) => Some(chain(p, res)),
+                Some(Value::Path(p)) => Some(chain(p, res, clip)),
                 _ => None,
             })
             .collect();
@@ -248,7 +249,8 @@ pub fn run_path<O: Write, E: Write>(
 }
 
 /// `Xie Xiaoyong -[ACCREDITED_TO]-> Belarus <-[SUBJECT]- (Plan: ready to ...)`.
-pub fn chain(p: &crate::model::Path, res: &crate::query::QueryResult) -> String {
+/// `clip`: cut long summaries (on a terminal; piped, they are whole).
+pub fn chain(p: &crate::model::Path, res: &crate::query::QueryResult, clip: bool) -> String {
     let name = |id: &NodeId| match res.nodes.get(id) {
         Some(n) => {
             let get = |k: &str| match n.props.get(k) {
@@ -269,7 +271,11 @@ pub fn chain(p: &crate::model::Path, res: &crate::query::QueryResult) -> String 
                     .or_else(|| get("status"))
                     .or_else(|| get("key"))
                     .unwrap_or_default();
-                format!("({kind}: {})", render::cut(&what, 50).0)
+                if clip {
+                    format!("({kind}: {})", render::cut(&what, 50).0)
+                } else {
+                    format!("({kind}: {what})")
+                }
             }
         }
         None => format!("#{}", id.0),
@@ -308,6 +314,28 @@ pub fn is_key(g: &Graph, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_cuts_long_summaries_only_when_asked() {
+        let long = "Belarus is ready to contribute to the work of the organisation in every field";
+        let mut props = crate::model::Props::new();
+        props.insert("summary".into(), Value::String(long.into()));
+        let mut res = crate::query::QueryResult::default();
+        res.nodes.insert(
+            NodeId(0),
+            crate::query::NodeSnapshot {
+                labels: vec!["Statement".into(), "Plan".into()],
+                props,
+            },
+        );
+        let p = crate::model::Path {
+            nodes: vec![NodeId(0)],
+            rels: Vec::new(),
+        };
+        assert_eq!(chain(&p, &res, false), format!("(Plan: {long})"));
+        let cut = chain(&p, &res, true);
+        assert!(cut.ends_with("…)") && cut.len() < long.len(), "{cut}");
+    }
 
     #[test]
     fn generated_queries_parse() {
