@@ -333,11 +333,20 @@ fn sem(detail: &str, msg: impl Into<String>, span: crate::error::Span) -> QueryE
 
 /// Checks a whole query (every UNION part).
 pub fn check_query(q: &Query) -> Result<(), QueryError> {
-    let cols = check_single(&q.first)?;
+    check_union(q, check_single).map(|_| ())
+}
+
+/// Checks each part of `q` with `part` and that the parts agree: the same
+/// columns, UNION or UNION ALL throughout. Returns the columns.
+fn check_union(
+    q: &Query,
+    mut part: impl FnMut(&SingleQuery) -> Result<Vec<String>, QueryError>,
+) -> Result<Vec<String>, QueryError> {
+    let cols = part(&q.first)?;
     let mut kinds = Vec::new();
     for (all, sq) in &q.unions {
         kinds.push(*all);
-        let c = check_single(sq)?;
+        let c = part(sq)?;
         if c != cols {
             return Err(sem(
                 "DifferentColumnsInUnion",
@@ -357,7 +366,7 @@ pub fn check_query(q: &Query) -> Result<(), QueryError> {
             q.span,
         ));
     }
-    Ok(())
+    Ok(cols)
 }
 
 /// Checks one query part; returns its result columns.
@@ -441,23 +450,7 @@ fn check_subquery(
             }
         })
     };
-    let cols = part(&q.first)?;
-    for (_, sq) in &q.unions {
-        if part(sq)? != cols {
-            return Err(sem(
-                "DifferentColumnsInUnion",
-                "all parts of a UNION must return the same columns",
-                sq.span,
-            ));
-        }
-    }
-    if q.unions.windows(2).any(|w| w[0].0 != w[1].0) {
-        return Err(sem(
-            "InvalidClauseComposition",
-            "UNION and UNION ALL cannot be mixed",
-            q.span,
-        ));
-    }
+    let cols = check_union(q, part)?;
     // `RETURN 1 + 1` would name a column `1 + 1`: Neo4j wants a name.
     for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
         if let Some(Clause::Return(p)) = sq.clauses.last()
