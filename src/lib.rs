@@ -7,6 +7,7 @@
 //! [`seed`] builds the article graph; [`export`] writes other formats and
 //! [`import`] reads some of them back.
 
+pub mod alloc;
 pub mod bench;
 pub mod db;
 pub mod error;

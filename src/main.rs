@@ -17,6 +17,10 @@ use factgraph::shell::render::Mode;
 use factgraph::shell::{Failed, Session, Settings, diag, literal, repl};
 use factgraph::store::Graph;
 
+/// Huge pages for the graph's large arrays (see `factgraph::alloc`).
+#[global_allocator]
+static ALLOC: factgraph::alloc::HugePages = factgraph::alloc::HugePages;
+
 /// The environment variable that names the default store.
 const STORE_ENV: &str = "FACTGRAPH_STORE";
 

@@ -92,6 +92,26 @@ impl NodeColumn {
             return;
         }
         let start = self.bytes.len() as u64;
+        self.write(entries);
+        self.starts[i] = start;
+        self.maybe_compact();
+    }
+
+    /// Sets slot `i`, beyond every slot set so far, to these entries
+    /// (sorted by key text, keys unique): filling a new column in slot
+    /// order, nothing is released or compacted.
+    pub fn push_items(&mut self, i: usize, entries: &[(Sym, Item<'_>)]) {
+        if i < self.starts.len() || entries.is_empty() {
+            return self.set_items(i, entries.iter().copied());
+        }
+        self.starts.resize(i, EMPTY);
+        self.starts.push(self.bytes.len() as u64);
+        self.write(entries.iter().copied());
+    }
+
+    /// Appends a record of `entries` to the buffer, its values that do not
+    /// pack in overflow slots (free ones first).
+    fn write<'v>(&mut self, entries: impl ExactSizeIterator<Item = (Sym, Item<'v>)>) {
         let (overflow, free) = (&mut self.overflow, &mut self.free);
         write_record(&mut self.bytes, entries, |v| match free.pop() {
             Some(s) => {
@@ -105,8 +125,6 @@ impl NodeColumn {
                 u32::try_from(overflow.len() - 1).unwrap_or(u32::MAX)
             }
         });
-        self.starts[i] = start;
-        self.maybe_compact();
     }
 
     /// Empties slot `i`; its properties as they were.

@@ -1631,15 +1631,7 @@ mod tests {
             let _ = g.delete_rel(r);
         }
         for k in 0..20 {
-            let n = nodes[k * 13];
-            let mut gone: Vec<RelId> = g.out_rels(n).chain(g.in_rels(n)).map(|(r, _)| r).collect();
-            // A loop is in both lists.
-            gone.sort();
-            gone.dedup();
-            for r in gone {
-                g.delete_rel(r).unwrap();
-            }
-            g.delete_node(n).unwrap();
+            detach_delete(&mut g, nodes[k * 13]);
         }
         let v5 = encode(&g);
         let v4 = encode_v4(&g);
@@ -1675,6 +1667,63 @@ mod tests {
                 let again = encode(&h);
                 assert_eq!(encode(&decode(&again, "again").unwrap()), again);
             }
+        }
+    }
+
+    /// Deletes node `n` and its relationships.
+    fn detach_delete(g: &mut Graph, n: NodeId) {
+        let mut gone: Vec<RelId> = g.out_rels(n).chain(g.in_rels(n)).map(|(r, _)| r).collect();
+        // A loop is in both lists.
+        gone.sort();
+        gone.dedup();
+        for r in gone {
+            g.delete_rel(r).unwrap();
+        }
+        g.delete_node(n).unwrap();
+    }
+
+    #[test]
+    fn relationships_of_every_node_and_type_width_reload() {
+        // Node ids of one, two and three bytes and types of one and two
+        // (each pair has its own decoding loop), with and without deleted
+        // nodes (checked by a bitmap, or by the bound alone).
+        for (nodes, types, holes) in [
+            (200, 3, false),
+            (300, 3, true),
+            (70_000, 3, false),
+            (70_000, 300, true),
+        ] {
+            let mut g = Graph::new();
+            let ids: Vec<NodeId> = (0..nodes)
+                .map(|i| {
+                    let mut p = Props::new();
+                    p.insert("name".into(), Value::String(format!("n{i}")));
+                    let label = ["State", "Person"][i % 2];
+                    g.create_node(vec![label.into()], p).unwrap()
+                })
+                .collect();
+            let ty: Vec<String> = (0..types).map(|t| format!("T{t}")).collect();
+            for i in 0..nodes * 2 {
+                let (a, b) = (ids[i * 7919 % nodes], ids[(i * 104_729 + 1) % nodes]);
+                g.create_rel(a, b, ty[i % types].as_str().into(), Props::new())
+                    .unwrap();
+            }
+            if holes {
+                detach_delete(&mut g, ids[nodes / 2]);
+            }
+            let bytes = encode(&g);
+            let back = decode(&bytes, "widths").unwrap();
+            assert_eq!(encode(&back), bytes, "{nodes} nodes, {types} types");
+            for r in g.rel_ids() {
+                assert_eq!(back.rel_ends(r), g.rel_ends(r));
+                assert_eq!(back.rel(r), g.rel(r));
+            }
+            for label in ["State", "Person"] {
+                assert!(back.nodes_with_label(label).eq(g.nodes_with_label(label)));
+            }
+            let last = format!("n{}", nodes - 1);
+            assert_eq!(back.lookup(&last), g.lookup(&last));
+            assert_eq!(back.lookup(&last).len(), 1);
         }
     }
 

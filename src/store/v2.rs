@@ -677,10 +677,30 @@ impl<R: Read> Src<R> {
         Ok(x)
     }
     /// A count, length or table position ([`Out::num`]).
+    #[inline]
     fn num(&mut self) -> Result<u32, String> {
         if !self.compact {
             return self.u32();
         }
+        // Straight from the buffer when a whole number surely lies there
+        // (a million of these a million nodes: refilling and error paths
+        // cost more than the number); anything else, errors included, on
+        // the general path, which says what is wrong.
+        if let Some(b) = self.buf.get(self.pos..self.end)
+            && b.len() >= 10
+        {
+            let mut at = 0;
+            if let Some(x) = leb(b, &mut at)
+                && let Ok(x) = u32::try_from(x)
+            {
+                self.pos += at;
+                return Ok(x);
+            }
+        }
+        self.num_general()
+    }
+    #[inline(never)]
+    fn num_general(&mut self) -> Result<u32, String> {
         let x = self.leb()?;
         u32::try_from(x).map_err(|_| format!("{x} is too large for a count"))
     }
@@ -739,31 +759,28 @@ impl<R: Read> Src<R> {
     /// Reads one property record into slot `slot` of the column: scalar
     /// records straight from the buffer (no allocation), others through
     /// [`Src::props`].
-    fn props_into(
-        &mut self,
-        syms: &[Sym],
-        col: &mut NodeColumn,
-        slot: usize,
-    ) -> Result<(), String> {
-        self.fill_up_to(FAST_WINDOW)?;
+    fn props_into(&mut self, keys: &Keys, col: &mut NodeColumn, slot: usize) -> Result<(), String> {
+        if self.end - self.pos < FAST_WINDOW {
+            self.fill_up_to(FAST_WINDOW)?;
+        }
         let mut items = [(Sym::FILLER, Item::Null); SCALAR_MAX];
         let window = &self.buf[self.pos..self.end];
-        if let Some((n, used)) = scalar_items(window, syms, &mut items, self.compact) {
-            col.set_items(slot, items[..n].iter().copied());
+        if let Some((n, used)) = scalar_items(window, keys, &mut items, self.compact) {
+            col.push_items(slot, &items[..n]);
             self.pos += used;
             return Ok(());
         }
-        let p = self.props(syms)?;
+        let p = self.props(keys)?;
         col.set(slot, &p);
         Ok(())
     }
 
-    fn props(&mut self, syms: &[Sym]) -> Result<Props, String> {
+    fn props(&mut self, keys: &Keys) -> Result<Props, String> {
         // Most records are a few scalars and lie whole in the buffer: read
         // them from the slice. Anything else, errors included, takes the
         // general path below, which says what is wrong.
         self.fill_up_to(FAST_WINDOW)?;
-        if let Some((p, used)) = scalar_props(&self.buf[self.pos..self.end], syms, self.compact) {
+        if let Some((p, used)) = scalar_props(&self.buf[self.pos..self.end], keys, self.compact) {
             self.pos += used;
             return Ok(p);
         }
@@ -774,7 +791,8 @@ impl<R: Read> Src<R> {
         let mut pairs = Vec::with_capacity(n);
         for _ in 0..n {
             let k = self.num()?;
-            let k = *syms
+            let k = *keys
+                .syms
                 .get(k as usize)
                 .ok_or_else(|| format!("property key {k} is not in the symbol table"))?;
             pairs.push((k, self.value(0)?));
@@ -856,7 +874,7 @@ const SCALAR_MAX: usize = 8;
 /// whole in `b`, is not sorted, or is invalid.
 fn scalar_items<'b>(
     b: &'b [u8],
-    syms: &[Sym],
+    keys: &Keys,
     out: &mut [(Sym, Item<'b>); SCALAR_MAX],
     compact: bool,
 ) -> Option<(usize, usize)> {
@@ -874,11 +892,15 @@ fn scalar_items<'b>(
     if n == 0 || n > SCALAR_MAX {
         return None;
     }
-    for i in 0..n {
-        let key = *syms.get(num(&mut at)? as usize)?;
-        if i > 0 && out[i - 1].0.as_str() >= key.as_str() {
+    let mut last_rank = None;
+    for slot in &mut out[..n] {
+        let k = num(&mut at)? as usize;
+        let (key, rank) = (*keys.syms.get(k)?, *keys.rank.get(k)?);
+        // Keys in order of their text, as ranked once per file.
+        if last_rank.is_some_and(|r| r >= rank) {
             return None;
         }
+        last_rank = Some(rank);
         let tag = *b.get(at)?;
         at += 1;
         let word = |at: &mut usize| -> Option<u64> {
@@ -912,7 +934,7 @@ fn scalar_items<'b>(
             }
             _ => return None,
         };
-        out[i] = (key, v);
+        *slot = (key, v);
     }
     Some((n, at))
 }
@@ -920,9 +942,9 @@ fn scalar_items<'b>(
 /// A property record made only of scalars (null, booleans, numbers,
 /// strings, dates) read from `b`, and the bytes it took; None when the
 /// record is anything else, does not lie whole in `b`, or is invalid.
-fn scalar_props(b: &[u8], syms: &[Sym], compact: bool) -> Option<(Props, usize)> {
+fn scalar_props(b: &[u8], keys: &Keys, compact: bool) -> Option<(Props, usize)> {
     let mut items = [(Sym::FILLER, Item::Null); SCALAR_MAX];
-    let (n, used) = scalar_items(b, syms, &mut items, compact)?;
+    let (n, used) = scalar_items(b, keys, &mut items, compact)?;
     let pairs = items[..n]
         .iter()
         .map(|&(k, item)| (k, item.to_value().into_owned()))
@@ -959,10 +981,36 @@ pub fn cuts(payload: &[u8]) -> (usize, usize) {
     (a, b)
 }
 
+/// A file's symbol table: the symbols by their number in the file, and
+/// each one's rank among them by text, with which a record's keys are
+/// checked to be in order without comparing their text.
+pub struct Keys {
+    syms: Vec<Sym>,
+    rank: Vec<u32>,
+}
+
+impl Keys {
+    fn new(syms: Vec<Sym>) -> Keys {
+        let mut order: Vec<usize> = (0..syms.len()).collect();
+        order.sort_by(|&a, &b| syms[a].as_str().cmp(syms[b].as_str()));
+        let mut rank = vec![0u32; syms.len()];
+        let mut r = 0u32;
+        for (i, w) in order.iter().enumerate() {
+            // Equal texts (a damaged table) share a rank, which no record
+            // can then hold in order.
+            if i > 0 && syms[order[i - 1]].as_str() != syms[*w].as_str() {
+                r += 1;
+            }
+            rank[*w] = r;
+        }
+        Keys { syms, rank }
+    }
+}
+
 /// The symbols, label sets and node slots: what both halves of the decoding
 /// need.
 pub struct Head {
-    syms: Vec<Sym>,
+    keys: Keys,
     sets: Vec<LabelSet>,
     /// Per node slot: its label set + 1 (0: a hole).
     slot_sets: Vec<u32>,
@@ -979,17 +1027,39 @@ pub struct Rels {
 
 /// The label index of the nodes the head describes.
 fn label_index(head: &Head) -> Option<BTreeMap<Sym, IdSet>> {
-    let mut out: BTreeMap<Sym, IdSet> = BTreeMap::new();
+    // The distinct labels, and each label set as their positions: a node
+    // costs a lookup by its set and an append per label.
+    let mut labels: Vec<Sym> = Vec::new();
+    let per_set: Vec<Vec<usize>> = head
+        .sets
+        .iter()
+        .map(|set| {
+            set.iter()
+                .map(|l| {
+                    labels.iter().position(|x| x == l).unwrap_or_else(|| {
+                        labels.push(*l);
+                        labels.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut sets = vec![IdSet::default(); labels.len()];
     for (i, &x) in head.slot_sets.iter().enumerate() {
-        if x == 0 {
+        let Some(positions) = (x as usize).checked_sub(1).and_then(|s| per_set.get(s)) else {
             continue;
-        }
-        let set = head.sets.get(x as usize - 1).copied().unwrap_or_default();
-        for l in set.iter() {
-            out.entry(*l).or_default().insert(NodeId(i as u32));
+        };
+        for &p in positions {
+            sets[p].insert(NodeId(i as u32));
         }
     }
-    Some(out)
+    Some(
+        labels
+            .into_iter()
+            .zip(sets)
+            .filter(|(_, s)| !s.is_empty())
+            .collect(),
+    )
 }
 
 /// What follows the relationships.
@@ -1042,7 +1112,7 @@ pub fn decode_head<R: Read>(src: &mut Src<R>) -> Result<Head, String> {
         slot_sets.push(x);
     }
     Ok(Head {
-        syms,
+        keys: Keys::new(syms),
         sets,
         slot_sets,
     })
@@ -1063,7 +1133,7 @@ pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<NodeC
     let mut out = NodeColumn::with_capacity(head.slot_sets.len(), room);
     for (i, &x) in head.slot_sets.iter().enumerate() {
         if x != 0 {
-            src.props_into(&head.syms, &mut out, i)?;
+            src.props_into(&head.keys, &mut out, i)?;
         }
     }
     out.shrink_to_fit();
@@ -1073,7 +1143,7 @@ pub fn decode_node_props<R: Read>(src: &mut Src<R>, head: &Head) -> Result<NodeC
 /// The relationship section: the graph of the nodes (labels, no
 /// properties yet) and the relationships.
 pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, String> {
-    let (syms, slot_sets) = (&head.syms, &head.slot_sets);
+    let (syms, slot_sets) = (&head.keys.syms, &head.slot_sets);
     let rel_bound = src.count((12, 1), "relationship slots")?;
     // Format 5: the bytes of a node id and of a type.
     let widths = if src.compact {
@@ -1111,6 +1181,10 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
             live[i / 64] |= 1 << (i % 64);
         }
     }
+    // Without holes a node id is valid when below the bound: the bitmap is
+    // not read.
+    let no_holes = holes.is_empty();
+    let node_bound = slot_sets.len();
     let (mut done, mut last_end) = (0, 0i64);
     let mut batch = [(0u32, 0u32, 0u32); TOUCH];
     while done < rel_bound {
@@ -1120,16 +1194,28 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
         let most = k * if src.compact { REL_MAX } else { 12 };
         src.fill_up_to(most)?;
         let w = &src.buf[src.pos..src.end];
-        let mut at = 0;
-        for rec in &mut batch[..k] {
-            *rec = if src.compact {
-                compact_rel(w, &mut at, &mut last_end, widths)
-            } else {
-                fixed_rel(w, &mut at)
+        let recs = &mut batch[..k];
+        let used = if src.compact {
+            // The widths picked once, so that each record's reads are
+            // fixed-size loads and masks.
+            match widths {
+                (3, 1) => compact_batch::<3, 1>(w, recs, &mut last_end),
+                (2, 1) => compact_batch::<2, 1>(w, recs, &mut last_end),
+                (4, 1) => compact_batch::<4, 1>(w, recs, &mut last_end),
+                (1, 1) => compact_batch::<1, 1>(w, recs, &mut last_end),
+                _ => compact_batch_any(w, recs, &mut last_end, widths),
             }
-            .ok_or_else(|| "the data ends in the middle of a relationship".to_string())?;
+        } else {
+            let mut at = 0;
+            recs.iter_mut()
+                .try_for_each(|rec| {
+                    *rec = fixed_rel(w, &mut at)?;
+                    Some(())
+                })
+                .map(|()| at)
         }
-        src.pos += at;
+        .ok_or_else(|| "the data ends in the middle of a relationship".to_string())?;
+        src.pos += used;
         // Reading the source nodes of a batch first, independently of each
         // other, lets their cache misses overlap; `add_edge` then finds
         // them in cache (it is otherwise one miss per edge).
@@ -1150,14 +1236,13 @@ pub fn decode_rels<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Rels, Strin
             let ty = *syms
                 .get(t as usize - 1)
                 .ok_or_else(|| format!("type {} is not in the symbol table", t - 1))?;
-            for x in [a, b] {
-                let x = x as usize;
-                if x >= slot_sets.len() {
+            for x in [a as usize, b as usize] {
+                if x >= node_bound {
                     return Err(format!(
                         "relationship refers to node {x} beyond the last node"
                     ));
                 }
-                if live[x / 64] & (1 << (x % 64)) == 0 {
+                if !no_holes && live[x / 64] & (1 << (x % 64)) == 0 {
                     return Err("relationship refers to a deleted node".into());
                 }
             }
@@ -1185,8 +1270,10 @@ fn fixed_rel(w: &[u8], at: &mut usize) -> Option<(u32, u32, u32)> {
     Some((word(0), word(4), word(8)))
 }
 
-/// A format-5 relationship slot at `w[*at..]` ([`fixed_rel`]); `last_end`
-/// is the end node of the one before, which this one's is relative to.
+/// A format-5 relationship slot at `w[*at..]` ([`fixed_rel`]) of `wn`-byte
+/// nodes and `wt`-byte types; `last_end` is the end node of the one before,
+/// which this one's is relative to.
+#[inline(always)]
 fn compact_rel(
     w: &[u8],
     at: &mut usize,
@@ -1204,13 +1291,39 @@ fn compact_rel(
     Some((a, u32::try_from(end).unwrap_or(u32::MAX), t))
 }
 
+/// Decodes `recs.len()` format-5 relationships from the start of `w`
+/// ([`compact_rel`]), with the widths known when compiled; the bytes they
+/// took, or None when `w` ends inside one.
+fn compact_batch<const WN: usize, const WT: usize>(
+    w: &[u8],
+    recs: &mut [(u32, u32, u32)],
+    last_end: &mut i64,
+) -> Option<usize> {
+    compact_batch_any(w, recs, last_end, (WN, WT))
+}
+
+/// [`compact_batch`] for any widths.
+#[inline(always)]
+fn compact_batch_any(
+    w: &[u8],
+    recs: &mut [(u32, u32, u32)],
+    last_end: &mut i64,
+    widths: (usize, usize),
+) -> Option<usize> {
+    let mut at = 0;
+    for rec in recs {
+        *rec = compact_rel(w, &mut at, last_end, widths)?;
+    }
+    Some(at)
+}
+
 /// The relationship properties, the name index and the schema's bytes.
 pub fn decode_tail<R: Read>(src: &mut Src<R>, head: &Head) -> Result<Tail, String> {
     let n = src.count((9, 2), "relationships with properties")?;
     let mut rel_props = Vec::with_capacity(n);
     for _ in 0..n {
         let i = src.num()?;
-        let p = src.props(&head.syms)?;
+        let p = src.props(&head.keys)?;
         rel_props.push((i, p));
     }
     let names = NameIndex::from_slots(if src.compact {
@@ -1251,18 +1364,52 @@ fn compact_name_slots<R: Read>(src: &mut Src<R>) -> Result<Vec<u64>, String> {
     }
     let mut slots = vec![NameIndex::VACANT; n];
     let mut at = 0usize;
-    for _ in 0..entries {
-        at = at.saturating_add(src.num()? as usize);
-        let hash = u64::from(src.u32()?);
-        let node = u64::from(src.num()?);
+    let mut put = |gap: u32, hash: u32, node: u32| -> Result<(), String> {
+        at = at.saturating_add(gap as usize);
         let slot = slots
             .get_mut(at)
             .ok_or_else(|| "a name index entry lies beyond its slots".to_string())?;
-        *slot = (hash << 32) | node;
+        *slot = (u64::from(hash) << 32) | u64::from(node);
         at += 1;
+        Ok(())
+    };
+    let mut done = 0;
+    while done < entries {
+        // Entries straight from the buffer while one surely lies whole in
+        // it; the last few bytes of the buffer, and anything wrong, through
+        // `Src`'s own reads, which refill and say what is wrong.
+        src.fill_up_to(CHUNK)?;
+        let w = &src.buf[src.pos..src.end];
+        let mut i = 0;
+        while done < entries && i + NAME_ENTRY_MAX <= w.len() {
+            let mut j = i;
+            let Some(gap) = leb(w, &mut j).and_then(|x| u32::try_from(x).ok()) else {
+                break;
+            };
+            let hash = u32::from_le_bytes([w[j], w[j + 1], w[j + 2], w[j + 3]]);
+            j += 4;
+            let Some(node) = leb(w, &mut j).and_then(|x| u32::try_from(x).ok()) else {
+                break;
+            };
+            put(gap, hash, node)?;
+            i = j;
+            done += 1;
+        }
+        src.pos += i;
+        if done < entries {
+            let gap = src.num()?;
+            let hash = src.u32()?;
+            let node = src.num()?;
+            put(gap, hash, node)?;
+            done += 1;
+        }
     }
     Ok(slots)
 }
+
+/// The most bytes a format-5 name index entry takes: two LEB128 numbers of
+/// at most ten bytes and a four-byte hash.
+const NAME_ENTRY_MAX: usize = 24;
 
 /// Puts the decoded parts together, checking what connects them.
 pub fn assemble(props: NodeColumn, rels: Rels, tail: Tail) -> Result<Decoded, String> {
@@ -1374,8 +1521,9 @@ mod tests {
         syms: &[Sym],
         compact: bool,
     ) -> (Result<Props, String>, Result<Props, String>) {
-        let fast = src(bytes, compact).props(syms);
-        let general = scalar_props(bytes, syms, compact).map(|(p, _)| p);
+        let keys = Keys::new(syms.to_vec());
+        let fast = src(bytes, compact).props(&keys);
+        let general = scalar_props(bytes, &keys, compact).map(|(p, _)| p);
         (fast, general.ok_or_else(|| "not scalar".to_string()))
     }
 
@@ -1484,7 +1632,7 @@ mod tests {
     }
 
     fn refused_alike(compact: bool) {
-        let syms = [Sym::new("a"), Sym::new("b")];
+        let keys = Keys::new(vec![Sym::new("a"), Sym::new("b")]);
         let record = |pairs: &[(u32, Value)]| record(pairs, compact);
         // A bad string, a bad date, an unknown key, keys out of order, a
         // record cut short: each is refused by the scalar path and
@@ -1506,14 +1654,14 @@ mod tests {
             ),
         ];
         for (bytes, says) in cases {
-            assert!(scalar_props(&bytes, &syms, compact).is_none());
-            let err = src(&bytes, compact).props(&syms).unwrap_err();
+            assert!(scalar_props(&bytes, &keys, compact).is_none());
+            let err = src(&bytes, compact).props(&keys).unwrap_err();
             assert!(err.contains(says), "{err}");
         }
         let whole = record(&[(0, Value::String("abcdef".into()))]);
         let cut = &whole[..whole.len() - 2];
-        assert!(scalar_props(cut, &syms, compact).is_none());
-        let err = src(cut, compact).props(&syms).unwrap_err();
+        assert!(scalar_props(cut, &keys, compact).is_none());
+        let err = src(cut, compact).props(&keys).unwrap_err();
         assert!(err.contains("more than the data holds"), "{err}");
     }
 }
