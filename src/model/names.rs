@@ -25,12 +25,29 @@ fn fold_unicode(name: &str) -> String {
     squeeze(chars, name.len())
 }
 
-/// [`fold`] of an ASCII name, which Unicode decomposition leaves as it is.
+/// [`fold`] of an ASCII name, which Unicode decomposition leaves as it is:
+/// [`squeeze`] a byte at a time (a name lookup folds on every run).
 fn fold_ascii(name: &str) -> String {
-    squeeze(
-        name.chars().map(|c| if c == '`' { '\'' } else { c }),
-        name.len(),
-    )
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for &b in name.as_bytes() {
+        // `char::is_whitespace` of ASCII: tab, line feed, vertical tab,
+        // form feed, carriage return and space.
+        if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(char::from(if b == b'`' {
+            b'\''
+        } else {
+            b.to_ascii_lowercase()
+        }));
+    }
+    out
 }
 
 /// The characters lower-cased, each run of white space made one space and

@@ -160,6 +160,28 @@ impl<'a> Reader<'a> {
     /// One entry's key and value.
     fn entry(&mut self) -> Option<(Sym, Raw<'a>)> {
         let key = Sym::from_id(u32::try_from(self.varint()?).ok()?)?;
+        Some((key, self.value()?))
+    }
+    /// Steps over an entry's value without reading it.
+    fn skip_value(&mut self) -> Option<()> {
+        match self.byte()? {
+            NULL | FALSE | TRUE => {}
+            INT | OTHER => {
+                self.varint()?;
+            }
+            FLOAT | DATE => {
+                self.take(8)?;
+            }
+            STR => {
+                let n = usize::try_from(self.varint()?).ok()?;
+                self.take(n)?;
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+    /// An entry's value, after its key.
+    fn value(&mut self) -> Option<Raw<'a>> {
         let item = match self.byte()? {
             NULL => Item::Null,
             FALSE => Item::Bool(false),
@@ -195,11 +217,11 @@ impl<'a> Reader<'a> {
             }
             OTHER => {
                 let slot = u32::try_from(self.varint()?).ok()?;
-                return Some((key, Raw::Spilled(slot)));
+                return Some(Raw::Spilled(slot));
             }
             _ => return None,
         };
-        Some((key, Raw::Item(item)))
+        Some(Raw::Item(item))
     }
 }
 
@@ -299,11 +321,28 @@ impl<'a> PropsRef<'a> {
             PropsRef::Packed { .. } => self.get_item(key).map(Item::to_value),
         }
     }
-    /// A property as the record holds it (a string without a copy).
+    /// A property as the record holds it (a string without a copy). A
+    /// packed record is searched by key alone: the values before the one
+    /// asked for are stepped over, not read.
     pub fn get_item(&self, key: &str) -> Option<Item<'a>> {
-        self.items()
-            .find(|(k, _)| k.as_str() == key)
-            .map(|(_, item)| item)
+        match *self {
+            PropsRef::Props(p) => p.get(key).map(Item::from),
+            PropsRef::Packed { record, overflow } => {
+                let mut r = Reader { b: record, at: 0 };
+                for _ in 0..r.varint()? {
+                    let k = Sym::from_id(u32::try_from(r.varint()?).ok()?)?;
+                    if k.as_str() != key {
+                        r.skip_value()?;
+                        continue;
+                    }
+                    return Some(match r.value()? {
+                        Raw::Item(item) => item,
+                        Raw::Spilled(i) => overflow.get(i as usize).map_or(Item::Null, Item::Other),
+                    });
+                }
+                None
+            }
+        }
     }
     /// A string property's text, without a copy.
     pub fn get_str(&self, key: &str) -> Option<&'a str> {

@@ -21,7 +21,7 @@ use super::ast::{
     RemoveItem, SetItem, SingleQuery, SortItem, Statement, StatementBody, SubqueryScope,
 };
 use super::compare::{Key, KeyMap, KeySet, order, row_key};
-use super::expr::{Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
+use super::expr::{Clock, Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
 use super::pattern::{extend_names, match_each};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::QueryError;
@@ -78,7 +78,8 @@ pub(crate) fn execute_checked(
     let updating = is_updating(query);
     // The plan as the statement starts, before it writes.
     let plan = stmt.profile.then(|| super::plan::explain(query, graph));
-    let started = std::time::Instant::now();
+    // Read only for PROFILE: a clock read is tens of nanoseconds.
+    let started = stmt.profile.then(std::time::Instant::now);
     // A caller (the database) may have opened the statement already, to
     // take it back if logging it fails; then this works inside it.
     let opened = updating && graph.begin();
@@ -114,7 +115,7 @@ pub(crate) fn execute_checked(
                     &plan,
                     &clauses,
                     out.rows.len(),
-                    started.elapsed(),
+                    started.map(|t| t.elapsed()).unwrap_or_default(),
                 ));
             }
             if opened {
@@ -262,12 +263,13 @@ pub fn hand_over(mut res: QueryResult, sink: &mut dyn FnMut(QueryResult) -> bool
 }
 
 fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
-    let (deleted, notices, rng, alias, folded) = (
+    let (deleted, notices, rng, alias, folded, clock) = (
         Deleted::default(),
         RefCell::default(),
-        Cell::new(1),
+        Cell::new(0),
         RefCell::default(),
         RefCell::default(),
+        Clock::default(),
     );
     let ev = Ev {
         graph,
@@ -277,7 +279,7 @@ fn eval_as_of(graph: &Graph, params: &Params, e: &Expr) -> R<FDate> {
         notices: &notices,
         rng: &rng,
         alias_mode: &alias,
-        now: clock_now(),
+        now: &clock,
         cancel: None,
         folded: &folded,
     };
@@ -1064,7 +1066,7 @@ struct Engine<'g> {
     rng: Cell<u64>,
     alias_mode: RefCell<HashMap<String, bool>>,
     folded: super::expr::Folded,
-    now: i128,
+    now: Clock,
     cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// The procedures added to the built-ins, for CALL.
     procedures: Option<std::sync::Arc<super::procedures::Procedures>>,
@@ -1075,22 +1077,8 @@ struct Engine<'g> {
     sub_depth: usize,
 }
 
-/// Nanoseconds since the epoch, read once per statement.
-fn clock_now() -> i128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as i128)
-        .unwrap_or(0)
-}
-
 impl<'g> Engine<'g> {
     fn new(graph: &'g mut Graph, params: &'g Params, as_of: Option<FDate>) -> Engine<'g> {
-        // One reading of the clock: the statement's time and rand()'s seed.
-        let now = clock_now();
-        let seed = match now as u64 {
-            0 => 0x9E37_79B9_7F4A_7C15,
-            x => x | 1,
-        };
         Engine {
             graph,
             params,
@@ -1101,10 +1089,11 @@ impl<'g> Engine<'g> {
             touched_nodes: BTreeSet::new(),
             touched_rels: BTreeSet::new(),
             notices: RefCell::new(Vec::new()),
-            rng: Cell::new(seed),
+            // Seeded from the clock by the first rand().
+            rng: Cell::new(0),
             alias_mode: RefCell::new(HashMap::new()),
             folded: RefCell::default(),
-            now,
+            now: Clock::default(),
             cancel: None,
             procedures: None,
             profile: None,
@@ -1130,7 +1119,7 @@ impl<'g> Engine<'g> {
             notices: &self.notices,
             rng: &self.rng,
             alias_mode: &self.alias_mode,
-            now: self.now,
+            now: &self.now,
             cancel: self.cancel.as_deref(),
             folded: &self.folded,
         }
@@ -2532,6 +2521,7 @@ mod unread_tests {
         };
         let g = Graph::new();
         let (params, deleted, notices, rng, modes, folded) = Default::default();
+        let clock = Clock::fixed(0);
         let ev = Ev {
             graph: &g,
             params: &params,
@@ -2540,7 +2530,7 @@ mod unread_tests {
             notices: &notices,
             rng: &rng,
             alias_mode: &modes,
-            now: 0,
+            now: &clock,
             cancel: None,
             folded: &folded,
         };

@@ -63,6 +63,35 @@ pub struct Deleted {
     pub rels: HashMap<RelId, RelSnapshot>,
 }
 
+/// A statement's clock, nanoseconds since the epoch: read from the system
+/// when first asked (most statements never ask, and a read costs tens of
+/// nanoseconds), then the same for the rest of the statement.
+#[derive(Debug, Default)]
+pub struct Clock(std::cell::OnceCell<i128>);
+
+impl Clock {
+    /// A clock that reads `t` (tests).
+    #[cfg(test)]
+    pub fn fixed(t: i128) -> Clock {
+        Clock(std::cell::OnceCell::from(t))
+    }
+    pub fn get(&self) -> i128 {
+        *self.0.get_or_init(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as i128)
+                .unwrap_or(0)
+        })
+    }
+    /// A seed for `rand()` from the clock (never 0, which xorshift keeps).
+    pub fn seed(&self) -> u64 {
+        match self.get() as u64 {
+            0 => 0x9E37_79B9_7F4A_7C15,
+            x => x | 1,
+        }
+    }
+}
+
 /// Everything expression evaluation reads: the graph, parameters, the
 /// valid-time filter, and a few cells for what evaluation reports back.
 pub struct Ev<'a> {
@@ -75,9 +104,9 @@ pub struct Ev<'a> {
     /// Per name in a pattern's `{name: ...}`: whether it is matched through
     /// the name index (no node carries the exact name) or exactly.
     pub alias_mode: &'a RefCell<HashMap<String, bool>>,
-    /// The statement's clock, nanoseconds since the epoch: `datetime()`
-    /// and friends read it so that one statement sees one time.
-    pub now: i128,
+    /// The statement's clock: `datetime()` and friends read it so that one
+    /// statement sees one time.
+    pub now: &'a Clock,
     /// When set, the statement stops at the next check ([`Ev::check`]).
     pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
     /// Calls of constants computed once in the statement (`date($before)`

@@ -590,7 +590,10 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
         "rand" => {
             arity(name, args, 0, 0)?;
             // xorshift64*: good enough for rand(), no dependency.
-            let mut x = ev.rng.get();
+            let mut x = match ev.rng.get() {
+                0 => ev.now.seed(),
+                x => x,
+            };
             x ^= x >> 12;
             x ^= x << 25;
             x ^= x >> 27;

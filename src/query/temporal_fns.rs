@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::BinOp;
-use super::expr::{R, type_err};
+use super::expr::{Clock, R, type_err};
 use crate::error::QueryError;
 use crate::model::temporal::{
     self, DurFields, Duration, Fields, Kind, Num, Parts, Select, Temporal, Unit,
@@ -36,7 +36,7 @@ fn arity(name: &str, args: &[Value], min: usize, max: usize) -> R<()> {
 /// Calls a temporal function; `None` when `lname` is not one, so the caller
 /// reports the unknown function. `now` is the statement's clock
 /// (nanoseconds since the epoch): every call in a statement sees one time.
-pub fn call(lname: &str, name: &str, args: &[Value], now: i128) -> Option<R<Value>> {
+pub fn call(lname: &str, name: &str, args: &[Value], now: &Clock) -> Option<R<Value>> {
     let (base, member) = match lname.split_once('.') {
         Some((a, b)) => (a, Some(b)),
         None => (lname, None),
@@ -64,13 +64,13 @@ pub fn call(lname: &str, name: &str, args: &[Value], now: i128) -> Option<R<Valu
 
 const NS_SEC: i128 = 1_000_000_000;
 
-fn construct(kind: Kind, name: &str, args: &[Value], now: i128, clock: bool) -> R<Value> {
+fn construct(kind: Kind, name: &str, args: &[Value], now: &Clock, clock: bool) -> R<Value> {
     arity(name, args, 0, 1)?;
     match args.first() {
-        None => temporal::now(kind, now, None).map_err(arg_err),
+        None => temporal::now(kind, now.get(), None).map_err(arg_err),
         Some(Value::Null) => Ok(Value::Null),
         // `date.transaction('Europe/Stockholm')`: now, in that zone.
-        Some(Value::String(z)) if clock => temporal::now(kind, now, Some(z)).map_err(arg_err),
+        Some(Value::String(z)) if clock => temporal::now(kind, now.get(), Some(z)).map_err(arg_err),
         Some(Value::String(s)) => temporal::parse(kind, s).map_err(arg_err),
         Some(Value::Map(m)) => from_map(kind, m, now),
         Some(v) => match parts_of(name, v)? {
@@ -96,12 +96,12 @@ fn parts_of(name: &str, v: &Value) -> R<Option<Parts>> {
     }
 }
 
-fn from_map(kind: Kind, m: &BTreeMap<String, Value>, now: i128) -> R<Value> {
+fn from_map(kind: Kind, m: &BTreeMap<String, Value>, now: &Clock) -> R<Value> {
     if m.len() == 1
         && let Some(z) = m.get("timezone")
     {
         return match z {
-            Value::String(z) => temporal::now(kind, now, Some(z)).map_err(arg_err),
+            Value::String(z) => temporal::now(kind, now.get(), Some(z)).map_err(arg_err),
             v => Err(type_err(format!(
                 "timezone must be a string, not {}",
                 v.type_name()
