@@ -5,10 +5,10 @@
 //! A query allocates and frees many small blocks (rows, values, strings of
 //! a result); mimalloc serves them from per-thread free lists in a few
 //! dozen instructions, about half of what glibc's `malloc` takes, which is
-//! a quarter to two fifths off a name lookup's whole run and 5-20 % off a walk's (same-run pairs at 1m). Its own
-//! use of huge pages is switched off (the `no_thp` feature): with it, the
-//! small blocks of one open spread over many 2 MiB pages and the process
-//! holds 18-27 MB more.
+//! a quarter to two fifths off a name lookup's whole run and 5-20 % off a
+//! walk's (same-run pairs at 1m). Its own use of huge pages is switched off
+//! (the `no_thp` feature): with it, the small blocks of one open spread
+//! over many 2 MiB pages and the process holds 18-27 MB more.
 //!
 //! A store's graph is a few large arrays (petgraph's nodes and
 //! relationships, the property column, the indexes) that are filled once
@@ -85,6 +85,39 @@ fn plain(layout: Layout) -> bool {
     layout.align() <= MIN_ALIGN && layout.align() <= layout.size()
 }
 
+/// A new block for `layout`, zeroed if asked, from the allocator that owns
+/// its size.
+///
+/// # Safety
+///
+/// The caller's contract for `GlobalAlloc::alloc` (a non-zero size).
+// Inlined, each caller keeps only the branches of its constant `zeroed`
+// (not inlined, every allocation paid for the call and the tests: ~400
+// instructions a name lookup).
+#[inline(always)]
+unsafe fn allocate(layout: Layout, zeroed: bool) -> *mut u8 {
+    // SAFETY: the caller's contract is `System`'s; mimalloc takes any size
+    // and power-of-two alignment.
+    unsafe {
+        if is_large(layout.size()) {
+            let p = if zeroed {
+                System.alloc_zeroed(layout)
+            } else {
+                System.alloc(layout)
+            };
+            advise(p, layout.size());
+            return p;
+        }
+        let (size, align) = (layout.size(), layout.align());
+        match (plain(layout), zeroed) {
+            (true, false) => mi::mi_malloc(size).cast(),
+            (true, true) => mi::mi_zalloc(size).cast(),
+            (false, false) => mi::mi_malloc_aligned(size, align).cast(),
+            (false, true) => mi::mi_zalloc_aligned(size, align).cast(),
+        }
+    }
+}
+
 // SAFETY: every block is allocated, grown and freed by the one allocator
 // `is_large` names for its size, with the caller's arguments unchanged
 // (mimalloc's unaligned functions only where `plain` holds, which gives
@@ -93,37 +126,13 @@ fn plain(layout: Layout) -> bool {
 // does not touch memory.
 unsafe impl GlobalAlloc for HugePages {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if is_large(layout.size()) {
-            // SAFETY: the caller's contract for `alloc` is `System`'s.
-            let p = unsafe { System.alloc(layout) };
-            advise(p, layout.size());
-            return p;
-        }
-        // SAFETY: mimalloc takes any size and power-of-two alignment.
-        unsafe {
-            if plain(layout) {
-                mi::mi_malloc(layout.size()).cast()
-            } else {
-                mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: the caller's contract is `allocate`'s.
+        unsafe { allocate(layout, false) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if is_large(layout.size()) {
-            // SAFETY: as for `alloc`.
-            let p = unsafe { System.alloc_zeroed(layout) };
-            advise(p, layout.size());
-            return p;
-        }
         // SAFETY: as for `alloc`.
-        unsafe {
-            if plain(layout) {
-                mi::mi_zalloc(layout.size()).cast()
-            } else {
-                mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        unsafe { allocate(layout, true) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -147,25 +156,26 @@ unsafe impl GlobalAlloc for HugePages {
             advise(p, new_size);
             return p;
         }
+        // SAFETY: the caller guarantees `new_size`, rounded up to the
+        // alignment, does not overflow, so the layout is valid.
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
         if !from && !to {
             // SAFETY: as for `dealloc`; the block stays with mimalloc, which
             // keeps the alignment the layout asks for.
             return unsafe {
-                if layout.align() <= MIN_ALIGN && layout.align() <= new_size {
+                if plain(new_layout) {
                     mi::mi_realloc(ptr.cast(), new_size).cast()
                 } else {
                     mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
                 }
             };
         }
-        // SAFETY: the caller guarantees `new_size`, rounded up to the
-        // alignment, does not overflow, so the layout is valid; the new
-        // block comes from the allocator that owns its size, the old one's
-        // `min` bytes are copied into it (the blocks are distinct) and the
-        // old block is freed by its own allocator, as `dealloc` does.
+        // SAFETY: the new block comes from the allocator that owns its
+        // size, the old one's `min` bytes are copied into it (the blocks are
+        // distinct) and the old block is freed by its own allocator, as
+        // `dealloc` does.
         unsafe {
-            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-            let p = self.alloc(new_layout);
+            let p = allocate(new_layout, false);
             if !p.is_null() {
                 std::ptr::copy_nonoverlapping(ptr, p, layout.size().min(new_size));
                 self.dealloc(ptr, layout);

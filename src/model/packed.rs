@@ -135,6 +135,17 @@ enum Raw<'a> {
     Spilled(u32),
 }
 
+impl<'a> Raw<'a> {
+    /// The item, a spilled value looked up in `overflow` (null if the slot
+    /// is missing, which only a writer's bug could cause).
+    fn resolve(self, overflow: &'a [Value]) -> Item<'a> {
+        match self {
+            Raw::Item(item) => item,
+            Raw::Spilled(i) => overflow.get(i as usize).map_or(Item::Null, Item::Other),
+        }
+    }
+}
+
 impl<'a> Reader<'a> {
     fn byte(&mut self) -> Option<u8> {
         let x = *self.b.get(self.at)?;
@@ -335,10 +346,7 @@ impl<'a> PropsRef<'a> {
                         r.skip_value()?;
                         continue;
                     }
-                    return Some(match r.value()? {
-                        Raw::Item(item) => item,
-                        Raw::Spilled(i) => overflow.get(i as usize).map_or(Item::Null, Item::Other),
-                    });
+                    return Some(r.value()?.resolve(overflow));
                 }
                 None
             }
@@ -352,7 +360,7 @@ impl<'a> PropsRef<'a> {
         }
     }
     pub fn contains_key(&self, key: &str) -> bool {
-        self.items().any(|(k, _)| k.as_str() == key)
+        self.get_item(key).is_some()
     }
     pub fn keys(&self) -> impl Iterator<Item = Sym> + use<'a> {
         self.items().map(|(k, _)| k)
@@ -421,12 +429,7 @@ impl<'a> Iterator for Items<'a> {
                     *left = 0;
                     return None;
                 };
-                Some(match raw {
-                    Raw::Item(item) => (k, item),
-                    Raw::Spilled(i) => {
-                        (k, overflow.get(i as usize).map_or(Item::Null, Item::Other))
-                    }
-                })
+                Some((k, raw.resolve(overflow)))
             }
         }
     }

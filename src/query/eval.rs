@@ -2521,7 +2521,7 @@ mod unread_tests {
         };
         let g = Graph::new();
         let (params, deleted, notices, rng, modes, folded) = Default::default();
-        let clock = Clock::fixed(0);
+        let clock = Clock::default();
         let ev = Ev {
             graph: &g,
             params: &params,

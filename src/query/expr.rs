@@ -70,11 +70,6 @@ pub struct Deleted {
 pub struct Clock(std::cell::OnceCell<i128>);
 
 impl Clock {
-    /// A clock that reads `t` (tests).
-    #[cfg(test)]
-    pub fn fixed(t: i128) -> Clock {
-        Clock(std::cell::OnceCell::from(t))
-    }
     pub fn get(&self) -> i128 {
         *self.0.get_or_init(|| {
             std::time::SystemTime::now()
