@@ -28,26 +28,35 @@ fn fold_unicode(name: &str) -> String {
 /// [`fold`] of an ASCII name, which Unicode decomposition leaves as it is:
 /// [`squeeze`] a byte at a time (a name lookup folds on every run).
 fn fold_ascii(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    let mut out = Vec::with_capacity(name.len());
+    fold_ascii_bytes(name, |b| out.push(b));
+    // ASCII in, ASCII out: the check cannot fail.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The bytes of [`fold`] of an ASCII `name`, handed to `out` one by one
+/// (so that a hash of the folded name needs no string).
+pub fn fold_ascii_bytes(name: &str, mut out: impl FnMut(u8)) {
     let mut space = false;
+    let mut started = false;
     for &b in name.as_bytes() {
         // `char::is_whitespace` of ASCII: tab, line feed, vertical tab,
         // form feed, carriage return and space.
         if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
-            space = !out.is_empty();
+            space = started;
             continue;
         }
         if space {
-            out.push(' ');
+            out(b' ');
             space = false;
         }
-        out.push(char::from(if b == b'`' {
+        started = true;
+        out(if b == b'`' {
             b'\''
         } else {
             b.to_ascii_lowercase()
-        }));
+        });
     }
-    out
 }
 
 /// The characters lower-cased, each run of white space made one space and

@@ -246,7 +246,7 @@ impl LabelSet {
     }
     /// The labels as strings.
     pub fn to_strings(&self) -> Vec<String> {
-        self.iter().map(|l| l.to_string()).collect()
+        self.iter().map(|l| l.as_str().to_owned()).collect()
     }
     /// True if one of the labels is `label`.
     pub fn has(&self, label: &str) -> bool {

@@ -222,6 +222,16 @@ pub enum RemoveItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
     pub parts: Vec<PatternPart>,
+    /// The variables of `parts`, each once, in order of appearance: the
+    /// columns a match of the pattern adds (computed once, not per run).
+    pub vars: Vec<String>,
+}
+
+impl Pattern {
+    pub fn new(parts: Vec<PatternPart>) -> Pattern {
+        let vars = super::pattern::extend_names(Vec::new(), &parts);
+        Pattern { parts, vars }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

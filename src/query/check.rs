@@ -555,9 +555,7 @@ fn check_clauses(clauses: &[Clause], mut scope: Scope) -> Result<Vec<String>, Qu
                 ..
             } => {
                 check_create_pattern(&scope, std::slice::from_ref(part), true)?;
-                let pattern = Pattern {
-                    parts: vec![part.clone()],
-                };
+                let pattern = Pattern::new(vec![part.clone()]);
                 bind_pattern(&mut scope, &pattern, PatternUse::Create)?;
                 check_pattern_exprs(&scope, &pattern.parts)?;
                 for it in on_create.iter().chain(on_match) {

@@ -96,8 +96,9 @@ pub(crate) fn execute_checked(
         Ok(true)
     });
     let result = run.map(|cols| (cols, rows)).and_then(|res| {
-        let nodes: Vec<NodeId> = engine.touched_nodes.iter().copied().collect();
-        let rels: Vec<RelId> = engine.touched_rels.iter().copied().collect();
+        let changes = engine.changes.as_deref().unwrap_or(&NO_CHANGES);
+        let nodes: Vec<NodeId> = changes.touched_nodes.iter().copied().collect();
+        let rels: Vec<RelId> = changes.touched_rels.iter().copied().collect();
         // The schema is checked once the statement is done: the error is
         // the statement's.
         engine
@@ -318,13 +319,28 @@ pub fn is_updating(q: &Query) -> bool {
 /// after (a node created and deleted in one statement is no change; a
 /// property set to the value it had is no change; a label counts once
 /// however many nodes gain it, and only if no node had it before).
+/// Also the nodes and relationships the statement wrote, whose schema is
+/// checked when it ends. A statement that writes nothing has none
+/// (`Engine::changes` is made on the first write).
 #[derive(Default)]
 struct Changes {
     created_nodes: BTreeSet<NodeId>,
     deleted_nodes: BTreeSet<NodeId>,
     created_rels: BTreeSet<RelId>,
     deleted_rels: BTreeSet<RelId>,
+    touched_nodes: BTreeSet<NodeId>,
+    touched_rels: BTreeSet<RelId>,
 }
+
+/// The changes of a statement that wrote nothing.
+static NO_CHANGES: Changes = Changes {
+    created_nodes: BTreeSet::new(),
+    deleted_nodes: BTreeSet::new(),
+    created_rels: BTreeSet::new(),
+    deleted_rels: BTreeSet::new(),
+    touched_nodes: BTreeSet::new(),
+    touched_rels: BTreeSet::new(),
+};
 
 impl Changes {
     fn node_deleted(&mut self, n: NodeId) {
@@ -338,13 +354,7 @@ impl Changes {
         }
     }
 
-    fn stats(
-        &self,
-        before: &Before,
-        after: &Graph,
-        touched_n: &BTreeSet<NodeId>,
-        touched_r: &BTreeSet<RelId>,
-    ) -> WriteStats {
+    fn stats(&self, before: &Before, after: &Graph) -> WriteStats {
         let mut s = WriteStats {
             nodes_created: self.created_nodes.len(),
             nodes_deleted: self.deleted_nodes.len(),
@@ -372,7 +382,8 @@ impl Changes {
         for n in &self.deleted_nodes {
             diff(&mut s, before.node_props(after, *n), None);
         }
-        let kept_n = touched_n
+        let kept_n = self
+            .touched_nodes
             .iter()
             .filter(|n| !self.created_nodes.contains(n) && !self.deleted_nodes.contains(n));
         for n in kept_n {
@@ -384,7 +395,8 @@ impl Changes {
         for r in &self.deleted_rels {
             diff(&mut s, before.rel_props(after, *r), None);
         }
-        let kept_r = touched_r
+        let kept_r = self
+            .touched_rels
             .iter()
             .filter(|r| !self.created_rels.contains(r) && !self.deleted_rels.contains(r));
         for r in kept_r {
@@ -778,27 +790,30 @@ fn project_rows(
 }
 
 /// The columns of a RETURN and their expressions (`*` first, sorted).
-fn return_items<'p>(names: &[String], p: &'p Projection) -> Vec<(String, Cow<'p, Expr>)> {
-    let mut items = Vec::new();
+/// The columns of a RETURN over rows laid out as `names`, and the
+/// expressions of `*` (each variable in scope, by name) that come before
+/// the listed items' own.
+fn return_items(names: &[String], p: &Projection) -> (Vec<String>, Vec<Expr>) {
+    let mut columns = Vec::with_capacity(p.items.len());
+    let mut star = Vec::new();
     if p.star {
         let mut vars: Vec<&String> = names.iter().filter(|n| !is_hidden(n)).collect();
         vars.sort();
         for n in vars {
-            let e = Expr {
+            star.push(Expr {
                 kind: ExprKind::Var(n.clone()),
                 span: p.span,
-            };
-            items.push((n.clone(), Cow::Owned(e)));
+            });
+            columns.push(n.clone());
         }
     }
     for it in &p.items {
-        let name = match &it.alias {
+        columns.push(match &it.alias {
             Some(a) => a.name.clone(),
             None => it.text.clone(),
-        };
-        items.push((name, Cow::Borrowed(&it.expr)));
+        });
     }
-    items
+    (columns, star)
 }
 
 fn node_props<'g>(g: &'g Graph, n: &NodeId) -> Option<PropsRef<'g>> {
@@ -1056,12 +1071,10 @@ struct Engine<'g> {
     graph: &'g mut Graph,
     params: &'g Params,
     as_of: Option<FDate>,
-    changes: Changes,
+    changes: Option<Box<Changes>>,
     /// Mutations done, see [`WriteStats::writes`].
     writes: usize,
     deleted: Deleted,
-    touched_nodes: BTreeSet<NodeId>,
-    touched_rels: BTreeSet<RelId>,
     notices: RefCell<Vec<String>>,
     rng: Cell<u64>,
     alias_mode: RefCell<HashMap<String, bool>>,
@@ -1083,11 +1096,9 @@ impl<'g> Engine<'g> {
             graph,
             params,
             as_of,
-            changes: Changes::default(),
+            changes: None,
             writes: 0,
             deleted: Deleted::default(),
-            touched_nodes: BTreeSet::new(),
-            touched_rels: BTreeSet::new(),
             notices: RefCell::new(Vec::new()),
             // Seeded from the clock by the first rand().
             rng: Cell::new(0),
@@ -1173,20 +1184,32 @@ impl<'g> Engine<'g> {
             Some((m @ Clause::Match { .. }, rest)) => (Some(m), rest),
             _ => (None, before),
         };
-        let mut t = Table {
-            names: Vec::new(),
-            rows: vec![Vec::new()],
-        };
+        // A query that starts with its MATCH has one empty input row.
+        let start = [Vec::new()];
+        let mut t = None;
         for c in before {
-            t = self.clause(t, c)?;
+            let input = t.take().unwrap_or_else(|| Table {
+                names: Vec::new(),
+                rows: vec![Vec::new()],
+            });
+            t = Some(self.clause(input, c)?);
         }
         let ev = self.ev();
-        let names = match last_match {
-            Some(Clause::Match { pattern, .. }) => extend_names(t.names.clone(), &pattern.parts),
-            _ => t.names.clone(),
+        let (input_names, input_rows) = match &t {
+            Some(t) => (&t.names[..], &t.rows[..]),
+            None => (&[][..], &start[..]),
         };
-        let (columns, exprs): (Vec<String>, Vec<Cow<Expr>>) =
-            return_items(&names, p).into_iter().unzip();
+        let names: Cow<[String]> = match last_match {
+            Some(Clause::Match { pattern, .. }) if input_names.is_empty() => {
+                Cow::Borrowed(&pattern.vars)
+            }
+            Some(Clause::Match { pattern, .. }) => {
+                Cow::Owned(extend_names(input_names.to_vec(), &pattern.parts))
+            }
+            _ => Cow::Borrowed(input_names),
+        };
+        let (columns, star) = return_items(&names, p);
+        let exprs = || star.iter().chain(p.items.iter().map(|it| &it.expr));
         let mut skip = count_arg(&ev, p.skip.as_ref(), "SKIP")?.unwrap_or(0);
         let mut left = count_arg(&ev, p.limit.as_ref(), "LIMIT")?.unwrap_or(usize::MAX);
         if left == 0 {
@@ -1199,14 +1222,11 @@ impl<'g> Engine<'g> {
                 return Ok(true);
             }
             let env = Env::row(&names, row);
-            let vals = exprs
-                .iter()
-                .map(|e| ev.eval(e, &env))
-                .collect::<R<Vec<_>>>()?;
+            let vals = exprs().map(|e| ev.eval(e, &env)).collect::<R<Vec<_>>>()?;
             left -= 1;
             Ok(emit(ev, &columns, vals)? && left > 0)
         };
-        for r in &t.rows {
+        for r in input_rows {
             ev.check()?;
             let Some(Clause::Match {
                 optional,
@@ -1548,12 +1568,17 @@ impl<'g> Engine<'g> {
 
     // ---- writing ---------------------------------------------------------
 
+    /// What the statement changed so far, made on its first write.
+    fn changes(&mut self) -> &mut Changes {
+        self.changes.get_or_insert_default()
+    }
+
     fn note_created_node(&mut self, id: NodeId) {
         // A deleted node's slot can be reused by the graph.
         self.deleted.nodes.remove(&id);
-        self.changes.created_nodes.insert(id);
+        self.changes().created_nodes.insert(id);
         self.writes += 1;
-        self.touched_nodes.insert(id);
+        self.changes().touched_nodes.insert(id);
     }
 
     fn eval_map(&self, e: Option<&Expr>, names: &[String], row: &[Value], merge: bool) -> R<Props> {
@@ -1677,9 +1702,9 @@ impl<'g> Engine<'g> {
                 .create_rel(a, b, t.name.clone(), props)
                 .map_err(|e| e.at(r.span))?;
             self.deleted.rels.remove(&id);
-            self.changes.created_rels.insert(id);
+            self.changes().created_rels.insert(id);
             self.writes += 1;
-            self.touched_rels.insert(id);
+            self.changes().touched_rels.insert(id);
             if let Some(v) = &r.var
                 && let Some(s) = names.iter().position(|x| *x == v.name)
             {
@@ -1720,9 +1745,7 @@ impl<'g> Engine<'g> {
             self.eval_map(r.props.as_deref(), names, &probe, true)?;
             self.eval_map(n.props.as_deref(), names, &probe, true)?;
         }
-        let pattern = super::ast::Pattern {
-            parts: vec![part.clone()],
-        };
+        let pattern = super::ast::Pattern::new(vec![part.clone()]);
         // MERGE sees the whole graph, whatever the "as of" date: it must not
         // create a duplicate of a fact that is merely not valid yet.
         let found = {
@@ -1761,12 +1784,12 @@ impl<'g> Engine<'g> {
             Value::Node(n) => {
                 self.graph.set_node_prop(*n, key, value)?;
                 self.writes += 1;
-                self.touched_nodes.insert(*n);
+                self.changes().touched_nodes.insert(*n);
             }
             Value::Rel(r) => {
                 self.graph.set_rel_prop(*r, key, value)?;
                 self.writes += 1;
-                self.touched_rels.insert(*r);
+                self.changes().touched_rels.insert(*r);
             }
             v => {
                 return Err(type_err(format!(
@@ -1854,7 +1877,7 @@ impl<'g> Engine<'g> {
                             self.graph.add_label(n, &l.name).map_err(|e| e.at(l.span))?;
                             self.writes += 1;
                         }
-                        self.touched_nodes.insert(n);
+                        self.changes().touched_nodes.insert(n);
                         Ok(())
                     }
                     v => {
@@ -1899,7 +1922,7 @@ impl<'g> Engine<'g> {
                             self.graph.remove_label(n, &l.name)?;
                             self.writes += 1;
                         }
-                        self.touched_nodes.insert(n);
+                        self.changes().touched_nodes.insert(n);
                         Ok(())
                     }
                     v => Err(
@@ -1958,7 +1981,7 @@ impl<'g> Engine<'g> {
                 self.snapshot_rel(r);
                 self.graph.delete_rel(r)?;
                 self.writes += 1;
-                self.changes.rel_deleted(r);
+                self.changes().rel_deleted(r);
             }
         }
         let mut seen = HashSet::new();
@@ -1986,15 +2009,15 @@ impl<'g> Engine<'g> {
                 self.graph.detach_delete_node(n)?;
                 self.writes += 1;
                 for r in attached {
-                    self.changes.rel_deleted(r);
+                    self.changes().rel_deleted(r);
                 }
             } else {
                 self.graph.delete_node(n)?;
                 self.writes += 1;
             }
             self.deleted.nodes.insert(n, snap);
-            self.touched_nodes.remove(&n);
-            self.changes.node_deleted(n);
+            self.changes().touched_nodes.remove(&n);
+            self.changes().node_deleted(n);
         }
         Ok(())
     }
@@ -2010,12 +2033,11 @@ impl<'g> Engine<'g> {
         let stats = match before {
             Some(mark) => WriteStats {
                 writes: self.writes,
-                ..self.changes.stats(
-                    &self.graph.before(mark),
-                    self.graph,
-                    &self.touched_nodes,
-                    &self.touched_rels,
-                )
+                ..self
+                    .changes
+                    .as_deref()
+                    .unwrap_or(&NO_CHANGES)
+                    .stats(&self.graph.before(mark), self.graph)
             },
             None => WriteStats::default(),
         };

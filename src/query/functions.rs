@@ -206,17 +206,21 @@ pub fn call(ev: &Ev, name: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
         }
         return Ok(Value::Null);
     }
-    let args: Vec<Value> = arg_exprs
-        .iter()
-        .map(|a| ev.eval(a, env))
-        .collect::<R<_>>()?;
-    apply(ev, lname, name, &args)
+    // One or two arguments (most calls) on the stack.
+    match arg_exprs {
+        [a] => apply(ev, lname, name, &[ev.eval(a, env)?]),
+        [a, b] => apply(ev, lname, name, &[ev.eval(a, env)?, ev.eval(b, env)?]),
+        _ => {
+            let args: Vec<Value> = arg_exprs
+                .iter()
+                .map(|a| ev.eval(a, env))
+                .collect::<R<_>>()?;
+            apply(ev, lname, name, &args)
+        }
+    }
 }
 
 fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
-    if let Some(r) = super::temporal_fns::call(lname, name, args, ev.now) {
-        return r;
-    }
     let one = |a: &[Value]| -> R<Value> {
         arity(name, a, 1, 1)?;
         Ok(a[0].clone())
@@ -239,7 +243,7 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
                 ev.node(n)?
                     .labels
                     .iter()
-                    .map(|l| Value::String(l.to_string()))
+                    .map(|l| Value::String(l.as_str().to_owned()))
                     .collect(),
             ),
             v => {
@@ -638,6 +642,11 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             }
         },
         _ => {
+            // The temporal functions (`date`, `datetime.truncate`, …) share
+            // no name with the ones above.
+            if let Some(r) = super::temporal_fns::call(lname, name, args, ev.now) {
+                return r;
+            }
             let mut err =
                 QueryError::semantic("UnknownFunction", format!("unknown function {name}()"));
             if let Some(s) = crate::model::names::did_you_mean(lname, NAMES.iter().copied()) {

@@ -1188,7 +1188,7 @@ impl<'a> Parser<'a> {
         while self.eat(&TokenKind::Comma) {
             parts.push(self.pattern_part()?);
         }
-        Ok(Pattern { parts })
+        Ok(Pattern::new(parts))
     }
 
     // PatternPart := [Variable '='] ( (shortestPath | allShortestPaths) '(' PatternElement ')' | PatternElement )
@@ -2036,7 +2036,7 @@ impl<'a> Parser<'a> {
             let q = self.query();
             (self.in_subquery, self.pattern_ok) = saved;
             ExprKind::ExistsSubquery {
-                pattern: Pattern { parts: Vec::new() },
+                pattern: Pattern::new(Vec::new()),
                 where_: None,
                 query: Some(Box::new(q?)),
                 count,

@@ -161,7 +161,9 @@ fn flip(d: Direction) -> Direction {
 
 /// Matches `parts` against the graph, extending `row` (laid out as `names`;
 /// slots flagged in `assigned` are already bound). Calls `on_match` with each
-/// complete row; it returns false to stop early.
+/// complete row (with `test_where`, each that passes the WHERE); it returns
+/// false to stop early.
+#[allow(clippy::too_many_arguments)]
 pub fn match_parts(
     ev: &Ev,
     names: &[String],
@@ -169,6 +171,7 @@ pub fn match_parts(
     row: Vec<Value>,
     assigned: Vec<bool>,
     where_: Option<&Expr>,
+    test_where: bool,
     on_match: &mut dyn FnMut(&[Value]) -> R<bool>,
 ) -> R<()> {
     let mut m = Matcher {
@@ -176,13 +179,15 @@ pub fn match_parts(
         names,
         parts,
         row,
-        bound_before: assigned.clone(),
+        bound_before: assigned.iter().take_while(|b| **b).count(),
         assigned,
         used: Used::default(),
         path_nodes: Vec::new(),
         path_rels: Vec::new(),
         on_match,
         where_,
+        test_where,
+        where_proven: false,
         cache: RefCell::new(HashMap::new()),
     };
     m.part(0)?;
@@ -202,8 +207,14 @@ struct Matcher<'e, 'a, 'p> {
     /// The WHERE of the MATCH: shortest-path searches take the
     /// per-relationship and per-node conditions on their path from it.
     where_: Option<&'p Expr>,
-    /// Which slots were bound before matching started.
-    bound_before: Vec<bool>,
+    /// Whether a complete row must pass the WHERE before `on_match` sees it.
+    test_where: bool,
+    /// The WHERE is `v.name = x` alone and the walk started at `v` from the
+    /// nodes named exactly `x`: every row passes it (see [`Matcher::part`]).
+    where_proven: bool,
+    /// The slots bound before matching started: the first this many (the
+    /// input row's; the pattern's own come after them).
+    bound_before: usize,
     /// Property maps that depend only on those slots, evaluated once.
     cache: RefCell<HashMap<usize, Rc<Option<Props>>>>,
 }
@@ -287,7 +298,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
             self.names
                 .iter()
                 .position(|n| n == v)
-                .is_some_and(|i| self.bound_before[i])
+                .is_some_and(|i| i < self.bound_before)
         };
         if is_constant(e, &before) {
             self.cache.borrow_mut().insert(key, v.clone());
@@ -659,6 +670,13 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
 
     fn part(&mut self, pi: usize) -> R<bool> {
         if pi == self.parts.len() {
+            if self.test_where
+                && !self.where_proven
+                && let Some(w) = self.where_
+                && !self.ev.test(w, &Env::row(self.names, &self.row))?
+            {
+                return Ok(true);
+            }
             return (self.on_match)(&self.row);
         }
         let part = &self.parts[pi];
@@ -670,7 +688,22 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
         if rel_scan_start(&e.start, first) {
             return self.rel_scan(pi, &e);
         }
-        let cands = self.candidates(&e.nodes[0], &e.start)?;
+        // `WHERE v.name = x` alone, the walk starting at `v` from the name
+        // index: only the nodes named exactly `x` (the index also finds
+        // aliases and other spellings, which the WHERE refuses), and then
+        // every row passes the WHERE; it is not evaluated again per row.
+        let exact = match (pi, &e.start, self.where_) {
+            (0, Start::NameWhere(value), Some(w)) if is_name_eq(w, value) => self
+                .ev
+                .str_operand(value, &Env::row(self.names, &self.row))
+                .map(|x| self.ev.graph.lookup_exact(x)),
+            _ => None,
+        };
+        self.where_proven = exact.is_some();
+        let cands = match exact {
+            Some(c) => c,
+            None => self.candidates(&e.nodes[0], &e.start)?,
+        };
         for n in cands {
             self.ev.check()?;
             let ok = self.check_node(&e, 0, n)?;
@@ -1486,17 +1519,10 @@ pub(crate) fn prop_comparisons<'p>(
         _ => None,
     };
     let mut out = Vec::new();
-    let mut stack = vec![w];
-    while let Some(e) = stack.pop() {
+    conjuncts(w, &mut |e| {
         let ExprKind::Binary(op, a, b) = &e.kind else {
-            continue;
+            return;
         };
-        if *op == BinOp::And {
-            // Pushed right first, so conjuncts come out left to right.
-            stack.push(b);
-            stack.push(a);
-            continue;
-        }
         let cmp = |key, op, value| PropCmp { key, op, value };
         if flipped(*op).is_some() || matches!(op, BinOp::StartsWith | BinOp::In) {
             if let Some(key) = prop_of_var(a)
@@ -1509,8 +1535,36 @@ pub(crate) fn prop_comparisons<'p>(
                 out.push(cmp(key, op, &**a));
             }
         }
-    }
+    });
     out
+}
+
+/// Is `w` the comparison `v.name = value` (or `value = v.name`), this very
+/// `value`, and nothing else?
+fn is_name_eq(w: &Expr, value: &Expr) -> bool {
+    let name_of_var = |x: &Expr| {
+        matches!(&x.kind, ExprKind::Property(obj, key)
+            if key.name == crate::store::NAME && matches!(obj.kind, ExprKind::Var(_)))
+    };
+    match &w.kind {
+        ExprKind::Binary(BinOp::Eq, a, b) => {
+            (name_of_var(a) && std::ptr::eq(&**b, value))
+                || (name_of_var(b) && std::ptr::eq(&**a, value))
+        }
+        _ => false,
+    }
+}
+
+/// Each conjunct of `w` (the operands of its ANDs, however nested), left to
+/// right. The parser bounds the nesting, and so the recursion.
+fn conjuncts<'p>(w: &'p Expr, f: &mut dyn FnMut(&'p Expr)) {
+    match &w.kind {
+        ExprKind::Binary(BinOp::And, a, b) => {
+            conjuncts(a, f);
+            conjuncts(b, f);
+        }
+        _ => f(w),
+    }
 }
 
 /// What one side of a bidirectional search reached: per node, its distance
@@ -1665,22 +1719,27 @@ pub fn match_each(
     optional: bool,
     on_row: &mut dyn FnMut(&[Value]) -> R<bool>,
 ) -> R<bool> {
-    let mut row = input.to_vec();
+    let mut row = Vec::with_capacity(names.len());
+    row.extend_from_slice(input);
     row.resize(names.len(), Value::Null);
     let mut assigned = vec![true; input.len()];
     assigned.resize(names.len(), false);
     let unmatched = optional.then(|| row.clone());
     let (mut found, mut go_on) = (false, true);
-    match_parts(ev, names, &pattern.parts, row, assigned, where_, &mut |r| {
-        if let Some(w) = where_
-            && !ev.test(w, &Env::row(names, r))?
-        {
-            return Ok(true);
-        }
-        found = true;
-        go_on = on_row(r)?;
-        Ok(go_on)
-    })?;
+    match_parts(
+        ev,
+        names,
+        &pattern.parts,
+        row,
+        assigned,
+        where_,
+        true,
+        &mut |r| {
+            found = true;
+            go_on = on_row(r)?;
+            Ok(go_on)
+        },
+    )?;
     if !found && let Some(row) = unmatched {
         go_on = on_row(&row)?;
     }
@@ -1724,7 +1783,7 @@ pub fn exists_element(ev: &Ev, element: &PatternElement, env: &Env) -> R<bool> {
     let parts = [single_part(None, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut found = false;
-    match_parts(ev, &names, &parts, vals, assigned, None, &mut |_| {
+    match_parts(ev, &names, &parts, vals, assigned, None, false, &mut |_| {
         found = true;
         Ok(false)
     })?;
@@ -1743,16 +1802,25 @@ pub fn comprehension(
     let parts = [single_part(var, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut out = Vec::new();
-    match_parts(ev, &names, &parts, vals, assigned, filter, &mut |r| {
-        let env = Env::row(&names, r);
-        if let Some(f) = filter
-            && !ev.test(f, &env)?
-        {
-            return Ok(true);
-        }
-        out.push(ev.eval(map, &env)?);
-        Ok(true)
-    })?;
+    match_parts(
+        ev,
+        &names,
+        &parts,
+        vals,
+        assigned,
+        filter,
+        false,
+        &mut |r| {
+            let env = Env::row(&names, r);
+            if let Some(f) = filter
+                && !ev.test(f, &env)?
+            {
+                return Ok(true);
+            }
+            out.push(ev.eval(map, &env)?);
+            Ok(true)
+        },
+    )?;
     Ok(Value::List(out))
 }
 

@@ -1907,6 +1907,23 @@ fn where_name_equality_finds_nodes_through_the_index_with_exact_semantics() {
         ),
         ["'Minsk'"]
     );
+    // The WHERE alone is proven by the exact lookup; the pattern's own
+    // labels and properties still hold.
+    assert!(rows(&mut g, "MATCH (n:City) WHERE n.name = 'Belarus' RETURN n").is_empty());
+    assert!(
+        rows(
+            &mut g,
+            "MATCH (n {aliases: []}) WHERE n.name = 'Belarus' RETURN n"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (n:State) WHERE n.name = 'Belarus' RETURN n.aliases"
+        ),
+        ["['Weißrussland']"]
+    );
     // Bound from an earlier part of the same pattern.
     assert_eq!(
         rows(

@@ -27,6 +27,20 @@ pub fn name_hash(folded: &str) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
+/// [`name_hash`] of `fold(name)`; an ASCII name is folded byte by byte
+/// into the hash, without a string (a name lookup does this every run).
+pub fn folded_name_hash(name: &str) -> u32 {
+    if !name.is_ascii() {
+        return name_hash(&crate::model::names::fold(name));
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    crate::model::names::fold_ascii_bytes(name, |b| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    });
+    (h ^ (h >> 32)) as u32
+}
+
 /// Folded name → nodes, as a multi-map from name hashes to node ids.
 /// A node with a name and aliases has one entry per name.
 #[derive(Debug, Clone, Default)]
@@ -136,11 +150,15 @@ impl NameIndex {
     /// Nodes that may have a name folding to `folded` (hash matches; the
     /// caller checks), possibly repeated.
     pub fn candidates(&self, folded: &str) -> Vec<NodeId> {
+        self.candidates_of_hash(name_hash(folded))
+    }
+
+    /// The nodes with an entry of this [`name_hash`].
+    pub fn candidates_of_hash(&self, hash: u32) -> Vec<NodeId> {
         let mut out = Vec::new();
         if self.slots.is_empty() {
             return out;
         }
-        let hash = name_hash(folded);
         let mask = self.mask();
         let mut i = self.home(hash);
         for _ in 0..self.slots.len() {

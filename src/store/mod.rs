@@ -1161,6 +1161,18 @@ impl Graph {
         });
         out
     }
+    /// The nodes whose `name` is exactly `name` (no alias, no other
+    /// spelling), from the name index.
+    pub fn lookup_exact(&self, name: &str) -> Vec<NodeId> {
+        let mut out = self.names.candidates_of_hash(index::folded_name_hash(name));
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|&id| {
+            self.node(id)
+                .is_some_and(|n| n.props.get_str(NAME) == Some(name))
+        });
+        out
+    }
     /// The known name or alias closest to `name`, for "did you mean".
     pub fn suggest_name(&self, name: &str) -> Option<String> {
         let all: Vec<std::borrow::Cow<str>> = self.live_props().flat_map(names_of).collect();
