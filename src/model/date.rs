@@ -194,6 +194,11 @@ impl FDate {
     /// of other, `Some(false)` if identical or wholly at/after, `None` when the
     /// intervals overlap without being identical.
     pub fn lt(&self, other: &FDate) -> Option<bool> {
+        if self.precision == Precision::Day && other.precision == Precision::Day {
+            // A day each: for valid dates, the order of (year, month, day)
+            // is the order of their day numbers (no need to compute them).
+            return Some((self.year, self.month, self.day) < (other.year, other.month, other.day));
+        }
         if self == other {
             return Some(false);
         }
@@ -285,6 +290,24 @@ mod tests {
         assert!(FDate::parse("2023-02-29").is_err());
         assert!(FDate::parse("2024-02-29").is_ok());
         assert!(FDate::parse("23-1").is_err());
+    }
+
+    /// Two days compare as their day numbers do, approximate or not,
+    /// across month, year and leap-day boundaries.
+    #[test]
+    fn days_compare_by_their_day_numbers() {
+        let days: Vec<i64> = (-800..800)
+            .step_by(7)
+            .chain([59, 60, 789, 790, 1155])
+            .collect();
+        for &a in &days {
+            for &b in &days {
+                let (x, y) = (FDate::from_days(a), FDate::from_days(b).approximate());
+                assert_eq!(x.lt(&y), Some(a < b), "{x} < {y}");
+                assert_eq!(y.lt(&x), Some(b < a), "{y} < {x}");
+                assert_eq!(x.le(&y), Some(a <= b), "{x} <= {y}");
+            }
+        }
     }
 
     #[test]

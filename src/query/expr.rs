@@ -4,6 +4,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 
 use super::ast::{BinOp, Expr, ExprKind, Literal, MapProjItem, Quantifier, UnaryOp};
 use super::compare::{CmpOp, compare, equals};
@@ -11,7 +12,7 @@ use super::{NodeSnapshot, Params, RelSnapshot};
 use crate::error::{ErrorClass, QueryError};
 use crate::model::packed::Item;
 use crate::model::{FDate, NodeId, RelId, Value};
-use crate::store::{Graph, NodeRef, RelRef};
+use crate::store::{Graph, IdHasher, NodeRef, RelRef};
 
 /// When less stack than this is left, [`grow_stack`] continues on a new
 /// segment: more than the frames between two of its calls take, unoptimised.
@@ -38,7 +39,12 @@ pub const MAX_VALUE_DEPTH: usize = 256;
 /// Refuses a value nested more than [`MAX_VALUE_DEPTH`] levels. Every
 /// expression's value passes here, so no value can get deeper than one
 /// level more (an aggregate's list) before the next expression refuses it.
+#[inline]
 fn check_nesting(v: Value) -> R<Value> {
+    // Only a list or a map nests; most values are neither.
+    if !matches!(v, Value::List(_) | Value::Map(_)) {
+        return Ok(v);
+    }
     fn deeper_than(v: &Value, levels: usize) -> bool {
         match v {
             Value::List(items) => levels == 0 || items.iter().any(|i| deeper_than(i, levels - 1)),
@@ -112,7 +118,10 @@ pub struct Ev<'a> {
 
 /// Constant calls a statement computed: (the call, its value) by the call's
 /// address.
-pub type Folded = RefCell<HashMap<usize, (Expr, Value)>>;
+///
+/// Looked up for every row that evaluates such a call (`m.date <
+/// date($before)` asks once a relationship), so hashed by one multiply.
+pub type Folded = RefCell<HashMap<usize, (Expr, Value), BuildHasherDefault<IdHasher>>>;
 
 /// Functions whose value follows from their arguments within a statement
 /// (the statement's clock is fixed, so `datetime()` is one): a call of one
@@ -562,6 +571,14 @@ impl<'a> Ev<'a> {
                 distinct: _,
                 args,
             } => {
+                // A call computed before is looked up first: only foldable
+                // calls of constants are there, never an aggregate.
+                let at = std::ptr::from_ref(e) as usize;
+                if let Some((call, v)) = self.folded.borrow().get(&at)
+                    && call == e
+                {
+                    return Ok(v.clone());
+                }
                 if is_aggregate(name) {
                     if let Some(v) = env.aggregate(e) {
                         return Ok(v.clone());
@@ -572,12 +589,6 @@ impl<'a> Ev<'a> {
                     ));
                 }
                 if foldable(name) && args.iter().all(constant) {
-                    let at = std::ptr::from_ref(e) as usize;
-                    if let Some((call, v)) = self.folded.borrow().get(&at)
-                        && call == e
-                    {
-                        return Ok(v.clone());
-                    }
                     let v = super::functions::call(self, name, args, env)?;
                     self.folded.borrow_mut().insert(at, (e.clone(), v.clone()));
                     v
@@ -995,7 +1006,14 @@ impl<'a> Ev<'a> {
             Value::Rel(r) => Some(self.rel(r).map_err(at_a)?.props),
             _ => None,
         };
-        if let Some(Item::Str(have)) = props.and_then(|p| p.get_item(key)) {
+        let Some(props) = props else {
+            let l = self.property(&target, key).map_err(at_a)?;
+            let r = self.eval(b, env)?;
+            return binary_values(op, &l, &r);
+        };
+        // The property is looked up once, whatever its type.
+        let item = props.get_item(key);
+        if let Some(Item::Str(have)) = item {
             if let Some(want) = self.str_operand(b, env) {
                 return Ok(compare_strs(op, have, want));
             }
@@ -1005,7 +1023,7 @@ impl<'a> Ev<'a> {
                 r => binary_values(op, &Value::String(have.to_string()), r),
             };
         }
-        let l = self.property(&target, key).map_err(at_a)?;
+        let l = item.map_or(std::borrow::Cow::Owned(Value::Null), Item::to_value);
         let r = self.eval(b, env)?;
         binary_values(op, &l, &r)
     }

@@ -10,7 +10,8 @@
 //! seen at all.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use super::ast::RelPattern;
@@ -23,8 +24,8 @@ use super::expr::{Env, Ev, R, type_err};
 use crate::error::QueryError;
 use crate::model::names::fold;
 use crate::model::{NodeId, Path, Props, PropsRef, RelId, Sym, Value};
-use crate::store::Graph;
 use crate::store::propindex::{Range, Side};
+use crate::store::{Graph, IdHasher};
 
 /// True when an element with these properties is valid at the "as of" date
 /// (always without one). Hidden iff `valid_from` starts after the as-of
@@ -82,25 +83,44 @@ pub fn extend_names(mut names: Vec<String>, parts: &[PatternPart]) -> Vec<String
 }
 
 /// The relationships a match has used so far, in order (for backtracking)
-/// and as a set (for the uniqueness test on long paths).
+/// and, once there are more than [`Used::SMALL`], also as a set (for the
+/// uniqueness test on long paths). Most patterns use one or two: a scan of
+/// those beats hashing each relationship the walk tries.
 #[derive(Default)]
 struct Used {
     order: Vec<RelId>,
-    set: std::collections::HashSet<RelId>,
+    /// `order`'s relationships while it holds more than `SMALL`, else empty.
+    set: HashSet<RelId, BuildHasherDefault<IdHasher>>,
 }
 
 impl Used {
+    const SMALL: usize = 16;
     fn push(&mut self, r: RelId) {
         self.order.push(r);
-        self.set.insert(r);
+        match self.order.len() {
+            n if n == Self::SMALL + 1 => self.set.extend(self.order.iter().copied()),
+            n if n > Self::SMALL => {
+                self.set.insert(r);
+            }
+            _ => {}
+        }
     }
     fn pop(&mut self) {
+        let n = self.order.len();
         if let Some(r) = self.order.pop() {
-            self.set.remove(&r);
+            if n == Self::SMALL + 1 {
+                self.set.clear();
+            } else if n > Self::SMALL {
+                self.set.remove(&r);
+            }
         }
     }
     fn contains(&self, r: &RelId) -> bool {
-        self.set.contains(r)
+        if self.order.len() > Self::SMALL {
+            self.set.contains(r)
+        } else {
+            self.order.contains(r)
+        }
     }
     fn len(&self) -> usize {
         self.order.len()

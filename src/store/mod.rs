@@ -160,7 +160,9 @@ impl Iterator for RelsWith<'_> {
 static NO_PROPS: Props = Props::new();
 
 /// Hashes a `u32` id by one multiplication: ids are dense, and SipHash
-/// would cost more than the lookup it serves.
+/// would cost more than the lookup it serves. Also the evaluator's hasher
+/// for relationship ids and for the addresses of a statement's own
+/// expressions (keys nobody picks to collide).
 #[derive(Default, Clone, Copy)]
 pub struct IdHasher(u64);
 
@@ -175,6 +177,12 @@ impl Hasher for IdHasher {
     }
     fn write_u32(&mut self, i: u32) {
         self.0 = (u64::from(i) | 1 << 40).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, i: usize) {
+        // An address: its low bits are zero and the product's low bits,
+        // which pick the bucket, follow only from them; fold the high ones in.
+        let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
     }
 }
 
