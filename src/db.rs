@@ -10,6 +10,7 @@
 //! others get [`StoreError::Locked`] or use [`Database::open_read_only`].
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use crate::error::{Error, QueryError, StoreError};
 use crate::query::ast::{Script, Statement};
 use crate::query::{self, ExecOptions, Params, QueryResult};
 use crate::store::wal::{self, Durable, Recovery};
-use crate::store::{Change, Graph};
+use crate::store::{Change, Graph, IdHasher};
 
 /// Where the article graph is stored by default, relative to the working directory.
 pub const DEFAULT_STORE: &str = "graph/articles.fg";
@@ -427,7 +428,7 @@ impl Database {
 /// The scripts [`Database::run`] keeps, each with when it was last used.
 #[derive(Default)]
 struct Prepared {
-    scripts: HashMap<String, (Arc<Script>, u64)>,
+    scripts: HashMap<String, (Arc<Script>, u64), BuildHasherDefault<IdHasher>>,
     clock: u64,
 }
 

@@ -2069,6 +2069,9 @@ fn snapshots(
             mentions(v, &mut node_ids, &mut rel_ids);
         }
     }
+    if node_ids.is_empty() && rel_ids.is_empty() {
+        return Default::default();
+    }
     let mut nodes = HashMap::new();
     for id in node_ids {
         if let Some(n) = graph.node(id) {

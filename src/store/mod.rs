@@ -162,7 +162,8 @@ static NO_PROPS: Props = Props::new();
 /// Hashes a `u32` id by one multiplication: ids are dense, and SipHash
 /// would cost more than the lookup it serves. Also the evaluator's hasher
 /// for relationship ids and for the addresses of a statement's own
-/// expressions (keys nobody picks to collide).
+/// expressions, and the database's for the texts of its prepared scripts
+/// (keys of the store's own user, who has no one to attack by collisions).
 #[derive(Default, Clone, Copy)]
 pub struct IdHasher(u64);
 
@@ -171,9 +172,19 @@ impl Hasher for IdHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        // Eight bytes a multiply (a statement's text, which the prepared
+        // scripts are found by, is hashed at every run).
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            let x = u64::from_le_bytes(a);
+            self.0 = (self.0.rotate_left(29) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+        for &b in words.remainder() {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
+        self.0 ^= self.0 >> 32;
     }
     fn write_u32(&mut self, i: u32) {
         self.0 = (u64::from(i) | 1 << 40).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -1173,8 +1184,10 @@ impl Graph {
     /// spelling), from the name index.
     pub fn lookup_exact(&self, name: &str) -> Vec<NodeId> {
         let mut out = self.names.candidates_of_hash(index::folded_name_hash(name));
-        out.sort_unstable();
-        out.dedup();
+        if out.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
         out.retain(|&id| {
             self.node(id)
                 .is_some_and(|n| n.props.get_str(NAME) == Some(name))
