@@ -219,6 +219,48 @@ fn variable_length_paths() {
     );
 }
 
+/// Relationship uniqueness on either side of the length where the matcher
+/// stops scanning the relationships it used and starts hashing them: on a
+/// ring of 20, a walk from one node ends where the next step would take a
+/// relationship again, and that happens at length 20 in each direction.
+#[test]
+fn walks_longer_than_sixteen_relationships_use_each_once() {
+    for n in [10, 17, 20, 40] {
+        let mut g = Graph::new();
+        let ids: Vec<_> = (0..n)
+            .map(|i| {
+                let props = [("i".to_string(), Value::Int(i))].into_iter().collect();
+                g.create_node(vec!["R".into()], props).unwrap()
+            })
+            .collect();
+        for (k, &a) in ids.iter().enumerate() {
+            g.create_rel(
+                a,
+                ids[(k + 1) % ids.len()],
+                "NEXT".into(),
+                Default::default(),
+            )
+            .unwrap();
+        }
+        assert_eq!(
+            rows(
+                &mut g,
+                "MATCH p = (:R {i: 0})-[:NEXT*]->() RETURN count(p), max(length(p))"
+            ),
+            [format!("{n} | {n}")],
+            "directed ring of {n}"
+        );
+        assert_eq!(
+            rows(
+                &mut g,
+                "MATCH p = (:R {i: 0})-[:NEXT*]-() RETURN count(p), max(length(p))"
+            ),
+            [format!("{} | {n}", 2 * n)],
+            "undirected ring of {n}"
+        );
+    }
+}
+
 #[test]
 fn long_variable_length_paths_do_not_exhaust_the_stack() {
     // Built through the store: the point is the walk, not the setup.
