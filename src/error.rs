@@ -199,6 +199,11 @@ pub enum StoreError {
         locker(*.pid)
     )]
     Locked { path: String, pid: Option<u32> },
+    /// A store's first write needs its directory, which is not there.
+    #[error(
+        "{path}: cannot write the store: the directory {dir} does not exist (nothing was written; create it, or check the path)"
+    )]
+    NoDirectory { path: String, dir: String },
     /// A change was made to a store opened read-only.
     #[error(
         "{path}: the store is open read-only (another process may be writing it); the change was not made"

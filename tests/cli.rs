@@ -179,6 +179,36 @@ fn store_on_a_missing_file_is_empty_and_not_seeded() {
     assert!(!r.stderr.contains("seed"), "{}", r.stderr);
 }
 
+#[test]
+fn a_write_to_a_store_in_a_missing_directory_names_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &["--store", "no/such/dir/a.fg", "-c", "CREATE (:A)"],
+        "",
+        &[],
+    );
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "no/such/dir/a.fg: cannot write the store: the directory no/such/dir does not exist"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(".lock"), "{}", r.stderr);
+    assert!(!dir.path().join("no").exists(), "nothing is created");
+    // Reading it is reading an empty store, as for a missing file.
+    let r = run_in(
+        dir.path(),
+        &["--store", "no/such/dir/a.fg", "-c", ":stats"],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "0 nodes, 0 relationships\n");
+}
+
 // ---- with the parser and the evaluator ---------------------------------------
 
 #[test]
