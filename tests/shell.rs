@@ -341,6 +341,49 @@ fn timeline_orders_facts_by_date_with_precision_undated_last() {
     );
 }
 
+/// A date's timeline holds the facts on the dates of its calendar within
+/// it: 2024's those of 2024-05-21 and ~2024-01-11, 2024-01's only January's.
+#[test]
+fn timeline_of_a_date_takes_in_the_dates_within_it() {
+    let dates = |name: &str| -> Vec<String> {
+        let r = run(
+            &[
+                "--seed",
+                "--format",
+                "csv",
+                "-c",
+                &format!(":timeline {name}"),
+            ],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let year = dates("2024");
+    for d in ["2024", "~2024-01-11", "2024-05-21"] {
+        assert!(year.iter().any(|x| x == d), "{d} in {year:?}");
+    }
+    assert!(
+        year.iter()
+            .all(|d| d.trim_start_matches('~').starts_with("2024")),
+        "{year:?}"
+    );
+    let january = dates("2024-01");
+    assert!(january.iter().any(|x| x == "~2024-01-11"), "{january:?}");
+    assert!(
+        january
+            .iter()
+            .all(|d| d.trim_start_matches('~').starts_with("2024-01")),
+        "{january:?}"
+    );
+    // A month with facts of its own keeps them.
+    assert!(!dates("2023-10").is_empty());
+}
+
 #[test]
 fn path_draws_the_shortest_connection_through_facts() {
     let r = run(&["--seed", "-c", ":path Xie Xiaoyong RATS"], "");

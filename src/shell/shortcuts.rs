@@ -115,7 +115,8 @@ ORDER BY date IS NULL, date, article;"
 }
 
 /// `:timeline NAME [OTHER]`: the facts about NAME (and OTHER, if given) in
-/// date order, undated last.
+/// date order, undated last. For a date, the facts on the dates within it
+/// as well (`:timeline 2024` has those of 2024-01-24).
 pub fn timeline(name: &str, other: Option<&str>) -> String {
     let n = lit(name);
     let both = match other {
@@ -126,7 +127,9 @@ pub fn timeline(name: &str, other: Option<&str>) -> String {
         None => String::new(),
     };
     format!(
-        "MATCH (e {{name: {n}}})-[r]-(x)
+        "MATCH (e {{name: {n}}})
+MATCH (d)-[:IN*0..]->(e) WHERE d = e OR (e:Date AND d:Date)
+MATCH (d)-[r]-(x)
 WHERE (r.quote IS NOT NULL OR (x:Statement AND startNode(r) = x)){both}
 WITH e, r, x, CASE WHEN r.quote IS NOT NULL THEN r ELSE x END AS f
 WITH r, x, f, coalesce(f.date, f.valid_from) AS date
