@@ -469,6 +469,13 @@ impl<'a> Ev<'a> {
     }
 
     pub fn eval(&self, e: &Expr, env: &Env) -> R<Value> {
+        // A bound variable, the commonest expression, recurses into nothing:
+        // no stack to grow. Its value passes the nesting check as any does.
+        if let ExprKind::Var(v) = &e.kind
+            && let Some(x) = env.lookup(v)
+        {
+            return check_nesting(x.clone()).map_err(|err| err.at(e.span));
+        }
         grow_stack(|| self.eval_inner(e, env).and_then(check_nesting)).map_err(|err| {
             if err.span.is_none() {
                 err.at(e.span)
