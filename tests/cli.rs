@@ -198,6 +198,20 @@ fn a_write_to_a_store_in_a_missing_directory_names_the_directory() {
     );
     assert!(!r.stderr.contains(".lock"), "{}", r.stderr);
     assert!(!dir.path().join("no").exists(), "nothing is created");
+    // A store named as a directory: the directory is the one missing.
+    let r = run_in(
+        dir.path(),
+        &["--store", "gone/", "-c", "CREATE (:A)"],
+        "",
+        &[],
+    );
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("the directory gone does not exist"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("gone").exists(), "nothing is created");
     // Reading it is reading an empty store, as for a missing file.
     let r = run_in(
         dir.path(),

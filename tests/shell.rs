@@ -384,6 +384,27 @@ fn timeline_of_a_date_takes_in_the_dates_within_it() {
     assert!(!dates("2023-10").is_empty());
 }
 
+/// A fact is listed once however many ways the calendar reaches it: an
+/// `IN` cycle through the entity, or a statement on a year and on a day of
+/// it.
+#[test]
+fn timeline_lists_each_fact_once() {
+    let script = "CREATE (a {name: 'A'})-[:IN {quote: 'q1'}]->(b {name: 'B'}), (b)-[:IN {quote: 'q2'}]->(a), (a)-[:SAYS {quote: 'q3'}]->(:X {name: 'C'});\n:timeline A\n";
+    let r = run(&["--memory", "--format", "csv"], script);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1 + 3, "{}", r.stdout);
+    let r = run(
+        &["--seed", "--format", "csv"],
+        "MATCH (s:Statement)-[:ON]->(:Date {name: '2024-05-21'}), (y:Date {name: '2024'}) WITH s, y LIMIT 1 CREATE (s)-[:ON]->(y);\n:timeline 2024\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let mut unique = lines.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), lines.len(), "{}", r.stdout);
+}
+
 #[test]
 fn path_draws_the_shortest_connection_through_facts() {
     let r = run(&["--seed", "-c", ":path Xie Xiaoyong RATS"], "");

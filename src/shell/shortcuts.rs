@@ -116,7 +116,8 @@ ORDER BY date IS NULL, date, article;"
 
 /// `:timeline NAME [OTHER]`: the facts about NAME (and OTHER, if given) in
 /// date order, undated last. For a date, the facts on the dates within it
-/// as well (`:timeline 2024` has those of 2024-01-24).
+/// as well (`:timeline 2024` has those of 2024-05-21). Each fact once, however
+/// many ways the calendar reaches it.
 pub fn timeline(name: &str, other: Option<&str>) -> String {
     let n = lit(name);
     let both = match other {
@@ -129,12 +130,13 @@ pub fn timeline(name: &str, other: Option<&str>) -> String {
     format!(
         "MATCH (e {{name: {n}}})
 MATCH (d)-[:IN*0..]->(e) WHERE d = e OR (e:Date AND d:Date)
+WITH DISTINCT e, d
 MATCH (d)-[r]-(x)
 WHERE (r.quote IS NOT NULL OR (x:Statement AND startNode(r) = x)){both}
-WITH e, r, x, CASE WHEN r.quote IS NOT NULL THEN r ELSE x END AS f
-WITH r, x, f, coalesce(f.date, f.valid_from) AS date
-RETURN date, precision(date) AS precision, type(r) AS link,
-       CASE WHEN r.quote IS NOT NULL THEN coalesce(x.name, x.key) ELSE coalesce(x.summary, x.status) END AS what,
+WITH x, type(r) AS link, r.quote IS NOT NULL AS quoted, CASE WHEN r.quote IS NOT NULL THEN r ELSE x END AS f
+WITH DISTINCT x, link, quoted, f, coalesce(f.date, f.valid_from) AS date
+RETURN date, precision(date) AS precision, link,
+       CASE WHEN quoted THEN coalesce(x.name, x.key) ELSE coalesce(x.summary, x.status) END AS what,
        f.modality AS modality, f.source AS source
 ORDER BY date IS NULL, date, source, what;"
     )

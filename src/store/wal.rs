@@ -76,8 +76,9 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
 /// The error of a file beside the store that cannot be made because the
 /// store's directory does not exist, said of the store rather than of the
 /// file (the user named the store, not its lock).
-fn missing_directory(store: &Path, e: &std::io::Error) -> Option<StoreError> {
-    let dir = store.parent().filter(|d| !d.as_os_str().is_empty())?;
+fn missing_directory(store: &Path, file: &Path, e: &std::io::Error) -> Option<StoreError> {
+    // The file's directory, not the store's parent: for `dir/` they differ.
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty())?;
     (e.kind() == std::io::ErrorKind::NotFound && !dir.is_dir()).then(|| StoreError::NoDirectory {
         path: store.display().to_string(),
         dir: dir.display().to_string(),
@@ -106,7 +107,7 @@ impl Lock {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| missing_directory(store, &e).unwrap_or_else(|| io(e)))?;
+            .map_err(|e| missing_directory(store, &path, &e).unwrap_or_else(|| io(e)))?;
         match file.try_lock() {
             Ok(()) => {
                 // The pid is for the message the next process shows; it is
