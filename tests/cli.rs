@@ -182,43 +182,25 @@ fn store_on_a_missing_file_is_empty_and_not_seeded() {
 #[test]
 fn a_write_to_a_store_in_a_missing_directory_names_the_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run_in(
-        dir.path(),
-        &["--store", "no/such/dir/a.fg", "-c", "CREATE (:A)"],
-        "",
-        &[],
-    );
-    assert_ne!(r.code, 0, "{}", r.stdout);
-    assert!(
-        r.stderr.contains(
-            "no/such/dir/a.fg: cannot write the store: the directory no/such/dir does not exist"
+    let on = |store: &str, cmd: &str| run_in(dir.path(), &["--store", store, "-c", cmd], "", &[]);
+    // The store's directory is missing; so is the directory of a store
+    // named as one (`gone/`). Nothing is created either way.
+    for (store, said, made) in [
+        (
+            "no/such/dir/a.fg",
+            "no/such/dir/a.fg: cannot write the store: the directory no/such/dir does not exist",
+            "no",
         ),
-        "{}",
-        r.stderr
-    );
-    assert!(!r.stderr.contains(".lock"), "{}", r.stderr);
-    assert!(!dir.path().join("no").exists(), "nothing is created");
-    // A store named as a directory: the directory is the one missing.
-    let r = run_in(
-        dir.path(),
-        &["--store", "gone/", "-c", "CREATE (:A)"],
-        "",
-        &[],
-    );
-    assert_ne!(r.code, 0, "{}", r.stdout);
-    assert!(
-        r.stderr.contains("the directory gone does not exist"),
-        "{}",
-        r.stderr
-    );
-    assert!(!dir.path().join("gone").exists(), "nothing is created");
+        ("gone/", "the directory gone does not exist", "gone"),
+    ] {
+        let r = on(store, "CREATE (:A)");
+        assert_ne!(r.code, 0, "{}", r.stdout);
+        assert!(r.stderr.contains(said), "{store}: {}", r.stderr);
+        assert!(!r.stderr.contains(".lock"), "{}", r.stderr);
+        assert!(!dir.path().join(made).exists(), "nothing is created");
+    }
     // Reading it is reading an empty store, as for a missing file.
-    let r = run_in(
-        dir.path(),
-        &["--store", "no/such/dir/a.fg", "-c", ":stats"],
-        "",
-        &[],
-    );
+    let r = on("no/such/dir/a.fg", ":stats");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "0 nodes, 0 relationships\n");
 }
