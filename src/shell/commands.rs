@@ -942,12 +942,13 @@ pub fn stats_text(g: &Graph) -> String {
     if !labels.is_empty() {
         t.push_str(&render::boxed(&["label".into(), "nodes".into()], &labels, None).0);
     }
-    let mut types: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for r in g.rel_ids() {
-        if let Some(rel) = g.rel(r) {
-            *types.entry(rel.rel_type.as_str()).or_default() += 1;
-        }
-    }
+    // The relationship-type index has the counts (a pass over five million
+    // relationships took half a second).
+    let types: std::collections::BTreeMap<&str, usize> = g
+        .rel_type_counts()
+        .into_iter()
+        .map(|(t, n)| (t.as_str(), n))
+        .collect();
     if !types.is_empty() {
         let rows: Vec<Vec<Cell>> = types
             .iter()
