@@ -341,8 +341,8 @@ impl<'a> PropsRef<'a> {
             PropsRef::Packed { record, overflow } => {
                 let mut r = Reader { b: record, at: 0 };
                 for _ in 0..r.varint()? {
-                    let k = Sym::from_id(u32::try_from(r.varint()?).ok()?)?;
-                    if k.as_str() != key {
+                    let k = Sym::text_of_id(u32::try_from(r.varint()?).ok()?)?;
+                    if k != key {
                         r.skip_value()?;
                         continue;
                     }

@@ -110,6 +110,12 @@ impl Sym {
         let id = NonZeroU32::new(id)?;
         SYMS.get(id).map(|_| Sym(id))
     }
+    /// The text of the symbol stored as `id`, if there is one: one lookup
+    /// where `from_id` and then `as_str` take two (a packed record's keys
+    /// are read so, one per key a search steps over).
+    pub fn text_of_id(id: u32) -> Option<&'static str> {
+        SYMS.get(NonZeroU32::new(id)?)
+    }
     /// The number the symbol is stored as in this process (not stable
     /// across processes: files store the text).
     pub fn id(self) -> u32 {
