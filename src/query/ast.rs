@@ -229,7 +229,7 @@ pub struct Pattern {
 
 impl Pattern {
     pub fn new(parts: Vec<PatternPart>) -> Pattern {
-        let vars = super::pattern::extend_names(Vec::new(), &parts);
+        let vars = super::pattern::pattern_vars(&parts);
         Pattern { parts, vars }
     }
 }

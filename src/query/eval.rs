@@ -22,7 +22,7 @@ use super::ast::{
 };
 use super::compare::{Key, KeyMap, KeySet, order, row_key};
 use super::expr::{Clock, Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
-use super::pattern::{extend_names, match_each};
+use super::pattern::{extend_names, match_each, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::QueryError;
 use crate::model::{FDate, NodeId, Path, Props, PropsRef, RelId, Value};
@@ -420,7 +420,7 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             where_,
             ..
         } => {
-            let names = extend_names(t.names.clone(), &pattern.parts);
+            let names = extend_names(t.names.clone(), &pattern.vars);
             let mut rows = Vec::new();
             let m = (pattern, where_.as_ref(), *optional);
             match_table(ev, &t, &names, m, &mut |r| {
@@ -535,7 +535,7 @@ fn match_project(ev: &Ev, t: Table, m: &Clause, p: &Projection, is_return: bool)
     else {
         return project(ev, read_clause(ev, t, m)?, p, is_return);
     };
-    let names = extend_names(t.names.clone(), &pattern.parts);
+    let names = extend_names(t.names.clone(), &pattern.vars);
     let m = (pattern, where_.as_ref(), *optional);
     project_rows(ev, &names, p, is_return, &mut |sink| {
         match_table(ev, &t, &names, m, sink)
@@ -1204,7 +1204,7 @@ impl<'g> Engine<'g> {
                 Cow::Borrowed(&pattern.vars)
             }
             Some(Clause::Match { pattern, .. }) => {
-                Cow::Owned(extend_names(input_names.to_vec(), &pattern.parts))
+                Cow::Owned(extend_names(input_names.to_vec(), &pattern.vars))
             }
             _ => Cow::Borrowed(input_names),
         };
@@ -1330,7 +1330,7 @@ impl<'g> Engine<'g> {
                 read_clause(&self.ev(), t, c)
             }
             Clause::Create { pattern, .. } => {
-                let names = extend_names(t.names.clone(), &pattern.parts);
+                let names = extend_names(t.names.clone(), &pattern.vars);
                 let mut rows = Vec::with_capacity(t.rows.len());
                 for r in t.rows {
                     let n = r.len();
@@ -1351,7 +1351,8 @@ impl<'g> Engine<'g> {
                 on_match,
                 ..
             } => {
-                let names = extend_names(t.names.clone(), std::slice::from_ref(part));
+                let names =
+                    extend_names(t.names.clone(), &pattern_vars(std::slice::from_ref(part)));
                 let mut rows = Vec::new();
                 for r in t.rows {
                     self.merge_row(&names, r, part, on_create, on_match, &mut rows)?;
@@ -1576,9 +1577,10 @@ impl<'g> Engine<'g> {
     fn note_created_node(&mut self, id: NodeId) {
         // A deleted node's slot can be reused by the graph.
         self.deleted.nodes.remove(&id);
-        self.changes().created_nodes.insert(id);
         self.writes += 1;
-        self.changes().touched_nodes.insert(id);
+        let changes = self.changes();
+        changes.created_nodes.insert(id);
+        changes.touched_nodes.insert(id);
     }
 
     fn eval_map(&self, e: Option<&Expr>, names: &[String], row: &[Value], merge: bool) -> R<Props> {
@@ -1702,9 +1704,10 @@ impl<'g> Engine<'g> {
                 .create_rel(a, b, t.name.clone(), props)
                 .map_err(|e| e.at(r.span))?;
             self.deleted.rels.remove(&id);
-            self.changes().created_rels.insert(id);
             self.writes += 1;
-            self.changes().touched_rels.insert(id);
+            let changes = self.changes();
+            changes.created_rels.insert(id);
+            changes.touched_rels.insert(id);
             if let Some(v) = &r.var
                 && let Some(s) = names.iter().position(|x| *x == v.name)
             {
@@ -2016,8 +2019,9 @@ impl<'g> Engine<'g> {
                 self.writes += 1;
             }
             self.deleted.nodes.insert(n, snap);
-            self.changes().touched_nodes.remove(&n);
-            self.changes().node_deleted(n);
+            let changes = self.changes();
+            changes.touched_nodes.remove(&n);
+            changes.node_deleted(n);
         }
         Ok(())
     }

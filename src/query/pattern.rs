@@ -73,10 +73,10 @@ pub fn pattern_vars(parts: &[PatternPart]) -> Vec<String> {
 
 /// `names` followed by the variables of `parts` it does not hold yet: the
 /// layout of the rows a MATCH (or CREATE, MERGE) of `parts` makes.
-pub fn extend_names(mut names: Vec<String>, parts: &[PatternPart]) -> Vec<String> {
-    for v in pattern_vars(parts) {
-        if !names.contains(&v) {
-            names.push(v);
+pub fn extend_names(mut names: Vec<String>, vars: &[String]) -> Vec<String> {
+    for v in vars {
+        if !names.contains(v) {
+            names.push(v.clone());
         }
     }
     names
@@ -181,9 +181,7 @@ fn flip(d: Direction) -> Direction {
 
 /// Matches `parts` against the graph, extending `row` (laid out as `names`;
 /// slots flagged in `assigned` are already bound). Calls `on_match` with each
-/// complete row (with `test_where`, each that passes the WHERE); it returns
-/// false to stop early.
-#[allow(clippy::too_many_arguments)]
+/// complete row that passes `where_`; it returns false to stop early.
 pub fn match_parts(
     ev: &Ev,
     names: &[String],
@@ -191,7 +189,6 @@ pub fn match_parts(
     row: Vec<Value>,
     assigned: Vec<bool>,
     where_: Option<&Expr>,
-    test_where: bool,
     on_match: &mut dyn FnMut(&[Value]) -> R<bool>,
 ) -> R<()> {
     let mut m = Matcher {
@@ -206,7 +203,6 @@ pub fn match_parts(
         path_rels: Vec::new(),
         on_match,
         where_,
-        test_where,
         where_proven: false,
         cache: RefCell::new(HashMap::new()),
     };
@@ -227,8 +223,6 @@ struct Matcher<'e, 'a, 'p> {
     /// The WHERE of the MATCH: shortest-path searches take the
     /// per-relationship and per-node conditions on their path from it.
     where_: Option<&'p Expr>,
-    /// Whether a complete row must pass the WHERE before `on_match` sees it.
-    test_where: bool,
     /// The WHERE is `v.name = x` alone and the walk started at `v` from the
     /// nodes named exactly `x`: every row passes it (see [`Matcher::part`]).
     where_proven: bool,
@@ -690,8 +684,7 @@ impl<'e, 'a, 'p> Matcher<'e, 'a, 'p> {
 
     fn part(&mut self, pi: usize) -> R<bool> {
         if pi == self.parts.len() {
-            if self.test_where
-                && !self.where_proven
+            if !self.where_proven
                 && let Some(w) = self.where_
                 && !self.ev.test(w, &Env::row(self.names, &self.row))?
             {
@@ -1746,20 +1739,11 @@ pub fn match_each(
     assigned.resize(names.len(), false);
     let unmatched = optional.then(|| row.clone());
     let (mut found, mut go_on) = (false, true);
-    match_parts(
-        ev,
-        names,
-        &pattern.parts,
-        row,
-        assigned,
-        where_,
-        true,
-        &mut |r| {
-            found = true;
-            go_on = on_row(r)?;
-            Ok(go_on)
-        },
-    )?;
+    match_parts(ev, names, &pattern.parts, row, assigned, where_, &mut |r| {
+        found = true;
+        go_on = on_row(r)?;
+        Ok(go_on)
+    })?;
     if !found && let Some(row) = unmatched {
         go_on = on_row(&row)?;
     }
@@ -1803,7 +1787,7 @@ pub fn exists_element(ev: &Ev, element: &PatternElement, env: &Env) -> R<bool> {
     let parts = [single_part(None, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut found = false;
-    match_parts(ev, &names, &parts, vals, assigned, None, false, &mut |_| {
+    match_parts(ev, &names, &parts, vals, assigned, None, &mut |_| {
         found = true;
         Ok(false)
     })?;
@@ -1822,25 +1806,10 @@ pub fn comprehension(
     let parts = [single_part(var, element)];
     let (names, vals, assigned) = nested(env, &parts, None);
     let mut out = Vec::new();
-    match_parts(
-        ev,
-        &names,
-        &parts,
-        vals,
-        assigned,
-        filter,
-        false,
-        &mut |r| {
-            let env = Env::row(&names, r);
-            if let Some(f) = filter
-                && !ev.test(f, &env)?
-            {
-                return Ok(true);
-            }
-            out.push(ev.eval(map, &env)?);
-            Ok(true)
-        },
-    )?;
+    match_parts(ev, &names, &parts, vals, assigned, filter, &mut |r| {
+        out.push(ev.eval(map, &Env::row(&names, r))?);
+        Ok(true)
+    })?;
     Ok(Value::List(out))
 }
 
@@ -1864,7 +1833,7 @@ pub fn subquery(
         });
     }
     let (names, vals) = env.flatten();
-    let names = extend_names(names, &pattern.parts);
+    let names = extend_names(names, &pattern.vars);
     let mut n = 0usize;
     match_each(ev, &names, &vals, pattern, where_, false, &mut |_| {
         n += 1;

@@ -106,7 +106,7 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize, outer: BTreeSet<Strin
             }
             Clause::Return(p) => projection("Return", p),
             Clause::Create { pattern, .. } => {
-                bound.extend(pattern_vars(&pattern.parts));
+                bound.extend(pattern.vars.iter().cloned());
                 format!(
                     "Create {}",
                     pattern

@@ -19,12 +19,7 @@ const TOMB: u64 = u64::MAX - 1;
 /// The 32-bit hash of a folded name. FNV-1a: fixed forever, because store
 /// files hold tables laid out by it.
 pub fn name_hash(folded: &str) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in folded.as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (h ^ (h >> 32)) as u32
+    fnv(|push| folded.bytes().for_each(push))
 }
 
 /// [`name_hash`] of `fold(name)`; an ASCII name is folded byte by byte
@@ -33,8 +28,13 @@ pub fn folded_name_hash(name: &str) -> u32 {
     if !name.is_ascii() {
         return name_hash(&crate::model::names::fold(name));
     }
+    fnv(|push| crate::model::names::fold_ascii_bytes(name, push))
+}
+
+/// The FNV-1a hash, folded to 32 bits, of the bytes `feed` pushes.
+fn fnv(feed: impl FnOnce(&mut dyn FnMut(u8))) -> u32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    crate::model::names::fold_ascii_bytes(name, |b| {
+    feed(&mut |b| {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     });
