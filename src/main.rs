@@ -150,10 +150,11 @@ enum Tool {
         store: Option<PathBuf>,
     },
     /// Export the store (--store, $FACTGRAPH_STORE or the default), or the
-    /// nodes and relationships a query returns: dot, json, cypher, graphml,
-    /// ntriples, turtle (to stdout or --output), csv (to a directory).
+    /// nodes and relationships a query returns: dot, json, cypher, neo4j,
+    /// memgraph, graphml, ntriples, turtle (to stdout or --output), csv (to
+    /// a directory).
     Export {
-        /// dot, json, csv, cypher, graphml, ntriples or turtle.
+        /// dot, json, csv, cypher, neo4j, memgraph, graphml, ntriples or turtle.
         format: String,
         /// Where to write (a directory for csv); without it, stdout.
         #[arg(short, long, value_name = "PATH")]

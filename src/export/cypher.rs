@@ -16,8 +16,9 @@
 //! and `\uXXXX` for other control characters), integers, floats
 //! (`0.0/0.0` for NaN, `1.0/0.0` and `-1.0/0.0` for the infinities),
 //! booleans, lists, and dates as `fdate('2023-10')` / `fdate('~2024-01-11')`.
-//! `fdate` is factgraph's: Neo4j and Memgraph need the dates rewritten
-//! (or the JSON or CSV export).
+//! `fdate` is factgraph's: for Neo4j and Memgraph, [`to_server_script`]
+//! writes the same graph in their dialect (the `neo4j` and `memgraph`
+//! exports).
 //!
 //! **The schema** is data a Cypher script cannot create. When the graph
 //! has one it is written as a comment header in `seed/schema.fgs` syntax
@@ -25,6 +26,7 @@
 //! running the script does not install it. To move a store with its schema,
 //! use the JSON export, which carries it.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::View;
@@ -195,4 +197,311 @@ pub fn schema_to_fgs(s: &Schema) -> String {
         );
     }
     out
+}
+
+// ---- scripts for Neo4j and Memgraph ----------------------------------------
+
+/// The database a [`to_server_script`] is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Neo4j 5 (and 4.4), run with `cypher-shell -f FILE`.
+    Neo4j,
+    /// Memgraph, run with `mgconsole < FILE`.
+    Memgraph,
+}
+
+/// The label every node carries while the script runs, so that its
+/// relationships can find it by [`IMPORT_ID`] through one index; the
+/// script's last statements remove both.
+pub const IMPORT_LABEL: &str = "_factgraph";
+/// The property holding a node's factgraph id while the script runs.
+pub const IMPORT_ID: &str = "_factgraph_id";
+/// The index on [`IMPORT_LABEL`]`(`[`IMPORT_ID`]`)` (Neo4j names it).
+const IMPORT_INDEX: &str = "factgraph_import";
+/// Rows of one `UNWIND` statement: a transaction each in `cypher-shell`.
+const BATCH: usize = 500;
+
+/// What a server script wrote other than as the graph holds it, counted.
+#[derive(Default)]
+struct Lossy {
+    /// Dates of year or month precision, or approximate: their first day,
+    /// with `KEY_precision` / `KEY_approximate` beside them.
+    coarse_dates: usize,
+    /// Dates inside lists: their first day, precision not kept.
+    listed_dates: usize,
+    /// Lists Neo4j cannot store (mixed types, nulls, nested lists): lists
+    /// of the elements' texts.
+    mixed_lists: usize,
+    /// Companion keys the element already used: not written.
+    clashes: usize,
+}
+
+/// A date as Neo4j's and Memgraph's `date()` reads it: its first day.
+fn server_date(d: &crate::model::FDate) -> String {
+    if (0..=9999).contains(&d.year) {
+        format!("date('{:04}-{:02}-{:02}')", d.year, d.month, d.day)
+    } else {
+        format!(
+            "date({{year: {}, month: {}, day: {}}})",
+            d.year, d.month, d.day
+        )
+    }
+}
+
+/// Whether Neo4j can store the list as a property: elements of one type,
+/// no nulls, no lists or maps.
+fn neo4j_storable(items: &[Value]) -> bool {
+    let kind = |v: &Value| match v {
+        Value::Bool(_) => Some(0),
+        Value::Int(_) => Some(1),
+        Value::Float(_) => Some(2),
+        Value::String(_) => Some(3),
+        Value::Date(_) => Some(4),
+        Value::Temporal(t) => Some(5 + t.function_name().len()),
+        _ => None,
+    };
+    let mut kinds = items.iter().map(kind);
+    match kinds.next() {
+        None => true,
+        Some(None) => false,
+        Some(first) => kinds.all(|k| k == first),
+    }
+}
+
+/// A property value as a literal of `dialect`.
+fn server_literal(v: &Value, dialect: Dialect, lossy: &mut Lossy) -> String {
+    match v {
+        Value::Date(d) => server_date(d),
+        Value::List(items) if dialect == Dialect::Neo4j && !neo4j_storable(items) => {
+            lossy.mixed_lists += 1;
+            let parts: Vec<String> = items
+                .iter()
+                .map(|x| match x {
+                    Value::String(s) => string_literal(s),
+                    other => string_literal(&other.to_string()),
+                })
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::List(items) => {
+            let parts: Vec<String> = items
+                .iter()
+                .map(|x| {
+                    if let Value::Date(d) = x {
+                        lossy.listed_dates += 1;
+                        server_date(d)
+                    } else {
+                        server_literal(x, dialect, lossy)
+                    }
+                })
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
+        other => literal(other),
+    }
+}
+
+/// An element's properties as a map literal of `dialect` (`{}` when it has
+/// none), a coarse or approximate date followed by its precision and
+/// approximation.
+fn server_props(props: crate::model::PropsRef<'_>, dialect: Dialect, lossy: &mut Lossy) -> String {
+    let keys: std::collections::BTreeSet<String> =
+        props.iter().map(|(k, _)| k.as_str().to_string()).collect();
+    let mut parts = Vec::new();
+    for (k, v) in props.iter() {
+        if v.is_null() {
+            continue;
+        }
+        let key = k.as_str();
+        parts.push(format!(
+            "{}: {}",
+            ident(key),
+            server_literal(&v, dialect, lossy)
+        ));
+        if let Value::Date(d) = &*v {
+            let mut extra = Vec::new();
+            if d.precision != crate::model::Precision::Day {
+                extra.push((
+                    format!("{key}_precision"),
+                    string_literal(d.precision.name()),
+                ));
+            }
+            if d.approx {
+                extra.push((format!("{key}_approximate"), "true".to_string()));
+            }
+            if !extra.is_empty() {
+                lossy.coarse_dates += 1;
+            }
+            for (name, val) in extra {
+                if keys.contains(&name) {
+                    lossy.clashes += 1;
+                } else {
+                    parts.push(format!("{}: {val}", ident(&name)));
+                }
+            }
+        }
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// Writes `items` as `UNWIND [row, ...] AS row` statements of [`BATCH`]
+/// rows, each row `row(item)` and each statement ending in `body`.
+fn unwind<T>(out: &mut String, items: &[T], body: &str, mut row: impl FnMut(&T) -> String) {
+    for batch in items.chunks(BATCH) {
+        out.push_str("UNWIND [\n");
+        for (i, item) in batch.iter().enumerate() {
+            let sep = if i + 1 < batch.len() { "," } else { "" };
+            let _ = writeln!(out, "  {}{sep}", row(item));
+        }
+        let _ = writeln!(out, "] AS row\n{body}");
+    }
+}
+
+/// The view as a script that rebuilds it in an empty Neo4j or Memgraph
+/// database, with what it could not write as it is (see [`super::Report`]).
+///
+/// Nodes are created in batches of one label set, each with the label
+/// [`IMPORT_LABEL`] and its id in [`IMPORT_ID`], indexed, so that the
+/// relationships (in batches of one type) find their ends; the last
+/// statements remove the label, the property and the index. Neither
+/// database has factgraph's dates of year or month precision: a date is
+/// written as its first day, and one that is not an exact day gets
+/// `KEY_precision` ('year' or 'month') and `KEY_approximate` (true) beside
+/// it, so `WHERE r.since < date('2024-01-01')` works there as here. Fails
+/// when the graph itself uses the import label or property.
+pub fn to_server_script(
+    view: &View<'_>,
+    dialect: Dialect,
+) -> Result<(String, super::Report), String> {
+    let clash = view.nodes.iter().any(|n| {
+        n.labels.iter().any(|l| l.as_str() == IMPORT_LABEL)
+            || n.props.iter().any(|(k, _)| k.as_str() == IMPORT_ID)
+    });
+    if clash {
+        return Err(format!(
+            "the graph uses the label {IMPORT_LABEL} or the property {IMPORT_ID}, which the script needs for itself"
+        ));
+    }
+    let (db, run) = match dialect {
+        Dialect::Neo4j => ("Neo4j 5", "cypher-shell -f FILE"),
+        Dialect::Memgraph => ("Memgraph", "mgconsole < FILE"),
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// factgraph export for {db}: {} nodes, {} relationships.",
+        view.nodes.len(),
+        view.rels.len()
+    );
+    let _ = writeln!(out, "// Run with: {run} (into an empty database).");
+    out.push_str(
+        "// A date that is not an exact day is written as its first day, with KEY_precision\n\
+         // ('year' or 'month') and KEY_approximate (true) beside it.\n",
+    );
+    if view.schema.is_some() {
+        out.push_str(
+            "// The store's schema is not part of the script (the JSON export carries it).\n",
+        );
+    }
+    if view.nodes.is_empty() {
+        return Ok((out, super::Report::default()));
+    }
+    let (label, id) = (ident(IMPORT_LABEL), ident(IMPORT_ID));
+    match dialect {
+        Dialect::Neo4j => {
+            let _ = writeln!(
+                out,
+                "CREATE INDEX {IMPORT_INDEX} IF NOT EXISTS FOR (n:{label}) ON (n.{id});"
+            );
+            out.push_str("CALL db.awaitIndexes(300);\n");
+        }
+        Dialect::Memgraph => {
+            let _ = writeln!(out, "CREATE INDEX ON :{label}({id});");
+        }
+    }
+    let mut lossy = Lossy::default();
+    // Nodes by label set, each set's in id order.
+    let mut by_labels: BTreeMap<Vec<&str>, Vec<&super::ExNode<'_>>> = BTreeMap::new();
+    for n in &view.nodes {
+        by_labels
+            .entry(n.labels.iter().map(|l| l.as_str()).collect())
+            .or_default()
+            .push(n);
+    }
+    for (labels, nodes) in &by_labels {
+        let labels: String = labels.iter().map(|l| format!(":{}", ident(l))).collect();
+        let body = format!("CREATE (n:{label}{labels} {{{id}: row.id}}) SET n += row.props;");
+        unwind(&mut out, nodes, &body, |n| {
+            format!(
+                "{{id: {}, props: {}}}",
+                n.id.0,
+                server_props(n.props, dialect, &mut lossy)
+            )
+        });
+    }
+    let mut by_type: BTreeMap<&str, Vec<&super::ExRel<'_>>> = BTreeMap::new();
+    for r in &view.rels {
+        by_type.entry(r.rel_type).or_default().push(r);
+    }
+    for (ty, rels) in &by_type {
+        let body = format!(
+            "MATCH (a:{label} {{{id}: row.from}}), (b:{label} {{{id}: row.to}})\n\
+             CREATE (a)-[r:{}]->(b) SET r += row.props;",
+            ident(ty)
+        );
+        unwind(&mut out, rels, &body, |r| {
+            format!(
+                "{{from: {}, to: {}, props: {}}}",
+                r.start.0,
+                r.end.0,
+                server_props(r.props, dialect, &mut lossy)
+            )
+        });
+    }
+    match dialect {
+        Dialect::Neo4j => {
+            let _ = writeln!(
+                out,
+                "MATCH (n:{label}) CALL {{ WITH n REMOVE n:{label}, n.{id} }} IN TRANSACTIONS OF 10000 ROWS;"
+            );
+            let _ = writeln!(out, "DROP INDEX {IMPORT_INDEX} IF EXISTS;");
+        }
+        Dialect::Memgraph => {
+            let _ = writeln!(out, "MATCH (n:{label}) REMOVE n:{label}, n.{id};");
+            let _ = writeln!(out, "DROP INDEX ON :{label}({id});");
+        }
+    }
+    // (count, one, many, what became of them)
+    let kinds = [
+        (
+            lossy.coarse_dates,
+            "date of year or month precision or approximate",
+            "dates of year or month precision or approximate",
+            "written as the first day (with KEY_precision / KEY_approximate)",
+        ),
+        (
+            lossy.listed_dates,
+            "date in a list",
+            "dates in lists",
+            "written as the first day (the precision is not kept)",
+        ),
+        (
+            lossy.mixed_lists,
+            "list of mixed types",
+            "lists of mixed types",
+            "written as a list of strings (Neo4j stores lists of one type)",
+        ),
+        (
+            lossy.clashes,
+            "precision or approximation property",
+            "precision or approximation properties",
+            "left out (the element already has a property of that name)",
+        ),
+    ];
+    let notes = kinds
+        .iter()
+        .filter(|k| k.0 > 0)
+        .map(|&(n, one, many, what)| format!("{n} {} {what}", if n == 1 { one } else { many }))
+        .collect();
+    Ok((out, super::Report { notes }))
 }

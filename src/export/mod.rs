@@ -7,6 +7,7 @@
 //! | `json` | [`json`] (read back by [`crate::import::json`]) | file |
 //! | `csv` | [`csv`] (Kùzu `COPY FROM` and `neo4j-admin database import`) | directory |
 //! | `cypher` | [`cypher`] (a script for `factgraph -f`) | file |
+//! | `neo4j`, `memgraph` | [`cypher::to_server_script`] (for `cypher-shell` / `mgconsole`) | file |
 //! | `graphml` | [`graphml`] | file |
 //! | `ntriples`, `nt` / `turtle`, `ttl` | [`rdf`] | file |
 //!
@@ -33,7 +34,8 @@ use crate::store::Graph;
 /// The formats [`export`] writes to a stream (`csv` needs a directory: see
 /// [`export_to_path`]).
 pub const FORMATS: &[&str] = &[
-    "dot", "json", "csv", "cypher", "graphml", "ntriples", "nt", "turtle", "ttl",
+    "dot", "json", "csv", "cypher", "neo4j", "memgraph", "graphml", "ntriples", "nt", "turtle",
+    "ttl",
 ];
 
 /// What an export wrote other than as the graph holds it: values it left
@@ -245,6 +247,10 @@ pub fn export_with(
         }),
         "json" => whole(json::to_json(&view)),
         "cypher" => whole(cypher::to_cypher(&view)),
+        "neo4j" => cypher::to_server_script(&view, cypher::Dialect::Neo4j).map_err(Error::Other)?,
+        "memgraph" => {
+            cypher::to_server_script(&view, cypher::Dialect::Memgraph).map_err(Error::Other)?
+        }
         "graphml" => whole(graphml::to_graphml(&view)),
         "ntriples" | "nt" => rdf::to_ntriples(&view),
         "turtle" | "ttl" => rdf::to_turtle(&view),

@@ -599,6 +599,14 @@ pub fn builtins() -> &'static [Procedure] {
             ),
             Procedure::new(
                 sig(
+                    "db.awaitIndexes(timeOutSeconds :: INTEGER) :: ()",
+                    "Waits for the indexes to come online, as Neo4j's does: factgraph builds \
+                     an index in the statement that creates it, so it returns at once.",
+                ),
+                |_, _| Ok(Vec::new()),
+            ),
+            Procedure::new(
+                sig(
                     "dbms.procedures() :: (name :: STRING, signature :: STRING, \
                      description :: STRING, mode :: STRING)",
                     "Every procedure a CALL can name, with its signature.",

@@ -37,7 +37,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "export",
         "FORMAT FILE [QUERY]",
-        "write the graph, or what QUERY returns: dot, json, csv, cypher, graphml, ntriples, turtle",
+        "write the graph, or what QUERY returns: dot, json, csv, cypher, neo4j, memgraph, graphml, ntriples, turtle",
     ),
     (
         "import",
