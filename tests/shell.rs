@@ -384,6 +384,56 @@ fn timeline_of_a_date_takes_in_the_dates_within_it() {
     assert!(!dates("2023-10").is_empty());
 }
 
+/// The events on a date are in its timeline, each once, with its own date:
+/// October 2023 had the conference on Eurasian security and the eight
+/// steps to support the BRI, 2023 those and the BRICS summit.
+#[test]
+fn timeline_of_a_date_has_its_events() {
+    let events = |name: &str| -> Vec<String> {
+        let r = run(
+            &[
+                "--seed",
+                "--format",
+                "csv",
+                "-c",
+                &format!(":timeline {name}"),
+            ],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+            .lines()
+            .filter(|l| l.contains("(2023)"))
+            .map(|l| l.to_string())
+            .collect()
+    };
+    let october = events("2023-10");
+    assert_eq!(
+        october,
+        [
+            "2023-10,month,ON,Announcement of the eight steps to support the BRI (2023),,a002",
+            "2023-10,month,ON,Conference on Eurasian Security (2023),,\"a003, a000\"",
+        ],
+        "{october:?}"
+    );
+    let year = events("2023");
+    for e in ["BRICS summit (2023)", "High-level visits to China (2023)"] {
+        assert!(year.iter().any(|l| l.contains(e)), "{e} in {year:?}");
+    }
+    assert!(october.iter().all(|l| year.contains(l)), "{year:?}");
+    // An entity's timeline does not take in an event linked to it without
+    // a quote; the event's date's does.
+    let script = "CREATE (:Event {name: 'E', date: fdate('2020')})-[:HELD_IN]->(:City {name: 'C'}), (e:Event {name: 'F'})-[:ON]->(:Date {name: '2021', value: fdate('2021')}), (e)-[:HELD_IN]->(:City {name: 'D'});\n:timeline C\n:timeline D\n:timeline 2021\n";
+    let r = run(&["--memory", "--format", "csv"], script);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("date,"))
+        .collect();
+    assert_eq!(lines, [",,ON,F,,"], "{}", r.stdout);
+}
+
 /// A fact is listed once however many ways the calendar reaches it: an
 /// `IN` cycle through the entity, or a statement on a year and on a day of
 /// it.

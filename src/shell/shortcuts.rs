@@ -116,8 +116,10 @@ ORDER BY date IS NULL, date, article;"
 
 /// `:timeline NAME [OTHER]`: the facts about NAME (and OTHER, if given) in
 /// date order, undated last. For a date, the facts on the dates within it
-/// as well (`:timeline 2024` has those of 2024-05-21). Each fact once, however
-/// many ways the calendar reaches it.
+/// as well (`:timeline 2024` has those of 2024-05-21), and the events on
+/// them (an event's `ON` has no quote: the event is the fact; its source is
+/// the articles it is `MENTIONED_IN`). Each fact
+/// once, however many ways the calendar reaches it.
 pub fn timeline(name: &str, other: Option<&str>) -> String {
     let n = lit(name);
     let both = match other {
@@ -132,12 +134,14 @@ pub fn timeline(name: &str, other: Option<&str>) -> String {
 MATCH (d)-[:IN*0..]->(e) WHERE d = e OR (e:Date AND d:Date)
 WITH DISTINCT e, d
 MATCH (d)-[r]-(x)
-WHERE (r.quote IS NOT NULL OR (x:Statement AND startNode(r) = x)){both}
+WHERE (r.quote IS NOT NULL OR (startNode(r) = x AND (x:Statement OR (x:Event AND d:Date)))){both}
 WITH x, type(r) AS link, r.quote IS NOT NULL AS quoted, CASE WHEN r.quote IS NOT NULL THEN r ELSE x END AS f
 WITH DISTINCT x, link, quoted, f, coalesce(f.date, f.valid_from) AS date
 RETURN date, precision(date) AS precision, link,
-       CASE WHEN quoted THEN coalesce(x.name, x.key) ELSE coalesce(x.summary, x.status) END AS what,
-       f.modality AS modality, f.source AS source
+       CASE WHEN quoted THEN coalesce(x.name, x.key) ELSE coalesce(x.summary, x.status, x.name) END AS what,
+       f.modality AS modality,
+       coalesce(f.source, reduce(s = null, a IN [(x)-[:MENTIONED_IN]->(a:Article) | a.key] |
+         coalesce(s + ', ', '') + a)) AS source
 ORDER BY date IS NULL, date, source, what;"
     )
 }
