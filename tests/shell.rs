@@ -341,25 +341,29 @@ fn timeline_orders_facts_by_date_with_precision_undated_last() {
     );
 }
 
+/// The rows of `:timeline NAME` on the article graph, as CSV lines.
+fn seed_timeline(name: &str) -> Vec<String> {
+    let r = run(
+        &[
+            "--seed",
+            "--format",
+            "csv",
+            "-c",
+            &format!(":timeline {name}"),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout.lines().skip(1).map(str::to_string).collect()
+}
+
 /// A date's timeline holds the facts on the dates of its calendar within
 /// it: 2024's those of 2024-05-21 and ~2024-01-11, 2024-01's only January's.
 #[test]
 fn timeline_of_a_date_takes_in_the_dates_within_it() {
     let dates = |name: &str| -> Vec<String> {
-        let r = run(
-            &[
-                "--seed",
-                "--format",
-                "csv",
-                "-c",
-                &format!(":timeline {name}"),
-            ],
-            "",
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        r.stdout
-            .lines()
-            .skip(1)
+        seed_timeline(name)
+            .iter()
             .map(|l| l.split(',').next().unwrap_or("").to_string())
             .collect()
     };
@@ -390,21 +394,9 @@ fn timeline_of_a_date_takes_in_the_dates_within_it() {
 #[test]
 fn timeline_of_a_date_has_its_events() {
     let events = |name: &str| -> Vec<String> {
-        let r = run(
-            &[
-                "--seed",
-                "--format",
-                "csv",
-                "-c",
-                &format!(":timeline {name}"),
-            ],
-            "",
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        r.stdout
-            .lines()
+        seed_timeline(name)
+            .into_iter()
             .filter(|l| l.contains("(2023)"))
-            .map(|l| l.to_string())
             .collect()
     };
     let october = events("2023-10");
