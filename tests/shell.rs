@@ -403,8 +403,8 @@ fn timeline_of_a_date_has_its_events() {
     assert_eq!(
         october,
         [
+            "2023-10,month,ON,Conference on Eurasian Security (2023),,\"a000, a003\"",
             "2023-10,month,ON,Announcement of the eight steps to support the BRI (2023),,a002",
-            "2023-10,month,ON,Conference on Eurasian Security (2023),,\"a003, a000\"",
         ],
         "{october:?}"
     );

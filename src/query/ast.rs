@@ -77,6 +77,28 @@ pub struct SingleQuery {
     pub span: Span,
 }
 
+/// What an `EXISTS`, `COUNT` or `COLLECT` subquery gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubqueryKind {
+    /// Whether there is a match or a row.
+    Exists,
+    /// How many matches or rows there are.
+    Count,
+    /// The values of the query's one returned column, in order.
+    Collect,
+}
+
+impl SubqueryKind {
+    /// The keyword that opens it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SubqueryKind::Exists => "EXISTS",
+            SubqueryKind::Count => "COUNT",
+            SubqueryKind::Collect => "COLLECT",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
     pub name: String,
@@ -427,13 +449,14 @@ pub enum ExprKind {
     /// A pattern used as a predicate: `WHERE (a)-->(b)`
     PatternPredicate(PatternElement),
     /// `EXISTS { MATCH ... [WHERE ...] }` or `EXISTS { (a)-->(b) [WHERE ...] }`,
-    /// and with `count`, `COUNT { ... }` (Neo4j 5): how many matches (or
-    /// rows of the query) there are, not whether there is one.
+    /// `COUNT { ... }` (Neo4j 5): how many matches (or rows of the query)
+    /// there are, not whether there is one, and `COLLECT { query }` (Neo4j
+    /// 5): the list of the one column its query returns.
     ExistsSubquery {
         pattern: Pattern,
         where_: Option<Box<Expr>>,
         query: Option<Box<Query>>,
-        count: bool,
+        count: SubqueryKind,
     },
     /// `n {.name, .age, k: expr, .*}`
     MapProjection(Box<Expr>, Vec<MapProjItem>),

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use super::ast::{
     Clause, Direction, Expr, ExprKind, Ident, MapProjItem, NodePattern, Pattern, PatternElement,
-    PatternPart, Projection, Query, RelPattern, RemoveItem, SetItem, SingleQuery, SubqueryScope,
+    PatternPart, Projection, Query, RelPattern, RemoveItem, SetItem, SingleQuery, SubqueryKind,
+    SubqueryScope,
 };
 use super::expr::{contains_aggregate, is_aggregate};
 use crate::error::QueryError;
@@ -291,7 +292,14 @@ fn type_check_inner(
             Ty::Any
         }
         ExprKind::PatternComprehension { .. } => Ty::List,
-        ExprKind::ExistsSubquery { count: true, .. } => Ty::Int,
+        ExprKind::ExistsSubquery {
+            count: SubqueryKind::Count,
+            ..
+        } => Ty::Int,
+        ExprKind::ExistsSubquery {
+            count: SubqueryKind::Collect,
+            ..
+        } => Ty::List,
         ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { .. } => Ty::Bool,
         ExprKind::MapProjection(x, _) => {
             t(x, locals)?;

@@ -465,6 +465,30 @@ pub(crate) fn count_query(ev: &Ev, q: &Query, env: &Env) -> R<i64> {
     Ok(i64::try_from(rows.len()).unwrap_or(i64::MAX))
 }
 
+/// `COLLECT { query }`: the values of the one column the query returns
+/// for the row `env`, in its order (of a UNION, its rows as the query
+/// alone would give them).
+pub(crate) fn collect_query(ev: &Ev, q: &Query, env: &Env) -> R<Vec<Value>> {
+    let (names, vals) = env.flatten();
+    let (columns, rows) = union_of(q, |sq| {
+        let t = subquery_part(ev, sq, &names, &vals)?;
+        Ok((t.names, t.rows))
+    })?;
+    if columns.len() != 1 {
+        return Err(QueryError::semantic(
+            "InvalidCollectSubquery",
+            format!(
+                "a COLLECT subquery returns one column, not {}: {columns:?}",
+                columns.len()
+            ),
+        ));
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.into_iter().next())
+        .collect())
+}
+
 /// One part of a subquery run for the outer row (`names`, `vals`): its
 /// rows as they come out of its last clause (a part without RETURN gives
 /// its rows as they are).

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ast::{Expr, ExprKind};
+use super::ast::{Expr, ExprKind, SubqueryKind};
 use super::expr::{Env, Ev, R, plain, type_err};
 use crate::error::QueryError;
 use crate::model::{FDate, Value};
@@ -193,7 +193,14 @@ pub fn call(ev: &Ev, name: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
         }
         let v = ev.eval(&arg_exprs[0], env)?;
         return Ok(match (&arg_exprs[0].kind, v) {
-            (ExprKind::PatternPredicate(_) | ExprKind::ExistsSubquery { count: false, .. }, v) => v,
+            (
+                ExprKind::PatternPredicate(_)
+                | ExprKind::ExistsSubquery {
+                    count: SubqueryKind::Exists,
+                    ..
+                },
+                v,
+            ) => v,
             (_, v) => Value::Bool(!v.is_null()),
         });
     }

@@ -1789,7 +1789,25 @@ impl<'a> Parser<'a> {
         }
         // `COUNT {` opens a subquery when what follows starts a pattern or
         // a clause; otherwise (`count {.name}`, `count {k: 1}`, `count {x}`)
-        // it is a map projection of a variable named count.
+        // it is a map projection of a variable named count. `COLLECT {`
+        // takes only a query.
+        if upper == "COLLECT" && next == TokenKind::LBrace {
+            let clause = matches!(self.kind_at(2), TokenKind::Ident(w)
+                if ["MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k)));
+            if clause {
+                return self.weighted(6, Self::exists_subquery);
+            }
+            if self.kind_at(2) == &TokenKind::LParen {
+                return Err(QueryError::syntax(
+                    "InvalidCollectSubquery",
+                    "a COLLECT subquery is a query ending in RETURN, not a pattern",
+                    self.peek_at(2).span,
+                )
+                .hint("COLLECT { MATCH (p:Person) RETURN p.name }"));
+            }
+        }
         if upper == "COUNT" && next == TokenKind::LBrace {
             let clause = matches!(self.kind_at(2), TokenKind::Ident(w)
                 if ["MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN"]
@@ -2011,15 +2029,20 @@ impl<'a> Parser<'a> {
     }
 
     // Exists := ( EXISTS | COUNT ) '{' ( Query | Pattern [WHERE Expr] ) '}'
+    //          | COLLECT '{' Query '}'
     #[inline(never)]
     fn exists_subquery(&mut self) -> Result<Expr, QueryError> {
         let start = self.start();
-        let count =
-            matches!(&self.peek().kind, TokenKind::Ident(w) if w.eq_ignore_ascii_case("COUNT"));
+        let count = match &self.peek().kind {
+            TokenKind::Ident(w) if w.eq_ignore_ascii_case("COUNT") => SubqueryKind::Count,
+            TokenKind::Ident(w) if w.eq_ignore_ascii_case("COLLECT") => SubqueryKind::Collect,
+            _ => SubqueryKind::Exists,
+        };
         self.advance();
         self.advance();
-        let kind = if self.at(&TokenKind::LParen)
-            || (is_name(self.kind_at(0)) && self.kind_at(1) == &TokenKind::Eq)
+        let kind = if count != SubqueryKind::Collect
+            && (self.at(&TokenKind::LParen)
+                || (is_name(self.kind_at(0)) && self.kind_at(1) == &TokenKind::Eq))
         {
             let pattern = self.pattern()?;
             let where_ = self.where_opt()?.map(Box::new);
@@ -2035,10 +2058,14 @@ impl<'a> Parser<'a> {
             self.pattern_ok = false;
             let q = self.query();
             (self.in_subquery, self.pattern_ok) = saved;
+            let q = q?;
+            if count == SubqueryKind::Collect {
+                collect_returns_one(&q)?;
+            }
             ExprKind::ExistsSubquery {
                 pattern: Pattern::new(Vec::new()),
                 where_: None,
-                query: Some(Box::new(q?)),
+                query: Some(Box::new(q)),
                 count,
             }
         };
@@ -2415,6 +2442,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// A `COLLECT` subquery's parts each end in a RETURN of one column
+/// (`RETURN *` and several items are refused), as Neo4j requires.
+fn collect_returns_one(q: &Query) -> Result<(), QueryError> {
+    for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+        let ok =
+            matches!(sq.clauses.last(), Some(Clause::Return(p)) if !p.star && p.items.len() == 1);
+        if !ok {
+            return Err(QueryError::syntax(
+                "InvalidCollectSubquery",
+                "a COLLECT subquery ends in a RETURN of exactly one column",
+                sq.span,
+            )
+            .hint("COLLECT { MATCH (p:Person) RETURN p.name }"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

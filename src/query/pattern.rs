@@ -14,11 +14,11 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
-use super::ast::RelPattern;
 use super::ast::{
     BinOp, Direction, Expr, ExprKind, Ident, NodePattern, PathKind, Pattern, PatternElement,
     PatternPart, Query,
 };
+use super::ast::{RelPattern, SubqueryKind};
 use super::compare::equals;
 use super::expr::{Env, Ev, R, type_err};
 use crate::error::QueryError;
@@ -1822,14 +1822,14 @@ pub fn subquery(
     pattern: &Pattern,
     where_: Option<&Expr>,
     query: Option<&Query>,
-    count: bool,
+    count: SubqueryKind,
     env: &Env,
 ) -> R<Value> {
     if let Some(q) = query {
-        return Ok(if count {
-            Value::Int(super::eval::count_query(ev, q, env)?)
-        } else {
-            Value::Bool(super::eval::exists_query(ev, q, env)?)
+        return Ok(match count {
+            SubqueryKind::Count => Value::Int(super::eval::count_query(ev, q, env)?),
+            SubqueryKind::Exists => Value::Bool(super::eval::exists_query(ev, q, env)?),
+            SubqueryKind::Collect => Value::List(super::eval::collect_query(ev, q, env)?),
         });
     }
     let (names, vals) = env.flatten();
@@ -1839,7 +1839,8 @@ pub fn subquery(
         n += 1;
         Ok(true)
     })?;
-    Ok(if count {
+    // The parser gives COLLECT only a query.
+    Ok(if count == SubqueryKind::Count {
         Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
     } else {
         Value::Bool(n > 0)

@@ -594,7 +594,7 @@ impl Display for Expr {
                 query,
                 count,
             } => {
-                f.write_str(if *count { "COUNT { " } else { "EXISTS { " })?;
+                write!(f, "{} {{ ", count.keyword())?;
                 match query {
                     Some(q) => write!(f, "{q}")?,
                     None => {

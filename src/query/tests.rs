@@ -2488,6 +2488,67 @@ fn distinct_of_functions_of_columns_reads_each_input_once_and_agrees_with_the_pl
     assert_eq!(r.rows, want);
 }
 
+/// `COLLECT { query }` (Neo4j 5) is the list of the query's one column for
+/// each outer row, in the query's order, UNION ALL's rows kept and
+/// UNION's repeated ones dropped; an empty list when nothing matches.
+#[test]
+fn collect_subqueries_list_the_returned_column() {
+    let mut g = Graph::new();
+    run(
+        &mut g,
+        "CREATE (a:P {name: 'a'}), (b:P {name: 'b'}), (c:P {name: 'c'}), \
+         (a)-[:K]->(b), (a)-[:K]->(c), (b)-[:K]->(c)",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P) RETURN p.name, COLLECT { MATCH (p)-[:K]->(x) RETURN x.name ORDER BY x.name DESC } AS k ORDER BY p.name"
+        ),
+        ["'a' | ['c', 'b']", "'b' | ['c']", "'c' | []"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P {name: 'a'}) UNWIND COLLECT { MATCH (p)-->(x) RETURN x.name AS n \
+             UNION ALL MATCH (p)-->(x) RETURN x.name AS n } AS k RETURN k ORDER BY k"
+        ),
+        ["'b'", "'b'", "'c'", "'c'"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P {name: 'a'}) UNWIND COLLECT { MATCH (p)-->(x) RETURN x.name AS n \
+             UNION MATCH (p)-->(x) RETURN x.name AS n } AS k RETURN k ORDER BY k"
+        ),
+        ["'b'", "'c'"]
+    );
+    // A list: size() and IN take it.
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:P) WHERE 'c' IN COLLECT { MATCH (p)-->(x) RETURN x.name } \
+             RETURN p.name, size(COLLECT { MATCH (p)-->(x) RETURN x }) ORDER BY p.name"
+        ),
+        ["'a' | 2", "'b' | 1"]
+    );
+    // `collect {` before a map projection's key is still a variable's.
+    assert_eq!(
+        rows(&mut g, "WITH {a: 1} AS collect RETURN collect {.a}"),
+        ["{a: 1}"]
+    );
+    // One column, from a RETURN, and a query, not a pattern.
+    for q in [
+        "RETURN COLLECT { MATCH (p:P) RETURN p.name, p }",
+        "RETURN COLLECT { MATCH (p:P) RETURN * }",
+        "RETURN COLLECT { MATCH (p:P) WITH p }",
+        "RETURN COLLECT { (p:P) }",
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, "InvalidCollectSubquery", "{q}: {e:?}");
+    }
+}
+
 #[test]
 fn count_subqueries_count_matches_and_rows() {
     let mut g = Graph::new();

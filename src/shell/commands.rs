@@ -149,7 +149,8 @@ Statements end with `;`. A Cypher subset:
   RETURN o.name, m.status, m.date;
   OPTIONAL MATCH, WHERE, WITH, UNWIND, ORDER BY, SKIP, LIMIT, DISTINCT,
   count/collect/min/max/sum/avg, variable-length paths (*1..3), shortestPath,
-  EXISTS { ... } and COUNT { ... } subqueries, pattern comprehensions,
+  EXISTS { ... }, COUNT { ... } and COLLECT { ... } subqueries, pattern
+  comprehensions,
   CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, FOREACH, parameters ($name),
   procedures with CALL (:help procedures), and CALL (x) { ... } subqueries
   (once per row, with the variables in parentheses; OPTIONAL CALL keeps a

@@ -522,8 +522,9 @@ impl FactHelper {
                         let vars = bound_vars(&before[..start]);
                         let mut v = pairs(word, vars.iter().map(|(n, _)| n.as_str()), "");
                         v.extend(pairs(word, KEYWORDS.iter().copied(), " "));
-                        // `COUNT { ... }`, beside the function `count(`.
-                        v.extend(pairs(word, ["COUNT"], " { "));
+                        // `COUNT { ... }` and `COLLECT { ... }`, beside
+                        // the functions `count(` and `collect(`.
+                        v.extend(pairs(word, ["COUNT", "COLLECT"], " { "));
                         v.extend(pairs(word, FUNCTIONS.iter().copied(), "("));
                         v
                     }
@@ -721,9 +722,11 @@ fn token_styles(text: &str) -> Vec<(Range<usize>, &'static str)> {
                 // A property key, a parameter.
                 n
             } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
-                || (w.eq_ignore_ascii_case("count") && next == Some('{'))
+                || ((w.eq_ignore_ascii_case("count") || w.eq_ignore_ascii_case("collect"))
+                    && next == Some('{'))
             {
-                // `COUNT {` opens a subquery; `count(` is the function.
+                // `COUNT {` and `COLLECT {` open subqueries; `count(` and
+                // `collect(` are the functions.
                 take(n, KW)
             } else if next == Some('(') || (next == Some(':') && matches!(prev, Some('{' | ','))) {
                 // A function, a map key.
@@ -850,7 +853,10 @@ mod tests {
         assert_eq!(reps(&h, "RETURN n.al"), (9, vec!["aliases".to_string()]));
         assert_eq!(reps(&h, "RETURN $w"), (8, vec!["who".to_string()]));
         assert_eq!(reps(&h, "mat"), (0, vec!["MATCH ".to_string()]));
-        assert_eq!(reps(&h, "RETURN coll"), (7, vec!["collect(".to_string()]));
+        assert_eq!(
+            reps(&h, "RETURN coll"),
+            (7, vec!["COLLECT { ".to_string(), "collect(".to_string()])
+        );
         assert_eq!(
             reps(&h, "RETURN cou"),
             (7, vec!["COUNT { ".to_string(), "count(".to_string()])
@@ -1026,5 +1032,8 @@ mod tests {
         let c = colorize("RETURN COUNT { (n) }, count(n);");
         assert!(c.contains("\x1b[1;34mCOUNT\x1b[0m {"), "{c:?}");
         assert!(c.contains(", count(\x1b[35mn"), "{c:?}");
+        let c = colorize("RETURN COLLECT { RETURN 1 }, collect(n);");
+        assert!(c.contains("\x1b[1;34mCOLLECT\x1b[0m {"), "{c:?}");
+        assert!(c.contains(", collect(\x1b[35mn"), "{c:?}");
     }
 }

@@ -140,8 +140,9 @@ WITH DISTINCT x, link, quoted, f, coalesce(f.date, f.valid_from) AS date
 RETURN date, precision(date) AS precision, link,
        CASE WHEN quoted THEN coalesce(x.name, x.key) ELSE coalesce(x.summary, x.status, x.name) END AS what,
        f.modality AS modality,
-       coalesce(f.source, reduce(s = null, a IN [(x)-[:MENTIONED_IN]->(a:Article) | a.key] |
-         coalesce(s + ', ', '') + a)) AS source
+       coalesce(f.source, reduce(s = null, k IN COLLECT {{
+         MATCH (x)-[:MENTIONED_IN]->(a:Article) RETURN a.key ORDER BY a.key
+       }} | coalesce(s + ', ', '') + k)) AS source
 ORDER BY date IS NULL, date, source, what;"
     )
 }
