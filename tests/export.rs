@@ -824,6 +824,34 @@ fn the_article_graph_reads_back_from_its_csv_export() {
     assert_eq!(to_string("json", &back), to_string("json", &g));
 }
 
+/// A neo4j-admin column whose dates are all exact days is typed `date`
+/// (neo4j-admin reads it as dates); one with a year, a month or an
+/// approximate date stays a string column of factgraph's encoding. Both
+/// read back as the dates they were, and a `date` column reads as dates
+/// even where the manifest does not list it.
+#[test]
+fn csv_export_types_columns_of_days_as_neo4j_dates() {
+    let g = sample();
+    let dir = tempfile::tempdir().expect("tempdir");
+    export::export_to_path("csv", &g, None, dir.path()).expect("csv export");
+    let header = |file: &str| -> String {
+        let text = std::fs::read_to_string(dir.path().join("neo4j").join(file)).expect(file);
+        text.lines().next().unwrap_or("").to_string()
+    };
+    // founded: 2001-06-15; since: 2024-07-04 and ~2023; date: 2023-10.
+    assert!(header("nodes_Organisation.csv").contains("founded:date"));
+    assert!(header("rels_MEMBER_OF.csv").contains("since:string"));
+    assert!(header("rels_MENTIONS.csv").contains("date:string"));
+    let manifest = dir.path().join("neo4j").join(export::csv::MANIFEST);
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    let unlisted = text.replace(", \"dates\": [\"founded\"]", "");
+    assert_ne!(unlisted, text, "the manifest lists founded: {text}");
+    std::fs::write(&manifest, unlisted).expect("write");
+    let mut back = Graph::new();
+    import::import_path(dir.path(), &mut back).expect("import");
+    assert_eq!(canon(&back), canon(&g));
+}
+
 #[test]
 fn csv_import_refuses_the_kuzu_directory_and_an_export_without_its_manifest() {
     let g = sample();

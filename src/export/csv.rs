@@ -58,7 +58,10 @@
 //! encoding, which keeps the precision and the approximation: `2023`
 //! (year), `2023-10` (month), `2023-10-11` (day), with `~` in front when
 //! approximate (`~2024-01-11`); `schema.cypher` names these columns in a
-//! comment. A column whose values mix types is `STRING` holding each
+//! comment. For neo4j-admin, a column whose dates are all exact days is a
+//! `date` column (the same text, which Neo4j reads as dates); Neo4j has no
+//! year or month dates, so any other date column is a string one. A column
+//! whose values mix types is `STRING` holding each
 //! value's text (strings as they are, lists as JSON arrays).
 //!
 //! Cells are RFC 4180 CSV: quoted when they hold a comma, quote, line break
@@ -77,7 +80,7 @@ use std::path::Path;
 
 use super::{ExNode, ExRel, View, plain_text};
 use crate::error::Error;
-use crate::model::{FDate, Sym, Value};
+use crate::model::{FDate, Precision, Sym, Value};
 
 /// The type of a column, inferred from the values in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -535,8 +538,12 @@ pub const MANIFEST_FORMAT: &str = "factgraph-csv";
 pub const MANIFEST_VERSION: i64 = 1;
 
 /// The column type of a neo4j-admin header type: those [`neo4j_type`]
-/// writes, and neo4j-admin's other names for integers, floats and strings.
+/// writes (and `date`, which [`neo4j_file`] writes for a column of days),
+/// and neo4j-admin's other names for integers, floats and strings.
 pub(crate) fn neo4j_col(ty: &str) -> Option<Col> {
+    if ty.eq_ignore_ascii_case("date") {
+        return Some(Col::Date);
+    }
     let (base, list) = match ty.strip_suffix("[]") {
         Some(b) => (b, true),
         None => (ty, false),
@@ -558,10 +565,11 @@ pub(crate) fn neo4j_col(ty: &str) -> Option<Col> {
 }
 
 /// A string column (or list of strings) that [`MANIFEST`] says holds
-/// factgraph dates: its date type; None for any other column.
+/// factgraph dates, or a `date` one: its date type; None for any other
+/// column.
 pub(crate) fn as_dates(c: Col) -> Option<Col> {
     match c {
-        Col::Str => Some(Col::Date),
+        Col::Str | Col::Date => Some(Col::Date),
         Col::List(Elem::Str) => Some(Col::List(Elem::Date)),
         _ => None,
     }
@@ -668,12 +676,30 @@ fn neo4j_file<'a>(
     for (_, p) in rows.clone() {
         cols.add(p);
     }
+    // A column of dates that are all exact days is neo4j-admin's `date`
+    // (the same text); Neo4j has no year or month dates, so any other stays
+    // a string column in factgraph's encoding.
+    let days: BTreeSet<&str> = cols
+        .0
+        .iter()
+        .filter(|(k, c)| {
+            **c == Col::Date
+                && rows.clone().all(|(_, p)| match p.get(k).as_deref() {
+                    Some(Value::Date(d)) => d.precision == Precision::Day && !d.approx,
+                    _ => true,
+                })
+        })
+        .map(|(k, _)| k.as_str())
+        .collect();
     let mut header: Vec<Option<String>> = lead.iter().map(|c| Some(c.to_string())).collect();
-    header.extend(
-        cols.0
-            .iter()
-            .map(|(k, c)| Some(format!("{k}:{}", neo4j_type(*c)))),
-    );
+    header.extend(cols.0.iter().map(|(k, c)| {
+        let ty = if days.contains(k.as_str()) {
+            "date"
+        } else {
+            neo4j_type(*c)
+        };
+        Some(format!("{k}:{ty}"))
+    }));
     let mut text = row(&header);
     let mut exact = Vec::new();
     for (i, (first, props)) in rows.enumerate() {

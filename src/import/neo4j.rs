@@ -429,7 +429,7 @@ fn header_specs(
                     return Err(recs.error(
                         *at,
                         format!(
-                            "the column '{name}' has the type '{ty}', which this import does not read (long, double, boolean, string, and lists of them: long[] ...)"
+                            "the column '{name}' has the type '{ty}', which this import does not read (long, double, boolean, string, and lists of them: long[] ...; date)"
                         ),
                     ));
                 };
