@@ -70,6 +70,8 @@ pub struct Records<'a> {
     /// `text` starts with the file's byte-order mark, which no column
     /// counts.
     bom: bool,
+    /// The field separator (ASCII): `,` unless [`Records::separated_by`].
+    sep: u8,
 }
 
 impl<'a> Records<'a> {
@@ -98,7 +100,15 @@ impl<'a> Records<'a> {
             first_line,
             line: first_line,
             record_line: first_line,
+            sep: b',',
         }
+    }
+
+    /// The records with `sep` between fields instead of `,` (an ASCII
+    /// character other than a quote or a line break).
+    pub fn separated_by(mut self, sep: u8) -> Records<'a> {
+        self.sep = sep;
+        self
     }
 
     /// Bytes of the text consumed so far (for a progress bar).
@@ -198,13 +208,17 @@ impl<'a> Records<'a> {
                     }
                 }
                 match b.get(pos) {
-                    None | Some(b',' | b'\n') => {}
+                    None | Some(b'\n') => {}
+                    Some(&c) if c == self.sep => {}
                     Some(b'\r') if b.get(pos + 1) == Some(&b'\n') => {}
                     Some(b'\r') if cut(pos + 1) => return None,
                     Some(_) => {
                         return Some(Err(self.error(
                             pos,
-                            "expected ',' or the end of the line after a quoted field".into(),
+                            format!(
+                                "expected '{}' or the end of the line after a quoted field",
+                                char::from(self.sep)
+                            ),
                         )));
                     }
                 }
@@ -214,7 +228,7 @@ impl<'a> Records<'a> {
                 // a character boundary.
                 let end = b[pos..]
                     .iter()
-                    .position(|&c| matches!(c, b',' | b'\n' | b'\r' | b'"'))
+                    .position(|&c| c == self.sep || matches!(c, b'\n' | b'\r' | b'"'))
                     .map_or(b.len(), |i| pos + i);
                 if cut(end) {
                     return None;
@@ -238,7 +252,7 @@ impl<'a> Records<'a> {
             }
             fields.push((field, at));
             match b.get(pos) {
-                Some(b',') => pos += 1,
+                Some(&c) if c == self.sep => pos += 1,
                 Some(b'\r') => {
                     pos += 2;
                     line += 1;
@@ -329,7 +343,12 @@ fn for_each_chunk(
 
 /// Splits RFC 4180 CSV text into records. A blank line is skipped.
 pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Record>, LoadError> {
-    let mut it = Records::new(text, file);
+    parse_csv_with(text, file, b',')
+}
+
+/// [`parse_csv`] with `sep` between fields (see [`Records::separated_by`]).
+pub fn parse_csv_with(text: &str, file: &str, sep: u8) -> Result<Vec<Record>, LoadError> {
+    let mut it = Records::new(text, file).separated_by(sep);
     let mut fields = Vec::new();
     let mut records = Vec::new();
     while let Some(r) = it.next_into(&mut fields) {

@@ -118,6 +118,17 @@ pub enum Clause {
         alias: Ident,
         span: Span,
     },
+    /// `LOAD CSV [WITH HEADERS] FROM url AS alias [FIELDTERMINATOR sep]`:
+    /// a row per record of the file, as a map of the header's names (with
+    /// headers) or a list of strings; an empty unquoted field is null.
+    LoadCsv {
+        headers: bool,
+        url: Expr,
+        alias: Ident,
+        /// The field separator, `,` unless FIELDTERMINATOR says.
+        sep: char,
+        span: Span,
+    },
     With(Projection),
     Return(Projection),
     Create {

@@ -526,9 +526,17 @@ fn check_clauses(clauses: &[Clause], mut scope: Scope) -> Result<Vec<String>, Qu
                     }
                 }
             }
-            Clause::Unwind { expr, alias, .. } => {
+            Clause::Unwind { expr, alias, .. }
+            | Clause::LoadCsv {
+                url: expr, alias, ..
+            } => {
+                let what = if matches!(c, Clause::Unwind { .. }) {
+                    "UNWIND"
+                } else {
+                    "LOAD CSV"
+                };
                 check_expr(&scope, expr)?;
-                no_aggregate(expr, "UNWIND")?;
+                no_aggregate(expr, what)?;
                 if scope.contains_key(&alias.name) {
                     return Err(sem(
                         "VariableAlreadyBound",

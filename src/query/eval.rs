@@ -433,6 +433,13 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             let keep = vec![true; t.names.len()];
             unwind(ev, t, expr, &alias.name, &keep)
         }
+        Clause::LoadCsv {
+            headers,
+            url,
+            alias,
+            sep,
+            ..
+        } => load_csv(ev, t, *headers, url, &alias.name, *sep),
         Clause::With(p) => project(ev, t, p, false),
         Clause::Return(p) => project(ev, t, p, true),
         _ => Err(QueryError::semantic(
@@ -1091,6 +1098,46 @@ fn unwind(ev: &Ev, t: Table, expr: &Expr, alias: &str, keep: &[bool]) -> R<Table
     Ok(Table { names, rows })
 }
 
+/// `LOAD CSV`: each row followed by each record of the file its `url`
+/// names (see [`super::load_csv`]); a file named by several rows is read
+/// once.
+fn load_csv(ev: &Ev, t: Table, headers: bool, url: &Expr, alias: &str, sep: char) -> R<Table> {
+    let mut names = t.names.clone();
+    names.push(alias.to_string());
+    let mut files: HashMap<String, std::rc::Rc<Vec<Value>>> = HashMap::new();
+    let mut rows = Vec::new();
+    for r in &t.rows {
+        ev.check()?;
+        let location = match ev.eval(url, &Env::row(&t.names, r))? {
+            Value::String(s) => s,
+            v => {
+                return Err(QueryError::new(
+                    crate::error::ErrorClass::TypeError,
+                    "InvalidArgumentType",
+                    format!("LOAD CSV FROM takes a string, not {}", v.type_name()),
+                )
+                .at(url.span));
+            }
+        };
+        let records = match files.get(&location) {
+            Some(f) => f.clone(),
+            None => {
+                let f = std::rc::Rc::new(
+                    super::load_csv::rows(&location, headers, sep).map_err(|e| e.at(url.span))?,
+                );
+                files.insert(location, f.clone());
+                f
+            }
+        };
+        for rec in records.iter() {
+            let mut nr = r.clone();
+            nr.push(rec.clone());
+            rows.push(nr);
+        }
+    }
+    Ok(Table { names, rows })
+}
+
 struct Engine<'g> {
     graph: &'g mut Graph,
     params: &'g Params,
@@ -1350,9 +1397,11 @@ impl<'g> Engine<'g> {
 
     fn clause(&mut self, t: Table, c: &Clause) -> R<Table> {
         match c {
-            Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_) | Clause::Return(_) => {
-                read_clause(&self.ev(), t, c)
-            }
+            Clause::Match { .. }
+            | Clause::Unwind { .. }
+            | Clause::LoadCsv { .. }
+            | Clause::With(_)
+            | Clause::Return(_) => read_clause(&self.ev(), t, c),
             Clause::Create { pattern, .. } => {
                 let names = extend_names(t.names.clone(), &pattern.vars);
                 let mut rows = Vec::with_capacity(t.rows.len());

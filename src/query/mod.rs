@@ -13,6 +13,7 @@ mod expr;
 mod functions;
 mod indexes;
 pub mod lexer;
+mod load_csv;
 pub mod parser;
 mod pattern;
 mod plan;

@@ -574,9 +574,12 @@ impl<'a> Parser<'a> {
         }
         let complete = match clauses.last() {
             None => false,
-            Some(Clause::Match { .. } | Clause::Unwind { .. } | Clause::With(_)) => {
-                self.in_subquery
-            }
+            Some(
+                Clause::Match { .. }
+                | Clause::Unwind { .. }
+                | Clause::LoadCsv { .. }
+                | Clause::With(_),
+            ) => self.in_subquery,
             Some(_) => true,
         };
         if !complete {
@@ -632,12 +635,7 @@ impl<'a> Parser<'a> {
         } else if self.at_kw("FOREACH") {
             self.foreach_clause()?
         } else if self.at_kw("LOAD") && self.is_kw_at(1, "CSV") {
-            return Err(QueryError::syntax(
-                "UnsupportedFeature",
-                "LOAD CSV is not supported",
-                self.peek().span,
-            )
-            .hint("import CSV with `:import DIR` or `factgraph import DIR` (a CSV export's directory, or nodes.csv and edges.csv), then query it"));
+            self.load_csv_clause()?
         } else if self.at_kw("USE") {
             return Err(QueryError::syntax(
                 "UnsupportedFeature",
@@ -659,6 +657,54 @@ impl<'a> Parser<'a> {
             return Ok(None);
         };
         Ok(Some(clause))
+    }
+
+    // LoadCsv := LOAD CSV [WITH HEADERS] FROM Expr AS Variable
+    //            [FIELDTERMINATOR String]
+    #[inline(never)]
+    fn load_csv_clause(&mut self) -> Result<Clause, QueryError> {
+        let start = self.start();
+        self.advance();
+        self.advance();
+        let headers = if self.at_kw("WITH") {
+            self.advance();
+            self.expect_kw("HEADERS")?;
+            true
+        } else {
+            false
+        };
+        self.expect_kw("FROM")?;
+        let url = self.expr()?;
+        self.expect_kw("AS")?;
+        let alias = self.variable()?;
+        let mut sep = ',';
+        if self.at_kw("FIELDTERMINATOR") {
+            self.advance();
+            let tok = self.peek().clone();
+            let TokenKind::Str(s) = &tok.kind else {
+                return Err(self.unexpected("a string (FIELDTERMINATOR ';')"));
+            };
+            let mut chars = s.chars();
+            sep = match (chars.next(), chars.next()) {
+                (Some(c), None) if c.is_ascii() && !matches!(c, '"' | '\n' | '\r') => c,
+                _ => {
+                    return Err(QueryError::syntax(
+                        "InvalidFieldTerminator",
+                        format!("a field terminator is one ASCII character other than a quote or a line break, not {s:?}"),
+                        tok.span,
+                    )
+                    .hint("FIELDTERMINATOR ';' or FIELDTERMINATOR '\\t'"));
+                }
+            };
+            self.advance();
+        }
+        Ok(Clause::LoadCsv {
+            headers,
+            url,
+            alias,
+            sep,
+            span: self.span_from(start),
+        })
     }
 
     // Unwind := UNWIND Expr AS Variable
@@ -2363,6 +2409,7 @@ fn clause_span(c: &Clause) -> Span {
     match c {
         Clause::Match { span, .. }
         | Clause::Unwind { span, .. }
+        | Clause::LoadCsv { span, .. }
         | Clause::Create { span, .. }
         | Clause::Merge { span, .. }
         | Clause::Set { span, .. }
@@ -2537,6 +2584,8 @@ mod tests {
             "MATCH (a) RETURN a ORDER BY a.x;",
         );
         same("UNWIND [1, 2, 3] AS x RETURN x");
+        same("LOAD CSV WITH HEADERS FROM 'a.csv' AS row RETURN row");
+        same("LOAD CSV FROM $f AS row FIELDTERMINATOR '\\t' CREATE (:X {a: row[0]})");
         same("MATCH (n) WITH n, count(*) AS c WHERE c > 1 RETURN *");
         same("MATCH (n) WITH *, n.x AS x ORDER BY x LIMIT 3 RETURN x");
         same("CREATE (a:A {x: 1})-[:T {w: 2}]->(b:B), (c)");

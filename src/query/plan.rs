@@ -93,6 +93,11 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize, outer: BTreeSet<Strin
                 bound.insert(alias.name.clone());
                 format!("Unwind AS {}", alias.name)
             }
+            Clause::LoadCsv { alias, headers, .. } => {
+                bound.insert(alias.name.clone());
+                let what = if *headers { "maps" } else { "lists" };
+                format!("LoadCsv AS {} (a row per record, as {what})", alias.name)
+            }
             Clause::With(p) => {
                 if !p.star {
                     bound.clear();

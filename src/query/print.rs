@@ -129,6 +129,21 @@ impl Display for Clause {
                 Ok(())
             }
             Clause::Unwind { expr, alias, .. } => write!(f, "UNWIND {expr} AS {alias}"),
+            Clause::LoadCsv {
+                headers,
+                url,
+                alias,
+                sep,
+                ..
+            } => {
+                let with = if *headers { "WITH HEADERS " } else { "" };
+                write!(f, "LOAD CSV {with}FROM {url} AS {alias}")?;
+                if *sep != ',' {
+                    let sep = crate::model::Value::String(sep.to_string());
+                    write!(f, " FIELDTERMINATOR {sep}")?;
+                }
+                Ok(())
+            }
             Clause::With(p) => write!(f, "WITH {p}"),
             Clause::Return(p) => write!(f, "RETURN {p}"),
             Clause::Create { pattern, .. } => write!(f, "CREATE {pattern}"),

@@ -152,6 +152,7 @@ Statements end with `;`. A Cypher subset:
   EXISTS { ... }, COUNT { ... } and COLLECT { ... } subqueries, pattern
   comprehensions,
   CREATE, MERGE, SET, REMOVE, DELETE, DETACH DELETE, FOREACH, parameters ($name),
+  LOAD CSV [WITH HEADERS] FROM 'file:///path.csv' AS row [FIELDTERMINATOR ';'],
   procedures with CALL (:help procedures), and CALL (x) { ... } subqueries
   (once per row, with the variables in parentheses; OPTIONAL CALL keeps a
   row the subquery returns nothing for):

@@ -81,6 +81,11 @@ pub const KEYWORDS: &[&str] = &[
     "DROP",
     "SHOW",
     "IF",
+    "LOAD",
+    "CSV",
+    "HEADERS",
+    "FROM",
+    "FIELDTERMINATOR",
 ];
 
 /// Functions Tab completes (written as they are usually spelled).

@@ -144,7 +144,7 @@ fn single(q: &SingleQuery, n: &mut Names) {
                     expr(w, n);
                 }
             }
-            Clause::Unwind { expr: e, .. } => expr(e, n),
+            Clause::Unwind { expr: e, .. } | Clause::LoadCsv { url: e, .. } => expr(e, n),
             Clause::With(p) | Clause::Return(p) => projection(p, n),
             Clause::Create { pattern, .. } => write_pattern(pattern, n),
             Clause::Merge {
