@@ -413,6 +413,22 @@ fn timeline_of_a_date_has_its_events() {
         assert!(year.iter().any(|l| l.contains(e)), "{e} in {year:?}");
     }
     assert!(october.iter().all(|l| year.contains(l)), "{year:?}");
+    // An event is named by its name (it has a status too), and kept by a
+    // second name it is linked to.
+    assert!(
+        seed_timeline("2024")
+            .iter()
+            .any(|l| l == "2024,year,ON,Conference on Eurasian Security (2024),,a003"),
+        "{:?}",
+        seed_timeline("2024")
+    );
+    assert!(
+        seed_timeline("2023-10 Belarus")
+            .iter()
+            .any(|l| l.contains("Conference on Eurasian Security (2023)")),
+        "{:?}",
+        seed_timeline("2023-10 Belarus")
+    );
     // An entity's timeline does not take in an event linked to it without
     // a quote; the event's date's does.
     let script = "CREATE (:Event {name: 'E', date: fdate('2020')})-[:HELD_IN]->(:City {name: 'C'}), (e:Event {name: 'F'})-[:ON]->(:Date {name: '2021', value: fdate('2021')}), (e)-[:HELD_IN]->(:City {name: 'D'});\n:timeline C\n:timeline D\n:timeline 2021\n";

@@ -234,6 +234,8 @@ struct Lossy {
     mixed_lists: usize,
     /// Companion keys the element already used: not written.
     clashes: usize,
+    /// Temporal values Memgraph has no literal for: their text.
+    memgraph_temporals: usize,
 }
 
 /// A date as Neo4j's and Memgraph's `date()` reads it: its first day.
@@ -251,13 +253,20 @@ fn server_date(d: &crate::model::FDate) -> String {
 /// Whether Neo4j can store the list as a property: elements of one type,
 /// no nulls, no lists or maps.
 fn neo4j_storable(items: &[Value]) -> bool {
+    use crate::model::Temporal as T;
     let kind = |v: &Value| match v {
         Value::Bool(_) => Some(0),
         Value::Int(_) => Some(1),
         Value::Float(_) => Some(2),
         Value::String(_) => Some(3),
         Value::Date(_) => Some(4),
-        Value::Temporal(t) => Some(5 + t.function_name().len()),
+        Value::Temporal(t) => Some(match **t {
+            T::LocalTime { .. } => 5,
+            T::Time { .. } => 6,
+            T::LocalDateTime { .. } => 7,
+            T::DateTime { .. } => 8,
+            T::Duration(_) => 9,
+        }),
         _ => None,
     };
     let mut kinds = items.iter().map(kind);
@@ -268,18 +277,33 @@ fn neo4j_storable(items: &[Value]) -> bool {
     }
 }
 
+/// Whether Memgraph reads the temporal value's literal: it has no time
+/// with an offset, no months in a duration and no more than microseconds.
+fn memgraph_reads(t: &crate::model::Temporal) -> bool {
+    use crate::model::Temporal as T;
+    let micros = |nanos: i64| nanos % 1000 == 0;
+    match t {
+        T::Time { .. } => false,
+        T::LocalTime { nanos } | T::LocalDateTime { nanos, .. } | T::DateTime { nanos, .. } => {
+            micros(*nanos)
+        }
+        T::Duration(d) => d.months == 0 && d.nanos % 1000 == 0,
+    }
+}
+
 /// A property value as a literal of `dialect`.
 fn server_literal(v: &Value, dialect: Dialect, lossy: &mut Lossy) -> String {
     match v {
         Value::Date(d) => server_date(d),
+        Value::Temporal(t) if dialect == Dialect::Memgraph && !memgraph_reads(t) => {
+            lossy.memgraph_temporals += 1;
+            string_literal(&t.to_string())
+        }
         Value::List(items) if dialect == Dialect::Neo4j && !neo4j_storable(items) => {
             lossy.mixed_lists += 1;
             let parts: Vec<String> = items
                 .iter()
-                .map(|x| match x {
-                    Value::String(s) => string_literal(s),
-                    other => string_literal(&other.to_string()),
-                })
+                .map(|x| string_literal(&super::plain_text(x)))
                 .collect();
             format!("[{}]", parts.join(", "))
         }
@@ -288,7 +312,9 @@ fn server_literal(v: &Value, dialect: Dialect, lossy: &mut Lossy) -> String {
                 .iter()
                 .map(|x| {
                     if let Value::Date(d) = x {
-                        lossy.listed_dates += 1;
+                        if d.precision != crate::model::Precision::Day || d.approx {
+                            lossy.listed_dates += 1;
+                        }
                         server_date(d)
                     } else {
                         server_literal(x, dialect, lossy)
@@ -386,6 +412,34 @@ pub fn to_server_script(
         Dialect::Neo4j => ("Neo4j 5", "cypher-shell -f FILE"),
         Dialect::Memgraph => ("Memgraph", "mgconsole < FILE"),
     };
+    if dialect == Dialect::Memgraph {
+        // mgconsole ends a statement at a `;` outside '...' and "...", and
+        // knows no backquotes: a name with a quote or a semicolon would
+        // cut the script in the wrong places.
+        let names = view
+            .nodes
+            .iter()
+            .flat_map(|n| {
+                n.labels
+                    .iter()
+                    .map(|l| l.as_str().to_string())
+                    .chain(n.props.iter().map(|(k, _)| k.as_str().to_string()))
+            })
+            .chain(view.rels.iter().flat_map(|r| {
+                std::iter::once(r.rel_type.to_string())
+                    .chain(r.props.iter().map(|(k, _)| k.as_str().to_string()))
+            }));
+        for name in names {
+            if name.contains(['\'', '"', ';']) {
+                return Err(format!(
+                    "the label, type or key {} has a quote or a semicolon, which mgconsole cannot read in a name: rename it first",
+                    ident(&name)
+                ));
+            }
+        }
+    }
+    // No quote or semicolon in the comments: mgconsole splits statements
+    // at a `;` outside quotes and does not know comments.
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -396,11 +450,11 @@ pub fn to_server_script(
     let _ = writeln!(out, "// Run with: {run} (into an empty database).");
     out.push_str(
         "// A date that is not an exact day is written as its first day, with KEY_precision\n\
-         // ('year' or 'month') and KEY_approximate (true) beside it.\n",
+         // (year or month) and KEY_approximate (true) beside it.\n",
     );
     if view.schema.is_some() {
         out.push_str(
-            "// The store's schema is not part of the script (the JSON export carries it).\n",
+            "// The schema of the store is not part of the script (the JSON export carries it).\n",
         );
     }
     if view.nodes.is_empty() {
@@ -481,9 +535,15 @@ pub fn to_server_script(
         ),
         (
             lossy.listed_dates,
-            "date in a list",
-            "dates in lists",
+            "date of year or month precision or approximate in a list",
+            "dates of year or month precision or approximate in lists",
             "written as the first day (the precision is not kept)",
+        ),
+        (
+            lossy.memgraph_temporals,
+            "time with an offset, duration with months or value finer than microseconds",
+            "times with an offset, durations with months or values finer than microseconds",
+            "written as a string (Memgraph has no such temporal value)",
         ),
         (
             lossy.mixed_lists,

@@ -140,6 +140,9 @@ struct Parser<'a> {
     /// Set inside `EXISTS { ... }`, where a query need not end with RETURN
     /// and may not update.
     in_subquery: bool,
+    /// The keyword of the subquery expression being parsed (EXISTS, COUNT
+    /// or COLLECT), for errors.
+    subquery_kw: &'static str,
     /// Whether the clause being parsed is the first of its query.
     first_clause: bool,
 }
@@ -182,6 +185,7 @@ impl<'a> Parser<'a> {
             peak: 0,
             pattern_ok: false,
             in_subquery: false,
+            subquery_kw: "EXISTS",
             first_clause: false,
         }
     }
@@ -603,7 +607,10 @@ impl<'a> Parser<'a> {
         {
             return Err(QueryError::syntax(
                 "InvalidClauseComposition",
-                "expected a reading clause in EXISTS { ... }, found a clause that writes",
+                format!(
+                    "expected a reading clause in {} {{ ... }}, found a clause that writes",
+                    self.subquery_kw
+                ),
                 clause_span(c),
             ));
         }
@@ -1013,7 +1020,10 @@ impl<'a> Parser<'a> {
         if self.in_subquery {
             return Err(QueryError::syntax(
                 "InvalidClauseComposition",
-                "a CALL { ... } subquery is not supported inside EXISTS { ... } or COUNT { ... }",
+                format!(
+                    "a CALL {{ ... }} subquery is not supported inside {} {{ ... }}",
+                    self.subquery_kw
+                ),
                 self.peek().span,
             ));
         }
@@ -1090,7 +1100,10 @@ impl<'a> Parser<'a> {
         if self.in_subquery {
             return Err(QueryError::syntax(
                 "InvalidClauseComposition",
-                "a procedure CALL is not supported inside EXISTS { ... } or COUNT { ... }",
+                format!(
+                    "a procedure CALL is not supported inside {} {{ ... }}",
+                    self.subquery_kw
+                ),
                 self.peek().span,
             ));
         }
@@ -1838,11 +1851,7 @@ impl<'a> Parser<'a> {
         // it is a map projection of a variable named count. `COLLECT {`
         // takes only a query.
         if upper == "COLLECT" && next == TokenKind::LBrace {
-            let clause = matches!(self.kind_at(2), TokenKind::Ident(w)
-                if ["MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN"]
-                    .iter()
-                    .any(|k| w.eq_ignore_ascii_case(k)));
-            if clause {
+            if self.clause_after_brace() {
                 return self.weighted(6, Self::exists_subquery);
             }
             if self.kind_at(2) == &TokenKind::LParen {
@@ -1855,10 +1864,7 @@ impl<'a> Parser<'a> {
             }
         }
         if upper == "COUNT" && next == TokenKind::LBrace {
-            let clause = matches!(self.kind_at(2), TokenKind::Ident(w)
-                if ["MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN"]
-                    .iter()
-                    .any(|k| w.eq_ignore_ascii_case(k)));
+            let clause = self.clause_after_brace();
             let path = is_name(self.kind_at(2)) && self.kind_at(3) == &TokenKind::Eq;
             if self.kind_at(2) == &TokenKind::LParen || clause || path {
                 return self.weighted(6, Self::exists_subquery);
@@ -2074,6 +2080,24 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Whether the token after `COUNT {` or `COLLECT {` starts a clause:
+    /// a reading one, or one that writes (refused inside, with that said)
+    /// unless it is a map projection's key or variable (`{create: 1}`).
+    fn clause_after_brace(&self) -> bool {
+        let TokenKind::Ident(w) = self.kind_at(2) else {
+            return false;
+        };
+        let is = |ks: &[&str]| ks.iter().any(|k| w.eq_ignore_ascii_case(k));
+        is(&[
+            "MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN", "LOAD",
+        ]) || (is(&[
+            "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH",
+        ]) && !matches!(
+            self.kind_at(3),
+            TokenKind::RBrace | TokenKind::Comma | TokenKind::Colon
+        ))
+    }
+
     // Exists := ( EXISTS | COUNT ) '{' ( Query | Pattern [WHERE Expr] ) '}'
     //          | COLLECT '{' Query '}'
     #[inline(never)]
@@ -2099,11 +2123,12 @@ impl<'a> Parser<'a> {
                 count,
             }
         } else {
-            let saved = (self.in_subquery, self.pattern_ok);
+            let saved = (self.in_subquery, self.pattern_ok, self.subquery_kw);
             self.in_subquery = true;
             self.pattern_ok = false;
+            self.subquery_kw = count.keyword();
             let q = self.query();
-            (self.in_subquery, self.pattern_ok) = saved;
+            (self.in_subquery, self.pattern_ok, self.subquery_kw) = saved;
             let q = q?;
             if count == SubqueryKind::Collect {
                 collect_returns_one(&q)?;

@@ -2537,6 +2537,21 @@ fn collect_subqueries_list_the_returned_column() {
         rows(&mut g, "WITH {a: 1} AS collect RETURN collect {.a}"),
         ["{a: 1}"]
     );
+    // Clauses that write, and CALL, are refused with COLLECT named.
+    for q in [
+        "MATCH (p:P) RETURN COLLECT { MATCH (p)-->(x) SET x.z = 1 RETURN x.name }",
+        "RETURN COLLECT { CREATE (x) RETURN x }",
+        "RETURN COLLECT { CALL { RETURN 1 AS x } RETURN x }",
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, "InvalidClauseComposition", "{q}: {e:?}");
+        assert!(e.message.contains("COLLECT { ... }"), "{q}: {e:?}");
+    }
+    assert!(
+        err(&mut g, "RETURN COUNT { CREATE (x) }")
+            .message
+            .contains("reading clause in COUNT")
+    );
     // One column, from a RETURN, and a query, not a pattern.
     for q in [
         "RETURN COLLECT { MATCH (p:P) RETURN p.name, p }",

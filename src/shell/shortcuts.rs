@@ -124,7 +124,7 @@ pub fn timeline(name: &str, other: Option<&str>) -> String {
     let n = lit(name);
     let both = match other {
         Some(o) => format!(
-            "\n  AND (coalesce(x.name, '') = {o} OR (x:Statement AND EXISTS {{ MATCH (x)--({{name: {o}}}) }}))",
+            "\n  AND (coalesce(x.name, '') = {o} OR ((x:Statement OR x:Event) AND EXISTS {{ MATCH (x)--({{name: {o}}}) }}))",
             o = lit(o)
         ),
         None => String::new(),
@@ -138,7 +138,8 @@ WHERE (r.quote IS NOT NULL OR (startNode(r) = x AND (x:Statement OR (x:Event AND
 WITH x, type(r) AS link, r.quote IS NOT NULL AS quoted, CASE WHEN r.quote IS NOT NULL THEN r ELSE x END AS f
 WITH DISTINCT x, link, quoted, f, coalesce(f.date, f.valid_from) AS date
 RETURN date, precision(date) AS precision, link,
-       CASE WHEN quoted THEN coalesce(x.name, x.key) ELSE coalesce(x.summary, x.status, x.name) END AS what,
+       CASE WHEN quoted THEN coalesce(x.name, x.key) WHEN x:Event THEN x.name
+            ELSE coalesce(x.summary, x.status) END AS what,
        f.modality AS modality,
        coalesce(f.source, reduce(s = null, k IN COLLECT {{
          MATCH (x)-[:MENTIONED_IN]->(a:Article) RETURN a.key ORDER BY a.key
