@@ -11,6 +11,7 @@ use crate::model::{FDate, Value};
 /// matched ignoring case), for "did you mean".
 pub const NAMES: &[&str] = &[
     "id",
+    "elementId",
     "labels",
     "type",
     "keys",
@@ -240,6 +241,19 @@ fn apply(ev: &Ev, lname: &str, name: &str, args: &[Value]) -> R<Value> {
             v => {
                 return Err(type_err(format!(
                     "id() of {}, not a node or relationship",
+                    v.type_name()
+                )));
+            }
+        },
+        // Neo4j 5's opaque id as text: here the id's digits, which
+        // `elementId(n) = $id` finds again within the store.
+        "elementid" => match one(args)? {
+            Value::Null => Value::Null,
+            Value::Node(n) => Value::String(n.0.to_string()),
+            Value::Rel(r) => Value::String(r.0.to_string()),
+            v => {
+                return Err(type_err(format!(
+                    "elementId() of {}, not a node or relationship",
                     v.type_name()
                 )));
             }

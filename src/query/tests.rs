@@ -2488,6 +2488,36 @@ fn distinct_of_functions_of_columns_reads_each_input_once_and_agrees_with_the_pl
     assert_eq!(r.rows, want);
 }
 
+/// `elementId()` (Neo4j 5's id) is text that finds the same element again.
+#[test]
+fn element_id_is_text_that_finds_the_element() {
+    let mut g = Graph::new();
+    run(&mut g, "CREATE (:A {n: 1})-[:R {w: 2}]->(:A {n: 2})").unwrap();
+    let ids = rows(&mut g, "MATCH (a {n: 2}) RETURN elementId(a)");
+    assert_eq!(ids.len(), 1);
+    let id = ids[0].trim_matches('\'');
+    assert!(id.parse::<u64>().is_ok(), "{id}");
+    assert_eq!(
+        rows(
+            &mut g,
+            &format!("MATCH (a) WHERE elementId(a) = '{id}' RETURN a.n")
+        ),
+        ["2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH ()-[r]->() WITH elementId(r) AS e MATCH ()-[s]->() WHERE elementId(s) = e RETURN s.w"
+        ),
+        ["2"]
+    );
+    assert_eq!(rows(&mut g, "RETURN elementId(null)"), ["null"]);
+    assert_eq!(
+        err(&mut g, "RETURN elementId(1)").detail,
+        "InvalidArgumentType"
+    );
+}
+
 /// `COLLECT { query }` (Neo4j 5) is the list of the query's one column for
 /// each outer row, in the query's order, UNION ALL's rows kept and
 /// UNION's repeated ones dropped; an empty list when nothing matches.

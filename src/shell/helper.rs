@@ -103,6 +103,7 @@ pub const FUNCTIONS: &[&str] = &[
     "keys",
     "properties",
     "id",
+    "elementId",
     "coalesce",
     "toUpper",
     "toLower",
