@@ -391,6 +391,24 @@ fn ctrl_r_finds_an_earlier_statement() {
     assert_eq!(s.matches("1 row").count(), 3, "{s}");
 }
 
+/// A store in a directory that does not exist: the shell says so once as
+/// it starts, not as a history error at the first statement.
+#[test]
+fn a_store_in_a_missing_directory_is_named_once_at_the_start() {
+    tmux_present();
+    let t = Term::run_args(160, "--store gone/x.fg");
+    let s = t.wait_for("type :help for help");
+    assert!(
+        s.contains("the directory gone does not exist: the history is not kept"),
+        "{s}"
+    );
+    t.type_text("RETURN 1 AS one;");
+    t.press(&["Enter"]);
+    let s = t.wait_for("1 row");
+    assert!(!s.contains("cannot write the history"), "{s}");
+    assert_eq!(s.matches("does not exist").count(), 1, "{s}");
+}
+
 #[test]
 fn long_results_on_a_terminal_are_elided_and_last_pages_them_whole() {
     tmux_present();

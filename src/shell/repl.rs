@@ -107,6 +107,25 @@ pub fn run<O: Write, E: Write>(s: &mut Session<O, E>, history: Option<PathBuf>, 
         s.note(&format!("cannot read the history {}: {e}", h.display()));
     }
     s.history = rl.history().iter().map(|e| e.to_string()).collect();
+    // The history beside a store whose directory is missing cannot be
+    // kept (nor the store saved): said once, now, not at the first
+    // statement.
+    let history = match history {
+        Some(h)
+            if h.parent()
+                .is_some_and(|d| !d.as_os_str().is_empty() && !d.is_dir()) =>
+        {
+            let dir = h
+                .parent()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            s.note(&format!(
+                "the directory {dir} does not exist: the history is not kept, and a statement that writes will fail (create it, or check the path)"
+            ));
+            None
+        }
+        h => h,
+    };
     let mut history_warned = false;
     // The lines of the statement being typed, before the current one.
     let mut pending = String::new();
