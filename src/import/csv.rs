@@ -46,7 +46,7 @@ pub struct Record {
 
 /// One field of a [`Records`] row: its text (borrowed unless it was quoted
 /// with a doubled quote inside) and the byte offset where it starts.
-pub(super) type RawField<'a> = (Cow<'a, str>, usize);
+pub(crate) type RawField<'a> = (Cow<'a, str>, usize);
 
 /// Splits RFC 4180 CSV text into records, lazily: a file of millions of rows
 /// is never held as a second copy. A blank line is skipped.
@@ -339,6 +339,25 @@ fn for_each_chunk(
         offset += used;
         first &= used == 0;
     }
+}
+
+/// Hands each record of `text` (fields separated by `sep`) to `each`, its
+/// fields as (text, byte offset), without building them all first. A
+/// blank line is skipped. A CSV error is `Err(Ok(...))`; an error of
+/// `each` is passed on as `Err(Err(...))`.
+pub(crate) fn each_record<E>(
+    text: &str,
+    file: &str,
+    sep: u8,
+    mut each: impl FnMut(&[RawField<'_>]) -> Result<(), E>,
+) -> Result<(), Result<LoadError, E>> {
+    let mut it = Records::new(text, file).separated_by(sep);
+    let mut fields = Vec::new();
+    while let Some(r) = it.next_into(&mut fields) {
+        r.map_err(Ok)?;
+        each(&fields).map_err(Err)?;
+    }
+    Ok(())
 }
 
 /// Splits RFC 4180 CSV text into records. A blank line is skipped.

@@ -1099,12 +1099,11 @@ fn unwind(ev: &Ev, t: Table, expr: &Expr, alias: &str, keep: &[bool]) -> R<Table
 }
 
 /// `LOAD CSV`: each row followed by each record of the file its `url`
-/// names (see [`super::load_csv`]); a file named by several rows is read
-/// once.
+/// names (see [`super::load_csv`]), read as the rows are made: the file's
+/// records are never all held apart from the table.
 fn load_csv(ev: &Ev, t: Table, headers: bool, url: &Expr, alias: &str, sep: char) -> R<Table> {
     let mut names = t.names.clone();
     names.push(alias.to_string());
-    let mut files: HashMap<String, std::rc::Rc<Vec<Value>>> = HashMap::new();
     let mut rows = Vec::new();
     for r in &t.rows {
         ev.check()?;
@@ -1119,21 +1118,19 @@ fn load_csv(ev: &Ev, t: Table, headers: bool, url: &Expr, alias: &str, sep: char
                 .at(url.span));
             }
         };
-        let records = match files.get(&location) {
-            Some(f) => f.clone(),
-            None => {
-                let f = std::rc::Rc::new(
-                    super::load_csv::rows(&location, headers, sep).map_err(|e| e.at(url.span))?,
-                );
-                files.insert(location, f.clone());
-                f
+        let mut n = 0usize;
+        super::load_csv::each_row(&location, headers, sep, |rec| {
+            n += 1;
+            if n.is_multiple_of(4096) {
+                ev.check()?;
             }
-        };
-        for rec in records.iter() {
-            let mut nr = r.clone();
-            nr.push(rec.clone());
+            let mut nr = Vec::with_capacity(r.len() + 1);
+            nr.extend_from_slice(r);
+            nr.push(rec);
             rows.push(nr);
-        }
+            Ok(())
+        })
+        .map_err(|e| if e.span.is_none() { e.at(url.span) } else { e })?;
     }
     Ok(Table { names, rows })
 }
