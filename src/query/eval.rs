@@ -557,6 +557,21 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
 /// they are found: an aggregation holds its groups, DISTINCT its distinct
 /// rows, never every row the MATCH found.
 fn match_project(ev: &Ev, t: Table, m: &Clause, p: &Projection, is_return: bool) -> R<Table> {
+    if let Clause::LoadCsv {
+        headers,
+        url,
+        alias,
+        sep,
+        ..
+    } = m
+    {
+        // The records, too, go to the projection as they are read.
+        let mut names = t.names.clone();
+        names.push(alias.name.clone());
+        return project_rows(ev, &names, p, is_return, &mut |sink| {
+            load_csv_rows(ev, &t, *headers, url, *sep, sink)
+        });
+    }
     let Clause::Match {
         optional,
         pattern,
@@ -1105,6 +1120,24 @@ fn load_csv(ev: &Ev, t: Table, headers: bool, url: &Expr, alias: &str, sep: char
     let mut names = t.names.clone();
     names.push(alias.to_string());
     let mut rows = Vec::new();
+    load_csv_rows(ev, &t, headers, url, sep, &mut |r| {
+        rows.push(r.to_vec());
+        Ok(())
+    })?;
+    Ok(Table { names, rows })
+}
+
+/// The rows of `LOAD CSV` over `t` (each row of `t`, then the record),
+/// handed to `sink` as each record is read.
+fn load_csv_rows(
+    ev: &Ev,
+    t: &Table,
+    headers: bool,
+    url: &Expr,
+    sep: char,
+    sink: &mut dyn FnMut(&[Value]) -> R<()>,
+) -> R<()> {
+    let mut nr: Vec<Value> = Vec::new();
     for r in &t.rows {
         ev.check()?;
         let location = match ev.eval(url, &Env::row(&t.names, r))? {
@@ -1124,15 +1157,14 @@ fn load_csv(ev: &Ev, t: Table, headers: bool, url: &Expr, alias: &str, sep: char
             if n.is_multiple_of(4096) {
                 ev.check()?;
             }
-            let mut nr = Vec::with_capacity(r.len() + 1);
+            nr.clear();
             nr.extend_from_slice(r);
             nr.push(rec);
-            rows.push(nr);
-            Ok(())
+            sink(&nr)
         })
         .map_err(|e| if e.span.is_none() { e.at(url.span) } else { e })?;
     }
-    Ok(Table { names, rows })
+    Ok(())
 }
 
 struct Engine<'g> {
@@ -1385,6 +1417,19 @@ impl<'g> Engine<'g> {
                     let keep = unread(&t, q.clauses.get(i + 1..).unwrap_or(&[]));
                     unwind(&self.ev(), t, expr, &alias.name, &keep)?
                 }
+                // A WITH or RETURN right after LOAD CSV takes the records
+                // as they are read.
+                Clause::LoadCsv { .. } => match q.clauses.get(i + 1) {
+                    Some(Clause::Return(p)) if !profiling => {
+                        let out = match_project(&self.ev(), t, c, p, true)?;
+                        return Ok((out.names, out.rows));
+                    }
+                    Some(Clause::With(p)) if !profiling => {
+                        fused = true;
+                        match_project(&self.ev(), t, c, p, false)?
+                    }
+                    _ => self.clause(t, c)?,
+                },
                 _ => self.clause(t, c)?,
             };
             self.profiled(c, t.rows.len());

@@ -3184,6 +3184,25 @@ fn load_csv_reads_a_local_file_as_neo4j_does() {
         ),
         ["['name', 'age', 'city']", "['ann', '30', 'Minsk']"]
     );
+    // A WITH or RETURN right after takes the records as they are read,
+    // aggregations and DISTINCT included.
+    assert_eq!(
+        rows(
+            &mut g,
+            &format!(
+                "LOAD CSV WITH HEADERS FROM '{url}' AS row WITH row.name AS n WHERE n <> '' \
+                 RETURN collect(n) AS names, count(*) AS c"
+            )
+        ),
+        ["['ann', 'bob'] | 2"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            &format!("LOAD CSV FROM '{url}' AS row RETURN DISTINCT size(row) AS s ORDER BY s")
+        ),
+        ["2", "3"]
+    );
     let semi = dir.path().join("s.csv");
     std::fs::write(&semi, "a;b\n1;\"x;y\"\n").unwrap();
     assert_eq!(
