@@ -1396,11 +1396,15 @@ impl<'g> Engine<'g> {
             // columns nothing reads any more: MATCH reads its input, UNWIND
             // only its list.
             t = match c {
-                Clause::Match { .. } => {
-                    let keep = unread(&t, q.clauses.get(i..).unwrap_or(&[]));
-                    let t = keep_columns(t, &keep);
+                Clause::Match { .. } | Clause::LoadCsv { .. } => {
+                    let t = if matches!(c, Clause::Match { .. }) {
+                        let keep = unread(&t, q.clauses.get(i..).unwrap_or(&[]));
+                        keep_columns(t, &keep)
+                    } else {
+                        t
+                    };
                     // A WITH or RETURN right after takes the rows as they
-                    // are matched.
+                    // are matched or read.
                     match q.clauses.get(i + 1) {
                         Some(Clause::Return(p)) if !profiling => {
                             let out = match_project(&self.ev(), t, c, p, true)?;
@@ -1417,19 +1421,6 @@ impl<'g> Engine<'g> {
                     let keep = unread(&t, q.clauses.get(i + 1..).unwrap_or(&[]));
                     unwind(&self.ev(), t, expr, &alias.name, &keep)?
                 }
-                // A WITH or RETURN right after LOAD CSV takes the records
-                // as they are read.
-                Clause::LoadCsv { .. } => match q.clauses.get(i + 1) {
-                    Some(Clause::Return(p)) if !profiling => {
-                        let out = match_project(&self.ev(), t, c, p, true)?;
-                        return Ok((out.names, out.rows));
-                    }
-                    Some(Clause::With(p)) if !profiling => {
-                        fused = true;
-                        match_project(&self.ev(), t, c, p, false)?
-                    }
-                    _ => self.clause(t, c)?,
-                },
                 _ => self.clause(t, c)?,
             };
             self.profiled(c, t.rows.len());
