@@ -362,12 +362,7 @@ pub(crate) fn each_record<E>(
 
 /// Splits RFC 4180 CSV text into records. A blank line is skipped.
 pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Record>, LoadError> {
-    parse_csv_with(text, file, b',')
-}
-
-/// [`parse_csv`] with `sep` between fields (see [`Records::separated_by`]).
-pub fn parse_csv_with(text: &str, file: &str, sep: u8) -> Result<Vec<Record>, LoadError> {
-    let mut it = Records::new(text, file).separated_by(sep);
+    let mut it = Records::new(text, file);
     let mut fields = Vec::new();
     let mut records = Vec::new();
     while let Some(r) = it.next_into(&mut fields) {
