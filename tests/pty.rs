@@ -539,6 +539,39 @@ fn ctrl_c_cancels_a_running_statement_and_the_shell_goes_on() {
 }
 
 #[test]
+fn ctrl_c_cancels_a_writing_statement_and_keeps_none_of_its_writes() {
+    tmux_present();
+    let t = Term::run_args(120, "--memory");
+    t.wait_for("type :help for help");
+    t.type_text("UNWIND range(1, 200) AS i CREATE (:Seed {i: i});");
+    t.press(&["Enter"]);
+    t.wait_for("created 200 nodes");
+    // 200^2 rows, each writing after building a million-element list:
+    // minutes of SET, CREATE or MERGE, unless cancelled between rows.
+    let slow = "size([x IN range(1, 1000000) | x])";
+    for (i, stmt) in [
+        format!("MATCH (a), (b) SET a.slow = {slow};"),
+        format!("MATCH (a), (b) CREATE (:Slow {{n: {slow}}});"),
+        format!("MATCH (a), (b) MERGE (:Slow {{n: {slow} + id(a)}});"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        t.type_text(stmt);
+        t.press(&["Enter"]);
+        std::thread::sleep(std::time::Duration::from_millis(900));
+        t.press(&["C-c"]);
+        t.wait_until("the statement cancelled", |s| {
+            s.matches("nothing it did was kept").count() > i
+        });
+    }
+    t.type_text("MATCH (n) WHERE n.slow IS NOT NULL OR n:Slow RETURN count(*) AS kept;");
+    t.press(&["Enter"]);
+    let s = t.wait_for("1 row");
+    assert!(s.contains("│    0 │"), "{s}");
+}
+
+#[test]
 fn input_that_cannot_parse_turns_red_from_the_bad_token() {
     tmux_present();
     let t = Term::spawn(&[], false);

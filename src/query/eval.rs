@@ -1439,6 +1439,7 @@ impl<'g> Engine<'g> {
                 let names = extend_names(t.names.clone(), &pattern.vars);
                 let mut rows = Vec::with_capacity(t.rows.len());
                 for r in t.rows {
+                    self.ev().check()?;
                     let n = r.len();
                     let mut row = r;
                     row.resize(names.len(), Value::Null);
@@ -1461,12 +1462,14 @@ impl<'g> Engine<'g> {
                     extend_names(t.names.clone(), &pattern_vars(std::slice::from_ref(part)));
                 let mut rows = Vec::new();
                 for r in t.rows {
+                    self.ev().check()?;
                     self.merge_row(&names, r, part, on_create, on_match, &mut rows)?;
                 }
                 Ok(Table { names, rows })
             }
             Clause::Set { items, .. } => {
                 for r in &t.rows {
+                    self.ev().check()?;
                     for it in items {
                         self.set_item(&t.names, r, it)?;
                     }
@@ -1475,6 +1478,7 @@ impl<'g> Engine<'g> {
             }
             Clause::Remove { items, .. } => {
                 for r in &t.rows {
+                    self.ev().check()?;
                     for it in items {
                         self.remove_item(&t.names, r, it)?;
                     }
@@ -2063,6 +2067,7 @@ impl<'g> Engine<'g> {
         {
             let ev = self.ev();
             for r in &t.rows {
+                ev.check()?;
                 let env = Env::row(&t.names, r);
                 for e in exprs {
                     match ev.eval(e, &env)? {
@@ -2086,6 +2091,7 @@ impl<'g> Engine<'g> {
         }
         let mut seen = HashSet::new();
         for r in rels {
+            self.ev().check()?;
             if seen.insert(r) && self.graph.rel(r).is_some() {
                 self.snapshot_rel(r);
                 self.graph.delete_rel(r)?;
@@ -2095,6 +2101,7 @@ impl<'g> Engine<'g> {
         }
         let mut seen = HashSet::new();
         for n in nodes {
+            self.ev().check()?;
             if !seen.insert(n) {
                 continue;
             }
