@@ -383,6 +383,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_name_hash_is_fnv1a_folded_to_32_bits_as_store_files_hold_it() {
+        // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c and of "foobar"
+        // 0x85944171f73967e8 (the published test vectors), each folded as
+        // high ^ low.
+        assert_eq!(name_hash("a"), 0xaf63_dc4c ^ 0x8601_ec8c);
+        assert_eq!(name_hash("foobar"), 0x8594_4171 ^ 0xf739_67e8);
+        assert_eq!(name_hash(""), 0xcbf2_9ce4 ^ 0x8422_2325);
+        // The ASCII path folds into the hash as `fold` would.
+        assert_eq!(folded_name_hash("  FOO\tbar "), name_hash("foo bar"));
+        assert_eq!(folded_name_hash("Kelfar Kaloros"), name_hash("kelfar kaloros"));
+        assert_eq!(folded_name_hash("Łódź"), name_hash(&crate::model::names::fold("Łódź")));
+    }
+
+    #[test]
     fn name_index_is_a_multimap_that_survives_removals() {
         let mut ix = NameIndex::default();
         for i in 0..10_000u32 {
