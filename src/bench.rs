@@ -132,6 +132,8 @@ fn import_checkpointed(
     let (mut db, _) = Database::open(store)?;
     let mut g: Graph = db.graph().clone();
     let stats = import_csv_files(nodes, edges, &mut g, progress)?;
+    g.check_all_constraints()
+        .map_err(|e| Error::Other(format!("the import breaks a constraint: {}", e.message)))?;
     progress(Progress::at(Stage::Writing, 0, 0));
     db.replace_graph(g)?;
     Ok((stats, db))

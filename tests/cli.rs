@@ -731,3 +731,73 @@ fn an_index_created_in_one_run_is_used_by_the_next() {
         r.stderr
     );
 }
+
+#[test]
+fn a_constraint_outlives_the_process_and_holds_for_imports_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let script =
+        "CREATE (:City {name: 'Minsk'}), (:City {name: 'Minsk'});\n:export json twins.json\n";
+    let r = run_in(d, &["--memory"], script, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(
+        d,
+        &[
+            "--store",
+            "g.fg",
+            "-c",
+            "CREATE CONSTRAINT city FOR (c:City) REQUIRE c.name IS UNIQUE",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "added 1 constraint\n");
+    // A second process has it (from the snapshot the first one left) and
+    // holds statements and imports to it.
+    let r = run_in(
+        d,
+        &[
+            "--store",
+            "g.fg",
+            "-c",
+            "CREATE (:City {name: 'Wuhan'}), (:City {name: 'Wuhan'})",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("nodes 0 and 1 (:City) both have name = 'Wuhan'"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(d, &["--store", "g.fg", "-c", ":import twins.json"], "", &[]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("twins.json") && r.stderr.contains("both have name = 'Minsk'"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(
+        d,
+        &[
+            "--store",
+            "g.fg",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) RETURN count(n) AS n; SHOW CONSTRAINTS",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "n\n0\nid,name,type,entityType,labelsOrTypes,properties\n1,city,UNIQUENESS,NODE,['City'],['name']\n"
+    );
+    let r = run_in(d, &["check", "g.fg"], "", &[]);
+    assert!(r.stdout.contains("1 constraint: all hold"), "{}", r.stdout);
+}

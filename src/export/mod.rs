@@ -198,7 +198,12 @@ pub fn check_read_only(src: &str) -> Result<(), crate::error::QueryError> {
             StatementBody::CreateIndex(_) | StatementBody::DropIndex(_) => {
                 (true, "it changes the indexes")
             }
-            StatementBody::ShowIndexes { .. } | StatementBody::ShowProcedures => (false, ""),
+            StatementBody::CreateConstraint(_) | StatementBody::DropConstraint { .. } => {
+                (true, "it changes the constraints")
+            }
+            StatementBody::ShowIndexes { .. }
+            | StatementBody::ShowProcedures
+            | StatementBody::ShowConstraints => (false, ""),
         };
         if writes && !st.explain {
             return Err(crate::error::QueryError::semantic(

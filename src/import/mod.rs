@@ -31,6 +31,18 @@ pub use json::ImportStats;
 /// the graph). The entry of the shell's `:import FILE` and of
 /// `factgraph import FILE`.
 pub fn import_path(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadError> {
+    let stats = import_any(path, graph)?;
+    // The graph's constraints hold for what was imported too.
+    graph.check_all_constraints().map_err(|e| LoadError {
+        file: path.display().to_string(),
+        line: 0,
+        col: 0,
+        message: e.message,
+    })?;
+    Ok(stats)
+}
+
+fn import_any(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadError> {
     let file = path.display().to_string();
     if path.is_dir() {
         return import_dir(path, graph);

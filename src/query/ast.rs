@@ -40,6 +40,28 @@ pub enum StatementBody {
     /// `SHOW PROCEDURE[S]`: every procedure a CALL can name (Neo4j 5's
     /// form of `CALL dbms.procedures()`).
     ShowProcedures,
+    CreateConstraint(CreateConstraint),
+    /// `DROP CONSTRAINT name [IF EXISTS]`.
+    DropConstraint {
+        name: Ident,
+        if_exists: bool,
+    },
+    /// `SHOW [ALL] CONSTRAINT[S]`.
+    ShowConstraints,
+}
+
+/// `CREATE CONSTRAINT [name] [IF NOT EXISTS] FOR (n:Label) REQUIRE n.p IS
+/// UNIQUE` (or `(n.p, n.q) IS UNIQUE`, `n.p IS NOT NULL`, `... IS NODE
+/// KEY`), or `FOR ()-[r:TYPE]-() REQUIRE ...` for relationships.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConstraint {
+    pub name: Option<Ident>,
+    pub if_not_exists: bool,
+    pub entity: crate::store::constraints::Entity,
+    /// The label or relationship type.
+    pub label: Ident,
+    pub keys: Vec<Ident>,
+    pub kind: crate::store::constraints::Kind,
 }
 
 /// `CREATE [RANGE] INDEX [name] [IF NOT EXISTS] FOR (n:Label) ON (n.prop)`

@@ -105,6 +105,10 @@ pub(crate) fn execute_checked(
             .graph
             .check_complete(&nodes, &rels)
             .map_err(|e| e.at(query.span))?;
+        engine
+            .graph
+            .check_constraints(&nodes, &rels)
+            .map_err(|e| e.at(query.span))?;
         Ok(res)
     });
     match result {

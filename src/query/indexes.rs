@@ -1,5 +1,6 @@
-//! The index statements: `CREATE INDEX`, `DROP INDEX` and `SHOW INDEXES`,
-//! as a Neo4j user writes them. The indexes themselves live in the store
+//! The index and constraint statements: `CREATE INDEX`, `DROP INDEX`,
+//! `SHOW INDEXES`, `CREATE CONSTRAINT`, `DROP CONSTRAINT` and `SHOW
+//! CONSTRAINTS`, as a Neo4j user writes them. The indexes themselves live in the store
 //! ([`crate::store::propindex`]); the planner uses them in
 //! [`super::pattern::start_of`].
 
@@ -35,7 +36,108 @@ pub fn run(graph: &mut Graph, stmt: &Statement) -> Result<QueryResult, QueryErro
         StatementBody::ShowIndexes { kind } => Ok(show(graph, kind.as_ref())),
         StatementBody::CreateIndex(c) => create(graph, c, stmt.span),
         StatementBody::DropIndex(d) => drop(graph, d, stmt.span),
+        StatementBody::CreateConstraint(c) => create_constraint(graph, c, stmt.span),
+        StatementBody::DropConstraint { name, if_exists } => {
+            if *if_exists && !graph.constraints().any(|c| c.name == name.name) {
+                return Ok(notice(format!(
+                    "no constraint called '{}': nothing dropped",
+                    name.name
+                )));
+            }
+            graph
+                .drop_constraint(&name.name)
+                .map_err(|e| e.at(name.span))?;
+            let mut res = notice(format!("dropped constraint '{}'", name.name));
+            res.stats.writes = 1;
+            res.stats.constraints_removed = 1;
+            Ok(res)
+        }
+        StatementBody::ShowConstraints => Ok(show_constraints(graph)),
     }
+}
+
+/// The columns of `SHOW CONSTRAINTS` (Neo4j 5's default ones, less
+/// `ownedIndex` and `propertyType`: no index belongs to a constraint here,
+/// and there are no property type constraints).
+const CONSTRAINT_COLUMNS: [&str; 6] = [
+    "id",
+    "name",
+    "type",
+    "entityType",
+    "labelsOrTypes",
+    "properties",
+];
+
+fn show_constraints(graph: &Graph) -> QueryResult {
+    use crate::store::constraints::Entity;
+    let mut all: Vec<_> = graph.constraints().collect();
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    let rows = all
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                Value::Int(i as i64 + 1),
+                Value::String(c.name.clone()),
+                Value::String(c.type_name().into()),
+                Value::String(
+                    match c.entity {
+                        Entity::Node => "NODE",
+                        Entity::Rel => "RELATIONSHIP",
+                    }
+                    .into(),
+                ),
+                Value::List(vec![Value::String(c.label.to_string())]),
+                Value::List(
+                    c.keys
+                        .iter()
+                        .map(|k| Value::String(k.to_string()))
+                        .collect(),
+                ),
+            ]
+        })
+        .collect();
+    QueryResult {
+        columns: CONSTRAINT_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows,
+        ..QueryResult::default()
+    }
+}
+
+/// `CREATE CONSTRAINT`: checks the graph against it first; errors point
+/// at the name, else at the statement.
+fn create_constraint(
+    graph: &mut Graph,
+    c: &super::ast::CreateConstraint,
+    span: Span,
+) -> Result<QueryResult, QueryError> {
+    use crate::model::Sym;
+    let def = crate::store::constraints::Constraint {
+        name: c.name.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
+        kind: c.kind,
+        entity: c.entity,
+        label: Sym::new(&c.label.name),
+        keys: c.keys.iter().map(|k| Sym::new(&k.name)).collect(),
+    };
+    if c.if_not_exists {
+        let same = graph
+            .constraints()
+            .find(|o| o.same_rule(&def) || (!def.name.is_empty() && o.name == def.name));
+        if let Some(existing) = same {
+            return Ok(notice(format!(
+                "a constraint '{}' exists already: nothing created for {def}",
+                existing.name
+            )));
+        }
+    }
+    let shown = def.to_string();
+    let name = graph
+        .create_constraint(def)
+        .map_err(|e| e.at(c.name.as_ref().map_or(span, |n| n.span)))?;
+    let mut res = notice(format!("created constraint '{name}': {shown}"));
+    res.stats.writes = 1;
+    res.stats.constraints_added = 1;
+    Ok(res)
 }
 
 /// A result that changed nothing and says why.
@@ -184,6 +286,11 @@ fn describe(body: &StatementBody) -> String {
         StatementBody::DropIndex(_) => "DropIndex".into(),
         StatementBody::ShowIndexes { .. } => "ShowIndexes".into(),
         StatementBody::ShowProcedures => "ShowProcedures".into(),
+        StatementBody::CreateConstraint(_) => {
+            "CreateConstraint (checks every element it covers first)".into()
+        }
+        StatementBody::DropConstraint { .. } => "DropConstraint".into(),
+        StatementBody::ShowConstraints => "ShowConstraints".into(),
         StatementBody::Query(_) => String::new(),
     }
 }

@@ -6,7 +6,7 @@
 
 pub mod ast;
 mod check;
-mod compare;
+pub(crate) mod compare;
 mod counts;
 pub mod eval;
 mod expr;
@@ -65,6 +65,9 @@ pub struct WriteStats {
     /// Property indexes created and dropped (not TCK counts).
     pub indexes_added: usize,
     pub indexes_removed: usize,
+    /// Constraints created and dropped (not TCK counts).
+    pub constraints_added: usize,
+    pub constraints_removed: usize,
     /// Write operations performed, whatever their net effect (a label
     /// added that other nodes already carry counts here but not in
     /// `labels_added`): non-zero means the store must be saved. Not a TCK

@@ -373,21 +373,31 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        if (self.at_kw("CREATE") || self.at_kw("DROP")) && self.is_kw_at(1, "CONSTRAINT")
-            || self.at_kw("SHOW")
-                && (self.is_kw_at(1, "CONSTRAINTS") || self.is_kw_at(1, "CONSTRAINT"))
-        {
-            return Err(QueryError::syntax(
-                "UnsupportedFeature",
-                "constraints are not supported",
-                self.peek().span,
-            )
-            .hint("the article graph's schema (FORMAT.md) already requires a key of each kind; CREATE INDEX indexes a property"));
-        }
+        let show_constraints = self.at_kw("SHOW")
+            && (self.is_kw_at(1, "CONSTRAINTS")
+                || self.is_kw_at(1, "CONSTRAINT")
+                || self.is_kw_at(1, "ALL")
+                    && (self.is_kw_at(2, "CONSTRAINTS") || self.is_kw_at(2, "CONSTRAINT")));
         let create_index = self.at_kw("CREATE")
             && ((self.is_kw_at(1, "INDEX") && self.kind_at(2) != &TokenKind::Eq)
                 || (self.is_kw_at(1, "RANGE") && self.is_kw_at(2, "INDEX")));
-        let body = if create_index {
+        let body = if self.at_kw("CREATE") && self.is_kw_at(1, "CONSTRAINT") {
+            self.create_constraint()?
+        } else if self.at_kw("DROP") && self.is_kw_at(1, "CONSTRAINT") {
+            self.advance();
+            self.advance();
+            let name = self.symbolic_name("a constraint name")?;
+            let if_exists = self.eat_kw("IF");
+            if if_exists {
+                self.expect_kw("EXISTS")?;
+            }
+            StatementBody::DropConstraint { name, if_exists }
+        } else if show_constraints {
+            self.advance();
+            self.eat_kw("ALL");
+            self.advance();
+            StatementBody::ShowConstraints
+        } else if create_index {
             self.create_index()?
         } else if self.at_kw("DROP") {
             self.drop_index()?
@@ -438,6 +448,146 @@ impl<'a> Parser<'a> {
             label,
             property,
         }))
+    }
+
+    // CreateConstraint := CREATE CONSTRAINT [name] [IF NOT EXISTS]
+    //     FOR ( '(' v ':' Label ')' | '(' ')' ['<'] '-' '[' v ':' Type ']' '-' ['>'] '(' ')' )
+    //     REQUIRE ( v '.' key | '(' v '.' key (',' v '.' key)* ')' )
+    //     IS ( [NODE | REL | RELATIONSHIP] UNIQUE | NOT NULL | [NODE | REL | RELATIONSHIP] KEY )
+    fn create_constraint(&mut self) -> Result<StatementBody, QueryError> {
+        use crate::store::constraints::{Entity, Kind};
+        self.advance();
+        self.advance();
+        let name = if self.at_kw("FOR") || self.at_kw("IF") || self.at_kw("ON") {
+            None
+        } else {
+            Some(self.symbolic_name("a constraint name, IF or FOR")?)
+        };
+        let if_not_exists = self.eat_kw("IF");
+        if if_not_exists {
+            self.expect_kw("NOT")?;
+            self.expect_kw("EXISTS")?;
+        }
+        if self.at_kw("ON") {
+            return Err(QueryError::syntax(
+                "InvalidSyntax",
+                "CREATE CONSTRAINT ... ON ... ASSERT is Neo4j 4's form",
+                self.peek().span,
+            )
+            .hint(
+                "write it as Neo4j 5 does: CREATE CONSTRAINT FOR (n:Label) REQUIRE n.key IS UNIQUE",
+            ));
+        }
+        self.expect_kw("FOR")?;
+        self.expect(&TokenKind::LParen, "'('")?;
+        let (entity, var, label) = if self.kind_at(0) == &TokenKind::RParen {
+            // ()-[r:TYPE]-(), either direction or none.
+            self.advance();
+            if self.kind_at(0) == &TokenKind::Lt {
+                self.advance();
+            }
+            self.expect(&TokenKind::Minus, "'-'")?;
+            self.expect(&TokenKind::LBracket, "'['")?;
+            let var = self.symbolic_name("a variable")?;
+            self.expect(&TokenKind::Colon, "':'")?;
+            let label = self.symbolic_name("a relationship type")?;
+            self.expect(&TokenKind::RBracket, "']'")?;
+            self.expect(&TokenKind::Minus, "'-'")?;
+            if self.kind_at(0) == &TokenKind::Gt {
+                self.advance();
+            }
+            self.expect(&TokenKind::LParen, "'('")?;
+            self.expect(&TokenKind::RParen, "')'")?;
+            (Entity::Rel, var, label)
+        } else {
+            let var = self.symbolic_name("a variable")?;
+            self.expect(&TokenKind::Colon, "':'")?;
+            let label = self.symbolic_name("a label")?;
+            self.expect(&TokenKind::RParen, "')'")?;
+            (Entity::Node, var, label)
+        };
+        self.expect_kw("REQUIRE")?;
+        let mut keys = Vec::new();
+        let grouped = self.kind_at(0) == &TokenKind::LParen;
+        if grouped {
+            self.advance();
+        }
+        loop {
+            let v = self.symbolic_name("a variable")?;
+            if v.name != var.name {
+                return Err(QueryError::expected(
+                    &format!("'{}'", var.name),
+                    &format!("'{}'", v.name),
+                    v.span,
+                )
+                .hint("the properties must belong to the variable named after FOR"));
+            }
+            self.expect(&TokenKind::Dot, "'.'")?;
+            keys.push(self.symbolic_name("a property key")?);
+            if !grouped || !matches!(self.kind_at(0), TokenKind::Comma) {
+                break;
+            }
+            self.advance();
+        }
+        if grouped {
+            self.expect(&TokenKind::RParen, "')'")?;
+        }
+        self.expect_kw("IS")?;
+        let kind_span = self.peek().span;
+        let entity_word = if self.eat_kw("NODE") {
+            Some(Entity::Node)
+        } else if self.eat_kw("REL") || self.eat_kw("RELATIONSHIP") {
+            Some(Entity::Rel)
+        } else {
+            None
+        };
+        let kind = if self.eat_kw("UNIQUE") {
+            Kind::Unique
+        } else if self.eat_kw("KEY") {
+            Kind::Key
+        } else if entity_word.is_none() && self.eat_kw("NOT") {
+            self.expect_kw("NULL")?;
+            Kind::Exists
+        } else if entity_word.is_none()
+            && (self.kind_at(0) == &TokenKind::Colon || self.at_kw("TYPED"))
+        {
+            return Err(QueryError::syntax(
+                "UnsupportedFeature",
+                "property type constraints (IS :: TYPE) are not supported",
+                self.peek().span,
+            )
+            .hint("IS UNIQUE, IS NOT NULL and IS NODE KEY / IS RELATIONSHIP KEY are"));
+        } else {
+            return Err(self.unexpected("UNIQUE, NOT NULL, NODE KEY or RELATIONSHIP KEY"));
+        };
+        if entity_word.is_some_and(|e| e != entity) {
+            let (said, is) = match entity {
+                Entity::Node => ("a relationship", "nodes"),
+                Entity::Rel => ("a node", "relationships"),
+            };
+            return Err(QueryError::syntax(
+                "InvalidSyntax",
+                format!("this is {said} constraint's kind, and the constraint is on {is}"),
+                kind_span,
+            ));
+        }
+        if kind == Kind::Exists && keys.len() > 1 {
+            return Err(QueryError::syntax(
+                "InvalidSyntax",
+                "IS NOT NULL takes one property: write one constraint for each",
+                keys[1].span,
+            ));
+        }
+        Ok(StatementBody::CreateConstraint(
+            super::ast::CreateConstraint {
+                name,
+                if_not_exists,
+                entity,
+                label,
+                keys,
+                kind,
+            },
+        ))
     }
 
     // DropIndex := DROP INDEX name [IF EXISTS]
@@ -2669,6 +2819,30 @@ mod tests {
         same("EXPLAIN SHOW INDEXES");
         // `index` as a path name is not CREATE INDEX.
         same("CREATE index = (a)-[:T]->(b)");
+        check(
+            "create constraint c if not exists for (p:Person) require p.name is unique",
+            "CREATE CONSTRAINT c IF NOT EXISTS FOR (n:Person) REQUIRE n.name IS UNIQUE;",
+        );
+        check(
+            "CREATE CONSTRAINT FOR (p:P) REQUIRE (p.a, p.`b c`) IS NODE KEY",
+            "CREATE CONSTRAINT FOR (n:P) REQUIRE (n.a, n.`b c`) IS NODE KEY;",
+        );
+        check(
+            "CREATE CONSTRAINT FOR (p:P) REQUIRE p.a IS NODE UNIQUE",
+            "CREATE CONSTRAINT FOR (n:P) REQUIRE n.a IS UNIQUE;",
+        );
+        check(
+            "CREATE CONSTRAINT k FOR ()-[x:KNOWS]->() REQUIRE x.since IS NOT NULL",
+            "CREATE CONSTRAINT k FOR ()-[r:KNOWS]-() REQUIRE r.since IS NOT NULL;",
+        );
+        check(
+            "CREATE CONSTRAINT FOR ()<-[x:T]-() REQUIRE (x.a) IS REL KEY",
+            "CREATE CONSTRAINT FOR ()-[r:T]-() REQUIRE r.a IS RELATIONSHIP KEY;",
+        );
+        same("DROP CONSTRAINT c");
+        same("DROP CONSTRAINT c IF EXISTS");
+        check("show all constraints", "SHOW CONSTRAINTS;");
+        same("EXPLAIN SHOW CONSTRAINTS");
     }
 
     #[test]

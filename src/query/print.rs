@@ -57,6 +57,28 @@ impl Display for Statement {
                 None => f.write_str("SHOW INDEXES"),
             },
             StatementBody::ShowProcedures => f.write_str("SHOW PROCEDURES"),
+            StatementBody::CreateConstraint(c) => {
+                f.write_str("CREATE CONSTRAINT")?;
+                let cond = c.if_not_exists.then_some("IF NOT EXISTS");
+                name_and_condition(f, c.name.as_ref(), cond)?;
+                let def = crate::store::constraints::Constraint {
+                    name: String::new(),
+                    kind: c.kind,
+                    entity: c.entity,
+                    label: crate::model::Sym::new(&c.label.name),
+                    keys: c
+                        .keys
+                        .iter()
+                        .map(|k| crate::model::Sym::new(&k.name))
+                        .collect(),
+                };
+                write!(f, " {def}")
+            }
+            StatementBody::DropConstraint { name, if_exists } => {
+                f.write_str("DROP CONSTRAINT")?;
+                name_and_condition(f, Some(name), if_exists.then_some("IF EXISTS"))
+            }
+            StatementBody::ShowConstraints => f.write_str("SHOW CONSTRAINTS"),
         }
     }
 }

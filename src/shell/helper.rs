@@ -86,6 +86,11 @@ pub const KEYWORDS: &[&str] = &[
     "HEADERS",
     "FROM",
     "FIELDTERMINATOR",
+    "CONSTRAINT",
+    "CONSTRAINTS",
+    "REQUIRE",
+    "UNIQUE",
+    "KEY",
 ];
 
 /// Functions Tab completes (written as they are usually spelled).

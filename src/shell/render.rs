@@ -947,6 +947,7 @@ pub fn summary(s: &WriteStats) -> Option<String> {
         [
             some(s.labels_added, "label", "labels"),
             some(s.indexes_added, "index", "indexes"),
+            some(s.constraints_added, "constraint", "constraints"),
         ]
         .into_iter()
         .flatten()
@@ -957,6 +958,7 @@ pub fn summary(s: &WriteStats) -> Option<String> {
         [
             some(s.labels_removed, "label", "labels"),
             some(s.indexes_removed, "index", "indexes"),
+            some(s.constraints_removed, "constraint", "constraints"),
         ]
         .into_iter()
         .flatten()

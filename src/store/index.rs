@@ -392,8 +392,14 @@ mod tests {
         assert_eq!(name_hash(""), 0xcbf2_9ce4 ^ 0x8422_2325);
         // The ASCII path folds into the hash as `fold` would.
         assert_eq!(folded_name_hash("  FOO\tbar "), name_hash("foo bar"));
-        assert_eq!(folded_name_hash("Kelfar Kaloros"), name_hash("kelfar kaloros"));
-        assert_eq!(folded_name_hash("Łódź"), name_hash(&crate::model::names::fold("Łódź")));
+        assert_eq!(
+            folded_name_hash("Kelfar Kaloros"),
+            name_hash("kelfar kaloros")
+        );
+        assert_eq!(
+            folded_name_hash("Łódź"),
+            name_hash(&crate::model::names::fold("Łódź"))
+        );
     }
 
     #[test]

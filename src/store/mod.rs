@@ -3,6 +3,7 @@
 //! against. Only [`persist`] and [`wal`] touch files.
 
 mod column;
+pub mod constraints;
 mod groups;
 pub mod index;
 pub mod persist;
@@ -23,6 +24,7 @@ use crate::error::QueryError;
 use crate::model::names::{did_you_mean, fold};
 use crate::model::{LabelSet, NodeId, Props, PropsRef, RelId, Schema, Sym, Value};
 use column::NodeColumn;
+use constraints::{Constraint, Entity};
 use index::{IdSet, NameIndex};
 use propindex::{PropIndex, PropIndexes};
 
@@ -241,6 +243,9 @@ pub struct Graph {
     groups: groups::Groups,
     /// The property indexes (`CREATE INDEX`).
     prop_indexes: PropIndexes,
+    /// The constraints (`CREATE CONSTRAINT`), checked at the end of each
+    /// writing statement.
+    constraints: constraints::Constraints,
     schema: Option<Schema>,
     /// Changes made since [`Graph::start_journal`], when journaling is on.
     /// A rollback trims it back with the graph, so a failed statement's
@@ -295,6 +300,23 @@ enum Undo {
     /// The index as it was when dropped: the graph is that way again
     /// when this is undone.
     IndexDropped(PropIndex),
+    ConstraintCreated(String),
+    ConstraintDropped(Constraint),
+}
+
+/// The elements a constraint check reads.
+enum Touched {
+    Nodes(Vec<NodeId>),
+    Rels(Vec<RelId>),
+}
+
+impl Touched {
+    fn len(&self) -> usize {
+        match self {
+            Touched::Nodes(v) => v.len(),
+            Touched::Rels(v) => v.len(),
+        }
+    }
 }
 
 /// A point in an open statement to roll back to ([`Graph::mark`]).
@@ -390,6 +412,11 @@ pub enum Change {
         key: Sym,
     },
     DropIndex {
+        name: String,
+    },
+    /// A constraint was created (the graph satisfied it then).
+    CreateConstraint(Constraint),
+    DropConstraint {
         name: String,
     },
 }
@@ -626,6 +653,10 @@ impl Graph {
                 self.prop_indexes.remove(&name);
             }
             Undo::IndexDropped(ix) => self.prop_indexes.add(ix),
+            Undo::ConstraintCreated(name) => {
+                self.constraints.remove(&name);
+            }
+            Undo::ConstraintDropped(c) => self.constraints.add(c),
         }
     }
 
@@ -681,7 +712,11 @@ impl Graph {
                         };
                     }
                 }
-                Undo::Schema(_) | Undo::IndexCreated(_) | Undo::IndexDropped(_) => {}
+                Undo::Schema(_)
+                | Undo::IndexCreated(_)
+                | Undo::IndexDropped(_)
+                | Undo::ConstraintCreated(_)
+                | Undo::ConstraintDropped(_) => {}
             }
         }
         // A label was in use before if a node that kept its state has it
@@ -776,6 +811,10 @@ impl Graph {
                 self.create_index(Some(&name), &label, &key).map_err(qe)?;
             }
             Change::DropIndex { name } => self.drop_index(&name).map_err(qe)?,
+            Change::CreateConstraint(c) => {
+                self.create_constraint(c).map_err(qe)?;
+            }
+            Change::DropConstraint { name } => self.drop_constraint(&name).map_err(qe)?,
         }
         Ok(())
     }
@@ -1341,6 +1380,267 @@ impl Graph {
         self.undo = undo;
         self.journal = journal;
         result
+    }
+
+    // ---- constraints ---------------------------------------------------
+
+    /// Every constraint, in the order they were created.
+    pub fn constraints(&self) -> impl Iterator<Item = &Constraint> {
+        self.constraints.iter()
+    }
+
+    /// Adds a constraint once the graph satisfies it (else the first
+    /// element that breaks it is the error); an empty name becomes
+    /// [`Constraint::default_name`]. Returns the name.
+    pub fn create_constraint(&mut self, mut c: Constraint) -> Result<String, QueryError> {
+        let err = |detail: &str, msg: String| {
+            QueryError::new(crate::error::ErrorClass::SemanticError, detail, msg)
+        };
+        if c.name.is_empty() {
+            c.name = c.default_name();
+        }
+        if self.constraints.named(&c.name).is_some() || self.index_exists(&c.name) {
+            return Err(err(
+                "ConstraintWithNameAlreadyExists",
+                format!(
+                    "there already is {} called '{}'",
+                    if self.index_exists(&c.name) {
+                        "an index"
+                    } else {
+                        "a constraint"
+                    },
+                    c.name
+                ),
+            ));
+        }
+        if let Some(old) = self.constraints.iter().find(|o| o.same_rule(&c)) {
+            return Err(err(
+                "ConstraintAlreadyExists",
+                format!("constraint '{}' already requires {c}", old.name),
+            ));
+        }
+        if c.keys.is_empty() || (c.kind == constraints::Kind::Exists && c.keys.len() > 1) {
+            return Err(err(
+                "InvalidConstraint",
+                format!("{c}: IS NOT NULL takes one property, the others at least one"),
+            ));
+        }
+        let all = match c.entity {
+            Entity::Node => Touched::Nodes(self.nodes_with_label(&c.label).collect()),
+            Entity::Rel => Touched::Rels(self.rels_of_type(c.label).collect()),
+        };
+        self.check_constraint(&c, &all, true).map_err(|mut e| {
+            e.message = format!("cannot create constraint '{}' ({c}): {}", c.name, e.message);
+            e
+        })?;
+        let name = c.name.clone();
+        self.constraints.add(c.clone());
+        self.record(|| Change::CreateConstraint(c));
+        self.push_undo(|| Undo::ConstraintCreated(name.clone()));
+        Ok(name)
+    }
+
+    /// Drops the constraint called `name`; a missing one is an error.
+    pub fn drop_constraint(&mut self, name: &str) -> Result<(), QueryError> {
+        let c = self.constraints.remove(name).ok_or_else(|| {
+            QueryError::new(
+                crate::error::ErrorClass::SemanticError,
+                "ConstraintDropFailed",
+                format!("there is no constraint called '{name}'"),
+            )
+        })?;
+        self.record(|| Change::DropConstraint {
+            name: name.to_string(),
+        });
+        self.push_undo(|| Undo::ConstraintDropped(c));
+        Ok(())
+    }
+
+    /// Puts back the constraints a store file defines, without logging
+    /// and without checking them (the file's graph satisfied them).
+    pub(crate) fn restore_constraints(&mut self, defs: Vec<Constraint>) -> Result<(), String> {
+        for c in defs {
+            if self.constraints.named(&c.name).is_some() {
+                return Err(format!("two constraints are called '{}'", c.name));
+            }
+            self.constraints.add(c);
+        }
+        Ok(())
+    }
+
+    /// Checks the constraints against the nodes and relationships a
+    /// statement touched (deleted ones are skipped): the first one broken
+    /// is the error.
+    pub fn check_constraints(&self, nodes: &[NodeId], rels: &[RelId]) -> Result<(), QueryError> {
+        if self.constraints.is_empty() {
+            return Ok(());
+        }
+        let (nodes, rels) = (Touched::Nodes(nodes.to_vec()), Touched::Rels(rels.to_vec()));
+        for c in self.constraints.iter() {
+            let touched = match c.entity {
+                Entity::Node => &nodes,
+                Entity::Rel => &rels,
+            };
+            self.check_constraint(c, touched, false).map_err(|mut e| {
+                e.message = format!("{} (constraint '{}': {c})", e.message, c.name);
+                e
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Checks every constraint against every element it covers (after an
+    /// import, which adds elements without a statement's bookkeeping).
+    pub fn check_all_constraints(&self) -> Result<(), QueryError> {
+        for c in self.constraints.iter() {
+            let all = match c.entity {
+                Entity::Node => Touched::Nodes(self.nodes_with_label(&c.label).collect()),
+                Entity::Rel => Touched::Rels(self.rels_of_type(c.label).collect()),
+            };
+            self.check_constraint(c, &all, true).map_err(|mut e| {
+                e.message = format!("{} (constraint '{}': {c})", e.message, c.name);
+                e
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The label set and properties of a touched element the constraint
+    /// covers, if it (still) exists and does.
+    fn covered(&self, c: &Constraint, t: &Touched, i: usize) -> Option<(u32, PropsRef<'_>)> {
+        match t {
+            Touched::Nodes(ids) => {
+                let n = self.node(ids[i])?;
+                n.labels.contains(&c.label).then_some((ids[i].0, n.props))
+            }
+            Touched::Rels(ids) => {
+                let r = self.rel(ids[i])?;
+                (r.rel_type == c.label).then_some((ids[i].0, r.props))
+            }
+        }
+    }
+
+    /// One constraint against `touched`; `all` when it holds every element
+    /// the constraint covers (a uniqueness check then looks no further).
+    fn check_constraint(
+        &self,
+        c: &Constraint,
+        touched: &Touched,
+        all: bool,
+    ) -> Result<(), QueryError> {
+        let what = |id: u32| match c.entity {
+            Entity::Node => format!("node {id} (:{})", c.label),
+            Entity::Rel => format!("relationship {id} (:{})", c.label),
+        };
+        let both = |a: u32, b: u32, vals: &[Value]| {
+            let pairs: Vec<String> = c
+                .keys
+                .iter()
+                .zip(vals)
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect();
+            format!(
+                "{} {} and {} (:{}) both have {}",
+                match c.entity {
+                    Entity::Node => "nodes",
+                    Entity::Rel => "relationships",
+                },
+                a.min(b),
+                a.max(b),
+                c.label,
+                pairs.join(", ")
+            )
+        };
+        let fail = |msg: String| {
+            QueryError::new(
+                crate::error::ErrorClass::ConstraintVerificationFailed,
+                "ConstraintValidationFailed",
+                msg,
+            )
+        };
+        let values = |props: &PropsRef<'_>| -> Option<Vec<Value>> {
+            c.keys
+                .iter()
+                .map(|k| props.get(k).map(std::borrow::Cow::into_owned))
+                .filter(|v| !matches!(v, Some(Value::Null)))
+                .collect()
+        };
+        let mut seen: crate::query::compare::KeyMap<u32> = Default::default();
+        for i in 0..touched.len() {
+            let Some((id, props)) = self.covered(c, touched, i) else {
+                continue;
+            };
+            let Some(vals) = values(&props) else {
+                if c.requires_values() {
+                    let missing: Vec<&str> = c
+                        .keys
+                        .iter()
+                        .filter(|k| props.get(k).is_none_or(|v| *v == Value::Null))
+                        .map(|k| k.as_str())
+                        .collect();
+                    return Err(fail(format!("{} has no {}", what(id), missing.join(", "))));
+                }
+                continue;
+            };
+            if !c.requires_unique() {
+                continue;
+            }
+            let key = crate::query::compare::row_key(&vals);
+            if let Some(&other) = seen.get(&key)
+                && other != id
+            {
+                return Err(fail(both(other, id, &vals)));
+            }
+            seen.insert(key, id);
+        }
+        if all || seen.is_empty() {
+            return Ok(());
+        }
+        // The other elements the constraint covers: through a property
+        // index on the first key when there is one and the values are
+        // strings (its equality is then `=`'s), else all of them.
+        let others: Vec<u32> = match (c.entity, self.prop_index(&c.label, &c.keys[0])) {
+            (Entity::Node, Some(ix)) if self.first_keys_are_strings(c, touched) => {
+                let mut ids = Vec::new();
+                for i in 0..touched.len() {
+                    if let Some((_, props)) = self.covered(c, touched, i)
+                        && let Some(v) = props.get(&c.keys[0])
+                    {
+                        ids.extend(ix.get(&v).unwrap_or_default().into_iter().map(|n| n.0));
+                    }
+                }
+                ids
+            }
+            (Entity::Node, _) => self.nodes_with_label(&c.label).map(|n| n.0).collect(),
+            (Entity::Rel, _) => self.rels_of_type(c.label).map(|r| r.0).collect(),
+        };
+        let others = match c.entity {
+            Entity::Node => Touched::Nodes(others.into_iter().map(NodeId).collect()),
+            Entity::Rel => Touched::Rels(others.into_iter().map(RelId).collect()),
+        };
+        for i in 0..others.len() {
+            let Some((id, props)) = self.covered(c, &others, i) else {
+                continue;
+            };
+            let Some(vals) = values(&props) else { continue };
+            let key = crate::query::compare::row_key(&vals);
+            if let Some(&other) = seen.get(&key)
+                && other != id
+            {
+                return Err(fail(both(other, id, &vals)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Are the first keys of the touched elements the constraint covers
+    /// all strings?
+    fn first_keys_are_strings(&self, c: &Constraint, touched: &Touched) -> bool {
+        (0..touched.len()).all(|i| {
+            self.covered(c, touched, i).is_none_or(|(_, p)| {
+                matches!(p.get(&c.keys[0]).as_deref(), Some(Value::String(_)) | None)
+            })
+        })
     }
 
     pub fn create_node(&mut self, labels: Vec<String>, props: Props) -> Result<NodeId, QueryError> {

@@ -27,6 +27,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
 use super::column::NodeColumn;
+use super::constraints::{Constraint, Entity, Kind};
 use super::{Change, Graph, RelProps};
 use crate::error::StoreError;
 use crate::model::schema::{NodeKind, PropDecl, PropType, RelKind};
@@ -480,6 +481,10 @@ enum SChange {
     DropIndex {
         name: String,
     },
+    CreateConstraint(SConstraint),
+    DropConstraint {
+        name: String,
+    },
 }
 
 /// A property index's definition (its contents are rebuilt from the nodes).
@@ -488,6 +493,46 @@ struct SIndex {
     name: String,
     label: String,
     key: String,
+}
+
+/// A constraint's definition. `kind`: 0 unique, 1 exists, 2 key; `rel`:
+/// it covers a relationship type rather than a label.
+#[derive(Encode, Decode)]
+struct SConstraint {
+    name: String,
+    kind: u8,
+    rel: bool,
+    label: String,
+    keys: Vec<String>,
+}
+
+fn to_sconstraint(c: &Constraint) -> SConstraint {
+    SConstraint {
+        name: c.name.clone(),
+        kind: match c.kind {
+            Kind::Unique => 0,
+            Kind::Exists => 1,
+            Kind::Key => 2,
+        },
+        rel: c.entity == Entity::Rel,
+        label: c.label.to_string(),
+        keys: c.keys.iter().map(|k| k.to_string()).collect(),
+    }
+}
+
+fn from_sconstraint(c: SConstraint) -> Result<Constraint, String> {
+    Ok(Constraint {
+        kind: match c.kind {
+            0 => Kind::Unique,
+            1 => Kind::Exists,
+            2 => Kind::Key,
+            k => return Err(format!("constraint '{}' has an unknown kind {k}", c.name)),
+        },
+        name: c.name,
+        entity: if c.rel { Entity::Rel } else { Entity::Node },
+        label: Sym::new(&c.label),
+        keys: c.keys.iter().map(|k| Sym::new(k)).collect(),
+    })
 }
 
 fn to_schange(c: &Change) -> SChange {
@@ -537,6 +582,8 @@ fn to_schange(c: &Change) -> SChange {
             key: key.to_string(),
         }),
         Change::DropIndex { name } => SChange::DropIndex { name: name.clone() },
+        Change::CreateConstraint(c) => SChange::CreateConstraint(to_sconstraint(c)),
+        Change::DropConstraint { name } => SChange::DropConstraint { name: name.clone() },
     }
 }
 
@@ -587,6 +634,8 @@ fn from_schange(c: SChange) -> Result<Change, String> {
             key: Sym::new(&key),
         },
         SChange::DropIndex { name } => Change::DropIndex { name },
+        SChange::CreateConstraint(c) => Change::CreateConstraint(from_sconstraint(c)?),
+        SChange::DropConstraint { name } => Change::DropConstraint { name },
     })
 }
 
@@ -886,7 +935,14 @@ fn encode_meta(graph: &Graph, version: u32) -> Vec<u8> {
             key: ix.key().to_string(),
         })
         .collect();
-    bincode::encode_to_vec((schema, indexes), std).unwrap_or_default()
+    let mut bytes = bincode::encode_to_vec((schema, indexes), std).unwrap_or_default();
+    // The constraints follow, when there are any: a store without them
+    // is byte for byte what it was before constraints existed.
+    let constraints: Vec<SConstraint> = graph.constraints().map(to_sconstraint).collect();
+    if !constraints.is_empty() {
+        bytes.extend(bincode::encode_to_vec(constraints, std).unwrap_or_default());
+    }
+    bytes
 }
 
 /// A store file of `version` 3, 4 or 5 holding `graph`.
@@ -1010,15 +1066,22 @@ fn finish_decoded(
         path: path.to_string(),
         what,
     };
+    let mut constraints: Vec<SConstraint> = Vec::new();
     let (schema, indexes): (Option<SSchema>, Vec<SIndex>) = if decoded.schema.is_empty() {
         (None, Vec::new())
     } else {
-        let (s, used) = if version >= 4 {
+        let (s, mut used) = if version >= 4 {
             decode_bounded(&decoded.schema)
         } else {
             decode_bounded(&decoded.schema).map(|(s, used)| ((s, Vec::new()), used))
         }
         .map_err(|e| corrupt(format!("the schema does not decode: {e}")))?;
+        if version >= 4 && used < decoded.schema.len() {
+            let (c, n) = decode_bounded(&decoded.schema[used..])
+                .map_err(|e| corrupt(format!("the constraints do not decode: {e}")))?;
+            constraints = c;
+            used += n;
+        }
         if used != decoded.schema.len() {
             return Err(corrupt("the schema has bytes after its end".into()));
         }
@@ -1034,6 +1097,14 @@ fn finish_decoded(
     graph
         .restore_indexes(defs)
         .map_err(|e| corrupt(format!("the index definitions do not fit: {e}")))?;
+    let constraints = constraints
+        .into_iter()
+        .map(from_sconstraint)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(&corrupt)?;
+    graph
+        .restore_constraints(constraints)
+        .map_err(|e| corrupt(format!("the constraint definitions do not fit: {e}")))?;
     Ok(graph)
 }
 
@@ -1769,6 +1840,47 @@ mod tests {
                 (ix.name().to_string(), l, k, ix.len())
             })
             .collect()
+    }
+
+    #[test]
+    fn constraints_are_kept_in_the_snapshot_and_replayed_from_the_log() {
+        use crate::store::constraints::{Constraint, Entity, Kind};
+        let mut g = sample();
+        let without = encode(&g);
+        let def = |name: &str, kind, entity, label: &str, keys: &[&str]| Constraint {
+            name: name.into(),
+            kind,
+            entity,
+            label: Sym::new(label),
+            keys: keys.iter().map(|k| Sym::new(k)).collect(),
+        };
+        g.start_journal();
+        g.create_constraint(def("u", Kind::Unique, Entity::Node, "State", &["name"]))
+            .unwrap();
+        g.create_constraint(def(
+            "k",
+            Kind::Unique,
+            Entity::Rel,
+            "MEMBER_OF",
+            &["since", "x"],
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let changes = g.take_journal();
+        let defs = |g: &Graph| g.constraints().cloned().collect::<Vec<_>>();
+        // The snapshot.
+        let back = decode(&encode(&g), "mem").unwrap();
+        assert_eq!(defs(&back), defs(&g));
+        assert_eq!(encode(&back), encode(&g));
+        // A graph without constraints is written as before they existed.
+        assert_eq!(encode(&decode(&without, "mem").unwrap()), without);
+        // The log: its records decode to the same changes, which replay.
+        let mut replayed = decode(&without, "mem").unwrap();
+        for c in &changes {
+            let again = from_schange(to_schange(c)).unwrap();
+            assert_eq!(&again, c);
+            replayed.apply(again).unwrap();
+        }
+        assert_eq!(defs(&replayed), defs(&g));
     }
 
     #[test]

@@ -605,6 +605,9 @@ pub struct Report {
     pub rel_types: usize,
     /// The first schema violation, if the data breaks its own schema.
     pub schema_problem: Option<String>,
+    /// How many constraints there are, and the first one the data breaks.
+    pub constraints: usize,
+    pub constraint_problem: Option<String>,
 }
 
 impl std::fmt::Display for Report {
@@ -641,8 +644,13 @@ impl std::fmt::Display for Report {
             n(self.rel_types, "relationship type", "relationship types")
         )?;
         match &self.schema_problem {
-            None => write!(f, "schema: every node and relationship conforms"),
-            Some(p) => write!(f, "schema: VIOLATED: {p}"),
+            None => write!(f, "schema: every node and relationship conforms")?,
+            Some(p) => write!(f, "schema: VIOLATED: {p}")?,
+        }
+        match (&self.constraint_problem, self.constraints) {
+            (_, 0) => Ok(()),
+            (None, k) => write!(f, "\n{}: all hold", n(k, "constraint", "constraints")),
+            (Some(p), _) => write!(f, "\nconstraints: VIOLATED: {p}"),
         }
     }
 }
@@ -675,6 +683,8 @@ fn report(store: &Path, v: &View) -> Report {
         labels: g.labels().count(),
         rel_types: g.rel_types().len(),
         schema_problem: g.check_all().err().map(|e| e.message),
+        constraints: g.constraints().count(),
+        constraint_problem: g.check_all_constraints().err().map(|e| e.message),
     }
 }
 
