@@ -411,7 +411,7 @@ fn json_import_errors_name_file_line_column_and_load_nothing() {
         ),
         (
             "{\"format\": \"factgraph-json\", \"version\": 1, \"nodez\": []}",
-            "bad.json:1:44: the file has no member \"nodez\"; its members are format, version, schema, nodes, relationships",
+            "bad.json:1:44: the file has no member \"nodez\"; its members are format, version, schema, indexes, constraints, nodes, relationships",
         ),
     ];
     for (text, want) in cases {
@@ -1952,4 +1952,128 @@ fn csv_import_names_the_first_refused_row_of_the_file() {
     let ok = "src,dst,type\n1,2,REPRESENTS\n1,0,REPRESENTS\n";
     let stats = import::csv::import_csv(nodes, "nodes.csv", ok, "edges.csv", &mut g).expect("ok");
     assert_eq!(stats.rels, 2);
+}
+
+/// The property indexes and constraints of a graph, as their statements.
+fn definitions(g: &Graph) -> Vec<String> {
+    let mut out: Vec<String> = g
+        .prop_indexes()
+        .map(|ix| format!("{} {} {}", ix.name(), ix.label(), ix.key()))
+        .collect();
+    out.extend(g.constraints().map(|c| format!("{} {c}", c.name)));
+    out
+}
+
+/// `sample()` with two property indexes and a constraint of each kind.
+fn with_definitions() -> Graph {
+    let mut db = factgraph::Database::in_memory(sample());
+    for q in [
+        "CREATE INDEX by_name FOR (s:State) ON (s.name)",
+        "CREATE INDEX FOR (s:State) ON (s.area)",
+        "CREATE CONSTRAINT state_name FOR (s:State) REQUIRE s.name IS UNIQUE",
+        "CREATE CONSTRAINT FOR (s:State) REQUIRE s.name IS NOT NULL",
+        "CREATE CONSTRAINT `the key` FOR (s:State) REQUIRE (s.name, s.population) IS NODE KEY",
+        "CREATE CONSTRAINT quote FOR ()-[m:MENTIONS]-() REQUIRE m.quote IS UNIQUE",
+    ] {
+        db.run(q, &Default::default(), &Default::default())
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
+    }
+    db.graph().clone()
+}
+
+#[test]
+fn indexes_and_constraints_travel_with_the_json_export_and_the_cypher_dump() {
+    let g = with_definitions();
+    assert_eq!(definitions(&g).len(), 6, "{:?}", definitions(&g));
+    // JSON, read back by the import.
+    let json = to_string("json", &g);
+    let mut back = Graph::new();
+    import::json::import_json(&json, "g.json", &mut back).expect("the JSON imports");
+    assert_eq!(definitions(&back), definitions(&g));
+    assert_eq!(canon(&back), canon(&g));
+    // Importing it again into the same graph: the definitions are there
+    // already (kept), the nodes are not unique any more (refused).
+    let e = import::import_path(&write_temp("again.json", &json), &mut back.clone())
+        .expect_err("duplicates");
+    assert!(e.message.contains("both have name"), "{e}");
+    // The Cypher dump, run by factgraph.
+    let dump = to_string("cypher", &g);
+    let mut db = factgraph::Database::in_memory(Graph::new());
+    db.run(&dump, &Default::default(), &Default::default())
+        .expect("the dump runs");
+    assert_eq!(definitions(db.graph()), definitions(&g));
+    // A file whose definition the data breaks is refused where it says so.
+    let broken = json.replace("REQUIRE r.quote IS UNIQUE", "REQUIRE r.nope IS NOT NULL");
+    assert_ne!(broken, json);
+    let e = import::json::import_json(&broken, "g.json", &mut Graph::new()).expect_err("broken");
+    assert!(e.message.contains("has no nope"), "{e}");
+    assert!(e.line > 0, "{e}");
+}
+
+#[test]
+fn server_scripts_end_with_the_indexes_and_constraints_each_database_has() {
+    let g = with_definitions();
+    let unnamed = g
+        .constraints()
+        .find(|c| c.name.starts_with("constraint_"))
+        .map(|c| c.name.clone())
+        .expect("the unnamed one has a made-up name");
+    let neo4j = to_string("neo4j", &g);
+    let tail: Vec<&str> = neo4j
+        .lines()
+        .skip_while(|l| !l.starts_with("DROP INDEX factgraph_import"))
+        .skip(1)
+        .collect();
+    // Neo4j makes the index of a uniqueness constraint itself and refuses
+    // a second one on the same label and key: `by_name` is left out.
+    assert_eq!(
+        tail,
+        [
+            "CREATE INDEX index_State_area FOR (n:State) ON (n.area);".to_string(),
+            "CREATE CONSTRAINT state_name FOR (n:State) REQUIRE n.name IS UNIQUE;".into(),
+            format!("CREATE CONSTRAINT {unnamed} FOR (n:State) REQUIRE n.name IS NOT NULL;"),
+            "CREATE CONSTRAINT `the key` FOR (n:State) REQUIRE (n.name, n.population) IS NODE KEY;"
+                .into(),
+            "CREATE CONSTRAINT quote FOR ()-[r:MENTIONS]-() REQUIRE r.quote IS UNIQUE;".into(),
+        ]
+    );
+    let memgraph = to_string("memgraph", &g);
+    let tail: Vec<&str> = memgraph
+        .lines()
+        .skip_while(|l| !l.starts_with("DROP INDEX ON :_factgraph"))
+        .skip(1)
+        .collect();
+    // Memgraph: no names, a key is uniqueness and existence, and there are
+    // no relationship constraints.
+    assert_eq!(
+        tail,
+        [
+            "CREATE INDEX ON :State(name);",
+            "CREATE INDEX ON :State(area);",
+            "CREATE CONSTRAINT ON (n:State) ASSERT n.name IS UNIQUE;",
+            "CREATE CONSTRAINT ON (n:State) ASSERT EXISTS (n.name);",
+            "CREATE CONSTRAINT ON (n:State) ASSERT n.name, n.population IS UNIQUE;",
+            "CREATE CONSTRAINT ON (n:State) ASSERT EXISTS (n.name);",
+            "CREATE CONSTRAINT ON (n:State) ASSERT EXISTS (n.population);",
+        ]
+    );
+    let (_, report) =
+        export::cypher::to_server_script(&View::of_graph(&g), export::cypher::Dialect::Memgraph)
+            .expect("a script");
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n == "1 relationship constraint left out (Memgraph has none)"),
+        "{:?}",
+        report.notes
+    );
+}
+
+fn write_temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("factgraph-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("written");
+    p
 }

@@ -130,6 +130,7 @@ pub fn to_cypher(view: &View<'_>) -> String {
         }
     }
     if view.nodes.is_empty() {
+        out.push_str(&schema_statements(view, None, &mut Lossy::default()));
         return out;
     }
     out.push_str("CREATE\n");
@@ -154,6 +155,78 @@ pub fn to_cypher(view: &View<'_>) -> String {
             r.end.0
         );
         sep(&mut out);
+    }
+    out.push_str(&schema_statements(view, None, &mut Lossy::default()));
+    out
+}
+
+/// `CREATE INDEX name FOR (n:label) ON (n.key)`, as factgraph and Neo4j
+/// read it.
+pub fn index_statement(name: &str, label: &str, key: &str) -> String {
+    format!(
+        "CREATE INDEX {} FOR (n:{}) ON (n.{})",
+        ident(name),
+        ident(label),
+        ident(key)
+    )
+}
+
+/// `CREATE CONSTRAINT name FOR ... REQUIRE ...`, as factgraph and Neo4j
+/// read it.
+pub fn constraint_statement(c: &crate::store::constraints::Constraint) -> String {
+    format!("CREATE CONSTRAINT {} {c}", ident(&c.name))
+}
+
+/// The statements that make the view's property indexes and constraints,
+/// after its data: as factgraph and Neo4j write them (`dialect` None or
+/// Neo4j), or as Memgraph does. Neo4j makes an index for each uniqueness
+/// constraint and refuses a second one on the same label and key: such an
+/// index is left out there (counted). Memgraph has no relationship
+/// constraints and no names for them: those are left out (counted), and a
+/// key is its uniqueness and existence constraints.
+fn schema_statements(view: &View<'_>, dialect: Option<Dialect>, lossy: &mut Lossy) -> String {
+    use crate::store::constraints::{Entity, Kind};
+    let mut out = String::new();
+    if view.indexes.is_empty() && view.constraints.is_empty() {
+        return out;
+    }
+    for &(name, label, key) in &view.indexes {
+        let owned = view.constraints.iter().any(|c| {
+            c.entity == Entity::Node
+                && c.requires_unique()
+                && c.label.as_str() == label
+                && c.keys.len() == 1
+                && c.keys[0].as_str() == key
+        });
+        match dialect {
+            Some(Dialect::Neo4j) if owned => lossy.owned_indexes += 1,
+            Some(Dialect::Memgraph) => {
+                let _ = writeln!(out, "CREATE INDEX ON :{}({});", ident(label), ident(key));
+            }
+            _ => {
+                let _ = writeln!(out, "{};", index_statement(name, label, key));
+            }
+        }
+    }
+    for c in &view.constraints {
+        if dialect != Some(Dialect::Memgraph) {
+            let _ = writeln!(out, "{};", constraint_statement(c));
+            continue;
+        }
+        if c.entity == Entity::Rel {
+            lossy.rel_constraints += 1;
+            continue;
+        }
+        let on = format!("CREATE CONSTRAINT ON (n:{}) ASSERT", ident(&c.label));
+        let keys: Vec<String> = c.keys.iter().map(|k| format!("n.{}", ident(k))).collect();
+        if c.requires_unique() {
+            let _ = writeln!(out, "{on} {} IS UNIQUE;", keys.join(", "));
+        }
+        if matches!(c.kind, Kind::Exists | Kind::Key) {
+            for k in &keys {
+                let _ = writeln!(out, "{on} EXISTS ({k});");
+            }
+        }
     }
     out
 }
@@ -236,6 +309,10 @@ struct Lossy {
     clashes: usize,
     /// Temporal values Memgraph has no literal for: their text.
     memgraph_temporals: usize,
+    /// Indexes a Neo4j uniqueness constraint makes itself: not written.
+    owned_indexes: usize,
+    /// Relationship constraints, which Memgraph does not have: not written.
+    rel_constraints: usize,
 }
 
 /// A date as Neo4j's and Memgraph's `date()` reads it: its first day.
@@ -458,6 +535,11 @@ pub fn to_server_script(
         );
     }
     if view.nodes.is_empty() {
+        out.push_str(&schema_statements(
+            view,
+            Some(dialect),
+            &mut Lossy::default(),
+        ));
         return Ok((out, super::Report::default()));
     }
     let (label, id) = (ident(IMPORT_LABEL), ident(IMPORT_ID));
@@ -525,6 +607,7 @@ pub fn to_server_script(
             let _ = writeln!(out, "DROP INDEX ON :{label}({id});");
         }
     }
+    out.push_str(&schema_statements(view, Some(dialect), &mut lossy));
     // (count, one, many, what became of them)
     let kinds = [
         (
@@ -550,6 +633,18 @@ pub fn to_server_script(
             "list of mixed types",
             "lists of mixed types",
             "written as a list of strings (Neo4j stores lists of one type)",
+        ),
+        (
+            lossy.owned_indexes,
+            "property index on the key of a uniqueness constraint",
+            "property indexes on the keys of uniqueness constraints",
+            "left out (Neo4j makes that index with the constraint)",
+        ),
+        (
+            lossy.rel_constraints,
+            "relationship constraint",
+            "relationship constraints",
+            "left out (Memgraph has none)",
         ),
         (
             lossy.clashes,

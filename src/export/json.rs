@@ -7,6 +7,8 @@
 //!   "format": "factgraph-json",
 //!   "version": 1,
 //!   "schema": {"nodes": [...], "relationships": [...]},
+//!   "indexes": ["CREATE INDEX ..."],
+//!   "constraints": ["CREATE CONSTRAINT ..."],
 //!   "nodes": [
 //!     {"id": 0, "labels": ["State"], "properties": {"name": "Belarus"}}
 //!   ],
@@ -24,7 +26,10 @@
 //! cannot write is `{"float": "NaN"}`, `"Infinity"` or `"-Infinity"`. Maps
 //! are never stored, so an object value is always one of these two.
 //!
-//! `schema` is left out when the graph has none. Each node and each
+//! `indexes` and `constraints` (a whole graph's property indexes and
+//! constraints, each as the Cypher statement that makes it:
+//! `"CREATE INDEX by_name FOR (n:P) ON (n.name)"`) are left out when there
+//! are none, and `schema` when the graph has none. Each node and each
 //! relationship is on a line of its own, so exports diff well.
 
 use std::fmt::Write;
@@ -46,6 +51,26 @@ pub fn to_json(view: &View<'_>) -> String {
     let _ = writeln!(out, "  \"version\": {FORMAT_VERSION},");
     if let Some(s) = view.schema {
         let _ = writeln!(out, "  \"schema\": {},", schema_json(s));
+    }
+    let defs = |texts: Vec<String>| -> String {
+        let items: Vec<String> = texts.iter().map(|t| format!("\n    {}", jstr(t))).collect();
+        format!("[{}\n  ]", items.join(","))
+    };
+    if !view.indexes.is_empty() {
+        let texts = view
+            .indexes
+            .iter()
+            .map(|&(n, l, k)| super::cypher::index_statement(n, l, k))
+            .collect();
+        let _ = writeln!(out, "  \"indexes\": {},", defs(texts));
+    }
+    if !view.constraints.is_empty() {
+        let texts = view
+            .constraints
+            .iter()
+            .map(|c| super::cypher::constraint_statement(c))
+            .collect();
+        let _ = writeln!(out, "  \"constraints\": {},", defs(texts));
     }
     out.push_str("  \"nodes\": [");
     for (i, n) in view.nodes.iter().enumerate() {

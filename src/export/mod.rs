@@ -73,6 +73,10 @@ pub struct View<'a> {
     pub nodes: Vec<ExNode<'a>>,
     pub rels: Vec<ExRel<'a>>,
     pub schema: Option<&'a Schema>,
+    /// The property indexes (name, label, key) and the constraints, of a
+    /// whole graph only: a query's subgraph has none.
+    pub indexes: Vec<(&'a str, &'a str, &'a str)>,
+    pub constraints: Vec<&'a crate::store::constraints::Constraint>,
 }
 
 impl<'a> View<'a> {
@@ -108,6 +112,11 @@ impl<'a> View<'a> {
             nodes,
             rels,
             schema: graph.schema(),
+            indexes: graph
+                .prop_indexes()
+                .map(|ix| (ix.name(), ix.label().as_str(), ix.key().as_str()))
+                .collect(),
+            constraints: graph.constraints().collect(),
         }
     }
 
@@ -171,6 +180,7 @@ impl<'a> View<'a> {
             nodes: nodes.into_values().collect(),
             rels,
             schema: graph.schema(),
+            ..View::default()
         }
     }
 }

@@ -446,7 +446,15 @@ impl Loader<'_> {
         let top = self.object(root, "the file")?;
         let m = self.members(
             top,
-            &["format", "version", "schema", "nodes", "relationships"],
+            &[
+                "format",
+                "version",
+                "schema",
+                "indexes",
+                "constraints",
+                "nodes",
+                "relationships",
+            ],
             "the file",
         )?;
         self.check_format(&m, root, FORMAT_NAME, FORMAT_VERSION, "JSON export")?;
@@ -534,7 +542,50 @@ impl Loader<'_> {
             g.check_complete(&[], &[id])
                 .map_err(|e| self.err(at, e.message))?;
         }
+        // Indexes and constraints once the data is in (a constraint checks
+        // it); one the store has already is kept as it is.
+        for (key, what) in [("indexes", "an index"), ("constraints", "a constraint")] {
+            if let Some(list) = m.get(key) {
+                for j in self.array(list, &format!("\"{key}\""))? {
+                    let text = self.string(j, what)?;
+                    self.define(text, key == "indexes", g)
+                        .map_err(|e| self.err(j.at, format!("{what} ({text}): {}", e.message)))?;
+                }
+            }
+        }
         Ok(stats)
+    }
+
+    /// Runs one `CREATE INDEX` (`index`) or `CREATE CONSTRAINT` statement
+    /// of the file, as IF NOT EXISTS.
+    fn define(
+        &self,
+        text: &str,
+        index: bool,
+        g: &mut Graph,
+    ) -> Result<(), crate::error::QueryError> {
+        use crate::error::QueryError;
+        use crate::query::ast::StatementBody;
+        let mut script = crate::query::parse_script(text)?;
+        let mut stmt = match script.statements.pop() {
+            Some(st) if script.statements.is_empty() => st,
+            _ => return Err(QueryError::semantic("ImportFailed", "not one statement")),
+        };
+        match &mut stmt.body {
+            StatementBody::CreateIndex(c) if index => c.if_not_exists = true,
+            StatementBody::CreateConstraint(c) if !index => c.if_not_exists = true,
+            _ => {
+                return Err(QueryError::semantic(
+                    "ImportFailed",
+                    format!(
+                        "not a CREATE {}",
+                        if index { "INDEX" } else { "CONSTRAINT" }
+                    ),
+                ));
+            }
+        }
+        let opts = crate::query::ExecOptions::default();
+        crate::query::execute(g, &stmt, &crate::query::Params::new(), &opts).map(|_| ())
     }
 
     /// Checks the members `format` and `version` of one of our files (the
