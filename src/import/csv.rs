@@ -70,8 +70,14 @@ pub struct Records<'a> {
     /// `text` starts with the file's byte-order mark, which no column
     /// counts.
     bom: bool,
-    /// The field separator (ASCII): `,` unless [`Records::separated_by`].
+    /// The first byte of the field separator: `,` unless
+    /// [`Records::separated_by`].
     sep: u8,
+    /// The separator's UTF-8 bytes (`sep` first), `sep_len` of them.
+    sep_bytes: [u8; 4],
+    sep_len: usize,
+    /// Read as Neo4j's LOAD CSV does ([`Records::lenient_like_neo4j`]).
+    lenient: bool,
 }
 
 impl<'a> Records<'a> {
@@ -101,14 +107,38 @@ impl<'a> Records<'a> {
             line: first_line,
             record_line: first_line,
             sep: b',',
+            sep_bytes: [b',', 0, 0, 0],
+            sep_len: 1,
+            lenient: false,
         }
     }
 
-    /// The records with `sep` between fields instead of `,` (an ASCII
-    /// character other than a quote or a line break).
-    pub fn separated_by(mut self, sep: u8) -> Records<'a> {
-        self.sep = sep;
+    /// The records with `sep` between fields instead of `,` (any character
+    /// other than a quote or a line break; beyond ASCII, its UTF-8 bytes).
+    pub fn separated_by(mut self, sep: char) -> Records<'a> {
+        let mut bytes = [0; 4];
+        self.sep_len = sep.encode_utf8(&mut bytes).len();
+        self.sep_bytes = bytes;
+        self.sep = bytes[0];
         self
+    }
+
+    /// The records read as Neo4j 5's LOAD CSV reads them (its
+    /// `BufferedCharSeeker` with legacy quote escaping on), where RFC 4180
+    /// is stricter: a quote inside an unquoted field is a character of
+    /// it; in a quoted field `\"` is a quote and `\\` a backslash (any
+    /// other backslash is itself); and a carriage return alone ends a
+    /// line (errors count it as one). The bulk import stays strict.
+    pub(crate) fn lenient_like_neo4j(mut self) -> Records<'a> {
+        self.lenient = true;
+        self
+    }
+
+    /// Whether the separator starts at byte `at` of `b` (whose byte there
+    /// is known to be `sep`'s first).
+    #[inline]
+    fn sep_at(&self, b: &[u8], at: usize) -> bool {
+        self.sep_len == 1 || b[at..].starts_with(&self.sep_bytes[..self.sep_len])
     }
 
     /// Bytes of the text consumed so far (for a progress bar).
@@ -128,8 +158,11 @@ impl<'a> Records<'a> {
     }
 
     /// An error at byte `at` of the text, named by its line in the file.
-    pub(super) fn error(&self, at: usize, message: String) -> LoadError {
+    pub(crate) fn error(&self, at: usize, message: String) -> LoadError {
         let mut e = error_at(self.file, self.text, at, message);
+        if self.lenient {
+            (e.line, e.col) = line_col_cr(self.text, at);
+        }
         if self.bom && e.line == 1 {
             e.col = e.col.saturating_sub(1).max(1);
         }
@@ -152,15 +185,40 @@ impl<'a> Records<'a> {
     }
 
     fn read(&mut self, fields: &mut Vec<RawField<'a>>) -> Option<Result<usize, LoadError>> {
+        // The strict reader with an ASCII separator (the bulk import's) is
+        // compiled apart, without the tests the others need.
+        if self.lenient || self.sep_len > 1 {
+            self.read_as::<true>(fields)
+        } else {
+            self.read_as::<false>(fields)
+        }
+    }
+
+    /// [`Records::read`]; `GENERAL` unless strict with an ASCII separator.
+    #[inline(always)]
+    fn read_as<const GENERAL: bool>(
+        &mut self,
+        fields: &mut Vec<RawField<'a>>,
+    ) -> Option<Result<usize, LoadError>> {
         let text = self.text;
         let b = text.as_bytes();
         let mut pos = self.pos;
         let mut line = self.line;
+        let (sep, lenient, multi) = (
+            self.sep,
+            GENERAL && self.lenient,
+            GENERAL && self.sep_len > 1,
+        );
+        let sep_len = if GENERAL { self.sep_len } else { 1 };
         fields.clear();
-        while pos < b.len()
-            && (b[pos] == b'\n' || (b[pos] == b'\r' && b.get(pos + 1) == Some(&b'\n')))
-        {
-            pos += if b[pos] == b'\r' { 2 } else { 1 };
+        while pos < b.len() {
+            match b[pos] {
+                b'\n' => pos += 1,
+                b'\r' if b.get(pos + 1) == Some(&b'\n') => pos += 2,
+                // A `\r` that ends the chunk may be half of a `\r\n`.
+                b'\r' if lenient && !(self.more && pos + 1 >= b.len()) => pos += 1,
+                _ => break,
+            }
             line += 1;
         }
         // Blank lines are consumed even when no record follows yet.
@@ -196,12 +254,34 @@ impl<'a> Records<'a> {
                             pos += 1;
                             break;
                         }
+                        // Neo4j's legacy escapes: `\"` a quote, `\\` a
+                        // backslash; any other backslash is itself.
+                        Some(b'\\') if lenient => match b.get(pos + 1) {
+                            Some(&c @ (b'"' | b'\\')) => {
+                                s.push(char::from(c));
+                                pos += 2;
+                            }
+                            None if self.more => return None,
+                            _ => {
+                                s.push('\\');
+                                pos += 1;
+                            }
+                        },
                         Some(_) => {
-                            // Copy up to the next quote in one go (UTF-8 safe:
-                            // a quote byte never occurs inside a character).
-                            let next = text[pos..].find('"').map_or(b.len(), |i| pos + i);
+                            // Copy up to the next quote (or backslash) in
+                            // one go (UTF-8 safe: neither byte occurs
+                            // inside a character).
+                            let next = if lenient {
+                                text[pos..].find(['"', '\\'])
+                            } else {
+                                text[pos..].find('"')
+                            };
+                            let next = next.map_or(b.len(), |i| pos + i);
                             let part = &text[pos..next];
                             line += part.bytes().filter(|&c| c == b'\n').count();
+                            if lenient {
+                                line += lone_crs(part.as_bytes(), b.get(next));
+                            }
                             s.push_str(part);
                             pos = next;
                         }
@@ -209,27 +289,46 @@ impl<'a> Records<'a> {
                 }
                 match b.get(pos) {
                     None | Some(b'\n') => {}
-                    Some(&c) if c == self.sep => {}
+                    Some(&c) if c == sep && self.sep_at(b, pos) => {}
                     Some(b'\r') if b.get(pos + 1) == Some(&b'\n') => {}
                     Some(b'\r') if cut(pos + 1) => return None,
+                    Some(b'\r') if lenient => {}
+                    Some(_) if sep_len > 1 && cut(pos + sep_len) => return None,
                     Some(_) => {
                         return Some(Err(self.error(
                             pos,
                             format!(
                                 "expected '{}' or the end of the line after a quoted field",
-                                char::from(self.sep)
+                                self.sep_char()
                             ),
                         )));
                     }
                 }
                 field = Cow::Owned(s);
             } else {
-                // Byte search: the delimiters are ASCII, so `end` is always
-                // a character boundary.
-                let end = b[pos..]
-                    .iter()
-                    .position(|&c| c == self.sep || matches!(c, b'\n' | b'\r' | b'"'))
-                    .map_or(b.len(), |i| pos + i);
+                // Byte search: a separator's first byte is ASCII or a
+                // character's lead byte, never inside one, so `end` is
+                // always a character boundary. Lenient, a quote is part of
+                // the field.
+                let find = |from: usize| {
+                    let end = if lenient {
+                        b[from..]
+                            .iter()
+                            .position(|&c| c == sep || matches!(c, b'\n' | b'\r'))
+                    } else {
+                        b[from..]
+                            .iter()
+                            .position(|&c| c == sep || matches!(c, b'\n' | b'\r' | b'"'))
+                    };
+                    end.map_or(b.len(), |i| from + i)
+                };
+                let mut end = find(pos);
+                while multi && end < b.len() && b[end] == sep && !self.sep_at(b, end) {
+                    if cut(end + sep_len) {
+                        return None;
+                    }
+                    end = find(end + 1);
+                }
                 if cut(end) {
                     return None;
                 }
@@ -245,16 +344,18 @@ impl<'a> Records<'a> {
                     if cut(pos + 1) {
                         return None;
                     }
-                    return Some(Err(
-                        self.error(pos, "a carriage return inside an unquoted field".into())
-                    ));
+                    if !lenient {
+                        return Some(Err(
+                            self.error(pos, "a carriage return inside an unquoted field".into())
+                        ));
+                    }
                 }
             }
             fields.push((field, at));
             match b.get(pos) {
-                Some(&c) if c == self.sep => pos += 1,
+                Some(&c) if c == sep => pos += sep_len,
                 Some(b'\r') => {
-                    pos += 2;
+                    pos += if b.get(pos + 1) == Some(&b'\n') { 2 } else { 1 };
                     line += 1;
                     break;
                 }
@@ -271,6 +372,39 @@ impl<'a> Records<'a> {
         self.line = line;
         Some(Ok(rec_at))
     }
+
+    /// The separator, for messages.
+    fn sep_char(&self) -> char {
+        std::str::from_utf8(&self.sep_bytes[..self.sep_len])
+            .ok()
+            .and_then(|s| s.chars().next())
+            .unwrap_or(',')
+    }
+}
+
+/// The carriage returns of `part` not followed by a line feed (within it,
+/// or by `next`, the byte after it): lines of their own when lenient.
+fn lone_crs(part: &[u8], next: Option<&u8>) -> usize {
+    part.iter()
+        .enumerate()
+        .filter(|&(i, &c)| c == b'\r' && part.get(i + 1).or(next) != Some(&b'\n'))
+        .count()
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`,
+/// a carriage return alone ending a line as `\n` and `\r\n` do.
+pub(crate) fn line_col_cr(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let b = text.as_bytes();
+    let (mut line, mut start) = (1, 0);
+    for (i, &c) in b[..offset].iter().enumerate() {
+        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+    (line, col)
 }
 
 /// How many bytes of a CSV file are read at a time: the text is never held
@@ -341,17 +475,23 @@ fn for_each_chunk(
     }
 }
 
-/// Hands each record of `text` (fields separated by `sep`) to `each`, its
-/// fields as (text, byte offset), without building them all first. A
-/// blank line is skipped. A CSV error is `Err(Ok(...))`; an error of
-/// `each` is passed on as `Err(Err(...))`.
+/// Hands each record of `text` (fields separated by `sep`; read as
+/// Neo4j's LOAD CSV does when `lenient`, see
+/// [`Records::lenient_like_neo4j`]) to `each`, its fields as (text, byte
+/// offset), without building them all first. A blank line is skipped. A
+/// CSV error is `Err(Ok(...))`; an error of `each` is passed on as
+/// `Err(Err(...))`.
 pub(crate) fn each_record<E>(
     text: &str,
     file: &str,
-    sep: u8,
+    sep: char,
+    lenient: bool,
     mut each: impl FnMut(&[RawField<'_>]) -> Result<(), E>,
 ) -> Result<(), Result<LoadError, E>> {
     let mut it = Records::new(text, file).separated_by(sep);
+    if lenient {
+        it = it.lenient_like_neo4j();
+    }
     let mut fields = Vec::new();
     while let Some(r) = it.next_into(&mut fields) {
         r.map_err(Ok)?;
@@ -1383,6 +1523,65 @@ mod tests {
             place(&cases[cases.len() - 2].0, edges.as_bytes()).unwrap_err();
         assert_eq!((line, col), (8, 11), "{message}");
         assert!(message.contains("not UTF-8"), "{message}");
+    }
+
+    /// The fields of each record of `text`, or the error's line, column and
+    /// message.
+    fn fields(
+        text: &str,
+        sep: char,
+        lenient: bool,
+    ) -> Result<Vec<Vec<String>>, (usize, usize, String)> {
+        let mut out = Vec::new();
+        each_record(text, "f", sep, lenient, |fs| {
+            out.push(fs.iter().map(|(t, _)| t.to_string()).collect());
+            Ok::<(), ()>(())
+        })
+        .map_err(|e| match e {
+            Ok(e) => (e.line, e.col, e.message),
+            Err(()) => (0, 0, String::new()),
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn lenient_records_read_as_neo4j_and_strict_ones_refuse_the_same_text() {
+        let v = |rows: &[&[&str]]| -> Vec<Vec<String>> {
+            rows.iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect()
+        };
+        // A stray quote, escapes, a lone CR, a CR inside a quoted field.
+        let text = "12\" pipe,\"The \\\"S\\\"\"\r\"a\\\\\",\"p\\q\"\r\r\"x\ry\",z\n";
+        assert_eq!(
+            fields(text, ',', true),
+            Ok(v(&[
+                &["12\" pipe", "The \"S\""],
+                &["a\\", "p\\q"],
+                &["x\ry", "z"]
+            ]))
+        );
+        let e = fields(text, ',', false).unwrap_err();
+        assert_eq!((e.0, e.1), (1, 3), "{e:?}");
+        assert!(e.2.contains("a quote inside an unquoted field"), "{e:?}");
+        // Strict, a backslash is a character and `\"` ends the field.
+        assert_eq!(fields("\"a\\\",b\n", ',', false), Ok(v(&[&["a\\", "b"]])));
+        let e = fields("\"a\\\",b\n", ',', true).unwrap_err();
+        assert!(e.2.contains("not closed"), "{e:?}");
+        let e = fields("a\rb\n", ',', false).unwrap_err();
+        assert!(e.2.contains("carriage return"), "{e:?}");
+        // Lines counted with lone CRs (and inside quoted fields).
+        let e = fields("a\r\"b\rc\"\r\"d\"e\r", ',', true).unwrap_err();
+        assert_eq!((e.0, e.1), (4, 4), "{e:?}");
+        // A separator of several bytes; its lead byte alone (in `©`) is no
+        // separator.
+        assert_eq!(
+            fields("©¦\"x¦y\"¦\n¦\r\n", '¦', false),
+            Ok(v(&[&["©", "x¦y", ""], &["", ""]]))
+        );
+        let e = fields("\"a\"©\n", '¦', false).unwrap_err();
+        assert!(e.2.contains("expected '¦'"), "{e:?}");
+        assert_eq!(fields("a\tb\n", '\t', true), Ok(v(&[&["a", "b"]])));
     }
 
     #[test]

@@ -443,7 +443,7 @@ fn read_clause(ev: &Ev, t: Table, c: &Clause) -> R<Table> {
             alias,
             sep,
             ..
-        } => load_csv(ev, t, *headers, url, &alias.name, *sep),
+        } => load_csv(ev, t, (*headers, url, *sep, true), &alias.name),
         Clause::With(p) => project(ev, t, p, false),
         Clause::Return(p) => project(ev, t, p, true),
         _ => Err(QueryError::semantic(
@@ -560,7 +560,17 @@ fn project(ev: &Ev, t: Table, p: &Projection, is_return: bool) -> R<Table> {
 /// A MATCH and the WITH or RETURN after it, the matched rows projected as
 /// they are found: an aggregation holds its groups, DISTINCT its distinct
 /// rows, never every row the MATCH found.
-fn match_project(ev: &Ev, t: Table, m: &Clause, p: &Projection, is_return: bool) -> R<Table> {
+///
+/// After a LOAD CSV, `position` says whether its rows carry their record
+/// number and file (for `linenumber()` and `file()`).
+fn match_project(
+    ev: &Ev,
+    t: Table,
+    m: &Clause,
+    p: &Projection,
+    is_return: bool,
+    position: bool,
+) -> R<Table> {
     if let Clause::LoadCsv {
         headers,
         url,
@@ -570,10 +580,9 @@ fn match_project(ev: &Ev, t: Table, m: &Clause, p: &Projection, is_return: bool)
     } = m
     {
         // The records, too, go to the projection as they are read.
-        let mut names = t.names.clone();
-        names.push(alias.name.clone());
+        let names = load_csv_names(&t, &alias.name, position);
         return project_rows(ev, &names, p, is_return, &mut |sink| {
-            load_csv_rows(ev, &t, *headers, url, *sep, sink)
+            load_csv_rows(ev, &t, (*headers, url, *sep, position), sink)
         });
     }
     let Clause::Match {
@@ -648,8 +657,28 @@ fn project_rows(
         };
         items.push((name, &it.expr));
     }
-    let out_names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
     let aggregating = items.iter().any(|(_, e)| contains_aggregate(e));
+    // A LOAD CSV row's record number and file stay with it through a WITH
+    // that keeps the rows as rows (no aggregation, no DISTINCT): Neo4j
+    // keeps them on the row, for `linenumber()` and `file()` later on.
+    let carried: Vec<Expr>;
+    if !is_return && !aggregating && !p.distinct {
+        let position = [super::load_csv::LINE_COLUMN, super::load_csv::FILE_COLUMN];
+        carried = position
+            .iter()
+            .filter(|c| names.iter().any(|n| n == *c))
+            .map(|c| Expr {
+                kind: ExprKind::Var(c.to_string()),
+                span: p.span,
+            })
+            .collect();
+        for e in &carried {
+            if let ExprKind::Var(n) = &e.kind {
+                items.push((n.clone(), e));
+            }
+        }
+    }
+    let out_names: Vec<String> = items.iter().map(|(n, _)| n.clone()).collect();
 
     // Each output row with the row (or group representative) it came
     // from, and the aggregate values computed for it.
@@ -1117,28 +1146,44 @@ fn unwind(ev: &Ev, t: Table, expr: &Expr, alias: &str, keep: &[bool]) -> R<Table
     Ok(Table { names, rows })
 }
 
+/// A LOAD CSV: whether WITH HEADERS, the location, the separator, and
+/// whether its rows carry their record number and file (the hidden
+/// columns [`super::load_csv::LINE_COLUMN`] and `FILE_COLUMN`, read by
+/// `linenumber()` and `file()`).
+type LoadCsvArgs<'e> = (bool, &'e Expr, char, bool);
+
 /// `LOAD CSV`: each row followed by each record of the file its `url`
 /// names (see [`super::load_csv`]), read as the rows are made: the file's
 /// records are never all held apart from the table.
-fn load_csv(ev: &Ev, t: Table, headers: bool, url: &Expr, alias: &str, sep: char) -> R<Table> {
-    let mut names = t.names.clone();
-    names.push(alias.to_string());
+fn load_csv(ev: &Ev, t: Table, args: LoadCsvArgs<'_>, alias: &str) -> R<Table> {
+    let names = load_csv_names(&t, alias, args.3);
     let mut rows = Vec::new();
-    load_csv_rows(ev, &t, headers, url, sep, &mut |r| {
+    load_csv_rows(ev, &t, args, &mut |r| {
         rows.push(r.to_vec());
         Ok(())
     })?;
     Ok(Table { names, rows })
 }
 
-/// The rows of `LOAD CSV` over `t` (each row of `t`, then the record),
-/// handed to `sink` as each record is read.
+/// The columns of a LOAD CSV's rows over `t`: the record as `alias`, then
+/// with `position` its number and file.
+fn load_csv_names(t: &Table, alias: &str, position: bool) -> Vec<String> {
+    let mut names = t.names.clone();
+    names.push(alias.to_string());
+    if position {
+        names.push(super::load_csv::LINE_COLUMN.to_string());
+        names.push(super::load_csv::FILE_COLUMN.to_string());
+    }
+    names
+}
+
+/// The rows of `LOAD CSV` over `t` (each row of `t`, then the record, and
+/// with `position` its number and file), handed to `sink` as each record
+/// is read.
 fn load_csv_rows(
     ev: &Ev,
     t: &Table,
-    headers: bool,
-    url: &Expr,
-    sep: char,
+    (headers, url, sep, position): LoadCsvArgs<'_>,
     sink: &mut dyn FnMut(&[Value]) -> R<()>,
 ) -> R<()> {
     let mut nr: Vec<Value> = Vec::new();
@@ -1156,7 +1201,9 @@ fn load_csv_rows(
             }
         };
         let mut n = 0usize;
-        super::load_csv::each_row(&location, headers, sep, |rec| {
+        // The file's name, made a value once (not once a record).
+        let mut file: Option<Value> = None;
+        super::load_csv::each_row(&location, headers, sep, |rec, line, path| {
             n += 1;
             if n.is_multiple_of(4096) {
                 ev.check()?;
@@ -1164,6 +1211,13 @@ fn load_csv_rows(
             nr.clear();
             nr.extend_from_slice(r);
             nr.push(rec);
+            if position {
+                nr.push(Value::Int(line));
+                nr.push(
+                    file.get_or_insert_with(|| Value::String(path.to_string()))
+                        .clone(),
+                );
+            }
             sink(&nr)
         })
         .map_err(|e| if e.span.is_none() { e.at(url.span) } else { e })?;
@@ -1401,6 +1455,14 @@ impl<'g> Engine<'g> {
             // only its list.
             t = match c {
                 Clause::Match { .. } | Clause::LoadCsv { .. } => {
+                    let rest = q.clauses.get(i + 1..).unwrap_or(&[]);
+                    let position = match c {
+                        Clause::LoadCsv { .. } => {
+                            let text: String = rest.iter().map(|c| format!("{c}\n")).collect();
+                            super::load_csv::wants_position(&text)
+                        }
+                        _ => false,
+                    };
                     let t = if matches!(c, Clause::Match { .. }) {
                         let keep = unread(&t, q.clauses.get(i..).unwrap_or(&[]));
                         keep_columns(t, &keep)
@@ -1409,15 +1471,25 @@ impl<'g> Engine<'g> {
                     };
                     // A WITH or RETURN right after takes the rows as they
                     // are matched or read.
-                    match q.clauses.get(i + 1) {
-                        Some(Clause::Return(p)) if !profiling => {
-                            let out = match_project(&self.ev(), t, c, p, true)?;
+                    match (rest.first(), c) {
+                        (Some(Clause::Return(p)), _) if !profiling => {
+                            let out = match_project(&self.ev(), t, c, p, true, position)?;
                             return Ok((out.names, out.rows));
                         }
-                        Some(Clause::With(p)) if !profiling => {
+                        (Some(Clause::With(p)), _) if !profiling => {
                             fused = true;
-                            match_project(&self.ev(), t, c, p, false)?
+                            match_project(&self.ev(), t, c, p, false, position)?
                         }
+                        (
+                            _,
+                            Clause::LoadCsv {
+                                headers,
+                                url,
+                                alias,
+                                sep,
+                                ..
+                            },
+                        ) => load_csv(&self.ev(), t, (*headers, url, *sep, position), &alias.name)?,
                         _ => self.clause(t, c)?,
                     }
                 }

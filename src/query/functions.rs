@@ -107,6 +107,8 @@ pub const NAMES: &[&str] = &[
     "duration.inMonths",
     "duration.inDays",
     "duration.inSeconds",
+    "linenumber",
+    "file",
 ];
 
 /// A value of a type the function has no meaning for (the TCK's
@@ -204,6 +206,23 @@ pub fn call(ev: &Ev, name: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
             ) => v,
             (_, v) => Value::Bool(!v.is_null()),
         });
+    }
+    // The record number and file of the LOAD CSV row being evaluated
+    // (hidden columns of the row, see `load_csv::LINE_COLUMN`); null
+    // without one.
+    if lname == "linenumber" || lname == "file" {
+        if !arg_exprs.is_empty() {
+            return Err(QueryError::semantic(
+                "InvalidNumberOfArguments",
+                format!("{name}() takes no arguments"),
+            ));
+        }
+        let column = if lname == "file" {
+            super::load_csv::FILE_COLUMN
+        } else {
+            super::load_csv::LINE_COLUMN
+        };
+        return Ok(env.lookup(column).cloned().unwrap_or(Value::Null));
     }
     if lname == "coalesce" {
         for a in arg_exprs {

@@ -1,12 +1,53 @@
 //! `LOAD CSV`: the records of a local CSV file as rows of a query, as
-//! Neo4j reads them. With `WITH HEADERS` a record is a map from the first
+//! Neo4j 5 reads them. With `WITH HEADERS` a record is a map from the first
 //! record's names to its fields, without it a list of its fields; every
 //! field is a string, an unquoted empty one null (a quoted `""` is the
-//! empty string), and a missing one (a short record) null. The file is
-//! RFC 4180 CSV in UTF-8 (a byte-order mark is skipped); its text is read
-//! whole and each record becomes a row as it is parsed (a million rows of
-//! three columns: 1.4 s and 0.77 GB, most of it the rows' maps). The
-//! fields are separated by `,` or FIELDTERMINATOR's character.
+//! empty string), and a missing one (a short record) null; a record with
+//! more fields than the header is an error. The file is CSV in UTF-8 (a
+//! byte-order mark is skipped); its text is read whole and each record
+//! becomes a row as it is parsed (a million rows of three columns: 1.4 s
+//! and 0.77 GB, most of it the rows' maps). The fields are separated by
+//! `,` or FIELDTERMINATOR's character, any one character but a quote or a
+//! line break (`'\t'`, `'\u00A6'` and `'¦'` alike).
+//!
+//! Where RFC 4180 (and the bulk import, `import::csv`) is stricter, the
+//! file is read as Neo4j reads it ([`crate::import::csv::Records::lenient_like_neo4j`]),
+//! following neo4j/neo4j's `community/csv/.../BufferedCharSeeker.java`
+//! and its `BufferedCharSeekerTest.java` (Neo4j 5), `CSVResources.scala`
+//! and `LoadCSVPipe.scala` (interpreted runtime):
+//!
+//! * a header name that repeats keeps its last column (the map is built
+//!   by `headers.zipWithIndex.toMap`), and an empty name is the key `""`
+//!   (`replaceNoValues`), so `a,b,,` has the keys `a`, `b` and `""`, the
+//!   last empty column's field;
+//! * a quote inside an unquoted field is a character of it (`12" pipe`;
+//!   `shouldRecognizeStrayQuoteCharacters`);
+//! * in a quoted field, with `dbms.import.csv.legacy_quote_escaping` on
+//!   (its default), a backslash before a quote or a backslash is dropped
+//!   and the next character taken as it is: `\"` is a quote that does not
+//!   end the field, `\\` one backslash; any other backslash is itself
+//!   (`"f\oo"` is `f\oo`;
+//!   `shouldEscapeBackslashesInQuotesIfConfiguredWithLegacyStyleQuoting`).
+//!   Unquoted fields take backslashes as they are. Neo4j's setting to turn
+//!   this off has no counterpart here;
+//! * `\n`, `\r\n` and a lone `\r` each end a line
+//!   (`shouldHandleWindowsEndOfLineCharacters`); errors count a lone `\r`
+//!   as a line end too.
+//!
+//! What stays an error (a character after a closing quote, a quoted field
+//! never closed, a record wider than the header) names `file:line:col`.
+//!
+//! `linenumber()` and `file()` read two hidden columns of the row
+//! ([`LINE_COLUMN`], [`FILE_COLUMN`]), which LOAD CSV adds when the rest of
+//! the query mentions them. As in Neo4j (`CSVResources`' `lastProcessed`),
+//! the number counts records, not lines: the first record (the header,
+//! with WITH HEADERS) is 1, a blank line is no record, and a record over
+//! several lines counts once. `file()` is the file's absolute path (Neo4j
+//! gives the path of the URL it read, `url.getFile`: with its import
+//! directory in front and `%20` left encoded; here the path is decoded).
+//! The columns go through a WITH that neither aggregates nor is DISTINCT,
+//! as Neo4j keeps them on the row; elsewhere, and outside LOAD CSV, both
+//! functions are null.
 //!
 //! The location is a path (relative to the working directory) or a
 //! `file:` URL (`file:///abs/path`, `%20` for a space); factgraph reads no
@@ -15,10 +56,23 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ErrorClass, QueryError};
-use crate::import::csv::{RawField, each_record};
+use crate::import::csv::{RawField, each_record, line_col_cr};
 use crate::model::Value;
 
 type R<T> = Result<T, QueryError>;
+
+/// The hidden columns (see `eval::is_hidden`) that carry a LOAD CSV row's
+/// record number and file to `linenumber()` and `file()`.
+pub const LINE_COLUMN: &str = " linenumber";
+pub const FILE_COLUMN: &str = " file";
+
+/// Whether clauses printed as `text` may call `linenumber()` or `file()`
+/// (judged from the text, conservatively: a LOAD CSV gives its rows the
+/// two hidden columns only then, so that other queries pay nothing).
+pub fn wants_position(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    t.contains("linenumber(") || t.contains("file(")
+}
 
 fn failed(message: String) -> QueryError {
     QueryError::new(ErrorClass::ArgumentError, "ExternalResourceFailed", message)
@@ -73,12 +127,13 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// Hands each row of the CSV file at `location` to `each`: a map with
-/// `headers`, a list without.
+/// `headers`, a list without; with its number (the header is record 1) and
+/// the file's absolute path.
 pub fn each_row(
     location: &str,
     headers: bool,
     sep: char,
-    mut each: impl FnMut(Value) -> R<()>,
+    mut each: impl FnMut(Value, i64, &str) -> R<()>,
 ) -> R<()> {
     let path = path_of(location)?;
     let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -95,8 +150,9 @@ pub fn each_row(
             _ => format!("LOAD CSV: {path}: {e}"),
         })
     })?;
-    // The parser accepts only ASCII separators (FIELDTERMINATOR checks).
-    let sep = u8::try_from(sep).unwrap_or(b',');
+    let absolute = std::path::absolute(&path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.clone());
     let bytes = text.as_bytes();
     let field = |(t, at): &RawField<'_>| -> Value {
         if t.is_empty() && bytes.get(*at) != Some(&b'"') {
@@ -106,26 +162,29 @@ pub fn each_row(
         }
     };
     let at_of = |at: usize| {
-        let (line, col) = crate::error::line_col(&text, at);
+        let (line, col) = line_col_cr(&text, at);
         format!("{path}:{line}:{col}")
     };
-    let mut names: Option<Vec<String>> = None;
-    each_record(&text, &path, sep, |fields| {
+    // The header's names, each with whether a later column has the same
+    // name (as in Neo4j, the last column of a name is the one kept).
+    let mut names: Option<Vec<(String, bool)>> = None;
+    let mut n: i64 = 0;
+    each_record(&text, &path, sep, true, |fields| {
+        n += 1;
         if !headers {
-            return each(Value::List(fields.iter().map(field).collect()));
+            return each(
+                Value::List(fields.iter().map(field).collect()),
+                n,
+                &absolute,
+            );
         }
         let Some(names) = &names else {
-            let mut head: Vec<String> = Vec::with_capacity(fields.len());
-            for (t, at) in fields {
-                if head.iter().any(|h| h == t) {
-                    return Err(failed(format!(
-                        "LOAD CSV: {}: the header names '{t}' twice",
-                        at_of(*at)
-                    )));
-                }
-                head.push(t.to_string());
-            }
-            names = Some(head);
+            // An empty name (`a,b,,` as spreadsheets write) is the key "".
+            let head: Vec<String> = fields.iter().map(|(t, _)| t.to_string()).collect();
+            let shadowed = (0..head.len())
+                .map(|i| head[i + 1..].contains(&head[i]))
+                .collect::<Vec<bool>>();
+            names = Some(head.into_iter().zip(shadowed).collect());
             return Ok(());
         };
         if fields.len() > names.len() {
@@ -137,10 +196,12 @@ pub fn each_row(
             )));
         }
         let mut m: BTreeMap<String, Value> = BTreeMap::new();
-        for (i, n) in names.iter().enumerate() {
-            m.insert(n.clone(), fields.get(i).map_or(Value::Null, field));
+        for (i, (name, shadowed)) in names.iter().enumerate() {
+            if !shadowed {
+                m.insert(name.clone(), fields.get(i).map_or(Value::Null, field));
+            }
         }
-        each(Value::Map(m))
+        each(Value::Map(m), n, &absolute)
     })
     .map_err(|e| match e {
         Ok(csv) => failed(format!("LOAD CSV: {csv}")),

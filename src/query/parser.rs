@@ -843,11 +843,11 @@ impl<'a> Parser<'a> {
             };
             let mut chars = s.chars();
             sep = match (chars.next(), chars.next()) {
-                (Some(c), None) if c.is_ascii() && !matches!(c, '"' | '\n' | '\r') => c,
+                (Some(c), None) if !matches!(c, '"' | '\n' | '\r') => c,
                 _ => {
                     return Err(QueryError::syntax(
                         "InvalidFieldTerminator",
-                        format!("a field terminator is one ASCII character other than a quote or a line break, not {s:?}"),
+                        format!("a field terminator is one character other than a quote or a line break, not {s:?}"),
                         tok.span,
                     )
                     .hint("FIELDTERMINATOR ';' or FIELDTERMINATOR '\\t'"));

@@ -135,6 +135,8 @@ pub const FUNCTIONS: &[&str] = &[
     "trim",
     "replace",
     "reverse",
+    "linenumber",
+    "file",
 ];
 
 /// What completion offers from the graph, taken when the shell starts and
