@@ -481,7 +481,7 @@ fn create_and_drop_index_are_replayed_from_the_log_after_a_crash() {
     db.checkpoint().unwrap();
     drop(db);
     let bytes = fs::read(&path).unwrap();
-    assert_eq!(bytes[8..12], persist::FORMAT_VERSION.to_le_bytes());
+    assert_eq!(bytes[8..12], persist::PLAIN_VERSION.to_le_bytes());
     let (db, _) = Database::open(&path).unwrap();
     assert_eq!(indexes(&db), ["by_k 51"]);
     assert_eq!(persist::encode(db.graph()), expected);

@@ -37,7 +37,10 @@ pub fn import_path(path: &Path, graph: &mut Graph) -> Result<ImportStats, LoadEr
         file: path.display().to_string(),
         line: 0,
         col: 0,
-        message: e.message,
+        message: format!(
+            "the import would break a constraint, so nothing of it is kept (the ids are those the imported elements would have had): {}",
+            e.message
+        ),
     })?;
     Ok(stats)
 }

@@ -3595,8 +3595,11 @@ fn a_uniqueness_constraint_fails_the_statement_that_breaks_it_and_keeps_nothing(
         ),
         ["'Ann' | 'b@x'", "'Bob' | 'a@x'"]
     );
-    // With a property index on the label and key the check goes through it.
-    rows(&mut g, "CREATE INDEX FOR (p:P) ON (p.email)");
+    // The check goes through the index the constraint made.
+    assert_eq!(
+        g.prop_index("P", "email").map(|ix| ix.name()),
+        Some("p_email")
+    );
     let e = err(&mut g, "CREATE (:P {email: 'b@x'})");
     assert!(
         e.message.contains("both have email = 'b@x'"),
@@ -3614,7 +3617,7 @@ fn existence_and_key_constraints_on_nodes_and_relationships() {
         &mut g,
         "CREATE CONSTRAINT pk FOR (p:P) REQUIRE (p.n, p.m) IS NODE KEY",
     );
-    assert_eq!(e.detail, "ConstraintValidationFailed");
+    assert_eq!(e.detail, "ConstraintCreationFailed");
     assert!(
         e.message.contains("cannot create constraint 'pk'"),
         "{}",
@@ -3743,4 +3746,84 @@ fn constraints_are_created_dropped_and_shown_as_in_neo4j() {
         let e = err(&mut g, q);
         assert!(e.message.contains(what), "{q}: {e:?}");
     }
+}
+
+#[test]
+fn a_uniqueness_constraint_owns_the_index_it_makes_and_names_are_shared_with_indexes() {
+    let mut g = graph("CREATE (:P {k: 1}), (:P {k: 2})");
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT pk FOR (p:P) REQUIRE p.k IS UNIQUE",
+    );
+    // Its index, under its name, which the planner uses.
+    assert_eq!(g.prop_index("P", "k").map(|ix| ix.name()), Some("pk"));
+    let plan = run(&mut g, "EXPLAIN MATCH (p:P {k: 2}) RETURN p")
+        .ok()
+        .and_then(|r| r.plan);
+    assert!(plan.is_some_and(|p| p.contains("property index 'pk'")));
+    let e = err(&mut g, "DROP INDEX pk");
+    assert!(
+        e.message.contains("belongs to constraint 'pk'"),
+        "{}",
+        e.message
+    );
+    // A name is an index's or a constraint's, not both.
+    let e = err(&mut g, "CREATE INDEX pk FOR (q:Q) ON (q.x)");
+    assert!(e.message.contains("index called 'pk'"), "{}", e.message);
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT nn FOR (q:Q) REQUIRE q.z IS NOT NULL",
+    );
+    let e = err(&mut g, "CREATE INDEX nn FOR (q:Q) ON (q.x)");
+    assert!(
+        e.message.contains("constraint called 'nn'"),
+        "{}",
+        e.message
+    );
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT index_Q_x FOR (q:Q) REQUIRE q.y IS NOT NULL",
+    );
+    rows(&mut g, "CREATE INDEX FOR (q:Q) ON (q.x)");
+    assert!(
+        g.prop_index("Q", "x")
+            .is_some_and(|ix| ix.name() == "index_Q_x_2")
+    );
+    // Its values are found through the index, integers and floats alike.
+    let e = err(&mut g, "CREATE (:P {k: 2.0})");
+    assert!(e.message.contains("both have k = 2"), "{}", e.message);
+    // Dropping the constraint drops its index; an index that was there
+    // before a constraint stays when it goes.
+    rows(&mut g, "DROP CONSTRAINT pk");
+    assert!(g.prop_index("P", "k").is_none());
+    rows(&mut g, "CREATE INDEX mine FOR (p:P) ON (p.k)");
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT pk FOR (p:P) REQUIRE p.k IS UNIQUE",
+    );
+    rows(&mut g, "DROP CONSTRAINT pk");
+    assert_eq!(g.prop_index("P", "k").map(|ix| ix.name()), Some("mine"));
+    // A property twice, and a key beside a uniqueness on the same ones.
+    let e = err(
+        &mut g,
+        "CREATE CONSTRAINT FOR (p:P) REQUIRE (p.a, p.a) IS UNIQUE",
+    );
+    assert!(e.message.contains("named twice"), "{}", e.message);
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT u FOR (p:P) REQUIRE p.k IS UNIQUE",
+    );
+    let e = err(
+        &mut g,
+        "CREATE CONSTRAINT FOR (p:P) REQUIRE p.k IS NODE KEY",
+    );
+    assert!(
+        e.message.contains("'u'") && e.message.contains("conflicts"),
+        "{}",
+        e.message
+    );
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT FOR (p:P) REQUIRE p.k IS NOT NULL",
+    );
 }

@@ -88,9 +88,6 @@ pub const KEYWORDS: &[&str] = &[
     "FIELDTERMINATOR",
     "CONSTRAINT",
     "CONSTRAINTS",
-    "REQUIRE",
-    "UNIQUE",
-    "KEY",
 ];
 
 /// Functions Tab completes (written as they are usually spelled).

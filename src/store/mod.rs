@@ -1297,13 +1297,22 @@ impl Graph {
                     1 => format!("index_{label}_{key}"),
                     i => format!("index_{label}_{key}_{i}"),
                 })
-                .find(|n| !self.index_exists(n))
+                .find(|n| !self.index_exists(n) && self.constraints.named(n).is_none())
                 .unwrap_or_default(),
         };
         if self.index_exists(&name) {
             return Err(schema_err(
                 "IndexWithNameAlreadyExists",
                 format!("there already is an index called '{name}'"),
+            ));
+        }
+        // Names are shared with the constraints (as in Neo4j), but for the
+        // index a uniqueness constraint makes under its own name, which is
+        // created before the constraint is.
+        if self.constraints.named(&name).is_some() {
+            return Err(schema_err(
+                "IndexWithNameAlreadyExists",
+                format!("there already is a constraint called '{name}'"),
             ));
         }
         let (label, key) = (Sym::new(label), Sym::new(key));
@@ -1337,6 +1346,11 @@ impl Graph {
         if BUILTIN_INDEXES.contains(&name) {
             return Err(err(format!(
                 "'{name}' is built in (it is kept with the graph) and cannot be dropped"
+            )));
+        }
+        if self.constraints.named(name).is_some() && self.prop_indexes.named(name).is_some() {
+            return Err(err(format!(
+                "index '{name}' belongs to constraint '{name}': DROP CONSTRAINT {name} drops both"
             )));
         }
         let ix = self
@@ -1419,10 +1433,35 @@ impl Graph {
                 format!("constraint '{}' already requires {c}", old.name),
             ));
         }
+        // A uniqueness and a key on the same properties: Neo4j refuses the
+        // second (the key is the uniqueness and more).
+        if let Some(old) = self.constraints.iter().find(|o| {
+            o.requires_unique()
+                && c.requires_unique()
+                && o.entity == c.entity
+                && o.label == c.label
+                && o.keys == c.keys
+        }) {
+            return Err(err(
+                "ConstraintAlreadyExists",
+                format!("constraint '{}' ({old}) conflicts with {c}", old.name),
+            ));
+        }
         if c.keys.is_empty() || (c.kind == constraints::Kind::Exists && c.keys.len() > 1) {
             return Err(err(
                 "InvalidConstraint",
                 format!("{c}: IS NOT NULL takes one property, the others at least one"),
+            ));
+        }
+        if let Some(k) = c
+            .keys
+            .iter()
+            .enumerate()
+            .find_map(|(i, k)| c.keys[..i].contains(k).then_some(k))
+        {
+            return Err(err(
+                "InvalidConstraint",
+                format!("{c}: the property '{k}' is named twice"),
             ));
         }
         let all = match c.entity {
@@ -1431,9 +1470,24 @@ impl Graph {
         };
         self.check_constraint(&c, &all, true).map_err(|mut e| {
             e.message = format!("cannot create constraint '{}' ({c}): {}", c.name, e.message);
+            e.detail = "ConstraintCreationFailed".into();
             e
         })?;
         let name = c.name.clone();
+        // A uniqueness on nodes gets a property index on its label and
+        // first key, under its name, unless there is one: it is what the
+        // checks look values up in (else each statement would read the
+        // whole label). DROP CONSTRAINT drops it too.
+        if c.entity == Entity::Node
+            && c.requires_unique()
+            && self.prop_index(&c.label, &c.keys[0]).is_none()
+        {
+            // Not logged apart: replaying the constraint makes it again.
+            let journal = self.journal.take();
+            let made = self.create_index(Some(&name), &c.label, &c.keys[0]);
+            self.journal = journal;
+            made?;
+        }
         self.constraints.add(c.clone());
         self.record(|| Change::CreateConstraint(c));
         self.push_undo(|| Undo::ConstraintCreated(name.clone()));
@@ -1453,6 +1507,14 @@ impl Graph {
             name: name.to_string(),
         });
         self.push_undo(|| Undo::ConstraintDropped(c));
+        // The index it made for itself (not logged apart: replaying the
+        // drop drops it again).
+        if self.prop_indexes.named(name).is_some() {
+            let journal = self.journal.take();
+            let dropped = self.drop_index(name);
+            self.journal = journal;
+            dropped?;
+        }
         Ok(())
     }
 
@@ -1597,10 +1659,11 @@ impl Graph {
             return Ok(());
         }
         // The other elements the constraint covers: through a property
-        // index on the first key when there is one and the values are
-        // strings (its equality is then `=`'s), else all of them.
+        // index on the first key when there is one and it holds the values
+        // (it finds every value `=` groups with one, and maybe more, which
+        // the keys compared below tell apart), else all of them.
         let others: Vec<u32> = match (c.entity, self.prop_index(&c.label, &c.keys[0])) {
-            (Entity::Node, Some(ix)) if self.first_keys_are_strings(c, touched) => {
+            (Entity::Node, Some(ix)) if self.first_keys_indexable(c, touched) => {
                 let mut ids = Vec::new();
                 for i in 0..touched.len() {
                     if let Some((_, props)) = self.covered(c, touched, i)
@@ -1633,12 +1696,13 @@ impl Graph {
         Ok(())
     }
 
-    /// Are the first keys of the touched elements the constraint covers
-    /// all strings?
-    fn first_keys_are_strings(&self, c: &Constraint, touched: &Touched) -> bool {
+    /// Can a property index hold the first key of every touched element
+    /// the constraint covers?
+    fn first_keys_indexable(&self, c: &Constraint, touched: &Touched) -> bool {
         (0..touched.len()).all(|i| {
             self.covered(c, touched, i).is_none_or(|(_, p)| {
-                matches!(p.get(&c.keys[0]).as_deref(), Some(Value::String(_)) | None)
+                p.get(&c.keys[0])
+                    .is_none_or(|v| propindex::key_of(&v).is_some())
             })
         })
     }

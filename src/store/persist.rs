@@ -34,8 +34,24 @@ use crate::model::schema::{NodeKind, PropDecl, PropType, RelKind};
 use crate::model::{FDate, LabelSet, NodeId, Props, PropsRef, RelId, Schema, Sym, Value};
 
 pub const MAGIC: &[u8; 8] = b"FACTGRPH";
-/// The format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 5;
+/// The newest format this build reads, and writes for a graph with
+/// constraints: format 5 with the constraints' definitions after the
+/// schema and index definitions. A graph without constraints is written
+/// as format 5 ([`PLAIN_VERSION`]), which older builds read.
+pub const FORMAT_VERSION: u32 = 6;
+/// The format written for a graph without constraints.
+pub const PLAIN_VERSION: u32 = 5;
+/// The first format that can hold constraints.
+const CONSTRAINTS_VERSION: u32 = 6;
+
+/// The format `graph` is written in.
+pub fn version_for(graph: &Graph) -> u32 {
+    if graph.constraints().next().is_some() {
+        FORMAT_VERSION
+    } else {
+        PLAIN_VERSION
+    }
+}
 
 /// The first format whose numbers are LEB128 ([`super::v2`]).
 const COMPACT_VERSION: u32 = 5;
@@ -783,7 +799,9 @@ fn join_ids<R>(parts: [Hashing<R>; 3]) -> SnapshotId {
 
 /// Like [`save`], and returns the identity of what was written.
 pub fn save_with_id(path: &Path, graph: &Graph) -> Result<SnapshotId, StoreError> {
-    write_atomic_with(path, |f| write_snapshot(f, graph, FORMAT_VERSION, PIECE))
+    write_atomic_with(path, |f| {
+        write_snapshot(f, graph, version_for(graph), PIECE)
+    })
 }
 
 /// How much of a snapshot is encoded before it is handed to the file.
@@ -902,9 +920,10 @@ fn header_bytes(version: u32, payload_len: u64, crc: u32) -> Vec<u8> {
     h
 }
 
-/// The bytes of a store file holding `graph` (format 5, [`super::v2`]).
+/// The bytes of a store file holding `graph` (format 5, or 6 with
+/// constraints; [`super::v2`]).
 pub fn encode(graph: &Graph) -> Vec<u8> {
-    encode_as(graph, FORMAT_VERSION)
+    encode_as(graph, version_for(graph))
 }
 
 /// The bytes of a format-3 store file holding `graph` (its property
@@ -936,10 +955,10 @@ fn encode_meta(graph: &Graph, version: u32) -> Vec<u8> {
         })
         .collect();
     let mut bytes = bincode::encode_to_vec((schema, indexes), std).unwrap_or_default();
-    // The constraints follow, when there are any: a store without them
-    // is byte for byte what it was before constraints existed.
+    // The constraints follow in format 6 (a graph without them is format
+    // 5, byte for byte what it was before constraints existed).
     let constraints: Vec<SConstraint> = graph.constraints().map(to_sconstraint).collect();
-    if !constraints.is_empty() {
+    if version >= CONSTRAINTS_VERSION && !constraints.is_empty() {
         bytes.extend(bincode::encode_to_vec(constraints, std).unwrap_or_default());
     }
     bytes
@@ -1076,7 +1095,7 @@ fn finish_decoded(
             decode_bounded(&decoded.schema).map(|(s, used)| ((s, Vec::new()), used))
         }
         .map_err(|e| corrupt(format!("the schema does not decode: {e}")))?;
-        if version >= 4 && used < decoded.schema.len() {
+        if version >= CONSTRAINTS_VERSION && used < decoded.schema.len() {
             let (c, n) = decode_bounded(&decoded.schema[used..])
                 .map_err(|e| corrupt(format!("the constraints do not decode: {e}")))?;
             constraints = c;
@@ -1558,7 +1577,7 @@ mod tests {
             ("sample", sample()),
             ("larger", larger()),
         ] {
-            for version in [3, 4, FORMAT_VERSION] {
+            for version in [3, 4, PLAIN_VERSION, FORMAT_VERSION] {
                 let want = encode_as(&g, version);
                 // Pieces of one byte up to more than the whole: cuts fall
                 // inside pieces, at their ends, and in the first piece.
@@ -1865,12 +1884,30 @@ mod tests {
             &["since", "x"],
         ))
         .unwrap_or_else(|e| panic!("{e:?}"));
+        // Dropped and made again: its index goes and comes with it.
+        g.drop_constraint("u").unwrap();
+        g.create_constraint(def("u", Kind::Unique, Entity::Node, "State", &["name"]))
+            .unwrap();
         let changes = g.take_journal();
+        assert_eq!(
+            changes.len(),
+            4,
+            "the index is not logged apart: {changes:?}"
+        );
         let defs = |g: &Graph| g.constraints().cloned().collect::<Vec<_>>();
+        let ixs = |g: &Graph| {
+            g.prop_indexes()
+                .map(|i| i.name().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ixs(&g), ["u"]);
         // The snapshot.
         let back = decode(&encode(&g), "mem").unwrap();
         assert_eq!(defs(&back), defs(&g));
+        assert_eq!(ixs(&back), ixs(&g));
         assert_eq!(encode(&back), encode(&g));
+        assert_eq!(encode(&g)[8..12], FORMAT_VERSION.to_le_bytes());
+        assert_eq!(without[8..12], PLAIN_VERSION.to_le_bytes());
         // A graph without constraints is written as before they existed.
         assert_eq!(encode(&decode(&without, "mem").unwrap()), without);
         // The log: its records decode to the same changes, which replay.
@@ -1881,6 +1918,7 @@ mod tests {
             replayed.apply(again).unwrap();
         }
         assert_eq!(defs(&replayed), defs(&g));
+        assert_eq!(ixs(&replayed), ixs(&g));
     }
 
     #[test]

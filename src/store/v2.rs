@@ -38,7 +38,7 @@
 //! | relationships | u32 slot count; per slot u32 from, u32 to, u32 type symbol + 1 (0: a hole) |
 //! | relationship properties | u32 count; each: u32 slot, u32 n, n × (u32 key symbol, value) |
 //! | name index | u32 slot count; that many u64 slots ([`NameIndex`]) |
-//! | schema | u32 length; the schema, bincode (as in format 1); format 4: the schema and the property indexes' definitions (`persist::encode_meta`), then, only if there are any, the constraints' definitions |
+//! | schema | u32 length; the schema, bincode (as in format 1); format 4: the schema and the property indexes' definitions (`persist::encode_meta`); format 6: then the constraints' definitions |
 //!
 //! A value: a tag byte, then 0 null, 1 bool (u8), 2 int (i64), 3 float (f64
 //! bits), 4 string (u32 length, bytes), 5 list (u32 n, n values), 6 date
