@@ -1974,6 +1974,8 @@ fn with_definitions() -> Graph {
         "CREATE CONSTRAINT FOR (s:State) REQUIRE s.name IS NOT NULL",
         "CREATE CONSTRAINT `the key` FOR (s:State) REQUIRE (s.name, s.population) IS NODE KEY",
         "CREATE CONSTRAINT quote FOR ()-[m:MENTIONS]-() REQUIRE m.quote IS UNIQUE",
+        // With the index it makes under its name.
+        "CREATE CONSTRAINT org FOR (o:Organisation) REQUIRE o.name IS UNIQUE",
     ] {
         db.run(q, &Default::default(), &Default::default())
             .unwrap_or_else(|e| panic!("{q}: {e}"));
@@ -1984,7 +1986,7 @@ fn with_definitions() -> Graph {
 #[test]
 fn indexes_and_constraints_travel_with_the_json_export_and_the_cypher_dump() {
     let g = with_definitions();
-    assert_eq!(definitions(&g).len(), 6, "{:?}", definitions(&g));
+    assert_eq!(definitions(&g).len(), 8, "{:?}", definitions(&g));
     // JSON, read back by the import.
     let json = to_string("json", &g);
     let mut back = Graph::new();
@@ -2035,6 +2037,7 @@ fn server_scripts_end_with_the_indexes_and_constraints_each_database_has() {
             "CREATE CONSTRAINT `the key` FOR (n:State) REQUIRE (n.name, n.population) IS NODE KEY;"
                 .into(),
             "CREATE CONSTRAINT quote FOR ()-[r:MENTIONS]-() REQUIRE r.quote IS UNIQUE;".into(),
+            "CREATE CONSTRAINT org FOR (n:Organisation) REQUIRE n.name IS UNIQUE;".into(),
         ]
     );
     let memgraph = to_string("memgraph", &g);
@@ -2055,6 +2058,7 @@ fn server_scripts_end_with_the_indexes_and_constraints_each_database_has() {
             "CREATE CONSTRAINT ON (n:State) ASSERT n.name, n.population IS UNIQUE;",
             "CREATE CONSTRAINT ON (n:State) ASSERT EXISTS (n.name);",
             "CREATE CONSTRAINT ON (n:State) ASSERT EXISTS (n.population);",
+            "CREATE CONSTRAINT ON (n:Organisation) ASSERT n.name IS UNIQUE;",
         ]
     );
     let (_, report) =

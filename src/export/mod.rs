@@ -112,8 +112,11 @@ impl<'a> View<'a> {
             nodes,
             rels,
             schema: graph.schema(),
+            // An index a constraint made under its own name comes with the
+            // constraint.
             indexes: graph
                 .prop_indexes()
+                .filter(|ix| graph.constraints().all(|c| c.name != ix.name()))
                 .map(|ix| (ix.name(), ix.label().as_str(), ix.key().as_str()))
                 .collect(),
             constraints: graph.constraints().collect(),
