@@ -95,6 +95,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "",
         "the indexes: labels, names and aliases (built in) and those made with CREATE INDEX",
     ),
+    (
+        "constraints",
+        "",
+        "the constraints made with CREATE CONSTRAINT (unique, not null, keys)",
+    ),
     ("history", "", "the last 20 entries of the history"),
     (
         "describe",
@@ -233,7 +238,17 @@ Examples (each runs on the article graph):
     :explain MATCH (s:Statement) WHERE s.date >= fdate('2024') RETURN s.summary
     MATCH (s:Statement) WHERE s.date >= fdate('2024') RETURN s.date, s.summary ORDER BY s.date;
     :indexes
-    DROP INDEX statement_date;";
+    DROP INDEX statement_date;
+Constraints, as in Neo4j 5: CREATE CONSTRAINT [name] [IF NOT EXISTS]
+FOR (n:Label) REQUIRE n.p IS UNIQUE (or (n.p, n.q) IS UNIQUE, n.p IS NOT NULL,
+(n.p, n.q) IS NODE KEY), and FOR ()-[r:TYPE]-() REQUIRE r.p IS UNIQUE | IS NOT
+NULL | IS RELATIONSHIP KEY. The graph must satisfy one to get it; a statement
+that breaks one fails whole. A uniqueness on nodes makes an index of its own
+name. SHOW CONSTRAINTS (or :constraints) lists them, DROP CONSTRAINT name
+removes one.
+    CREATE CONSTRAINT org_name IF NOT EXISTS FOR (o:Organisation) REQUIRE o.name IS UNIQUE;
+    :constraints
+    DROP CONSTRAINT org_name;";
 
 const HELP_PROCEDURES: &str = "\
 A CALL runs a procedure, as in Neo4j: on its own it returns every output;
@@ -597,6 +612,14 @@ pub fn run<O: Write, E: Write>(
             }
             return shortcuts::show_and_run(s, "SHOW INDEXES", ":indexes");
         }
+        "constraints" => {
+            if !args.is_empty() {
+                let e = usage_err("usage: `:constraints` (no arguments)".into())
+                    .at(Span::new(args_at, args_at + args.len()));
+                return fail(s, e);
+            }
+            return shortcuts::show_and_run(s, "SHOW CONSTRAINTS", ":constraints");
+        }
         "import" => {
             let (path, rest) = take_path(args);
             if path.is_empty() || !rest.is_empty() {
@@ -848,7 +871,7 @@ pub fn help(topic: &str) -> Option<String> {
             t = format!("{HELP_SHORTCUTS}\n");
         }
         "formats" | "format" | "modes" => t = format!("{HELP_FORMATS}\n"),
-        "indexes" | "index" => t = format!("{HELP_INDEXES}\n"),
+        "indexes" | "index" | "constraints" | "constraint" => t = format!("{HELP_INDEXES}\n"),
         "procedures" | "procedure" | "call" => t = format!("{HELP_PROCEDURES}\n"),
         name => {
             let (n, a, d) = COMMANDS.iter().find(|c| c.0 == name)?;
