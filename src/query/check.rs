@@ -339,6 +339,34 @@ fn sem(detail: &str, msg: impl Into<String>, span: crate::error::Span) -> QueryE
     QueryError::syntax(detail, msg, span)
 }
 
+/// In an `EXISTS`, `COUNT` or `COLLECT` subquery, a WITH or RETURN may not
+/// give a variable of the enclosing query a new value (`WITH 2 AS p` where
+/// `p` is bound outside): Neo4j 5 refuses it (GQL 42N07), where reading
+/// the inner one for the outer one would be a silent mistake. Passing the
+/// variable on as it is (`WITH p`) is no shadowing.
+fn no_shadowing(outer: &Scope, sq: &SingleQuery) -> Result<(), QueryError> {
+    for c in &sq.clauses {
+        let (Clause::With(p) | Clause::Return(p)) = c else {
+            continue;
+        };
+        for it in &p.items {
+            let Some(alias) = &it.alias else { continue };
+            let same = matches!(&it.expr.kind, ExprKind::Var(v) if *v == alias.name);
+            if !same && outer.contains_key(&alias.name) {
+                return Err(sem(
+                    "VariableShadowing",
+                    format!(
+                        "the variable `{}` is shadowing a variable with the same name from the outer scope and needs to be renamed",
+                        alias.name
+                    ),
+                    alias.span,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks a whole query (every UNION part).
 pub fn check_query(q: &Query) -> Result<(), QueryError> {
     check_union(q, check_single).map(|_| ())
@@ -1422,6 +1450,7 @@ fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
         } => {
             if let Some(q) = query {
                 for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+                    no_shadowing(scope, sq)?;
                     check_single_in(sq, scope.clone())?;
                 }
                 return Ok(());

@@ -12,7 +12,7 @@ use crate::store::{BUILTIN_INDEXES, Graph};
 
 /// The columns of `SHOW INDEXES` (Neo4j's, less the ones about its
 /// storage engine).
-const SHOW_COLUMNS: [&str; 7] = [
+pub(crate) const SHOW_COLUMNS: [&str; 7] = [
     "name",
     "state",
     "populationPercent",
@@ -59,7 +59,7 @@ pub fn run(graph: &mut Graph, stmt: &Statement) -> Result<QueryResult, QueryErro
 /// The columns of `SHOW CONSTRAINTS` (Neo4j 5's default ones, less
 /// `ownedIndex` and `propertyType`: no index belongs to a constraint here,
 /// and there are no property type constraints).
-const CONSTRAINT_COLUMNS: [&str; 6] = [
+pub(crate) const CONSTRAINT_COLUMNS: [&str; 6] = [
     "id",
     "name",
     "type",
@@ -69,11 +69,19 @@ const CONSTRAINT_COLUMNS: [&str; 6] = [
 ];
 
 fn show_constraints(graph: &Graph) -> QueryResult {
+    QueryResult {
+        columns: CONSTRAINT_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: constraint_rows(graph),
+        ..QueryResult::default()
+    }
+}
+
+/// The rows of `SHOW CONSTRAINTS`, by name; also `db.constraints()`'s.
+pub(crate) fn constraint_rows(graph: &Graph) -> Vec<Vec<Value>> {
     use crate::store::constraints::Entity;
     let mut all: Vec<_> = graph.constraints().collect();
     all.sort_by(|a, b| a.name.cmp(&b.name));
-    let rows = all
-        .iter()
+    all.iter()
         .enumerate()
         .map(|(i, c)| {
             vec![
@@ -96,12 +104,7 @@ fn show_constraints(graph: &Graph) -> QueryResult {
                 ),
             ]
         })
-        .collect();
-    QueryResult {
-        columns: CONSTRAINT_COLUMNS.iter().map(|c| c.to_string()).collect(),
-        rows,
-        ..QueryResult::default()
-    }
+        .collect()
 }
 
 /// `CREATE CONSTRAINT`: checks the graph against it first; errors point
@@ -231,6 +234,16 @@ fn drop_target(graph: &Graph, d: &DropIndex) -> Result<Option<String>, QueryErro
 /// relationship types) and the property indexes, by name;
 /// `kind` RANGE or LOOKUP keeps those of that type.
 fn show(graph: &Graph, kind: Option<&Ident>) -> QueryResult {
+    QueryResult {
+        columns: SHOW_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: index_rows(graph, kind.map(|k| k.name.as_str())),
+        ..QueryResult::default()
+    }
+}
+
+/// The rows of `SHOW INDEXES` (of `kind` only, RANGE or LOOKUP, if given),
+/// by name; also `db.indexes()`'s.
+pub(crate) fn index_rows(graph: &Graph, kind: Option<&str>) -> Vec<Vec<Value>> {
     let list = |items: &[&str]| Value::List(items.iter().map(|s| Value::from(*s)).collect());
     let row = |name: &str, ty: &str, labels: Value, props: Value| {
         vec![
@@ -265,15 +278,11 @@ fn show(graph: &Graph, kind: Option<&Ident>) -> QueryResult {
         ));
     }
     if let Some(k) = kind {
-        let want = k.name.to_uppercase();
+        let want = k.to_uppercase();
         rows.retain(|r| r[3] == Value::from(want.as_str()));
     }
     rows.sort_by(|a, b| a[0].as_str().cmp(&b[0].as_str()));
-    QueryResult {
-        columns: SHOW_COLUMNS.iter().map(|c| c.to_string()).collect(),
-        rows,
-        ..QueryResult::default()
-    }
+    rows
 }
 
 /// What EXPLAIN says an index statement does.

@@ -393,10 +393,16 @@ impl<'a> Parser<'a> {
             }
             StatementBody::DropConstraint { name, if_exists }
         } else if show_constraints {
+            let show = self.start();
             self.advance();
             self.eat_kw("ALL");
             self.advance();
-            StatementBody::ShowConstraints
+            if self.at_kw("YIELD") || self.at_kw("WHERE") {
+                let columns = &super::indexes::CONSTRAINT_COLUMNS;
+                self.show_as_call("db.constraints", columns, show)?
+            } else {
+                StatementBody::ShowConstraints
+            }
         } else if create_index {
             self.create_index()?
         } else if self.at_kw("DROP") {
@@ -622,6 +628,7 @@ impl<'a> Parser<'a> {
 
     // ShowIndexes := SHOW [ALL | RANGE | LOOKUP] (INDEX | INDEXES)
     fn show_indexes(&mut self) -> Result<StatementBody, QueryError> {
+        let start = self.start();
         self.advance();
         let kind = if self.at_kw("RANGE") || self.at_kw("LOOKUP") {
             Some(self.symbolic_name("RANGE or LOOKUP")?)
@@ -632,7 +639,81 @@ impl<'a> Parser<'a> {
         if !self.eat_kw("INDEXES") && !self.eat_kw("INDEX") {
             return Err(self.unexpected("INDEXES"));
         }
+        if self.at_kw("YIELD") || self.at_kw("WHERE") {
+            if let Some(k) = kind {
+                return Err(QueryError::syntax(
+                    "UnsupportedFeature",
+                    format!(
+                        "SHOW {} INDEXES takes no YIELD or WHERE",
+                        k.name.to_uppercase()
+                    ),
+                    k.span,
+                )
+                .hint(format!(
+                    "filter in the WHERE: SHOW INDEXES YIELD * WHERE type = '{}'",
+                    k.name.to_uppercase()
+                )));
+            }
+            return self.show_as_call("db.indexes", &super::indexes::SHOW_COLUMNS, start);
+        }
         Ok(StatementBody::ShowIndexes { kind })
+    }
+
+    /// The rest of `SHOW INDEXES` / `SHOW CONSTRAINTS` with `YIELD` or
+    /// `WHERE`, as Neo4j 5 has it: the listing as a `CALL` of `procedure`
+    /// (its outputs are the listing's `columns`), `YIELD *` or `YIELD a [AS
+    /// b], ...` (every column with `WHERE` alone), then `WHERE` and any
+    /// clauses up to a RETURN, as after a CALL.
+    fn show_as_call(
+        &mut self,
+        procedure: &str,
+        columns: &[&str],
+        start: usize,
+    ) -> Result<StatementBody, QueryError> {
+        let all = |span: Span| -> Vec<(Ident, Option<Ident>)> {
+            columns
+                .iter()
+                .map(|c| {
+                    let name = Ident {
+                        name: c.to_string(),
+                        span,
+                    };
+                    (name, None)
+                })
+                .collect()
+        };
+        let yields = if !self.eat_kw("YIELD") {
+            all(self.peek().span)
+        } else if self.at(&TokenKind::Star) {
+            all(self.advance().span)
+        } else {
+            self.yield_items(Some(columns))?
+        };
+        let where_ = self.where_opt()?;
+        let mut clauses = vec![Clause::Call {
+            name: procedure.to_string(),
+            args: Some(Vec::new()),
+            yields,
+            where_,
+            span: self.span_from(start),
+        }];
+        self.first_clause = false;
+        while let Some(c) = self.clause()? {
+            let is_return = matches!(c, Clause::Return(_));
+            clauses.push(c);
+            if is_return {
+                break;
+            }
+        }
+        if clauses.len() > 1 && !matches!(clauses.last(), Some(Clause::Return(_))) {
+            return Err(self.unexpected("RETURN"));
+        }
+        let span = self.span_from(start);
+        Ok(StatementBody::Query(Query {
+            first: SingleQuery { clauses, span },
+            unions: Vec::new(),
+            span,
+        }))
     }
 
     /// `ON ':' Label '(' prop ')'` (the Neo4j 4 form), if that comes next.
@@ -1297,18 +1378,7 @@ impl<'a> Parser<'a> {
                     span: self.span_from(start),
                 });
             }
-            loop {
-                let field = self.symbolic_name("a result field name")?;
-                let alias = if self.eat_kw("AS") {
-                    Some(self.variable()?)
-                } else {
-                    None
-                };
-                yields.push((field, alias));
-                if !self.eat(&TokenKind::Comma) {
-                    break;
-                }
-            }
+            yields = self.yield_items(None)?;
             where_ = self.where_opt()?;
         }
         Ok(Clause::Call {
@@ -1318,6 +1388,40 @@ impl<'a> Parser<'a> {
             where_,
             span: self.span_from(start),
         })
+    }
+
+    /// `Name [AS Name] (',' Name [AS Name])*` after YIELD; with `columns`,
+    /// each name must be one of them.
+    fn yield_items(
+        &mut self,
+        columns: Option<&[&str]>,
+    ) -> Result<Vec<(Ident, Option<Ident>)>, QueryError> {
+        let mut yields = Vec::new();
+        loop {
+            let field = self.symbolic_name("a result field name")?;
+            if let Some(cols) = columns
+                && !cols.contains(&field.name.as_str())
+            {
+                return Err(QueryError::semantic(
+                    "UndefinedVariable",
+                    format!(
+                        "there is no column `{}`; the columns are {}",
+                        field.name,
+                        cols.join(", ")
+                    ),
+                )
+                .at(field.span));
+            }
+            let alias = if self.eat_kw("AS") {
+                Some(self.variable()?)
+            } else {
+                None
+            };
+            yields.push((field, alias));
+            if !self.eat(&TokenKind::Comma) {
+                return Ok(yields);
+            }
+        }
     }
 
     // Projection := [DISTINCT] ('*' [',' ProjItems] | ProjItems) [ORDER BY SortItem (',' SortItem)*]
@@ -2842,6 +2946,14 @@ mod tests {
         same("DROP CONSTRAINT c");
         same("DROP CONSTRAINT c IF EXISTS");
         check("show all constraints", "SHOW CONSTRAINTS;");
+        check(
+            "SHOW INDEXES YIELD name, type AS t WHERE t = 'RANGE' RETURN name",
+            "CALL db.indexes() YIELD name, type AS t WHERE t = 'RANGE' RETURN name;",
+        );
+        check(
+            "SHOW CONSTRAINTS WHERE name = 'c'",
+            "CALL db.constraints() YIELD id, name, type, entityType, labelsOrTypes, properties WHERE name = 'c';",
+        );
         same("EXPLAIN SHOW CONSTRAINTS");
     }
 

@@ -599,6 +599,26 @@ pub fn builtins() -> &'static [Procedure] {
             ),
             Procedure::new(
                 sig(
+                    "db.indexes() :: (name :: STRING, state :: STRING, \
+                     populationPercent :: FLOAT, type :: STRING, entityType :: STRING, \
+                     labelsOrTypes :: LIST? OF STRING, properties :: LIST? OF STRING)",
+                    "The indexes, as SHOW INDEXES lists them (which is this procedure \
+                     when it has YIELD or WHERE).",
+                ),
+                |cx, _| Ok(super::indexes::index_rows(cx.graph, None)),
+            ),
+            Procedure::new(
+                sig(
+                    "db.constraints() :: (id :: INTEGER, name :: STRING, type :: STRING, \
+                     entityType :: STRING, labelsOrTypes :: LIST OF STRING, \
+                     properties :: LIST OF STRING)",
+                    "The constraints, as SHOW CONSTRAINTS lists them (which is this \
+                     procedure when it has YIELD or WHERE).",
+                ),
+                |cx, _| Ok(super::indexes::constraint_rows(cx.graph)),
+            ),
+            Procedure::new(
+                sig(
                     "db.awaitIndexes(timeOutSeconds :: INTEGER) :: ()",
                     "Waits for the indexes to come online, as Neo4j's does: factgraph builds \
                      an index in the statement that creates it, so it returns at once.",

@@ -3827,3 +3827,69 @@ fn a_uniqueness_constraint_owns_the_index_it_makes_and_names_are_shared_with_ind
         "CREATE CONSTRAINT FOR (p:P) REQUIRE p.k IS NOT NULL",
     );
 }
+
+#[test]
+fn show_indexes_and_constraints_take_yield_where_and_return_as_in_neo4j() {
+    let mut g = graph("CREATE (:P {k: 1, j: 2})");
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT pk FOR (p:P) REQUIRE p.k IS UNIQUE",
+    );
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT pj FOR (p:P) REQUIRE p.j IS NOT NULL",
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "SHOW INDEXES YIELD name, type WHERE type = 'RANGE' RETURN name"
+        ),
+        ["'pk'"]
+    );
+    assert_eq!(
+        rows(&mut g, "SHOW INDEXES WHERE name STARTS WITH 'builtin_n'"),
+        ["'builtin_names' | 'ONLINE' | 100.0 | 'NAME' | 'NODE' | null | ['name', 'aliases']"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "SHOW CONSTRAINTS YIELD name AS n, type WHERE type <> 'UNIQUENESS' RETURN n, type"
+        ),
+        ["'pj' | 'NODE_PROPERTY_EXISTENCE'"]
+    );
+    assert_eq!(
+        rows(&mut g, "SHOW CONSTRAINTS YIELD * RETURN count(*) AS k"),
+        ["2"]
+    );
+    // The listing the YIELD form stands for is a procedure a CALL can name.
+    assert_eq!(
+        rows(&mut g, "CALL db.constraints() YIELD name RETURN name"),
+        ["'pj'", "'pk'"]
+    );
+    let e = err(&mut g, "SHOW INDEXES YIELD nope");
+    assert!(e.message.contains("no column `nope`"), "{}", e.message);
+    let e = err(&mut g, "SHOW RANGE INDEXES WHERE name = 'pk'");
+    assert!(e.hint.is_some_and(|h| h.contains("WHERE type = 'RANGE'")));
+}
+
+#[test]
+fn a_subquery_expression_may_not_give_an_outer_variable_a_new_value() {
+    let mut g = graph("CREATE (:A {x: 1})-[:T]->(:B)");
+    for q in [
+        "MATCH (p:A) RETURN COUNT { WITH 2 AS p RETURN p } AS c",
+        "MATCH (p:A) RETURN COLLECT { MATCH (q) RETURN q.x AS p } AS c",
+        "MATCH (p:A) WHERE EXISTS { MATCH (q) WITH q AS p RETURN p } RETURN p",
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, "VariableShadowing", "{q}: {e:?}");
+        assert!(e.message.contains("`p` is shadowing"), "{q}: {}", e.message);
+    }
+    // Passing it on, or naming a new variable, is fine.
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p:A) RETURN COUNT { WITH p MATCH (p)-->(b) RETURN b } AS c, COLLECT { MATCH (p)-->(b) RETURN p.x AS y } AS l"
+        ),
+        ["1 | [1]"]
+    );
+}

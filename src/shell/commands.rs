@@ -258,12 +258,15 @@ signatures by dbms.procedures() and SHOW PROCEDURES:
 db.labels(), db.relationshipTypes(), db.propertyKeys(),
 db.schema.nodeTypeProperties() and db.schema.relTypeProperties() (each
 property key per label set or type, the types of its values, and whether
-every element has it). An application that embeds factgraph adds its own
-(ExecOptions::procedures).
+every element has it), db.indexes() and db.constraints() (what SHOW INDEXES
+and SHOW CONSTRAINTS list; those take YIELD, WHERE and RETURN too, as in
+Neo4j 5), db.awaitIndexes(). An application that embeds factgraph adds its
+own (ExecOptions::procedures).
 Examples (each runs on the article graph):
     CALL db.relationshipTypes();
     CALL db.labels() YIELD label RETURN label, COUNT { MATCH (n) WHERE label IN labels(n) } AS nodes ORDER BY nodes DESC LIMIT 5;
-    CALL db.schema.nodeTypeProperties() YIELD nodeType, propertyName, mandatory WHERE nodeType = ':`State`' RETURN propertyName, mandatory;";
+    CALL db.schema.nodeTypeProperties() YIELD nodeType, propertyName, mandatory WHERE nodeType = ':`State`' RETURN propertyName, mandatory;
+    SHOW INDEXES YIELD name, type WHERE type = 'LOOKUP' RETURN name;";
 
 const HELP_FORMATS: &str = "\
 :mode table     aligned table with a row count; on a terminal long cells are
