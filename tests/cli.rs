@@ -801,3 +801,48 @@ fn a_constraint_outlives_the_process_and_holds_for_imports_too() {
     let r = run_in(d, &["check", "g.fg"], "", &[]);
     assert!(r.stdout.contains("1 constraint: all hold"), "{}", r.stdout);
 }
+
+#[test]
+fn stats_in_a_mode_for_scripts_is_one_result_of_the_counts() {
+    let r = run(&["--seed", "--format", "csv", "-c", ":stats"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let q = run(
+        &[
+            "--seed",
+            "--format",
+            "csv",
+            "-c",
+            "MATCH (n) RETURN count(n) AS n; MATCH ()-[r]->() RETURN count(r) AS r; MATCH (s:State) RETURN count(s) AS s",
+        ],
+        "",
+    );
+    let counts: Vec<&str> = q
+        .stdout
+        .lines()
+        .filter(|l| l.parse::<u64>().is_ok())
+        .collect();
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "kind,name,count");
+    assert_eq!(lines[1], format!("nodes,,{}", counts[0]));
+    assert_eq!(lines[2], format!("relationships,,{}", counts[1]));
+    assert!(
+        lines.contains(&format!("label,State,{}", counts[2]).as_str()),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("type,ABOUT,")),
+        "{}",
+        r.stdout
+    );
+    // On a table, the text as before.
+    let r = run(&["--seed", "-c", ":stats"], "");
+    assert!(
+        r.stdout.starts_with(&format!(
+            "{} nodes, {} relationships\n",
+            counts[0], counts[1]
+        )),
+        "{}",
+        r.stdout
+    );
+}

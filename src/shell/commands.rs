@@ -32,7 +32,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "stats",
         "",
-        "how many nodes per label and relationships per type",
+        "how many nodes per label and relationships per type (one result of kind, name, count in a mode other than table)",
     ),
     (
         "export",
@@ -341,8 +341,14 @@ pub fn run<O: Write, E: Write>(
             s.write_out(&text)?;
         }
         "stats" => {
-            let text = stats_text(s.db.graph());
-            s.write_out(&text)?;
+            if s.settings.mode == Mode::Table {
+                let text = stats_text(s.db.graph());
+                s.write_out(&text)?;
+            } else {
+                // For a script: the same counts as one result in the mode.
+                let res = stats_result(s.db.graph());
+                s.print_result(&res, std::time::Duration::ZERO)?;
+            }
         }
         "mode" => {
             if args.is_empty() {
@@ -946,6 +952,40 @@ pub fn schema_text(g: &Graph) -> String {
 }
 
 /// `:stats`: totals, nodes per label, relationships per type.
+/// `:stats` as a result (for the modes other than table): a row of
+/// `kind`, `name`, `count` for the nodes, the relationships, each label
+/// and each relationship type.
+pub fn stats_result(g: &Graph) -> crate::query::QueryResult {
+    use crate::model::Value;
+    let row = |kind: &str, name: Option<&str>, n: usize| {
+        vec![
+            Value::from(kind),
+            name.map_or(Value::Null, Value::from),
+            Value::Int(n as i64),
+        ]
+    };
+    let mut rows = vec![
+        row("nodes", None, g.node_count()),
+        row("relationships", None, g.rel_count()),
+    ];
+    for l in g.labels() {
+        rows.push(row("label", Some(l), g.label_count(l)));
+    }
+    let types: std::collections::BTreeMap<&str, usize> = g
+        .rel_type_counts()
+        .into_iter()
+        .map(|(t, n)| (t.as_str(), n))
+        .collect();
+    for (t, n) in types {
+        rows.push(row("type", Some(t), n));
+    }
+    crate::query::QueryResult {
+        columns: vec!["kind".into(), "name".into(), "count".into()],
+        rows,
+        ..Default::default()
+    }
+}
+
 pub fn stats_text(g: &Graph) -> String {
     let mut t = format!(
         "{} {}, {} {}\n",
