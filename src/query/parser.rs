@@ -689,14 +689,35 @@ impl<'a> Parser<'a> {
         } else {
             self.yield_items(Some(columns))?
         };
-        let where_ = self.where_opt()?;
+        // `YIELD ... ORDER BY ... SKIP ... LIMIT ... WHERE ...` is a `WITH *`
+        // with them after the CALL; `YIELD ... WHERE ...` the CALL's own.
+        let sorted = self.at_kw("ORDER") || self.at_kw("SKIP") || self.at_kw("LIMIT");
+        let with_start = self.start();
+        let (order_by, skip, limit, where_) = if sorted {
+            self.projection_tail(true)?
+        } else {
+            (Vec::new(), None, None, self.where_opt()?)
+        };
+        let call_where = if sorted { None } else { where_.clone() };
         let mut clauses = vec![Clause::Call {
             name: procedure.to_string(),
             args: Some(Vec::new()),
             yields,
-            where_,
+            where_: call_where,
             span: self.span_from(start),
         }];
+        if sorted {
+            clauses.push(Clause::With(Projection {
+                distinct: false,
+                star: true,
+                items: Vec::new(),
+                order_by,
+                skip,
+                limit,
+                where_,
+                span: self.span_from(with_start),
+            }));
+        }
         self.first_clause = false;
         while let Some(c) = self.clause()? {
             let is_return = matches!(c, Clause::Return(_));
@@ -704,6 +725,19 @@ impl<'a> Parser<'a> {
             if is_return {
                 break;
             }
+        }
+        if sorted && clauses.len() == 2 {
+            let span = self.span_from(start);
+            clauses.push(Clause::Return(Projection {
+                distinct: false,
+                star: true,
+                items: Vec::new(),
+                order_by: Vec::new(),
+                skip: None,
+                limit: None,
+                where_: None,
+                span,
+            }));
         }
         if clauses.len() > 1 && !matches!(clauses.last(), Some(Clause::Return(_))) {
             return Err(self.unexpected("RETURN"));
@@ -1452,6 +1486,26 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let (order_by, skip, limit, where_) = self.projection_tail(is_with)?;
+        Ok(Projection {
+            distinct,
+            star,
+            items,
+            order_by,
+            skip,
+            limit,
+            where_,
+            span: self.span_from(start),
+        })
+    }
+
+    /// A projection's `[ORDER BY ...] [SKIP e] [LIMIT e]`, and for a WITH
+    /// `[WHERE e]`.
+    #[allow(clippy::type_complexity)]
+    fn projection_tail(
+        &mut self,
+        is_with: bool,
+    ) -> Result<(Vec<SortItem>, Option<Expr>, Option<Expr>, Option<Expr>), QueryError> {
         let mut order_by = Vec::new();
         if self.at_kw("ORDER") {
             self.advance();
@@ -1481,16 +1535,7 @@ impl<'a> Parser<'a> {
             None
         };
         let where_ = if is_with { self.where_opt()? } else { None };
-        Ok(Projection {
-            distinct,
-            star,
-            items,
-            order_by,
-            skip,
-            limit,
-            where_,
-            span: self.span_from(start),
-        })
+        Ok((order_by, skip, limit, where_))
     }
 
     // ------------------------------------------------------------- patterns
@@ -2949,6 +2994,10 @@ mod tests {
         check(
             "SHOW INDEXES YIELD name, type AS t WHERE t = 'RANGE' RETURN name",
             "CALL db.indexes() YIELD name, type AS t WHERE t = 'RANGE' RETURN name;",
+        );
+        check(
+            "SHOW INDEXES YIELD name ORDER BY name DESC LIMIT 2",
+            "CALL db.indexes() YIELD name WITH * ORDER BY name DESC LIMIT 2 RETURN *;",
         );
         check(
             "SHOW CONSTRAINTS WHERE name = 'c'",

@@ -3861,6 +3861,21 @@ fn show_indexes_and_constraints_take_yield_where_and_return_as_in_neo4j() {
         rows(&mut g, "SHOW CONSTRAINTS YIELD * RETURN count(*) AS k"),
         ["2"]
     );
+    // YIELD takes ORDER BY, SKIP and LIMIT, before the WHERE, as in Neo4j.
+    assert_eq!(
+        rows(
+            &mut g,
+            "SHOW INDEXES YIELD name ORDER BY name DESC SKIP 1 LIMIT 2"
+        ),
+        ["'builtin_types'", "'builtin_names'"]
+    );
+    assert_eq!(
+        rows(
+            &mut g,
+            "SHOW INDEXES YIELD name, type ORDER BY name LIMIT 2 WHERE type = 'LOOKUP' RETURN name"
+        ),
+        ["'builtin_labels'"]
+    );
     // The listing the YIELD form stands for is a procedure a CALL can name.
     assert_eq!(
         rows(&mut g, "CALL db.constraints() YIELD name RETURN name"),
