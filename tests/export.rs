@@ -2081,3 +2081,30 @@ fn write_temp(name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).expect("written");
     p
 }
+
+#[test]
+fn index_and_constraint_names_that_are_keywords_read_back() {
+    let mut db = factgraph::Database::in_memory(sample());
+    for q in [
+        "CREATE INDEX `for` FOR (s:State) ON (s.area)",
+        "CREATE CONSTRAINT `If` FOR (s:State) REQUIRE s.population IS UNIQUE",
+        "CREATE CONSTRAINT `on` FOR (s:State) REQUIRE s.name IS NOT NULL",
+    ] {
+        db.run(q, &Default::default(), &Default::default())
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
+    }
+    let g = db.graph().clone();
+    let mut back = Graph::new();
+    import::json::import_json(&to_string("json", &g), "g.json", &mut back)
+        .expect("the JSON imports");
+    assert_eq!(definitions(&back), definitions(&g));
+    let mut again = factgraph::Database::in_memory(Graph::new());
+    again
+        .run(
+            &to_string("cypher", &g),
+            &Default::default(),
+            &Default::default(),
+        )
+        .expect("the dump runs");
+    assert_eq!(definitions(again.graph()), definitions(&g));
+}

@@ -397,7 +397,10 @@ fn ctrl_r_finds_an_earlier_statement() {
 fn a_store_in_a_missing_directory_is_named_once_at_the_start() {
     tmux_present();
     let t = Term::run_args(160, "--store gone/x.fg");
-    let s = t.wait_for("type :help for help");
+    // The note and the banner come from two writes: wait for the second.
+    let s = t.wait_until("the banner and the note", |s| {
+        s.contains("type :help for help") && s.contains("the history is not kept")
+    });
     assert!(
         s.contains("the directory gone does not exist: the history is not kept"),
         "{s}"

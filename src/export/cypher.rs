@@ -165,7 +165,7 @@ pub fn to_cypher(view: &View<'_>) -> String {
 pub fn index_statement(name: &str, label: &str, key: &str) -> String {
     format!(
         "CREATE INDEX {} FOR (n:{}) ON (n.{})",
-        ident(name),
+        schema_name(name),
         ident(label),
         ident(key)
     )
@@ -174,7 +174,18 @@ pub fn index_statement(name: &str, label: &str, key: &str) -> String {
 /// `CREATE CONSTRAINT name FOR ... REQUIRE ...`, as factgraph and Neo4j
 /// read it.
 pub fn constraint_statement(c: &crate::store::constraints::Constraint) -> String {
-    format!("CREATE CONSTRAINT {} {c}", ident(&c.name))
+    format!("CREATE CONSTRAINT {} {c}", schema_name(&c.name))
+}
+
+/// An index's or constraint's name where `CREATE INDEX` / `CREATE
+/// CONSTRAINT` reads it: as [`ident`], and in backquotes too when it is
+/// `FOR` or `IF` (any case), which would be read as what follows a name.
+fn schema_name(name: &str) -> String {
+    if name.eq_ignore_ascii_case("for") || name.eq_ignore_ascii_case("if") {
+        format!("`{name}`")
+    } else {
+        ident(name)
+    }
 }
 
 /// The statements that make the view's property indexes and constraints,

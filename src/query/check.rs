@@ -912,6 +912,12 @@ fn check_projection(
     if let Some(w) = &p.where_ {
         no_aggregate(w, "WHERE")?;
         check_expr(&after, w)?;
+        // After grouping (an aggregation or DISTINCT) it reads what ORDER BY
+        // may: the projected names and expressions, not the variables the
+        // projection dropped.
+        if aggregating || p.distinct {
+            g.walk(w, true, &mut Vec::new())?;
+        }
     }
     Ok((cols, out))
 }
@@ -990,7 +996,7 @@ impl Grouping {
                     return Err(sem(
                         "UndefinedVariable",
                         format!(
-                            "variable `{v}` is not defined here: the projection before ORDER BY does not keep it"
+                            "variable `{v}` is not defined here: the projection before this ORDER BY or WHERE does not keep it"
                         ),
                         e.span,
                     ));

@@ -1087,20 +1087,35 @@ fn subquery_seed(
             names: Vec::new(),
             rows: vec![Vec::new()],
         },
-        SubqueryScope::Vars(vars) => Table {
-            names: vars.iter().map(|v| v.name.clone()).collect(),
-            rows: vec![
-                vars.iter()
-                    .map(|v| {
-                        names
-                            .iter()
-                            .position(|n| *n == v.name)
-                            .and_then(|i| row.get(i).cloned())
-                            .unwrap_or(Value::Null)
-                    })
-                    .collect(),
-            ],
-        },
+        SubqueryScope::Vars(vars) => {
+            // The imported variables, and a LOAD CSV row's record number
+            // and file (hidden columns) for `linenumber()` and `file()`.
+            let position = [super::load_csv::LINE_COLUMN, super::load_csv::FILE_COLUMN];
+            let picked: Vec<&str> = vars
+                .iter()
+                .map(|v| v.name.as_str())
+                .chain(
+                    position
+                        .into_iter()
+                        .filter(|c| names.iter().any(|n| n == c)),
+                )
+                .collect();
+            Table {
+                names: picked.iter().map(|n| n.to_string()).collect(),
+                rows: vec![
+                    picked
+                        .iter()
+                        .map(|p| {
+                            names
+                                .iter()
+                                .position(|n| n == p)
+                                .and_then(|i| row.get(i).cloned())
+                                .unwrap_or(Value::Null)
+                        })
+                        .collect(),
+                ],
+            }
+        }
     }
 }
 

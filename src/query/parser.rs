@@ -718,13 +718,12 @@ impl<'a> Parser<'a> {
                 span: self.span_from(with_start),
             }));
         }
+        // Only a RETURN may follow, as in Neo4j (no clause that writes).
         self.first_clause = false;
-        while let Some(c) = self.clause()? {
-            let is_return = matches!(c, Clause::Return(_));
+        if self.at_kw("RETURN")
+            && let Some(c) = self.clause()?
+        {
             clauses.push(c);
-            if is_return {
-                break;
-            }
         }
         if sorted && clauses.len() == 2 {
             let span = self.span_from(start);
@@ -739,8 +738,10 @@ impl<'a> Parser<'a> {
                 span,
             }));
         }
-        if clauses.len() > 1 && !matches!(clauses.last(), Some(Clause::Return(_))) {
-            return Err(self.unexpected("RETURN"));
+        if !matches!(self.peek().kind, TokenKind::Eof | TokenKind::Semicolon) {
+            return Err(self
+                .unexpected("RETURN, ';' or the end of the statement")
+                .hint("after SHOW ... YIELD ... WHERE only a RETURN may follow"));
         }
         let span = self.span_from(start);
         Ok(StatementBody::Query(Query {

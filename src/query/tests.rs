@@ -3883,6 +3883,12 @@ fn show_indexes_and_constraints_take_yield_where_and_return_as_in_neo4j() {
     );
     let e = err(&mut g, "SHOW INDEXES YIELD nope");
     assert!(e.message.contains("no column `nope`"), "{}", e.message);
+    // Only a RETURN may follow, nothing that writes.
+    let e = err(
+        &mut g,
+        "SHOW INDEXES YIELD name CREATE (:Made {n: name}) RETURN name",
+    );
+    assert!(e.hint.is_some_and(|h| h.contains("only a RETURN")));
     let e = err(&mut g, "SHOW RANGE INDEXES WHERE name = 'pk'");
     assert!(e.hint.is_some_and(|h| h.contains("WHERE type = 'RANGE'")));
 }
@@ -3899,6 +3905,21 @@ fn a_subquery_expression_may_not_give_an_outer_variable_a_new_value() {
         assert_eq!(e.detail, "VariableShadowing", "{q}: {e:?}");
         assert!(e.message.contains("`p` is shadowing"), "{q}: {}", e.message);
     }
+    // After an aggregation the WITH's WHERE cannot read the variables it
+    // dropped (after DISTINCT it may read a projected expression, as the
+    // TCK has it: WithWhere1 [2]).
+    let e = err(
+        &mut g,
+        "MATCH (p) WITH count(*) AS c WHERE p IS NULL RETURN c",
+    );
+    assert_eq!(e.detail, "UndefinedVariable", "{e:?}");
+    assert_eq!(
+        rows(
+            &mut g,
+            "MATCH (p) WITH DISTINCT p.x AS x WHERE p.x = 1 RETURN x"
+        ),
+        ["1"]
+    );
     // Passing it on, or naming a new variable, is fine.
     assert_eq!(
         rows(
@@ -3907,4 +3928,30 @@ fn a_subquery_expression_may_not_give_an_outer_variable_a_new_value() {
         ),
         ["1 | [1]"]
     );
+}
+
+#[test]
+fn linenumber_reaches_a_subquery_that_imports_the_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("y.csv");
+    std::fs::write(&f, "a\n1\n2\n").unwrap();
+    let url = format!("file://{}", f.display());
+    let mut g = Graph::new();
+    for call in ["CALL (r)", "CALL (*)", "CALL"] {
+        let body = if call == "CALL" {
+            "WITH r RETURN"
+        } else {
+            "RETURN"
+        };
+        assert_eq!(
+            rows(
+                &mut g,
+                &format!(
+                    "LOAD CSV WITH HEADERS FROM '{url}' AS r {call} {{ {body} linenumber() AS l }} RETURN r.a, l"
+                )
+            ),
+            ["'1' | 2", "'2' | 3"],
+            "{call}"
+        );
+    }
 }
