@@ -201,6 +201,18 @@ fn schema_statements(view: &View<'_>, dialect: Option<Dialect>, lossy: &mut Loss
     if view.indexes.is_empty() && view.constraints.is_empty() {
         return out;
     }
+    // Neo4j Community has node uniqueness alone (relationship uniqueness
+    // from 5.7): say so before the statements it would refuse.
+    let enterprise = view
+        .constraints
+        .iter()
+        .any(|c| c.kind != Kind::Unique || c.entity == Entity::Rel);
+    if dialect == Some(Dialect::Neo4j) && enterprise {
+        out.push_str(
+            "// Key and existence constraints need Neo4j Enterprise Edition, and relationship\n\
+             // uniqueness Neo4j 5.7 or later: Community refuses those statements.\n",
+        );
+    }
     for &(name, label, key) in &view.indexes {
         let owned = view.constraints.iter().any(|c| {
             c.entity == Entity::Node
