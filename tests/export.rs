@@ -2028,7 +2028,8 @@ fn server_scripts_end_with_the_indexes_and_constraints_each_database_has() {
         .filter(|l| !l.starts_with("//"))
         .collect();
     assert!(
-        neo4j.contains("// Key and existence constraints need Neo4j Enterprise Edition"),
+        neo4j.contains("// Key and existence constraints need Neo4j Enterprise Edition")
+            && neo4j.contains("// Relationship uniqueness constraints need Neo4j 5.7"),
         "{neo4j}"
     );
     // Neo4j makes the index of a uniqueness constraint itself and refuses

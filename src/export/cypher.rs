@@ -201,17 +201,23 @@ fn schema_statements(view: &View<'_>, dialect: Option<Dialect>, lossy: &mut Loss
     if view.indexes.is_empty() && view.constraints.is_empty() {
         return out;
     }
-    // Neo4j Community has node uniqueness alone (relationship uniqueness
-    // from 5.7): say so before the statements it would refuse.
-    let enterprise = view
+    // Neo4j's editions differ (its manual, Constraints): uniqueness is in
+    // every edition (on relationships from 5.7), existence and keys only in
+    // Enterprise. Said before the statements a server may refuse.
+    let enterprise = view.constraints.iter().any(|c| c.kind != Kind::Unique);
+    let rel_unique = view
         .constraints
         .iter()
-        .any(|c| c.kind != Kind::Unique || c.entity == Entity::Rel);
-    if dialect == Some(Dialect::Neo4j) && enterprise {
-        out.push_str(
-            "// Key and existence constraints need Neo4j Enterprise Edition, and relationship\n\
-             // uniqueness Neo4j 5.7 or later: Community refuses those statements.\n",
-        );
+        .any(|c| c.kind == Kind::Unique && c.entity == Entity::Rel);
+    if dialect == Some(Dialect::Neo4j) {
+        if enterprise {
+            out.push_str(
+                "// Key and existence constraints need Neo4j Enterprise Edition (Community refuses them).\n",
+            );
+        }
+        if rel_unique {
+            out.push_str("// Relationship uniqueness constraints need Neo4j 5.7 or later.\n");
+        }
     }
     for &(name, label, key) in &view.indexes {
         let owned = view.constraints.iter().any(|c| {
