@@ -685,3 +685,27 @@ fn the_lint_notices_a_type_gone_after_a_write() {
     );
     assert!(r.stdout.contains("after\n0"), "{}", r.stdout);
 }
+
+#[test]
+fn describe_of_a_date_has_the_statements_on_the_dates_within_it() {
+    let year = run(&["--seed", "--format", "csv", "-c", ":describe 2024"], "");
+    assert_eq!(year.code, 0, "{}", year.stderr);
+    let day = run(
+        &["--seed", "--format", "csv", "-c", ":describe 2024-05-21"],
+        "",
+    );
+    // Every statement on 2024-05-21 is among 2024's, beside those on 2024.
+    let statements = |out: &str| -> Vec<String> {
+        out.lines()
+            .skip_while(|l| !l.starts_with("role,kind,what"))
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    let (y, d) = (statements(&year.stdout), statements(&day.stdout));
+    assert!(!d.is_empty(), "{}", day.stdout);
+    for s in &d {
+        assert!(y.contains(s), "{s} missing from 2024's: {}", year.stdout);
+    }
+    assert!(y.iter().any(|s| s.contains(",2024,")), "{}", year.stdout);
+}

@@ -93,7 +93,9 @@ pub fn two_names(g: &Graph, args: &str) -> Option<(String, String)> {
     Some((words[0].to_string(), words[1..].join(" ")))
 }
 
-/// `:describe NAME`.
+/// `:describe NAME`: the entity, the quoted facts about it, and the
+/// statements it has a role in (for a date, those on the dates within it
+/// too: `:describe 2024` has 2024-05-21's).
 pub fn describe(name: &str) -> String {
     let n = lit(name);
     format!(
@@ -105,7 +107,10 @@ RETURN CASE WHEN startNode(r) = e THEN '-[' + type(r) + ']->' ELSE '<-[' + type(
        coalesce(x.name, x.key) AS other, coalesce(r.date, r.valid_from) AS date,
        r.modality AS modality, r.source AS source
 ORDER BY date IS NULL, date, fact, other;
-MATCH (e {{name: {n}}})<-[role]-(s:Statement)
+MATCH (e {{name: {n}}})
+MATCH (d)-[:IN*0..]->(e) WHERE d = e OR (e:Date AND d:Date)
+WITH DISTINCT d
+MATCH (d)<-[role]-(s:Statement)
 RETURN type(role) AS role, [l IN labels(s) WHERE l <> 'Statement'] AS kind,
        coalesce(s.summary, s.status) AS what, s.status AS status,
        coalesce(s.date, s.valid_from) AS date, s.modality AS modality, s.source AS article,
