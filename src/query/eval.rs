@@ -1441,6 +1441,7 @@ impl<'g> Engine<'g> {
             // Its rows are the result, with its outputs as the columns;
             // one of a procedure without outputs returns nothing.
             let out = self.clause(t, &q.clauses[0])?;
+            self.profiled(&q.clauses[0], out.rows.len());
             let rows = if out.names.is_empty() {
                 Vec::new()
             } else {

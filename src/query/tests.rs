@@ -3078,6 +3078,14 @@ fn profile_runs_the_statement_and_counts_each_clause() {
     let r = run(&mut g, "PROFILE UNWIND [1, 2] AS i CREATE (:M {i: i})").unwrap();
     assert_eq!(r.stats.nodes_created, 2);
     assert!(r.plan.unwrap_or_default().contains("2  CREATE"));
+    // A CALL alone is profiled as its one clause (it was said to come from
+    // the relationship-type index's counts).
+    let r = run(&mut g, "PROFILE CALL db.labels()").unwrap();
+    let plan = r.plan.unwrap_or_default();
+    assert!(
+        plan.contains("CALL db.labels()") && !plan.contains("counts"),
+        "{plan}"
+    );
     // EXPLAIN still runs nothing.
     let r = run(&mut g, "EXPLAIN CREATE (:M)").unwrap();
     assert_eq!(r.stats.nodes_created, 0);
