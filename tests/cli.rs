@@ -718,8 +718,8 @@ fn an_index_created_in_one_run_is_used_by_the_next() {
     let r = fg(&["--format", "csv", "-c", "SHOW RANGE INDEXES"]);
     assert_eq!(
         r.stdout,
-        "name,state,populationPercent,type,entityType,labelsOrTypes,properties\n\
-         index_Person_age,ONLINE,100.0,RANGE,NODE,['Person'],['age']\n"
+        "name,state,populationPercent,type,entityType,labelsOrTypes,properties,owningConstraint\n\
+         index_Person_age,ONLINE,100.0,RANGE,NODE,['Person'],['age'],\n"
     );
     assert_eq!(fg(&["-c", "DROP INDEX index_Person_age"]).code, 0);
     let r = fg(&["-c", "DROP INDEX index_Person_age"]);

@@ -11,8 +11,9 @@ use crate::model::Value;
 use crate::store::{BUILTIN_INDEXES, Graph};
 
 /// The columns of `SHOW INDEXES` (Neo4j's, less the ones about its
-/// storage engine).
-pub(crate) const SHOW_COLUMNS: [&str; 7] = [
+/// storage engine); `owningConstraint` names the uniqueness constraint an
+/// index was made for.
+pub(crate) const SHOW_COLUMNS: [&str; 8] = [
     "name",
     "state",
     "populationPercent",
@@ -20,6 +21,7 @@ pub(crate) const SHOW_COLUMNS: [&str; 7] = [
     "entityType",
     "labelsOrTypes",
     "properties",
+    "owningConstraint",
 ];
 
 /// Runs an index statement (`body` is not a query). With EXPLAIN, says
@@ -254,6 +256,7 @@ pub(crate) fn index_rows(graph: &Graph, kind: Option<&str>) -> Vec<Vec<Value>> {
             Value::from("NODE"),
             labels,
             props,
+            Value::Null,
         ]
     };
     let [labels_ix, names_ix, types_ix] = BUILTIN_INDEXES;
@@ -270,12 +273,17 @@ pub(crate) fn index_rows(graph: &Graph, kind: Option<&str>) -> Vec<Vec<Value>> {
         ),
     ];
     for ix in graph.prop_indexes() {
-        rows.push(row(
+        let mut r = row(
             ix.name(),
             "RANGE",
             list(&[ix.label().as_str()]),
             list(&[ix.key().as_str()]),
-        ));
+        );
+        // A constraint's own index has its name.
+        if graph.constraints().any(|c| c.name == ix.name()) {
+            r[7] = Value::from(ix.name());
+        }
+        rows.push(r);
     }
     if let Some(k) = kind {
         let want = k.to_uppercase();

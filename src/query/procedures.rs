@@ -601,7 +601,8 @@ pub fn builtins() -> &'static [Procedure] {
                 sig(
                     "db.indexes() :: (name :: STRING, state :: STRING, \
                      populationPercent :: FLOAT, type :: STRING, entityType :: STRING, \
-                     labelsOrTypes :: LIST? OF STRING, properties :: LIST? OF STRING)",
+                     labelsOrTypes :: LIST? OF STRING, properties :: LIST? OF STRING, \
+                     owningConstraint :: STRING?)",
                     "The indexes, as SHOW INDEXES lists them (which is this procedure \
                      when it has YIELD or WHERE).",
                 ),

@@ -1098,19 +1098,19 @@ fn index_statements_create_show_and_drop_as_in_neo4j() {
     assert_eq!(
         rows(&mut g, "SHOW INDEXES"),
         [
-            "'builtin_labels' | 'ONLINE' | 100.0 | 'LOOKUP' | 'NODE' | null | null",
-            "'builtin_names' | 'ONLINE' | 100.0 | 'NAME' | 'NODE' | null | ['name', 'aliases']",
-            "'builtin_types' | 'ONLINE' | 100.0 | 'LOOKUP' | 'RELATIONSHIP' | null | null",
-            "'by_name' | 'ONLINE' | 100.0 | 'RANGE' | 'NODE' | ['P'] | ['name']",
-            "'index_P_age' | 'ONLINE' | 100.0 | 'RANGE' | 'NODE' | ['P'] | ['age']",
+            "'builtin_labels' | 'ONLINE' | 100.0 | 'LOOKUP' | 'NODE' | null | null | null",
+            "'builtin_names' | 'ONLINE' | 100.0 | 'NAME' | 'NODE' | null | ['name', 'aliases'] | null",
+            "'builtin_types' | 'ONLINE' | 100.0 | 'LOOKUP' | 'RELATIONSHIP' | null | null | null",
+            "'by_name' | 'ONLINE' | 100.0 | 'RANGE' | 'NODE' | ['P'] | ['name'] | null",
+            "'index_P_age' | 'ONLINE' | 100.0 | 'RANGE' | 'NODE' | ['P'] | ['age'] | null",
         ]
     );
     assert_eq!(rows(&mut g, "SHOW RANGE INDEXES").len(), 2);
     assert_eq!(
         rows(&mut g, "SHOW LOOKUP INDEXES"),
         [
-            "'builtin_labels' | 'ONLINE' | 100.0 | 'LOOKUP' | 'NODE' | null | null",
-            "'builtin_types' | 'ONLINE' | 100.0 | 'LOOKUP' | 'RELATIONSHIP' | null | null"
+            "'builtin_labels' | 'ONLINE' | 100.0 | 'LOOKUP' | 'NODE' | null | null | null",
+            "'builtin_types' | 'ONLINE' | 100.0 | 'LOOKUP' | 'RELATIONSHIP' | null | null | null"
         ]
     );
     let e = err(&mut g, "CREATE INDEX ON :P(age)");
@@ -3763,8 +3763,16 @@ fn a_uniqueness_constraint_owns_the_index_it_makes_and_names_are_shared_with_ind
         &mut g,
         "CREATE CONSTRAINT pk FOR (p:P) REQUIRE p.k IS UNIQUE",
     );
-    // Its index, under its name, which the planner uses.
+    // Its index, under its name, which the planner uses; SHOW INDEXES
+    // says whose it is.
     assert_eq!(g.prop_index("P", "k").map(|ix| ix.name()), Some("pk"));
+    assert_eq!(
+        rows(
+            &mut g,
+            "SHOW INDEXES YIELD name, owningConstraint WHERE name = 'pk'"
+        ),
+        ["'pk' | 'pk'"]
+    );
     let plan = run(&mut g, "EXPLAIN MATCH (p:P {k: 2}) RETURN p")
         .ok()
         .and_then(|r| r.plan);
@@ -3856,7 +3864,9 @@ fn show_indexes_and_constraints_take_yield_where_and_return_as_in_neo4j() {
     );
     assert_eq!(
         rows(&mut g, "SHOW INDEXES WHERE name STARTS WITH 'builtin_n'"),
-        ["'builtin_names' | 'ONLINE' | 100.0 | 'NAME' | 'NODE' | null | ['name', 'aliases']"]
+        [
+            "'builtin_names' | 'ONLINE' | 100.0 | 'NAME' | 'NODE' | null | ['name', 'aliases'] | null"
+        ]
     );
     assert_eq!(
         rows(
