@@ -663,7 +663,7 @@ fn project_rows(
     // keeps them on the row, for `linenumber()` and `file()` later on.
     let carried: Vec<Expr>;
     if !is_return && !aggregating && !p.distinct {
-        let position = [super::load_csv::LINE_COLUMN, super::load_csv::FILE_COLUMN];
+        let position = super::load_csv::POSITION_COLUMNS;
         carried = position
             .iter()
             .filter(|c| names.iter().any(|n| n == *c))
@@ -1090,7 +1090,7 @@ fn subquery_seed(
         SubqueryScope::Vars(vars) => {
             // The imported variables, and a LOAD CSV row's record number
             // and file (hidden columns) for `linenumber()` and `file()`.
-            let position = [super::load_csv::LINE_COLUMN, super::load_csv::FILE_COLUMN];
+            let position = super::load_csv::POSITION_COLUMNS;
             let picked: Vec<&str> = vars
                 .iter()
                 .map(|v| v.name.as_str())

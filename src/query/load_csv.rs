@@ -65,6 +65,8 @@ type R<T> = Result<T, QueryError>;
 /// record number and file to `linenumber()` and `file()`.
 pub const LINE_COLUMN: &str = " linenumber";
 pub const FILE_COLUMN: &str = " file";
+/// Both, as a LOAD CSV row carries them after its record.
+pub const POSITION_COLUMNS: [&str; 2] = [LINE_COLUMN, FILE_COLUMN];
 
 /// Whether clauses printed as `text` may call `linenumber()` or `file()`
 /// (judged from the text, conservatively: a LOAD CSV gives its rows the

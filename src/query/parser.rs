@@ -519,17 +519,7 @@ impl<'a> Parser<'a> {
             self.advance();
         }
         loop {
-            let v = self.symbolic_name("a variable")?;
-            if v.name != var.name {
-                return Err(QueryError::expected(
-                    &format!("'{}'", var.name),
-                    &format!("'{}'", v.name),
-                    v.span,
-                )
-                .hint("the properties must belong to the variable named after FOR"));
-            }
-            self.expect(&TokenKind::Dot, "'.'")?;
-            keys.push(self.symbolic_name("a property key")?);
+            keys.push(self.property_of(&var)?);
             if !grouped || !matches!(self.kind_at(0), TokenKind::Comma) {
                 break;
             }
@@ -783,19 +773,25 @@ impl<'a> Parser<'a> {
         self.expect(&TokenKind::RParen, "')'")?;
         self.expect_kw("ON")?;
         self.expect(&TokenKind::LParen, "'('")?;
-        let var2 = self.symbolic_name("a variable")?;
-        if var2.name != var.name {
+        let prop = self.property_of(&var)?;
+        self.expect(&TokenKind::RParen, "')'")?;
+        Ok((label, prop))
+    }
+
+    /// `v '.' key` in an index or constraint definition, where `v` must be
+    /// `var`, the variable named after FOR: the key.
+    fn property_of(&mut self, var: &Ident) -> Result<Ident, QueryError> {
+        let v = self.symbolic_name("a variable")?;
+        if v.name != var.name {
             return Err(QueryError::expected(
                 &format!("'{}'", var.name),
-                &format!("'{}'", var2.name),
-                var2.span,
+                &format!("'{}'", v.name),
+                v.span,
             )
             .hint("the property must belong to the variable named after FOR"));
         }
         self.expect(&TokenKind::Dot, "'.'")?;
-        let prop = self.symbolic_name("a property key")?;
-        self.expect(&TokenKind::RParen, "')'")?;
-        Ok((label, prop))
+        self.symbolic_name("a property key")
     }
 
     // Query := SingleQuery ( UNION [ALL] SingleQuery )*

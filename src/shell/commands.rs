@@ -613,21 +613,14 @@ pub fn run<O: Write, E: Write>(
         "describe" | "timeline" | "path" | "why" => {
             return shortcut(s, name, args, args_at, src, origin);
         }
-        "indexes" => {
+        "indexes" | "constraints" => {
             if !args.is_empty() {
-                let e = usage_err("usage: `:indexes` (no arguments)".into())
+                let e = usage_err(format!("usage: `:{name}` (no arguments)"))
                     .at(Span::new(args_at, args_at + args.len()));
                 return fail(s, e);
             }
-            return shortcuts::show_and_run(s, "SHOW INDEXES", ":indexes");
-        }
-        "constraints" => {
-            if !args.is_empty() {
-                let e = usage_err("usage: `:constraints` (no arguments)".into())
-                    .at(Span::new(args_at, args_at + args.len()));
-                return fail(s, e);
-            }
-            return shortcuts::show_and_run(s, "SHOW CONSTRAINTS", ":constraints");
+            let cypher = format!("SHOW {}", name.to_uppercase());
+            return shortcuts::show_and_run(s, &cypher, &format!(":{name}"));
         }
         "import" => {
             let (path, rest) = take_path(args);

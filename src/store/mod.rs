@@ -304,13 +304,20 @@ enum Undo {
     ConstraintDropped(Constraint),
 }
 
-/// The elements a constraint check reads.
-enum Touched {
-    Nodes(Vec<NodeId>),
-    Rels(Vec<RelId>),
+/// A constraint's error, with the constraint's name and rule after it.
+fn named_rule(mut e: QueryError, c: &Constraint) -> QueryError {
+    e.message = format!("{} (constraint '{}': {c})", e.message, c.name);
+    e
 }
 
-impl Touched {
+/// The elements a constraint check reads: a statement's, borrowed, or
+/// all that a constraint covers.
+enum Touched<'a> {
+    Nodes(std::borrow::Cow<'a, [NodeId]>),
+    Rels(std::borrow::Cow<'a, [RelId]>),
+}
+
+impl Touched<'_> {
     fn len(&self) -> usize {
         match self {
             Touched::Nodes(v) => v.len(),
@@ -1464,10 +1471,7 @@ impl Graph {
                 format!("{c}: the property '{k}' is named twice"),
             ));
         }
-        let all = match c.entity {
-            Entity::Node => Touched::Nodes(self.nodes_with_label(&c.label).collect()),
-            Entity::Rel => Touched::Rels(self.rels_of_type(c.label).collect()),
-        };
+        let all = self.all_covered(&c);
         self.check_constraint(&c, &all, true).map_err(|mut e| {
             e.message = format!("cannot create constraint '{}' ({c}): {}", c.name, e.message);
             e.detail = "ConstraintCreationFailed".into();
@@ -1537,32 +1541,33 @@ impl Graph {
         if self.constraints.is_empty() {
             return Ok(());
         }
-        let (nodes, rels) = (Touched::Nodes(nodes.to_vec()), Touched::Rels(rels.to_vec()));
+        let (nodes, rels) = (Touched::Nodes(nodes.into()), Touched::Rels(rels.into()));
         for c in self.constraints.iter() {
             let touched = match c.entity {
                 Entity::Node => &nodes,
                 Entity::Rel => &rels,
             };
-            self.check_constraint(c, touched, false).map_err(|mut e| {
-                e.message = format!("{} (constraint '{}': {c})", e.message, c.name);
-                e
-            })?;
+            self.check_constraint(c, touched, false)
+                .map_err(|e| named_rule(e, c))?;
         }
         Ok(())
+    }
+
+    /// Every element `c` covers: the label's nodes or the type's
+    /// relationships.
+    fn all_covered(&self, c: &Constraint) -> Touched<'static> {
+        match c.entity {
+            Entity::Node => Touched::Nodes(self.nodes_with_label(&c.label).collect()),
+            Entity::Rel => Touched::Rels(self.rels_of_type(c.label).collect()),
+        }
     }
 
     /// Checks every constraint against every element it covers (after an
     /// import, which adds elements without a statement's bookkeeping).
     pub fn check_all_constraints(&self) -> Result<(), QueryError> {
         for c in self.constraints.iter() {
-            let all = match c.entity {
-                Entity::Node => Touched::Nodes(self.nodes_with_label(&c.label).collect()),
-                Entity::Rel => Touched::Rels(self.rels_of_type(c.label).collect()),
-            };
-            self.check_constraint(c, &all, true).map_err(|mut e| {
-                e.message = format!("{} (constraint '{}': {c})", e.message, c.name);
-                e
-            })?;
+            self.check_constraint(c, &self.all_covered(c), true)
+                .map_err(|e| named_rule(e, c))?;
         }
         Ok(())
     }
@@ -1662,24 +1667,19 @@ impl Graph {
         // index on the first key when there is one and it holds the values
         // (it finds every value `=` groups with one, and maybe more, which
         // the keys compared below tell apart), else all of them.
-        let others: Vec<u32> = match (c.entity, self.prop_index(&c.label, &c.keys[0])) {
+        let others = match (c.entity, self.prop_index(&c.label, &c.keys[0])) {
             (Entity::Node, Some(ix)) if self.first_keys_indexable(c, touched) => {
                 let mut ids = Vec::new();
                 for i in 0..touched.len() {
                     if let Some((_, props)) = self.covered(c, touched, i)
                         && let Some(v) = props.get(&c.keys[0])
                     {
-                        ids.extend(ix.get(&v).unwrap_or_default().into_iter().map(|n| n.0));
+                        ids.extend(ix.get(&v).unwrap_or_default());
                     }
                 }
-                ids
+                Touched::Nodes(ids.into())
             }
-            (Entity::Node, _) => self.nodes_with_label(&c.label).map(|n| n.0).collect(),
-            (Entity::Rel, _) => self.rels_of_type(c.label).map(|r| r.0).collect(),
-        };
-        let others = match c.entity {
-            Entity::Node => Touched::Nodes(others.into_iter().map(NodeId).collect()),
-            Entity::Rel => Touched::Rels(others.into_iter().map(RelId).collect()),
+            _ => self.all_covered(c),
         };
         for i in 0..others.len() {
             let Some((id, props)) = self.covered(c, &others, i) else {
