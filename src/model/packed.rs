@@ -236,6 +236,20 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A reader at the value of `key` in a packed record (the values before
+/// it stepped over, not read), or None when the record has no `key`.
+fn value_of<'a>(record: &'a [u8], key: &str) -> Option<Reader<'a>> {
+    let mut r = Reader { b: record, at: 0 };
+    for _ in 0..r.varint()? {
+        let k = Sym::text_of_id(u32::try_from(r.varint()?).ok()?)?;
+        if k == key {
+            return Some(r);
+        }
+        r.skip_value()?;
+    }
+    None
+}
+
 /// The overflow slots a record refers to (to free them when it is
 /// replaced), and its length in bytes.
 pub fn record_extent(b: &[u8], mut slot: impl FnMut(u32)) -> usize {
@@ -339,16 +353,7 @@ impl<'a> PropsRef<'a> {
         match *self {
             PropsRef::Props(p) => p.get(key).map(Item::from),
             PropsRef::Packed { record, overflow } => {
-                let mut r = Reader { b: record, at: 0 };
-                for _ in 0..r.varint()? {
-                    let k = Sym::text_of_id(u32::try_from(r.varint()?).ok()?)?;
-                    if k != key {
-                        r.skip_value()?;
-                        continue;
-                    }
-                    return Some(r.value()?.resolve(overflow));
-                }
-                None
+                Some(value_of(record, key)?.value()?.resolve(overflow))
             }
         }
     }
@@ -357,6 +362,23 @@ impl<'a> PropsRef<'a> {
         match self.get_item(key)? {
             Item::Str(s) => Some(s),
             _ => None,
+        }
+    }
+    /// Whether the property `key` is the string `want`: [`PropsRef::get_str`]
+    /// `== Some(want)`, comparing a packed record's bytes as they are (the
+    /// name index checks its candidates so, once a lookup).
+    pub fn str_is(&self, key: &str, want: &str) -> bool {
+        match *self {
+            PropsRef::Props(_) => self.get_str(key) == Some(want),
+            PropsRef::Packed { record, .. } => value_of(record, key)
+                .and_then(|mut r| match r.byte()? {
+                    STR => {
+                        let n = usize::try_from(r.varint()?).ok()?;
+                        r.take(n)
+                    }
+                    _ => None,
+                })
+                .is_some_and(|b| b == want.as_bytes()),
         }
     }
     pub fn contains_key(&self, key: &str) -> bool {

@@ -121,6 +121,19 @@ impl SubqueryKind {
     }
 }
 
+/// What the parser decided of a function call, once, so that evaluating
+/// the call on every row does not decide it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FnInfo {
+    /// The name lower-cased (functions are looked up case-insensitively).
+    pub lower: Box<str>,
+    /// An aggregating function (`count`, `collect`, ...).
+    pub aggregate: bool,
+    /// A foldable function of constants (see `expr::constant`): one value
+    /// in a statement, computed once.
+    pub constant: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
     pub name: String,
@@ -441,6 +454,8 @@ pub enum ExprKind {
         name: String,
         distinct: bool,
         args: Vec<Expr>,
+        /// What the name means, decided once by the parser.
+        info: FnInfo,
     },
     /// `count(*)`
     CountStar,

@@ -110,6 +110,7 @@ pub(crate) fn count_by_type(q: &SingleQuery) -> Option<CountByType<'_>> {
                 name,
                 distinct: false,
                 args,
+                ..
             } if args.len() == 1 && is_rel_var(&args[0]) => {
                 if name.eq_ignore_ascii_case("count") {
                     Item::Count

@@ -21,7 +21,7 @@ use super::ast::{
     RemoveItem, SetItem, SingleQuery, SortItem, Statement, StatementBody, SubqueryScope,
 };
 use super::compare::{Key, KeyMap, KeySet, order, row_key};
-use super::expr::{Clock, Deleted, Env, Ev, R, contains_aggregate, is_aggregate, type_err};
+use super::expr::{Clock, Deleted, Env, Ev, R, contains_aggregate, type_err};
 use super::pattern::{extend_names, match_each, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
 use crate::error::QueryError;
@@ -90,7 +90,9 @@ pub(crate) fn execute_checked(
     if stmt.profile {
         engine.profile = Some(Vec::new());
     }
-    let mut rows = Vec::new();
+    // Room for a few rows at once: a point lookup's one row would otherwise
+    // grow the vector from nothing.
+    let mut rows = Vec::with_capacity(4);
     let run = engine.run_query_into(query, &mut |_, _, r| {
         rows.push(r);
         Ok(true)
@@ -980,6 +982,7 @@ fn column_function<'e>(e: &'e Expr, vars: &mut Vec<&'e str>) -> bool {
             name,
             distinct: false,
             args,
+            ..
         } => {
             let n = name.to_ascii_lowercase();
             // rand(), the clock (timestamp(), date() and its kin without
@@ -2271,15 +2274,16 @@ fn snapshots(
     deleted: &Deleted,
     rows: &[Vec<Value>],
 ) -> (HashMap<NodeId, NodeSnapshot>, HashMap<RelId, RelSnapshot>) {
+    // Most results are scalars: nothing to gather then.
+    if !rows.iter().flatten().any(has_entity) {
+        return Default::default();
+    }
     let mut node_ids = BTreeSet::new();
     let mut rel_ids = BTreeSet::new();
     for r in rows {
         for v in r {
             mentions(v, &mut node_ids, &mut rel_ids);
         }
-    }
-    if node_ids.is_empty() && rel_ids.is_empty() {
-        return Default::default();
     }
     let mut nodes = HashMap::new();
     for id in node_ids {
@@ -2314,6 +2318,18 @@ fn snapshots(
     (nodes, rels)
 }
 
+/// Whether a value mentions a node or relationship ([`mentions`] would
+/// find one).
+fn has_entity(v: &Value) -> bool {
+    match v {
+        Value::Node(_) | Value::Rel(_) => true,
+        Value::Path(p) => !p.nodes.is_empty(),
+        Value::List(items) => items.iter().any(has_entity),
+        Value::Map(m) => m.values().any(has_entity),
+        _ => false,
+    }
+}
+
 /// Every node and relationship a value mentions, however deeply nested.
 fn mentions(v: &Value, nodes: &mut BTreeSet<NodeId>, rels: &mut BTreeSet<RelId>) {
     match v {
@@ -2340,7 +2356,7 @@ fn visit_aggs<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
 
 fn find_top_aggs<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
     let is_agg = matches!(&e.kind, ExprKind::CountStar)
-        || matches!(&e.kind, ExprKind::FnCall { name, .. } if is_aggregate(name));
+        || matches!(&e.kind, ExprKind::FnCall { info, .. } if info.aggregate);
     if is_agg {
         f(e);
         return;
@@ -2508,10 +2524,11 @@ impl Acc {
                 });
             }
             ExprKind::FnCall {
-                name,
                 distinct,
                 args,
-            } => (name.to_ascii_lowercase(), *distinct, args.len()),
+                info,
+                ..
+            } => (info.lower.to_string(), *distinct, args.len()),
             _ => {
                 return Err(
                     QueryError::semantic("InvalidAggregation", "not an aggregate").at(e.span),

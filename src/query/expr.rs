@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 
-use super::ast::{BinOp, Expr, ExprKind, Literal, MapProjItem, Quantifier, UnaryOp};
+use super::ast::{BinOp, Expr, ExprKind, FnInfo, Literal, MapProjItem, Quantifier, UnaryOp};
 use super::compare::{CmpOp, compare, equals};
 use super::{NodeSnapshot, Params, RelSnapshot};
 use crate::error::{ErrorClass, QueryError};
@@ -152,8 +152,17 @@ fn constant(e: &Expr) -> bool {
         ExprKind::Literal(_) | ExprKind::Param(_) => true,
         ExprKind::List(items) => items.iter().all(constant),
         ExprKind::Map(items) => items.iter().all(|(_, x)| constant(x)),
-        ExprKind::FnCall { name, args, .. } => foldable(name) && args.iter().all(constant),
+        ExprKind::FnCall { info, .. } => info.constant,
         _ => false,
+    }
+}
+
+/// What a call of `name` on `args` is ([`FnInfo`]), for the parser.
+pub(crate) fn fn_info(name: &str, args: &[Expr]) -> FnInfo {
+    FnInfo {
+        lower: name.to_ascii_lowercase().into_boxed_str(),
+        aggregate: is_aggregate(name),
+        constant: foldable(name) && args.iter().all(constant),
     }
 }
 
@@ -289,7 +298,7 @@ pub fn contains_aggregate(e: &Expr) -> bool {
     let mut found = false;
     visit(e, &mut |x| {
         if matches!(&x.kind, ExprKind::CountStar)
-            || matches!(&x.kind, ExprKind::FnCall { name, .. } if is_aggregate(name))
+            || matches!(&x.kind, ExprKind::FnCall { info, .. } if info.aggregate)
         {
             found = true;
         }
@@ -577,16 +586,9 @@ impl<'a> Ev<'a> {
                 name,
                 distinct: _,
                 args,
+                info,
             } => {
-                // A call computed before is looked up first: only foldable
-                // calls of constants are there, never an aggregate.
-                let at = std::ptr::from_ref(e) as usize;
-                if let Some((call, v)) = self.folded.borrow().get(&at)
-                    && call == e
-                {
-                    return Ok(v.clone());
-                }
-                if is_aggregate(name) {
+                if info.aggregate {
                     if let Some(v) = env.aggregate(e) {
                         return Ok(v.clone());
                     }
@@ -595,12 +597,20 @@ impl<'a> Ev<'a> {
                         format!("the aggregating function {name}() is not allowed here"),
                     ));
                 }
-                if foldable(name) && args.iter().all(constant) {
-                    let v = super::functions::call(self, name, args, env)?;
+                if info.constant {
+                    // Computed once a statement: looked up by the call's
+                    // address.
+                    let at = std::ptr::from_ref(e) as usize;
+                    if let Some((call, v)) = self.folded.borrow().get(&at)
+                        && call == e
+                    {
+                        return Ok(v.clone());
+                    }
+                    let v = super::functions::call(self, name, &info.lower, args, env)?;
                     self.folded.borrow_mut().insert(at, (e.clone(), v.clone()));
                     v
                 } else {
-                    super::functions::call(self, name, args, env)?
+                    super::functions::call(self, name, &info.lower, args, env)?
                 }
             }
             ExprKind::CountStar => {

@@ -167,24 +167,9 @@ fn str_arg<'v>(name: &str, v: &'v Value) -> R<Option<&'v str>> {
     }
 }
 
-/// Calls the scalar function `name` on unevaluated arguments.
-pub fn call(ev: &Ev, name: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
-    // Lowercased on the stack: a call per row would otherwise allocate
-    // its name once per row.
-    let mut buf = [0u8; 48];
-    let lowered = buf.get_mut(..name.len()).and_then(|b| {
-        b.copy_from_slice(name.as_bytes());
-        b.make_ascii_lowercase();
-        std::str::from_utf8(b).ok()
-    });
-    let owned;
-    let lname: &str = match lowered {
-        Some(l) => l,
-        None => {
-            owned = name.to_ascii_lowercase();
-            &owned
-        }
-    };
+/// Calls the scalar function `name` (`lname` lower-cased, as the parser
+/// keeps it) on unevaluated arguments.
+pub fn call(ev: &Ev, name: &str, lname: &str, arg_exprs: &[Expr], env: &Env) -> R<Value> {
     // `exists(n.prop)` asks whether the property is there; with a pattern it
     // asks whether the pattern matches.
     if lname == "exists" {

@@ -2267,6 +2267,7 @@ impl<'a> Parser<'a> {
         r?;
         Ok(Expr {
             kind: ExprKind::FnCall {
+                info: super::expr::fn_info(&name, &args),
                 name,
                 distinct,
                 args,

@@ -199,7 +199,8 @@ pub fn match_parts(
         bound_before: assigned.iter().take_while(|b| **b).count(),
         assigned,
         used: Used::default(),
-        path_nodes: Vec::new(),
+        // Every walk pushes its first node: room for a short path at once.
+        path_nodes: Vec::with_capacity(4),
         path_rels: Vec::new(),
         on_match,
         where_,
@@ -1531,7 +1532,7 @@ pub(crate) fn prop_comparisons<'p>(
         BinOp::Eq => Some(BinOp::Eq),
         _ => None,
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(2);
     conjuncts(w, &mut |e| {
         let ExprKind::Binary(op, a, b) = &e.kind else {
             return;

@@ -538,6 +538,7 @@ impl Display for Expr {
                 name,
                 distinct,
                 args,
+                ..
             } => {
                 write!(
                     f,

@@ -155,7 +155,9 @@ impl NameIndex {
 
     /// The nodes with an entry of this [`name_hash`].
     pub fn candidates_of_hash(&self, hash: u32) -> Vec<NodeId> {
-        let mut out = Vec::new();
+        // Room for the usual one or two at once: a lookup per statement
+        // would otherwise grow the vector from nothing.
+        let mut out = Vec::with_capacity(2);
         if self.slots.is_empty() {
             return out;
         }

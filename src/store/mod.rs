@@ -1234,10 +1234,7 @@ impl Graph {
             out.sort_unstable();
             out.dedup();
         }
-        out.retain(|&id| {
-            self.node(id)
-                .is_some_and(|n| n.props.get_str(NAME) == Some(name))
-        });
+        out.retain(|&id| self.node(id).is_some_and(|n| n.props.str_is(NAME, name)));
         out
     }
     /// The known name or alias closest to `name`, for "did you mean".
