@@ -682,8 +682,18 @@ pub fn encode_changes(changes: &[Change]) -> Vec<u8> {
 /// Decodes a log record's payload. The limit bounds what a length inside it
 /// can make the decoder allocate, whatever the record claims.
 pub fn decode_changes(payload: &[u8]) -> Result<Vec<Change>, String> {
-    let (s, used): (Vec<SChange>, usize) =
-        decode_bounded(payload).map_err(|e| format!("the record does not decode: {e}"))?;
+    let (s, used): (Vec<SChange>, usize) = decode_bounded(payload).map_err(|e| match e {
+        // A kind of change added after this build: not damage.
+        bincode::error::DecodeError::UnexpectedVariant {
+            type_name: "SChange",
+            found,
+            ..
+        } => format!(
+            "the record holds a change of kind {found}, which this build does not know: \
+             it was written by a newer factgraph"
+        ),
+        e => format!("the record does not decode: {e}"),
+    })?;
     if used != payload.len() {
         return Err("the record has bytes after its changes".into());
     }
@@ -1515,6 +1525,21 @@ impl Drop for TempFile {
 mod tests {
     use super::*;
     use crate::model::Value;
+
+    #[test]
+    fn a_log_record_of_an_unknown_kind_of_change_is_from_a_newer_build_not_damage() {
+        // One change whose variant is past the last this build knows.
+        let known = encode_changes(&[Change::DropIndex { name: "x".into() }]);
+        assert!(decode_changes(&known).is_ok());
+        let err = decode_changes(&[1, 200]).err().unwrap_or_default();
+        assert!(
+            err.contains("kind 200") && err.contains("newer factgraph"),
+            "{err}"
+        );
+        // Damage is still damage.
+        let err = decode_changes(&[1]).err().unwrap_or_default();
+        assert!(err.contains("does not decode"), "{err}");
+    }
 
     fn sample() -> Graph {
         let mut g = Graph::new();
