@@ -30,6 +30,14 @@ enum Kind {
     /// with what is known of its type.
     Value(Ty),
     Any,
+    /// In the ORDER BY or WITH ... WHERE of a projection that aggregates or
+    /// is DISTINCT, a variable the projection dropped: only a projected
+    /// expression over it may still be read there (`p.name` of
+    /// `RETURN p.name, count(*) ORDER BY p.name`, as [`Grouping`] allows),
+    /// and a subquery or pattern there does not see it (see
+    /// [`visible`]): Neo4j checks those clauses in the projection's own
+    /// scope.
+    Dropped,
 }
 
 /// The static type of an expression, as far as literals tell.
@@ -69,7 +77,10 @@ impl Ty {
 /// What an expression's value is known to be, statically.
 fn kind_of(scope: &Scope, e: &Expr) -> Kind {
     if let ExprKind::Var(v) = &e.kind {
-        return scope.get(v).copied().unwrap_or(Kind::Any);
+        return match scope.get(v) {
+            Some(Kind::Dropped) | None => Kind::Any,
+            Some(k) => *k,
+        };
     }
     match type_check(scope, &mut Vec::new(), e).unwrap_or(Ty::Any) {
         Ty::Any | Ty::Null => Kind::Any,
@@ -80,6 +91,18 @@ fn kind_of(scope: &Scope, e: &Expr) -> Kind {
     }
 }
 
+/// The scope a subquery expression or a pattern inside an expression
+/// starts from: `scope` without the variables a grouping projection
+/// dropped ([`Kind::Dropped`]).
+fn visible(scope: &Scope) -> std::borrow::Cow<'_, Scope> {
+    if scope.values().any(|k| *k == Kind::Dropped) {
+        let kept = scope.iter().filter(|(_, k)| **k != Kind::Dropped);
+        std::borrow::Cow::Owned(kept.map(|(n, k)| (n.clone(), *k)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(scope)
+    }
+}
+
 fn ty_of_kind(k: Kind) -> Ty {
     match k {
         Kind::Node => Ty::Node,
@@ -87,7 +110,7 @@ fn ty_of_kind(k: Kind) -> Ty {
         Kind::RelList => Ty::List,
         Kind::Path => Ty::Path,
         Kind::Value(t) => t,
-        Kind::Any => Ty::Any,
+        Kind::Any | Kind::Dropped => Ty::Any,
     }
 }
 
@@ -850,8 +873,16 @@ fn check_projection(
         out.insert(name, kind);
     }
     // ORDER BY and WITH ... WHERE see the projected names and, unless the
-    // projection aggregates or is DISTINCT, the variables before it.
+    // projection aggregates or is DISTINCT, the variables before it. After
+    // grouping, the dropped variables stay in the scope as `Dropped`, for
+    // `Grouping` to tell a projected expression over them (`p.name`) from
+    // a variable out of scope; a subquery there does not see them.
     let mut after = scope.clone();
+    if aggregating || p.distinct {
+        for k in after.values_mut() {
+            *k = Kind::Dropped;
+        }
+    }
     after.extend(out.iter().map(|(k, v)| (k.clone(), *v)));
     let g = Grouping::new(p, &out);
     if aggregating {
@@ -1161,6 +1192,7 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Path => "path",
         Kind::Value(_) => "value that is not a graph element",
         Kind::Any => "value",
+        Kind::Dropped => "variable the projection before does not keep",
     }
 }
 
@@ -1417,7 +1449,7 @@ fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             filter,
             map,
         } => {
-            let mut inner = scope.clone();
+            let mut inner = visible(scope).into_owned();
             for (v, k) in element_vars(element) {
                 inner.entry(v.name.clone()).or_insert(k);
             }
@@ -1434,6 +1466,7 @@ fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             Ok(())
         }
         ExprKind::PatternPredicate(element) => {
+            let scope = &*visible(scope);
             for (v, _) in element_vars(element) {
                 if !scope.contains_key(&v.name) {
                     return Err(sem(
@@ -1454,14 +1487,15 @@ fn check_vars_inner(scope: &Scope, e: &Expr) -> Result<(), QueryError> {
             query,
             ..
         } => {
+            let scope = visible(scope);
             if let Some(q) = query {
                 for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
-                    no_shadowing(scope, sq)?;
-                    check_single_in(sq, scope.clone())?;
+                    no_shadowing(&scope, sq)?;
+                    check_single_in(sq, scope.clone().into_owned())?;
                 }
                 return Ok(());
             }
-            let mut inner = scope.clone();
+            let mut inner = scope.into_owned();
             for part in &pattern.parts {
                 for (v, k) in element_vars(&part.element) {
                     inner.entry(v.name.clone()).or_insert(k);

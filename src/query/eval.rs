@@ -660,6 +660,9 @@ fn project_rows(
         items.push((name, &it.expr));
     }
     let aggregating = items.iter().any(|(_, e)| contains_aggregate(e));
+    // After an aggregation or DISTINCT, ORDER BY and WHERE see only the
+    // projected variables (a subquery there does not import the others).
+    let grouped = (aggregating || p.distinct) && !p.star;
     // A LOAD CSV row's record number and file stay with it through a WITH
     // that keeps the rows as rows (no aggregation, no DISTINCT): Neo4j
     // keeps them on the row, for `linenumber()` and `file()` later on.
@@ -823,7 +826,8 @@ fn project_rows(
     if !p.order_by.is_empty() {
         let mut keyed: Vec<(Vec<Value>, Projected)> = Vec::new();
         for o in out {
-            let keys = sort_keys(ev, &p.order_by, &out_names, &o.0, names, &o.1, &o.2)?;
+            let input = (names, o.1.as_slice(), grouped);
+            let keys = sort_keys(ev, &p.order_by, &out_names, &o.0, input, &o.2)?;
             keyed.push((keys, o));
         }
         keyed.sort_by(|(a, _), (b, _)| {
@@ -848,10 +852,12 @@ fn project_rows(
     if let Some(w) = &p.where_ {
         let mut kept = Vec::new();
         for o in rows {
-            let base = Env::row(names, &o.1);
+            let input = Env::row(names, &o.1);
+            let dropped = Env::Dropped { parent: &input };
+            let base = if grouped { &dropped } else { &input };
             let aggs = Env::Aggs {
                 vals: &o.2,
-                parent: &base,
+                parent: base,
             };
             let env = Env::Row {
                 names: &out_names,
@@ -2436,20 +2442,24 @@ pub(crate) fn children(e: &Expr) -> Vec<&Expr> {
     v
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The ORDER BY keys of the output row `out`, which came from the input
+/// row (or group representative) `input`: its names, its values, and
+/// whether the projection grouped (aggregated or was DISTINCT), which
+/// leaves the variables it dropped out of a subquery's scope.
 fn sort_keys(
     ev: &Ev,
     order_by: &[SortItem],
     out_names: &[String],
     out: &[Value],
-    in_names: &[String],
-    rep: &[Value],
+    (in_names, rep, grouped): (&[String], &[Value], bool),
     aggs: &HashMap<usize, Value>,
 ) -> R<Vec<Value>> {
-    let base = Env::row(in_names, rep);
+    let input = Env::row(in_names, rep);
+    let dropped = Env::Dropped { parent: &input };
+    let base = if grouped { &dropped } else { &input };
     let aggenv = Env::Aggs {
         vals: aggs,
-        parent: &base,
+        parent: base,
     };
     let env = Env::Row {
         names: out_names,

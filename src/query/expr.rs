@@ -186,6 +186,16 @@ pub enum Env<'a> {
         vals: &'a HashMap<usize, Value>,
         parent: &'a Env<'a>,
     },
+    /// Under the ORDER BY and WITH ... WHERE of a projection that
+    /// aggregates or is DISTINCT, the input row (or group representative)
+    /// an output row came from: a projected expression over it is read
+    /// from there (`p.name` of `RETURN DISTINCT p.name ORDER BY p.name`),
+    /// but the variables the projection dropped are out of scope for a
+    /// subquery or a pattern there, which start from [`Env::flatten`]: it
+    /// stops here. A dropped `p` they name is a new variable.
+    Dropped {
+        parent: &'a Env<'a>,
+    },
     Empty,
 }
 
@@ -218,7 +228,7 @@ impl<'a> Env<'a> {
                     parent.lookup(name)
                 }
             }
-            Env::Aggs { parent, .. } => parent.lookup(name),
+            Env::Aggs { parent, .. } | Env::Dropped { parent } => parent.lookup(name),
             Env::Empty => None,
         }
     }
@@ -229,7 +239,7 @@ impl<'a> Env<'a> {
                 .get(&(e as *const Expr as usize))
                 .or_else(|| parent.aggregate(e)),
             Env::Row { parent, .. } => parent.and_then(|p| p.aggregate(e)),
-            Env::Local { parent, .. } => parent.aggregate(e),
+            Env::Local { parent, .. } | Env::Dropped { parent } => parent.aggregate(e),
             Env::Empty => None,
         }
     }
@@ -261,7 +271,7 @@ impl<'a> Env<'a> {
                     cur = Some(*parent);
                 }
                 Env::Aggs { parent, .. } => cur = Some(*parent),
-                Env::Empty => cur = None,
+                Env::Dropped { .. } | Env::Empty => cur = None,
             }
         }
         (names, vals)

@@ -3949,6 +3949,71 @@ fn a_subquery_expression_may_not_give_an_outer_variable_a_new_value() {
 }
 
 #[test]
+fn after_grouping_a_subquery_expression_sees_only_the_projected_variables() {
+    let mut g = graph("CREATE (:A {x: 1})-[:T]->(:B)");
+    // After an aggregation or DISTINCT, the WITH's WHERE and the ORDER BY
+    // see only what the projection keeps: a subquery there may name a
+    // variable the projection dropped, which is a new one inside it.
+    for (q, want) in [
+        (
+            "MATCH (p) WITH count(*) AS c WHERE EXISTS { WITH 1 AS p RETURN p } RETURN c",
+            vec!["2"],
+        ),
+        (
+            "MATCH (p) RETURN count(*) AS c ORDER BY COUNT { WITH 1 AS p RETURN p }",
+            vec!["2"],
+        ),
+        (
+            "MATCH (p) WITH DISTINCT p.x AS x WHERE COLLECT { WITH 1 AS p RETURN p } = [1] RETURN x ORDER BY x",
+            vec!["1", "null"],
+        ),
+        (
+            "MATCH (p) WITH p.x AS x, count(*) AS c ORDER BY EXISTS { UNWIND [1] AS p RETURN p } RETURN x, c ORDER BY x",
+            vec!["1 | 1", "null | 1"],
+        ),
+        // Not the dropped `p` of the row: every node.
+        (
+            "MATCH (p:A) WITH count(*) AS c WHERE COUNT { MATCH (p) } = 2 RETURN c",
+            vec!["1"],
+        ),
+        (
+            "MATCH (p:A) WITH count(*) AS c WHERE EXISTS { MATCH (p:B) } RETURN c",
+            vec!["1"],
+        ),
+        // Each row counts every :A node (1), not its own `p`'s: a tie,
+        // broken by the labels.
+        (
+            "MATCH (p) RETURN DISTINCT labels(p) AS l ORDER BY COUNT { MATCH (p:A) }, l",
+            vec!["['A']", "['B']"],
+        ),
+    ] {
+        assert_eq!(rows(&mut g, q), want, "{q}");
+    }
+    // ... and cannot read the dropped one.
+    for q in [
+        "MATCH (p) WITH count(*) AS c WHERE EXISTS { RETURN p } RETURN c",
+        "MATCH (p) RETURN count(*) AS c ORDER BY COUNT { RETURN p.x AS y }",
+        "MATCH (p) WITH count(*) AS c WHERE (p)-->() RETURN c",
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, "UndefinedVariable", "{q}: {e:?}");
+    }
+    // A plain projection's WHERE and ORDER BY see the variables before it
+    // too (WithWhere7), so there the subquery would shadow `p`; a
+    // variable the grouping keeps, or names, is shadowed as before.
+    for q in [
+        "MATCH (p) WITH p.x AS x WHERE EXISTS { WITH 2 AS p RETURN p } RETURN x",
+        "MATCH (p) RETURN p.x AS x ORDER BY COUNT { WITH 2 AS p RETURN p }",
+        "MATCH (p) WITH p, count(*) AS c WHERE EXISTS { WITH 2 AS p RETURN p } RETURN c",
+        "MATCH (p) RETURN count(*) AS c ORDER BY COUNT { WITH 2 AS c RETURN c }",
+        "MATCH (p) WITH *, count(*) AS c WHERE EXISTS { WITH 2 AS p RETURN p } RETURN c",
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, "VariableShadowing", "{q}: {e:?}");
+    }
+}
+
+#[test]
 fn linenumber_reaches_a_subquery_that_imports_the_row() {
     let dir = tempfile::tempdir().expect("tempdir");
     let f = dir.path().join("y.csv");
