@@ -1040,10 +1040,11 @@ fn column_function<'e>(e: &'e Expr, vars: &mut Vec<&'e str>) -> bool {
 
 type Projected = (Vec<Value>, Vec<Value>, HashMap<usize, Value>);
 
-/// Hidden names never collide with user variables (which cannot start
-/// with a space).
+/// Hidden names never collide with user variables: they start with NUL,
+/// which the lexer refuses in an identifier (a quoted one may start with a
+/// space).
 fn is_hidden(name: &str) -> bool {
-    name.starts_with(' ')
+    name.starts_with('\0')
 }
 
 /// Which columns of `t` the clauses `rest` may read: the others can be

@@ -243,6 +243,15 @@ impl Lexer<'_> {
                 None => return Err(self.eof_error("'`' closing the identifier", start)),
                 Some('`') if self.eat('`') => s.push('`'),
                 Some('`') => return Ok(s),
+                // The evaluator's own columns start with NUL (see
+                // `eval::is_hidden`): no variable may.
+                Some('\0') => {
+                    return Err(QueryError::syntax(
+                        "InvalidIdentifier",
+                        "an identifier cannot hold the NUL character",
+                        Span::new(self.pos - 1, self.pos),
+                    ));
+                }
                 Some(c) => s.push(c),
             }
         }

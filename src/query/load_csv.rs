@@ -63,8 +63,8 @@ type R<T> = Result<T, QueryError>;
 
 /// The hidden columns (see `eval::is_hidden`) that carry a LOAD CSV row's
 /// record number and file to `linenumber()` and `file()`.
-pub const LINE_COLUMN: &str = " linenumber";
-pub const FILE_COLUMN: &str = " file";
+pub const LINE_COLUMN: &str = "\0linenumber";
+pub const FILE_COLUMN: &str = "\0file";
 /// Both, as a LOAD CSV row carries them after its record.
 pub const POSITION_COLUMNS: [&str; 2] = [LINE_COLUMN, FILE_COLUMN];
 

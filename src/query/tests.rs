@@ -3445,6 +3445,32 @@ fn load_csv_reads_what_neo4j_reads() {
     );
 }
 
+/// A variable may be any quoted name, one starting with a space too: none
+/// is taken for one of the evaluator's own columns (which start with NUL,
+/// refused in an identifier), so `RETURN *` lists it and `linenumber()`
+/// does not read it.
+#[test]
+fn quoted_names_are_never_the_evaluators_own_columns() {
+    let mut g = Graph::new();
+    let r = run(
+        &mut g,
+        "WITH 1 AS ` x`, 2 AS y, 3 AS ` linenumber` RETURN *",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(r.columns, [" linenumber", " x", "y"]);
+    assert_eq!(rendered(&r), ["3 | 1 | 2"]);
+    assert_eq!(
+        rows(
+            &mut g,
+            "WITH 3 AS ` linenumber` RETURN linenumber(), ` linenumber`"
+        ),
+        ["null | 3"]
+    );
+    let e = err(&mut g, "WITH 1 AS `a\0b` RETURN 1");
+    assert_eq!(e.detail, "InvalidIdentifier", "{e:?}");
+    assert!(e.message.contains("NUL"), "{e:?}");
+}
+
 /// `linenumber()` and `file()` give a LOAD CSV row's record number (as
 /// Neo4j counts it: the header is 1, blank lines are no records, a record
 /// over several lines is one) and the file's absolute path; through a WITH
