@@ -267,8 +267,42 @@ impl Database {
         }
         self.graph.start_journal();
         self.graph.begin();
-        let result = query::eval::execute_checked(&mut self.graph, stmt, params, opts);
-        self.finish_statement(result)
+        // Each batch of a `CALL { } IN TRANSACTIONS` is logged and synced
+        // as it ends; the statement's own commit takes the rest.
+        let mut store_error = None;
+        let (mode, path, limit) = (&mut self.mode, self.path.as_deref(), self.checkpoint_bytes);
+        let mut commit_batch = |g: &mut Graph| -> Result<(), QueryError> {
+            let changes = g.take_journal();
+            if !changes.is_empty()
+                && let Err(e) = commit_to(mode, path, limit, g, &changes)
+            {
+                // Of the class no ON ERROR takes: the statement stops, as
+                // when it is cancelled.
+                let q = QueryError::new(
+                    crate::error::ErrorClass::Cancelled,
+                    BATCH_NOT_LOGGED,
+                    e.to_string(),
+                );
+                store_error = Some(e);
+                return Err(q);
+            }
+            g.commit();
+            g.start_journal();
+            g.begin();
+            Ok(())
+        };
+        let result = query::eval::execute_batched(
+            &mut self.graph,
+            stmt,
+            params,
+            opts,
+            Some(&mut commit_batch),
+        );
+        match (self.finish_statement(result), store_error) {
+            // The log's own error, not the statement's account of it.
+            (Err(_), Some(e)) => Err(e),
+            (r, _) => r,
+        }
     }
 
     /// Runs one parsed statement like [`Database::execute`], handing its rows
@@ -366,30 +400,17 @@ impl Database {
     /// Makes `changes`, already applied to the graph, durable. On error the
     /// log is as before and the caller rolls the graph back.
     fn commit(&mut self, changes: &[Change]) -> Result<(), Error> {
-        let d = match &mut self.mode {
-            Mode::Memory => return Ok(()),
-            Mode::ReadOnly => return Err(self.read_only_error()),
-            Mode::Writer(d) => d
-                .get_mut()
-                .map_err(|_| Error::Other("the store's writer state is poisoned".into()))?,
-        };
-        d.commit(&self.graph, changes)?;
-        if d.log_len() > self.checkpoint_bytes {
-            // The statement is durable in the log already; a checkpoint that
-            // fails leaves the log as it is, to be folded in next time.
-            let _ = d.checkpoint(&self.graph);
-        }
-        Ok(())
+        commit_to(
+            &mut self.mode,
+            self.path.as_deref(),
+            self.checkpoint_bytes,
+            &self.graph,
+            changes,
+        )
     }
 
     fn read_only_error(&self) -> Error {
-        Error::Store(StoreError::ReadOnly {
-            path: self
-                .path
-                .as_deref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-        })
+        read_only_error(self.path.as_deref())
     }
 
     /// Parses and runs a script; stops at the first error.
@@ -423,6 +444,43 @@ impl Database {
         }
         Ok(out)
     }
+}
+
+/// The detail of the error a batch of `IN TRANSACTIONS` fails with when
+/// its log record cannot be written (the statement then fails with the
+/// store's own error, whatever its ON ERROR says).
+pub(crate) const BATCH_NOT_LOGGED: &str = "BatchNotLogged";
+
+/// Makes `changes`, already applied to `graph`, durable in the store's log
+/// (checkpointing when the log has grown past `checkpoint_bytes`). On error
+/// the log is as before and the caller rolls the graph back.
+fn commit_to(
+    mode: &mut Mode,
+    path: Option<&Path>,
+    checkpoint_bytes: u64,
+    graph: &Graph,
+    changes: &[Change],
+) -> Result<(), Error> {
+    let d = match mode {
+        Mode::Memory => return Ok(()),
+        Mode::ReadOnly => return Err(read_only_error(path)),
+        Mode::Writer(d) => d
+            .get_mut()
+            .map_err(|_| Error::Other("the store's writer state is poisoned".into()))?,
+    };
+    d.commit(graph, changes)?;
+    if d.log_len() > checkpoint_bytes {
+        // The statement is durable in the log already; a checkpoint that
+        // fails leaves the log as it is, to be folded in next time.
+        let _ = d.checkpoint(graph);
+    }
+    Ok(())
+}
+
+fn read_only_error(path: Option<&Path>) -> Error {
+    Error::Store(StoreError::ReadOnly {
+        path: path.map(|p| p.display().to_string()).unwrap_or_default(),
+    })
 }
 
 /// The scripts [`Database::run`] keeps, each with when it was last used.

@@ -507,3 +507,49 @@ fn a_reader_sees_indexes_and_cannot_create_them() {
     assert!(e.to_string().contains("read-only"), "{e}");
     assert_eq!(indexes(&ro), ["index_N_k 3"]);
 }
+
+/// Each batch of `CALL { } IN TRANSACTIONS` is logged and synced as it
+/// ends: after a batch fails, and the process dies without a checkpoint,
+/// the batches before it are in the store and the failed one is not; the
+/// log grew by one record a committed batch.
+#[test]
+fn each_batch_of_in_transactions_is_in_the_log_when_the_statement_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_in(&dir);
+    let mut db = open_no_ckpt(&path);
+    // The first commit of a new store is its snapshot; the log starts after.
+    exec(&mut db, "CREATE (:Seed)");
+    let records = |db: &Database| db.log_size().1;
+    assert_eq!(records(&db), 0);
+    let (p, o) = (Default::default(), Default::default());
+    let q = "UNWIND [4, 2, 1, 0, 5] AS i CALL (i) { CREATE (:P {num: 100 / i}) } IN TRANSACTIONS OF 2 ROWS";
+    let err = db.run(q, &p, &o).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("Transactions committed: 1"), "{err}");
+    assert_eq!(
+        records(&db),
+        1,
+        "the first batch, and nothing of the second"
+    );
+    // A record a batch; the statement's own commit adds none when it
+    // writes nothing outside them, one when it does.
+    let r = exec(
+        &mut db,
+        "UNWIND range(1, 4) AS i CALL (i) { CREATE (:Q {i: i}) } IN TRANSACTIONS OF 2 ROWS",
+    );
+    assert_eq!(r.stats.transactions_committed, 2);
+    assert_eq!(records(&db), 3);
+    exec(
+        &mut db,
+        "UNWIND range(5, 6) AS i CALL (i) { CREATE (:Q {i: i}) } IN TRANSACTIONS CREATE (:Done)",
+    );
+    assert_eq!(records(&db), 5);
+    drop(db); // no checkpoint: a crash
+    let (mut db, _) = Database::open(&path).unwrap();
+    let r = exec(&mut db, "MATCH (p:P) RETURN p.num ORDER BY p.num");
+    assert_eq!(r.rows, [[Value::Int(25)], [Value::Int(50)]]);
+    let r = exec(&mut db, "MATCH (q:Q) RETURN count(q)");
+    assert_eq!(r.rows, [[Value::Int(6)]]);
+    // One :Done a row of the two, in the statement's own record.
+    let r = exec(&mut db, "MATCH (d:Done) RETURN count(d)");
+    assert_eq!(r.rows, [[Value::Int(2)]]);
+}

@@ -189,7 +189,7 @@ pub enum Clause {
         exprs: Vec<Expr>,
         span: Span,
     },
-    /// `[OPTIONAL] CALL [(a, b) | (*) | ()] { query } [IN TRANSACTIONS [OF n ROWS]]`
+    /// `[OPTIONAL] CALL [(a, b) | (*) | ()] { query } [IN TRANSACTIONS ...]`
     /// (Neo4j's subqueries): the query runs once per incoming row, with the
     /// variables its scope imports bound; each row it returns extends the
     /// incoming one (no row drops it, unless OPTIONAL); one without RETURN
@@ -198,8 +198,9 @@ pub enum Clause {
         optional: bool,
         scope: SubqueryScope,
         query: Box<Query>,
-        /// `IN TRANSACTIONS`, with its `OF n ROWS` if any.
-        in_transactions: Option<Option<Expr>>,
+        /// `IN TRANSACTIONS`: the incoming rows in batches, each batch
+        /// committed on its own.
+        in_transactions: Option<InTransactions>,
         span: Span,
     },
     /// `FOREACH (x IN list | clauses)`: for each row, the clauses (which
@@ -219,6 +220,32 @@ pub enum Clause {
         where_: Option<Expr>,
         span: Span,
     },
+}
+
+/// `IN TRANSACTIONS [OF n ROWS] [REPORT STATUS AS s] [ON ERROR ...]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InTransactions {
+    /// `OF n ROWS` (1000 rows without it).
+    pub rows: Option<Expr>,
+    /// What a failed batch does to the statement.
+    pub on_error: OnError,
+    /// `REPORT STATUS AS s`: each row gets its batch's status as `s`.
+    pub report: Option<Ident>,
+}
+
+/// `ON ERROR ...` of `CALL { } IN TRANSACTIONS`: a failed batch is rolled
+/// back whatever it says; the batches committed before it stay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// The statement fails (the default).
+    #[default]
+    Fail,
+    /// The failed batch's rows get nulls for what the subquery returns;
+    /// the next batch runs.
+    Continue,
+    /// Like CONTINUE for the failed batch, and no later batch runs: their
+    /// rows get nulls too.
+    Break,
 }
 
 /// Which outer variables a `CALL { }` subquery sees.

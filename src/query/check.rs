@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 
 use super::ast::{
-    Clause, Direction, Expr, ExprKind, Ident, MapProjItem, NodePattern, Pattern, PatternElement,
-    PatternPart, Projection, Query, RelPattern, RemoveItem, SetItem, SingleQuery, SubqueryKind,
-    SubqueryScope,
+    Clause, Direction, Expr, ExprKind, Ident, MapProjItem, NodePattern, OnError, Pattern,
+    PatternElement, PatternPart, Projection, Query, RelPattern, RemoveItem, SetItem, SingleQuery,
+    SubqueryKind, SubqueryScope,
 };
 use super::expr::{contains_aggregate, is_aggregate};
 use crate::error::QueryError;
@@ -392,7 +392,80 @@ fn no_shadowing(outer: &Scope, sq: &SingleQuery) -> Result<(), QueryError> {
 
 /// Checks a whole query (every UNION part).
 pub fn check_query(q: &Query) -> Result<(), QueryError> {
+    in_transactions_placed(q)?;
     check_union(q, check_single).map(|_| ())
+}
+
+/// Where `CALL { } IN TRANSACTIONS` may stand, as in Neo4j 5: in the
+/// statement itself (not in another `CALL { }`, its own included), not in
+/// a UNION, and after no write outside one (those writes would belong to
+/// no batch).
+fn in_transactions_placed(q: &Query) -> Result<(), QueryError> {
+    fn each(
+        q: &Query,
+        f: &mut dyn FnMut(&Clause) -> Result<(), QueryError>,
+    ) -> Result<(), QueryError> {
+        for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+            for c in &sq.clauses {
+                f(c)?;
+            }
+        }
+        Ok(())
+    }
+    fn none_inside(q: &Query) -> Result<(), QueryError> {
+        each(q, &mut |c| match c {
+            Clause::Subquery {
+                in_transactions: Some(_),
+                span,
+                ..
+            } => Err(sem(
+                "InvalidInTransactions",
+                "CALL { ... } IN TRANSACTIONS nested in another CALL { ... } is not supported",
+                *span,
+            )),
+            Clause::Subquery { query, .. } => none_inside(query),
+            _ => Ok(()),
+        })
+    }
+    let mut wrote = false;
+    each(q, &mut |c| {
+        match c {
+            Clause::Subquery {
+                in_transactions: Some(_),
+                query,
+                span,
+                ..
+            } => {
+                if !q.unions.is_empty() {
+                    return Err(sem(
+                        "InvalidInTransactions",
+                        "CALL { ... } IN TRANSACTIONS in a UNION is not supported",
+                        *span,
+                    ));
+                }
+                if wrote {
+                    return Err(sem(
+                        "InvalidInTransactions",
+                        "CALL { ... } IN TRANSACTIONS after a write clause is not supported: the write would belong to no batch",
+                        *span,
+                    ));
+                }
+                none_inside(query)?;
+            }
+            Clause::Subquery { query, .. } => {
+                none_inside(query)?;
+                wrote |= super::eval::is_updating(query);
+            }
+            Clause::Create { .. }
+            | Clause::Merge { .. }
+            | Clause::Set { .. }
+            | Clause::Remove { .. }
+            | Clause::Delete { .. }
+            | Clause::Foreach { .. } => wrote = true,
+            _ => {}
+        }
+        Ok(())
+    })
 }
 
 /// Checks each part of `q` with `part` and that the parts agree: the same
@@ -686,11 +759,42 @@ fn check_clauses(clauses: &[Clause], mut scope: Scope) -> Result<Vec<String>, Qu
                 span,
                 ..
             } => {
-                if let Some(Some(rows)) = in_transactions {
-                    // The batch size is one number for the whole statement.
-                    check_expr(&Scope::new(), rows)?;
+                if let Some(tx) = in_transactions {
+                    if let Some(rows) = &tx.rows {
+                        // The batch size is one number for the whole statement.
+                        check_expr(&Scope::new(), rows)?;
+                    }
+                    if let Some(s) = &tx.report {
+                        if tx.on_error == OnError::Fail {
+                            return Err(sem(
+                                "InvalidInTransactions",
+                                "REPORT STATUS can only be used when specifying ON ERROR CONTINUE or ON ERROR BREAK",
+                                s.span,
+                            ));
+                        }
+                        if scope.contains_key(&s.name) {
+                            return Err(sem(
+                                "VariableAlreadyBound",
+                                format!("variable `{}` is already bound", s.name),
+                                s.span,
+                            ));
+                        }
+                    }
                 }
-                let cols = check_subquery(&scope, imports, query)?;
+                let mut cols = check_subquery(&scope, imports, query)?;
+                if let Some(s) = in_transactions.as_ref().and_then(|tx| tx.report.as_ref()) {
+                    if cols.contains(&s.name) {
+                        return Err(sem(
+                            "VariableAlreadyBound",
+                            format!(
+                                "variable `{}` is both returned by the subquery and its REPORT STATUS",
+                                s.name
+                            ),
+                            s.span,
+                        ));
+                    }
+                    cols.push(s.name.clone());
+                }
                 for c in &cols {
                     if scope.contains_key(c) {
                         return Err(sem(

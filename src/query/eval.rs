@@ -17,14 +17,15 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::ast::{
-    Clause, Direction, Expr, ExprKind, NodePattern, PatternElement, PatternPart, Projection, Query,
-    RemoveItem, SetItem, SingleQuery, SortItem, Statement, StatementBody, SubqueryScope,
+    Clause, Direction, Expr, ExprKind, InTransactions, NodePattern, OnError, PatternElement,
+    PatternPart, Projection, Query, RemoveItem, SetItem, SingleQuery, SortItem, Statement,
+    StatementBody, SubqueryScope,
 };
 use super::compare::{Key, KeyMap, KeySet, order, row_key};
 use super::expr::{Clock, Deleted, Env, Ev, R, contains_aggregate, type_err};
 use super::pattern::{extend_names, match_each, pattern_vars};
 use super::{ExecOptions, NodeSnapshot, Params, QueryResult, RelSnapshot, WriteStats};
-use crate::error::QueryError;
+use crate::error::{ErrorClass, QueryError};
 use crate::model::{FDate, NodeId, Path, Props, PropsRef, RelId, Value};
 use crate::store::{Before, Graph, Mark};
 
@@ -56,6 +57,21 @@ pub(crate) fn execute_checked(
     params: &Params,
     opts: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
+    execute_batched(graph, stmt, params, opts, None)
+}
+
+/// [`execute_checked`], with the hook that commits each batch of a
+/// `CALL { } IN TRANSACTIONS` (the database's, which logs it). Without
+/// one, a statement that opens its own undo log on a graph that keeps no
+/// journal commits its batches by closing the undo log; inside a
+/// statement its caller opened, the batches are part of that statement.
+pub(crate) fn execute_batched(
+    graph: &mut Graph,
+    stmt: &Statement,
+    params: &Params,
+    opts: &ExecOptions,
+    batch_commit: Option<&mut BatchCommit<'_>>,
+) -> Result<QueryResult, QueryError> {
     let query = match &stmt.body {
         StatementBody::Query(q) => q,
         StatementBody::ShowProcedures if !stmt.explain => {
@@ -83,8 +99,19 @@ pub(crate) fn execute_checked(
     // A caller (the database) may have opened the statement already, to
     // take it back if logging it fails; then this works inside it.
     let opened = updating && graph.begin();
-    let mark = graph.mark();
+    let journaling = graph.journaling();
+    let mut own_commit = |g: &mut Graph| -> Result<(), QueryError> {
+        g.commit();
+        g.begin();
+        Ok(())
+    };
+    let batch_commit: Option<&mut BatchCommit<'_>> = match batch_commit {
+        Some(c) => Some(c),
+        None if opened && !journaling => Some(&mut own_commit),
+        None => None,
+    };
     let mut engine = Engine::new(graph, params, as_of);
+    engine.batch_commit = batch_commit;
     engine.cancel = opts.cancel.clone();
     engine.procedures = opts.procedures.clone();
     if stmt.profile {
@@ -98,25 +125,17 @@ pub(crate) fn execute_checked(
         Ok(true)
     });
     let result = run.map(|cols| (cols, rows)).and_then(|res| {
-        let changes = engine.changes.as_deref().unwrap_or(&NO_CHANGES);
-        let nodes: Vec<NodeId> = changes.touched_nodes.iter().copied().collect();
-        let rels: Vec<RelId> = changes.touched_rels.iter().copied().collect();
         // The schema is checked once the statement is done: the error is
         // the statement's.
-        engine
-            .graph
-            .check_complete(&nodes, &rels)
-            .map_err(|e| e.at(query.span))?;
-        engine
-            .graph
-            .check_constraints(&nodes, &rels)
-            .map_err(|e| e.at(query.span))?;
+        engine.check_written().map_err(|e| e.at(query.span))?;
         Ok(res)
     });
+    // What a failure takes back: the part not committed in batches.
+    let mark = engine.mark;
     match result {
         Ok((columns, rows)) => {
             let profile = engine.profile.take();
-            let mut out = engine.finish(columns, rows, updating.then_some(mark));
+            let mut out = engine.finish(columns, rows, updating);
             if let (Some(plan), Some(clauses)) = (plan, profile) {
                 out.plan = Some(profile_text(
                     &plan,
@@ -1271,10 +1290,29 @@ struct Engine<'g> {
     profile: Option<Vec<(String, usize)>>,
     /// How deep in `CALL { }` subqueries the engine is.
     sub_depth: usize,
+    /// Commits the writes so far, for `CALL { } IN TRANSACTIONS`; None
+    /// where batches cannot commit on their own (the statement is part of
+    /// one its caller opened).
+    batch_commit: Option<&'g mut BatchCommit<'g>>,
+    /// Where the part of the statement not committed yet starts: its
+    /// beginning, or the end of its last committed batch.
+    mark: Mark,
+    /// The write counts of the batches committed.
+    committed: WriteStats,
 }
+
+/// Makes the writes a statement made so far durable and closes its undo
+/// log, for `CALL { } IN TRANSACTIONS`: on return the graph is in a new
+/// open statement (the database's hook writes them to the log; without a
+/// log there is nothing to write). On error nothing is committed.
+pub type BatchCommit<'a> = dyn FnMut(&mut Graph) -> Result<(), QueryError> + 'a;
+
+/// The batch size of `IN TRANSACTIONS` without `OF n ROWS`, as in Neo4j.
+const BATCH_DEFAULT: usize = 1000;
 
 impl<'g> Engine<'g> {
     fn new(graph: &'g mut Graph, params: &'g Params, as_of: Option<FDate>) -> Engine<'g> {
+        let mark = graph.mark();
         Engine {
             graph,
             params,
@@ -1292,6 +1330,9 @@ impl<'g> Engine<'g> {
             procedures: None,
             profile: None,
             sub_depth: 0,
+            mark,
+            batch_commit: None,
+            committed: WriteStats::default(),
         }
     }
 
@@ -1618,25 +1659,29 @@ impl<'g> Engine<'g> {
                 in_transactions,
                 ..
             } => {
-                if let Some(rows) = in_transactions {
-                    if let Some(e) = rows {
-                        match self.ev().eval(e, &Env::Empty)? {
-                            Value::Int(n) if n > 0 => {}
-                            v => {
-                                return Err(QueryError::argument(
-                                    "InvalidArgumentValue",
-                                    format!("IN TRANSACTIONS OF needs a positive integer, not {v}"),
-                                )
-                                .at(e.span));
-                            }
+                let Some(tx) = in_transactions else {
+                    return self.subquery(&t.names, &t.rows, *optional, scope, query);
+                };
+                let size = match &tx.rows {
+                    None => BATCH_DEFAULT,
+                    Some(e) => match self.ev().eval(e, &Env::Empty)? {
+                        Value::Int(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX),
+                        v => {
+                            return Err(QueryError::argument(
+                                "InvalidArgumentValue",
+                                format!("IN TRANSACTIONS OF needs a positive integer, not {v}"),
+                            )
+                            .at(e.span));
                         }
-                    }
-                    let note = "CALL { } IN TRANSACTIONS runs inside this statement, which commits whole or not at all";
+                    },
+                };
+                if self.batch_commit.is_none() && is_updating(query) {
+                    let note = "CALL { } IN TRANSACTIONS runs inside a statement its caller opened: its batches commit with that statement";
                     if !self.notices.borrow().iter().any(|n| n == note) {
                         self.notices.borrow_mut().push(note.to_string());
                     }
                 }
-                self.subquery(t, *optional, scope, query)
+                self.in_batches(&t, *optional, scope, query, size, tx)
             }
         }
     }
@@ -1674,20 +1719,160 @@ impl<'g> Engine<'g> {
         Ok(())
     }
 
-    /// `CALL { query }` for each row of `t`, in order (what one row's run
-    /// writes, the next one's sees): the row extended by each row the
-    /// subquery returns, or by nulls once when it returns none and the
-    /// CALL is OPTIONAL; a subquery without RETURN keeps the row as it is.
-    fn subquery(&mut self, t: Table, optional: bool, scope: &SubqueryScope, q: &Query) -> R<Table> {
+    /// `CALL { query } IN TRANSACTIONS` over the rows of `t`, `size` rows
+    /// a batch, each batch committed once its rows are done (as
+    /// [`Engine::subquery`] of those rows). A failed batch is rolled back,
+    /// then fails the statement (the batches before it stay committed, and
+    /// the error says how many), or with ON ERROR CONTINUE / BREAK gives
+    /// its rows (and with BREAK every later row) nulls for what the
+    /// subquery returns; REPORT STATUS adds each row's batch status.
+    fn in_batches(
+        &mut self,
+        t: &Table,
+        optional: bool,
+        scope: &SubqueryScope,
+        q: &Query,
+        size: usize,
+        tx: &InTransactions,
+    ) -> R<Table> {
+        let returned = if matches!(q.first.clauses.last(), Some(Clause::Return(_))) {
+            super::check::returned_columns(q).len()
+        } else {
+            0
+        };
+        let status = |started: bool, committed: bool, id: Option<String>, error: Option<String>| {
+            Value::Map(
+                [
+                    ("started", Value::Bool(started)),
+                    ("committed", Value::Bool(committed)),
+                    ("transactionId", id.map_or(Value::Null, Value::String)),
+                    ("errorMessage", error.map_or(Value::Null, Value::String)),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            )
+        };
+        // A row of the table with nulls for the subquery's columns.
+        let failed_row = |r: &Vec<Value>, s: Option<Value>| {
+            let mut row = r.clone();
+            row.resize(r.len() + returned, Value::Null);
+            row.extend(s);
+            row
+        };
+        let mut names = None;
+        let mut rows = Vec::new();
+        let mut broken = false;
+        for (k, batch) in t.rows.chunks(size).enumerate() {
+            if broken {
+                let s = || tx.report.as_ref().map(|_| status(false, false, None, None));
+                rows.extend(batch.iter().map(|r| failed_row(r, s())));
+                continue;
+            }
+            let id = format!("transaction-{}", k + 1);
+            let run = self
+                .subquery(&t.names, batch, optional, scope, q)
+                .and_then(|part| self.commit_batch().map(|()| part));
+            match run {
+                Ok(part) => {
+                    names.get_or_insert(part.names);
+                    let s = || {
+                        tx.report
+                            .as_ref()
+                            .map(|_| status(true, true, Some(id.clone()), None))
+                    };
+                    rows.extend(part.rows.into_iter().map(|mut r| {
+                        r.extend(s());
+                        r
+                    }));
+                }
+                Err(mut e) if tx.on_error == OnError::Fail || e.class == ErrorClass::Cancelled => {
+                    e.message = format!(
+                        "{} (Transactions committed: {})",
+                        e.message, self.committed.transactions_committed
+                    );
+                    return Err(e);
+                }
+                Err(e) => {
+                    self.rollback_batch();
+                    let s = || {
+                        tx.report
+                            .as_ref()
+                            .map(|_| status(true, false, Some(id.clone()), Some(e.message.clone())))
+                    };
+                    rows.extend(batch.iter().map(|r| failed_row(r, s())));
+                    broken = tx.on_error == OnError::Break;
+                }
+            }
+        }
+        let mut names = match names {
+            Some(n) => n,
+            // No batch succeeded: the columns from the query itself.
+            None => self.subquery(&t.names, &[], optional, scope, q)?.names,
+        };
+        if let Some(s) = &tx.report {
+            names.push(s.name.clone());
+        }
+        Ok(Table { names, rows })
+    }
+
+    /// The writes since [`Engine::mark`] pass the schema and the
+    /// constraints (checked once a statement or a batch is done).
+    fn check_written(&self) -> R<()> {
+        let changes = self.changes.as_deref().unwrap_or(&NO_CHANGES);
+        let nodes: Vec<NodeId> = changes.touched_nodes.iter().copied().collect();
+        let rels: Vec<RelId> = changes.touched_rels.iter().copied().collect();
+        self.graph.check_complete(&nodes, &rels)?;
+        self.graph.check_constraints(&nodes, &rels)
+    }
+
+    /// Commits the writes since [`Engine::mark`] as one batch of
+    /// `IN TRANSACTIONS` (see [`BatchCommit`]); the next batch starts here.
+    fn commit_batch(&mut self) -> R<()> {
+        self.check_written()?;
+        let mut stats = self
+            .changes
+            .as_deref()
+            .unwrap_or(&NO_CHANGES)
+            .stats(&self.graph.before(self.mark), self.graph);
+        if let Some(commit) = &mut self.batch_commit {
+            commit(self.graph)?;
+        }
+        stats.transactions_committed = 1;
+        self.committed.add(&stats);
+        self.changes = None;
+        self.mark = self.graph.mark();
+        Ok(())
+    }
+
+    /// Takes back the writes of a failed batch (since [`Engine::mark`]).
+    fn rollback_batch(&mut self) {
+        self.graph.rollback_to(self.mark);
+        self.changes = None;
+    }
+
+    /// `CALL { query }` for each of `rows` (laid out as `names`), in order
+    /// (what one row's run writes, the next one's sees): the row extended
+    /// by each row the subquery returns, or by nulls once when it returns
+    /// none and the CALL is OPTIONAL; a subquery without RETURN keeps the
+    /// row as it is.
+    fn subquery(
+        &mut self,
+        in_names: &[String],
+        in_rows: &[Vec<Value>],
+        optional: bool,
+        scope: &SubqueryScope,
+        q: &Query,
+    ) -> R<Table> {
         let returns = matches!(q.first.clauses.last(), Some(Clause::Return(_)));
         // The columns it adds, for a table with no rows too.
         let mut cols = super::check::returned_columns(q);
         let mut rows = Vec::new();
-        for r in &t.rows {
+        for r in in_rows {
             self.ev().check()?;
             self.sub_depth += 1;
             let run = union_of(q, |sq| {
-                let seed = subquery_seed(scope, sq, &t.names, r);
+                let seed = subquery_seed(scope, sq, in_names, r);
                 self.run_clauses(sq, seed)
             });
             self.sub_depth -= 1;
@@ -1709,7 +1894,7 @@ impl<'g> Engine<'g> {
                 rows.push(row);
             }
         }
-        let mut names = t.names;
+        let mut names = in_names.to_vec();
         if returns {
             names.extend(cols);
         }
@@ -2243,22 +2428,21 @@ impl<'g> Engine<'g> {
 
     // ---- the result -----------------------------------------------------
 
-    fn finish(
-        self,
-        columns: Vec<String>,
-        rows: Vec<Vec<Value>>,
-        before: Option<Mark>,
-    ) -> QueryResult {
-        let stats = match before {
-            Some(mark) => WriteStats {
-                writes: self.writes,
-                ..self
-                    .changes
-                    .as_deref()
-                    .unwrap_or(&NO_CHANGES)
-                    .stats(&self.graph.before(mark), self.graph)
-            },
-            None => WriteStats::default(),
+    /// The result; `updating` when the statement may have written (its
+    /// counts are then taken since [`Engine::mark`], plus the committed
+    /// batches').
+    fn finish(self, columns: Vec<String>, rows: Vec<Vec<Value>>, updating: bool) -> QueryResult {
+        let stats = if updating {
+            let mut s = self
+                .changes
+                .as_deref()
+                .unwrap_or(&NO_CHANGES)
+                .stats(&self.graph.before(self.mark), self.graph);
+            s.add(&self.committed);
+            s.writes = self.writes;
+            s
+        } else {
+            WriteStats::default()
         };
         let (nodes, rels) = snapshots(self.graph, &self.deleted, &rows);
         QueryResult {

@@ -68,6 +68,9 @@ pub struct WriteStats {
     /// Constraints created and dropped (not TCK counts).
     pub constraints_added: usize,
     pub constraints_removed: usize,
+    /// The batches of `CALL { } IN TRANSACTIONS` committed, each on its
+    /// own (not a TCK count).
+    pub transactions_committed: usize,
     /// Write operations performed, whatever their net effect (a label
     /// added that other nodes already carry counts here but not in
     /// `labels_added`): non-zero means the store must be saved. Not a TCK
@@ -78,6 +81,39 @@ pub struct WriteStats {
 impl WriteStats {
     pub fn is_empty(&self) -> bool {
         *self == WriteStats::default()
+    }
+    /// These counts with `other`'s added (a statement's batches summed).
+    pub fn add(&mut self, other: &WriteStats) {
+        let WriteStats {
+            nodes_created,
+            nodes_deleted,
+            rels_created,
+            rels_deleted,
+            props_set,
+            props_removed,
+            labels_added,
+            labels_removed,
+            indexes_added,
+            indexes_removed,
+            constraints_added,
+            constraints_removed,
+            transactions_committed,
+            writes,
+        } = other;
+        self.nodes_created += nodes_created;
+        self.nodes_deleted += nodes_deleted;
+        self.rels_created += rels_created;
+        self.rels_deleted += rels_deleted;
+        self.props_set += props_set;
+        self.props_removed += props_removed;
+        self.labels_added += labels_added;
+        self.labels_removed += labels_removed;
+        self.indexes_added += indexes_added;
+        self.indexes_removed += indexes_removed;
+        self.constraints_added += constraints_added;
+        self.constraints_removed += constraints_removed;
+        self.transactions_committed += transactions_committed;
+        self.writes += writes;
     }
 }
 

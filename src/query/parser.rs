@@ -1333,14 +1333,44 @@ impl<'a> Parser<'a> {
             } else {
                 None
             };
-            if self.at_kw("ON") || self.at_kw("REPORT") {
-                return Err(QueryError::syntax(
-                    "UnsupportedFeature",
-                    "ON ERROR and REPORT STATUS are not supported: the statement commits whole or fails whole",
-                    self.peek().span,
-                ));
+            // REPORT STATUS and ON ERROR, each at most once, in either order.
+            let (mut report, mut on_error) = (None, None);
+            loop {
+                if report.is_none() && self.eat_kw("REPORT") {
+                    if !self.eat_kw("STATUS") {
+                        return Err(self.unexpected("STATUS"));
+                    }
+                    if !self.eat_kw("AS") {
+                        return Err(self.unexpected("AS"));
+                    }
+                    report = Some(self.variable()?);
+                } else if on_error.is_none() && self.at_kw("ON") && self.is_kw_at(1, "ERROR") {
+                    self.advance();
+                    self.advance();
+                    on_error = Some(if self.eat_kw("CONTINUE") {
+                        OnError::Continue
+                    } else if self.eat_kw("BREAK") {
+                        OnError::Break
+                    } else if self.eat_kw("FAIL") {
+                        OnError::Fail
+                    } else if self.at_kw("RETRY") {
+                        return Err(QueryError::syntax(
+                            "UnsupportedFeature",
+                            "ON ERROR RETRY is not supported: a batch here fails for its data, never for a lock, so a retry would fail the same way",
+                            self.peek().span,
+                        ));
+                    } else {
+                        return Err(self.unexpected("CONTINUE, BREAK or FAIL"));
+                    });
+                } else {
+                    break;
+                }
             }
-            Some(rows)
+            Some(InTransactions {
+                rows,
+                on_error: on_error.unwrap_or_default(),
+                report,
+            })
         } else {
             None
         };

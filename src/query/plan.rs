@@ -178,10 +178,14 @@ fn single(out: &mut String, q: &SingleQuery, depth: usize, outer: BTreeSet<Strin
                                 .join(", ")
                         ),
                     },
-                    if in_transactions.is_some() {
-                        ", IN TRANSACTIONS as part of the one statement"
-                    } else {
-                        ""
+                    match in_transactions {
+                        Some(tx) => format!(
+                            ", IN TRANSACTIONS: each batch of {} incoming rows committed on its own",
+                            tx.rows
+                                .as_ref()
+                                .map_or("1000".to_string(), ToString::to_string)
+                        ),
+                        None => String::new(),
                     }
                 );
                 let mut sub = String::new();

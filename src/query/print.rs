@@ -226,10 +226,18 @@ impl Display for Clause {
                     }
                 }
                 write!(f, "{{ {query} }}")?;
-                if let Some(rows) = in_transactions {
+                if let Some(tx) = in_transactions {
                     f.write_str(" IN TRANSACTIONS")?;
-                    if let Some(e) = rows {
+                    if let Some(e) = &tx.rows {
                         write!(f, " OF {e} ROWS")?;
+                    }
+                    if let Some(s) = &tx.report {
+                        write!(f, " REPORT STATUS AS {s}")?;
+                    }
+                    match tx.on_error {
+                        OnError::Fail => {}
+                        OnError::Continue => f.write_str(" ON ERROR CONTINUE")?,
+                        OnError::Break => f.write_str(" ON ERROR BREAK")?,
                     }
                 }
                 Ok(())

@@ -2937,23 +2937,159 @@ fn call_subquery_writes_row_by_row_and_a_unit_subquery_keeps_the_rows() {
     );
     assert_eq!(e.detail, "DivisionByZero", "{e:?}");
     assert_eq!(rows(&mut g, "MATCH (d:D) RETURN count(d)"), ["0"]);
-    // IN TRANSACTIONS runs inside the statement, and says so.
+    // IN TRANSACTIONS commits a batch at a time (see
+    // `in_transactions_commits_each_batch_on_its_own`).
     let r = run(
         &mut g,
         "UNWIND range(1, 5) AS i CALL (i) { CREATE (:T {i: i}) } IN TRANSACTIONS OF 2 ROWS",
     )
     .unwrap();
     assert_eq!(r.stats.nodes_created, 5);
-    assert!(
-        r.notices.iter().any(|n| n.contains("IN TRANSACTIONS")),
-        "{:?}",
-        r.notices
-    );
+    assert_eq!(r.stats.transactions_committed, 3);
+    assert!(r.notices.is_empty(), "{:?}", r.notices);
     let e = err(
         &mut g,
         "UNWIND [1] AS i CALL (i) { CREATE (:T) } IN TRANSACTIONS OF 0 ROWS",
     );
     assert!(e.message.contains("positive integer"), "{e:?}");
+}
+
+/// `CALL { } IN TRANSACTIONS` commits each batch of incoming rows on its
+/// own, as Neo4j does: a failed batch is rolled back and fails the
+/// statement (saying how many batches were committed, which stay), unless
+/// ON ERROR CONTINUE or BREAK give its rows nulls; REPORT STATUS gives
+/// each row its batch's status; the counts are the batches' summed.
+#[test]
+fn in_transactions_commits_each_batch_on_its_own() {
+    let mut g = graph("");
+    let e = err(
+        &mut g,
+        "UNWIND [4, 2, 1, 0] AS i CALL (i) { CREATE (:P {num: 100 / i}) } IN TRANSACTIONS OF 2 ROWS",
+    );
+    assert_eq!(e.detail, "DivisionByZero", "{e:?}");
+    assert!(e.message.ends_with("(Transactions committed: 1)"), "{e:?}");
+    assert_eq!(
+        rows(&mut g, "MATCH (p:P) RETURN p.num ORDER BY p.num"),
+        ["25", "50"]
+    );
+    // A write after the CALL belongs to the statement, which fails whole
+    // from there: the batches stay.
+    let e = err(
+        &mut g,
+        "UNWIND range(1, 3) AS i CALL (i) { CREATE (:C {i: i}) } IN TRANSACTIONS OF 1 ROW \
+         CREATE (:After) WITH i WHERE i = 3 RETURN i / 0",
+    );
+    assert_eq!(e.detail, "DivisionByZero", "{e:?}");
+    assert_eq!(rows(&mut g, "MATCH (c:C) RETURN count(c)"), ["3"]);
+    assert_eq!(rows(&mut g, "MATCH (a:After) RETURN count(a)"), ["0"]);
+    // ON ERROR CONTINUE: the failed batch's rows get nulls; the rest run.
+    let q = "UNWIND [1, 0, 2, 4] AS i CALL (i) { CREATE (n:Q {num: 100 / i}) RETURN n } \
+             IN TRANSACTIONS OF 2 ROWS ON ERROR CONTINUE REPORT STATUS AS s \
+             RETURN i, n.num, s.committed, s.started, s.errorMessage IS NULL, s.transactionId";
+    let r = run(&mut g, q).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        rendered(&r),
+        [
+            "1 | null | false | true | false | 'transaction-1'",
+            "0 | null | false | true | false | 'transaction-1'",
+            "2 | 50 | true | true | true | 'transaction-2'",
+            "4 | 25 | true | true | true | 'transaction-2'",
+        ]
+    );
+    assert_eq!(
+        (r.stats.nodes_created, r.stats.transactions_committed),
+        (2, 1)
+    );
+    assert_eq!(
+        rows(&mut g, "MATCH (q:Q) RETURN q.num ORDER BY q.num"),
+        ["25", "50"]
+    );
+    // ON ERROR BREAK: no batch after the failed one runs.
+    let q = "UNWIND [1, 0, 2] AS i CALL (i) { CREATE (n:B {num: 100 / i}) RETURN n } \
+             IN TRANSACTIONS OF 1 ROW ON ERROR BREAK REPORT STATUS AS s \
+             RETURN n.num, s.started, s.committed, s.errorMessage";
+    assert_eq!(
+        rows(&mut g, q),
+        [
+            "100 | true | true | null",
+            "null | true | false | 'division by zero'",
+            "null | false | false | null",
+        ]
+    );
+    assert_eq!(rows(&mut g, "MATCH (b:B) RETURN b.num"), ["100"]);
+    // A batch is checked as it ends: a constraint broken within one fails
+    // that batch alone.
+    run(&mut g, "CREATE CONSTRAINT FOR (u:U) REQUIRE u.k IS UNIQUE").unwrap();
+    let r = run(
+        &mut g,
+        "UNWIND [1, 2, 2, 3] AS k CALL (k) { CREATE (:U {k: k}) } IN TRANSACTIONS OF 1 ROW \
+         ON ERROR CONTINUE REPORT STATUS AS s RETURN k, s.committed",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        rendered(&r),
+        ["1 | true", "2 | true", "2 | false", "3 | true"]
+    );
+    assert_eq!(rows(&mut g, "MATCH (u:U) RETURN count(u)"), ["3"]);
+    // No rows: no batch.
+    let r = run(
+        &mut g,
+        "UNWIND [] AS i CALL (i) { CREATE (:E) } IN TRANSACTIONS",
+    )
+    .unwrap();
+    assert_eq!(r.stats.transactions_committed, 0);
+}
+
+/// Where Neo4j refuses `CALL { } IN TRANSACTIONS`, so does the check:
+/// nested in another CALL, in a UNION, after a write outside one; and
+/// REPORT STATUS with ON ERROR FAIL, over a bound name, ON ERROR RETRY.
+#[test]
+fn in_transactions_stands_where_neo4j_allows_it() {
+    let mut g = graph("");
+    for (q, detail, says) in [
+        (
+            "CREATE (:A) WITH 1 AS x CALL { CREATE (:B) } IN TRANSACTIONS",
+            "InvalidInTransactions",
+            "after a write clause",
+        ),
+        (
+            "CALL { CALL { CREATE (:B) } IN TRANSACTIONS } RETURN 1 AS x",
+            "InvalidInTransactions",
+            "nested",
+        ),
+        (
+            "CALL { CREATE (:B) } IN TRANSACTIONS RETURN 1 AS x UNION RETURN 2 AS x",
+            "InvalidInTransactions",
+            "UNION",
+        ),
+        (
+            "UNWIND [1] AS i CALL (i) { CREATE (:B) } IN TRANSACTIONS ON ERROR FAIL REPORT STATUS AS s RETURN s",
+            "InvalidInTransactions",
+            "ON ERROR CONTINUE or ON ERROR BREAK",
+        ),
+        (
+            "UNWIND [1] AS s CALL (s) { CREATE (:B) } IN TRANSACTIONS REPORT STATUS AS s ON ERROR CONTINUE RETURN s",
+            "VariableAlreadyBound",
+            "`s`",
+        ),
+        (
+            "UNWIND [1] AS i CALL (i) { CREATE (:B) } IN TRANSACTIONS ON ERROR RETRY",
+            "UnsupportedFeature",
+            "RETRY",
+        ),
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(e.detail, detail, "{q}: {e:?}");
+        assert!(e.message.contains(says), "{q}: {e:?}");
+    }
+    assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n)"), ["0"]);
+    // Writes after one, and a plain CALL { } before one, are fine.
+    let r = run(
+        &mut g,
+        "CALL { RETURN 1 AS x } CALL (x) { CREATE (:B) } IN TRANSACTIONS CREATE (:A)",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(r.stats.nodes_created, 2);
 }
 
 #[test]
@@ -3026,6 +3162,10 @@ fn call_subquery_prints_back_and_explains() {
         (
             "UNWIND [1] AS i CALL { WITH i CREATE (:T {i: i}) } IN TRANSACTIONS OF 10 ROWS",
             "CALL { WITH i CREATE (:T {i: i}) } IN TRANSACTIONS OF 10 ROWS",
+        ),
+        (
+            "UNWIND [1] AS i CALL (i) { CREATE (:T) } IN TRANSACTIONS ON ERROR BREAK REPORT STATUS AS `s t` RETURN 1",
+            "CALL (i) { CREATE (:T) } IN TRANSACTIONS REPORT STATUS AS `s t` ON ERROR BREAK",
         ),
     ] {
         let printed = parse_script(q).unwrap().statements[0].to_string();

@@ -964,6 +964,12 @@ pub fn summary(s: &WriteStats) -> Option<String> {
         .flatten()
         .collect(),
     );
+    group(
+        "committed",
+        some(s.transactions_committed, "transaction", "transactions")
+            .into_iter()
+            .collect(),
+    );
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 

@@ -496,6 +496,11 @@ impl Graph {
         self.journal = Some(Vec::new());
     }
 
+    /// Whether changes are being recorded ([`Graph::start_journal`]).
+    pub fn journaling(&self) -> bool {
+        self.journal.is_some()
+    }
+
     /// The changes recorded since [`Graph::start_journal`]; stops recording.
     pub fn take_journal(&mut self) -> Vec<Change> {
         self.journal.take().unwrap_or_default()
