@@ -3847,6 +3847,149 @@ fn existence_and_key_constraints_on_nodes_and_relationships() {
     );
 }
 
+/// The number of relationships, as a check that a failed statement kept
+/// nothing.
+fn rel_total(g: &mut Graph) -> Vec<String> {
+    rows(g, "MATCH ()-[r]->() RETURN count(r)")
+}
+
+#[test]
+fn a_relationship_uniqueness_holds_through_creates_sets_deletes_and_failed_statements() {
+    // Relationships 0 to 9 of :T with p = 0 to 9, relationship 10 of :U.
+    let mut g = graph(
+        "CREATE (a:A), (b:B) WITH a, b UNWIND range(0, 9) AS i \
+         CREATE (a)-[:T {p: i}]->(b)",
+    );
+    rows(&mut g, "MATCH (a:A), (b:B) CREATE (a)-[:U {p: 3}]->(b)");
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT tp FOR ()-[r:T]-() REQUIRE r.p IS UNIQUE",
+    );
+    let add = |p: &str| format!("MATCH (a:A), (b:B) CREATE (a)-[:T {{p: {p}}}]->(b)");
+    let refused = |g: &mut Graph, q: &str, what: &str| {
+        let before = rel_total(g);
+        let e = err(g, q);
+        assert_eq!(e.detail, "ConstraintValidationFailed", "{q}: {e:?}");
+        assert!(
+            e.message.contains(what) && e.message.contains("(constraint 'tp': "),
+            "{q}: {}",
+            e.message
+        );
+        assert_eq!(rel_total(g), before, "{q} kept nothing");
+    };
+    // A new one like an old one, 1 and 1.0 alike (the message has the old
+    // one's value); another type is not covered.
+    refused(
+        &mut g,
+        &add("3"),
+        "relationships 3 and 11 (:T) both have p = 3",
+    );
+    refused(
+        &mut g,
+        &add("2.0"),
+        "relationships 2 and 11 (:T) both have p = 2",
+    );
+    rows(&mut g, "MATCH (a:A), (b:B) CREATE (a)-[:U {p: 4}]->(b)");
+    // Setting the key to a taken value is refused; a swap in one statement
+    // is checked once it is done, and holds.
+    refused(
+        &mut g,
+        "MATCH ()-[r:T {p: 8}]->() SET r.p = 9",
+        "relationships 8 and 9 (:T) both have p = 9",
+    );
+    rows(
+        &mut g,
+        "MATCH ()-[x:T {p: 8}]->(), ()-[y:T {p: 9}]->() SET x.p = 9, y.p = 8",
+    );
+    // A value moved away, removed or deleted is free; the new one is taken.
+    rows(&mut g, "MATCH ()-[r:T {p: 5}]->() SET r.p = 50");
+    rows(&mut g, "MATCH ()-[r:T {p: 6}]->() REMOVE r.p");
+    rows(&mut g, "MATCH ()-[r:T {p: 7}]->() DELETE r");
+    for p in ["5", "6", "7"] {
+        rows(&mut g, &add(p));
+    }
+    refused(&mut g, &add("50"), "both have p = 50");
+    refused(&mut g, &add("7.0"), "both have p = 7");
+    // Failed statements leave nothing behind: two new ones alike...
+    refused(
+        &mut g,
+        "MATCH (a:A), (b:B) CREATE (a)-[:T {p: 60}]->(b), (a)-[:T {p: 60}]->(b)",
+        "both have p = 60",
+    );
+    rows(&mut g, &add("60"));
+    // ...a value moved away and a clash after it (the value is back)...
+    refused(
+        &mut g,
+        "MATCH ()-[r:T {p: 1}]->() SET r.p = 61 WITH r MATCH (a:A), (b:B) \
+         CREATE (a)-[:T {p: 0}]->(b)",
+        "both have p = 0",
+    );
+    rows(&mut g, &add("61"));
+    refused(&mut g, &add("1"), "both have p = 1");
+    // ...and a deletion and a clash after it (the deleted one is back).
+    refused(
+        &mut g,
+        "MATCH ()-[r:T {p: 4}]->() DELETE r WITH count(*) AS n MATCH (a:A), (b:B) \
+         CREATE (a)-[:T {p: 0}]->(b)",
+        "both have p = 0",
+    );
+    refused(&mut g, &add("4"), "relationships 4 and ");
+    // A node deleted with its relationships frees their values.
+    rows(&mut g, "MATCH (a:A) DETACH DELETE a");
+    rows(&mut g, "CREATE (:A)-[:T {p: 4}]->(:B)");
+    assert_eq!(
+        rows(&mut g, "MATCH ()-[r:T]->() RETURN count(r), count(r.p)"),
+        ["1 | 1"]
+    );
+}
+
+#[test]
+fn relationship_keys_of_several_properties_compare_them_all_as_equality_does() {
+    let mut g = graph(
+        "CREATE (a:A), (b:B), (a)-[:K {x: 1, y: [1, 2]}]->(b), \
+         (a)-[:K {x: 1, y: [1, 3]}]->(b), (a)-[:K {x: 'd', y: fdate('2024-05')}]->(b)",
+    );
+    rows(
+        &mut g,
+        "CREATE CONSTRAINT kxy FOR ()-[r:K]-() REQUIRE (r.x, r.y) IS RELATIONSHIP KEY",
+    );
+    let add =
+        |x: &str, y: &str| format!("MATCH (a:A), (b:B) CREATE (a)-[:K {{x: {x}, y: {y}}}]->(b)");
+    for (x, y, other) in [
+        ("1.0", "[1.0, 2]", 0),
+        ("1", "[1, 3.0]", 1),
+        ("'d'", "fdate('2024-05')", 2),
+    ] {
+        let e = err(&mut g, &add(x, y));
+        assert!(
+            e.message
+                .contains(&format!("relationships {other} and 3 (:K) both have x = ")),
+            "{x}, {y}: {}",
+            e.message
+        );
+    }
+    // Only all of them alike is a clash; a date of another precision is
+    // another value.
+    for (x, y) in [
+        ("2", "[1, 2]"),
+        ("1", "[2, 1]"),
+        ("'d'", "fdate('2024-05-01')"),
+    ] {
+        rows(&mut g, &add(x, y));
+    }
+    // Setting one of them so that all are alike is refused.
+    let e = err(&mut g, "MATCH ()-[r:K {x: 2}]->() SET r.x = 1.0");
+    assert!(
+        e.message
+            .contains("relationships 0 and 3 (:K) both have x = 1, y = [1, 2]"),
+        "{}",
+        e.message
+    );
+    // A key also requires the values.
+    let e = err(&mut g, "MATCH ()-[r:K {x: 2}]->() REMOVE r.y");
+    assert!(e.message.contains("has no y"), "{}", e.message);
+}
+
 #[test]
 fn constraints_are_created_dropped_and_shown_as_in_neo4j() {
     let mut g = graph("");

@@ -215,8 +215,9 @@ pub const BUILTIN_INDEXES: [&str; 3] = ["builtin_labels", "builtin_names", "buil
 ///
 /// Architecture invariant: `names`, `labels` and `prop_indexes` always agree
 /// with the nodes' `name`/`aliases` properties, labels and indexed
-/// properties; every mutation goes through the methods here, which keep
-/// them so.
+/// properties, and the relationship uniqueness constraints' keys (when
+/// built) with the relationships of their types; every mutation goes
+/// through the methods here, which keep them so.
 ///
 /// Memory layout (a million nodes and five million relationships must fit
 /// in a few hundred MB): a relationship's petgraph weight is only its type
@@ -244,7 +245,8 @@ pub struct Graph {
     /// The property indexes (`CREATE INDEX`).
     prop_indexes: PropIndexes,
     /// The constraints (`CREATE CONSTRAINT`), checked at the end of each
-    /// writing statement.
+    /// writing statement, with the keys of the relationship uniqueness
+    /// ones (`constraints::RelKeys`).
     constraints: constraints::Constraints,
     schema: Option<Schema>,
     /// Changes made since [`Graph::start_journal`], when journaling is on.
@@ -924,10 +926,10 @@ impl Graph {
             self.g.remove_edge(got);
             return Err(format!("relationship slot {} could not be placed", id.0));
         }
-        self.rel_added(id, from, to, rel.rel_type);
         if !rel.props.is_empty() {
             self.rel_props.insert(id.0, rel.props);
         }
+        self.rel_added(id, from, to, rel.rel_type);
         Ok(())
     }
 
@@ -940,16 +942,21 @@ impl Graph {
         }
         self.groups.removed(&self.g, nid(a).0, nid(b).0);
         let props = self.rel_props.remove(&id.0).unwrap_or_default();
+        self.constraints.rel_removed(id.0, rel_type, None, &props);
         Some(Rel { rel_type, props })
     }
 
-    /// Enters a new relationship in the type index, if it is built, and
-    /// in its ends' relationship groups, if they have any.
+    /// Enters a new relationship, its properties in place, in the type
+    /// index, if it is built, in its ends' relationship groups, if they
+    /// have any, and in the relationship uniqueness constraints' keys
+    /// that are built.
     fn rel_added(&mut self, id: RelId, from: NodeId, to: NodeId, rel_type: Sym) {
         if let Some(m) = self.rel_types.get_mut() {
             m.entry(rel_type).or_default().insert(NodeId(id.0));
         }
         self.groups.added(&self.g, id.0, from.0, to.0, rel_type);
+        let props = self.rel_props.get(&id.0).unwrap_or(&NO_PROPS);
+        self.constraints.rel_added(id.0, rel_type, None, props);
     }
 
     /// The relationship-type index (built now if it is not yet): per type,
@@ -1010,19 +1017,34 @@ impl Graph {
     }
 
     /// Sets (`Some`) or removes a relationship property, without checks or
-    /// logging; returns the old value.
+    /// logging, keeping the relationship uniqueness constraints' keys
+    /// current when they are built and on `key`; returns the old value.
     fn put_rel_prop(&mut self, id: RelId, key: Sym, value: Option<Value>) -> Option<Value> {
-        match value {
-            Some(v) => self.rel_props.entry(id.0).or_default().insert(key, v),
-            None => {
-                let p = self.rel_props.get_mut(&id.0)?;
-                let old = p.remove(&key);
-                if p.is_empty() {
-                    self.rel_props.remove(&id.0);
-                }
-                old
-            }
+        let keyed = self
+            .rel_type(id)
+            .filter(|&t| self.constraints.keys_rels(t, Some(key)));
+        if let Some(t) = keyed {
+            let props = self.rel_props.get(&id.0).unwrap_or(&NO_PROPS);
+            self.constraints.rel_removed(id.0, t, Some(key), props);
         }
+        let old = match value {
+            Some(v) => self.rel_props.entry(id.0).or_default().insert(key, v),
+            None => match self.rel_props.get_mut(&id.0) {
+                Some(p) => {
+                    let old = p.remove(&key);
+                    if p.is_empty() {
+                        self.rel_props.remove(&id.0);
+                    }
+                    old
+                }
+                None => None,
+            },
+        };
+        if let Some(t) = keyed {
+            let props = self.rel_props.get(&id.0).unwrap_or(&NO_PROPS);
+            self.constraints.rel_added(id.0, t, Some(key), props);
+        }
+        old
     }
 
     // ---- reading -------------------------------------------------------
@@ -1627,13 +1649,7 @@ impl Graph {
                 msg,
             )
         };
-        let values = |props: &PropsRef<'_>| -> Option<Vec<Value>> {
-            c.keys
-                .iter()
-                .map(|k| props.get(k).map(std::borrow::Cow::into_owned))
-                .filter(|v| !matches!(v, Some(Value::Null)))
-                .collect()
-        };
+        let values = |props: &PropsRef<'_>| c.values(props);
         let mut seen: crate::query::compare::KeyMap<u32> = Default::default();
         for i in 0..touched.len() {
             let Some((id, props)) = self.covered(c, touched, i) else {
@@ -1664,6 +1680,36 @@ impl Graph {
         }
         if all || seen.is_empty() {
             return Ok(());
+        }
+        // A uniqueness on relationships: the others with the touched
+        // values, through its keys. The clash reported is the one a pass
+        // over the type's relationships in id order would meet first: the
+        // lowest other id with a touched relationship's values.
+        if c.entity == Entity::Rel
+            && let Some(keys) = self
+                .constraints
+                .rel_keys(&c.name, |c| self.build_rel_keys(c))
+        {
+            let mut clash: Option<(u32, u32, Vec<Value>)> = None;
+            for (key, &mine) in &seen {
+                for r in keys.get(constraints::RelKeys::hash(key)) {
+                    if r == mine || clash.as_ref().is_some_and(|(_, low, _)| *low < r) {
+                        continue;
+                    }
+                    let Some(rel) = self.rel(RelId(r)).filter(|x| x.rel_type == c.label) else {
+                        continue;
+                    };
+                    if let Some(vals) = values(&rel.props)
+                        && crate::query::compare::row_key(&vals) == *key
+                    {
+                        clash = Some((mine, r, vals));
+                    }
+                }
+            }
+            return match clash {
+                Some((mine, other, vals)) => Err(fail(both(mine, other, &vals))),
+                None => Ok(()),
+            };
         }
         // The other elements the constraint covers: through a property
         // index on the first key when there is one and it holds the values
@@ -1696,6 +1742,18 @@ impl Graph {
             }
         }
         Ok(())
+    }
+
+    /// The relationships of uniqueness `c` by their values: every
+    /// relationship of its type that has all its keys.
+    fn build_rel_keys(&self, c: &Constraint) -> constraints::RelKeys {
+        let mut keys = constraints::RelKeys::with_capacity(self.rel_type_count(c.label));
+        let mut key = Vec::new();
+        for r in self.rels_of_type(c.label) {
+            let props = self.rel_props.get(&r.0).unwrap_or(&NO_PROPS);
+            keys.enter(c, r.0, props, &mut key);
+        }
+        keys
     }
 
     /// Can a property index hold the first key of every touched element
@@ -1765,10 +1823,10 @@ impl Graph {
         }
         let change = self.journal.is_some().then(|| (rel_type, props.clone()));
         let id = rid(self.g.add_edge(ni(from), ni(to), rel_type));
-        self.rel_added(id, from, to, rel_type);
         if !props.is_empty() {
             self.rel_props.insert(id.0, props);
         }
+        self.rel_added(id, from, to, rel_type);
         self.push_undo(|| Undo::CreatedRel(id));
         if let Some((rel_type, props)) = change {
             self.record(|| Change::CreateRel {
@@ -2590,6 +2648,152 @@ mod tests {
             "{checked_with_groups} checks with groups"
         );
         assert!(grouped_at_start > 0 && g.rel_count() > 100);
+    }
+
+    /// Every relationship uniqueness constraint's keys, where built,
+    /// against keys built afresh from the type's relationships; and the
+    /// check of a few touched relationships through them against the
+    /// check that reads the whole type (the one before the keys existed,
+    /// which a constraint the graph does not hold still takes): the same
+    /// answer, the same message. Returns how many built keys it compared
+    /// and how many of the checks found a clash.
+    fn assert_rel_keys_agree(g: &Graph, r: &mut Rng) -> (usize, usize) {
+        let (mut built, mut clashes) = (0, 0);
+        let rels: Vec<RelId> = g.rel_ids().collect();
+        for c in g.constraints.iter().filter(|c| c.entity == Entity::Rel) {
+            if let Some(keys) = g.constraints.rel_keys_built(&c.name) {
+                built += 1;
+                let fresh = g.build_rel_keys(c);
+                assert_eq!(keys.entries(), fresh.entries(), "keys of {}", c.name);
+            }
+            let scanned = Constraint {
+                name: "not the graph's".into(),
+                ..c.clone()
+            };
+            for _ in 0..3 {
+                let touched: Vec<RelId> = (0..1 + r.below(2))
+                    .filter_map(|_| rels.get(r.below(rels.len())).copied())
+                    .collect();
+                let t = Touched::Rels(touched.as_slice().into());
+                let msg = |e: QueryError| e.message;
+                let through_keys = g.check_constraint(c, &t, false).map_err(msg);
+                let read_all = g.check_constraint(&scanned, &t, false).map_err(msg);
+                assert_eq!(through_keys, read_all, "{c} touching {touched:?}");
+                clashes += usize::from(through_keys.is_err_and(|m| m.contains("both have")));
+            }
+        }
+        (built, clashes)
+    }
+
+    #[test]
+    fn relationship_uniqueness_keys_agree_with_a_scan_through_random_writes_and_rollbacks() {
+        use constraints::Kind;
+        let mut r = Rng(0x51_7CC1_B727_220A);
+        let mut g = Graph::new();
+        let def = |name: &str, kind, t: &str, keys: &[&str]| Constraint {
+            name: name.into(),
+            kind,
+            entity: Entity::Rel,
+            label: Sym::new(t),
+            keys: keys.iter().map(|k| Sym::new(k)).collect(),
+        };
+        g.create_constraint(def("u", Kind::Unique, "R", &["p"]))
+            .unwrap();
+        g.create_constraint(def("k", Kind::Key, "S", &["p", "q"]))
+            .unwrap();
+        for _ in 0..16 {
+            g.create_node(vec!["A".into()], Props::new()).unwrap();
+        }
+        // Built now (empty), so that every write below has to keep them
+        // current; "rk" comes and goes, and is built when first checked.
+        for name in ["u", "k"] {
+            assert!(
+                g.constraints
+                    .rel_keys(name, |c| g.build_rel_keys(c))
+                    .is_some()
+            );
+        }
+        let (mut checks, mut clashes) = (0, 0);
+        let mut tally = |(built, clashed)| {
+            checks += built;
+            clashes += clashed;
+        };
+        let mut built_in_a_statement = 0;
+        for round in 0..300 {
+            let before = g.clone();
+            assert!(g.begin());
+            for _ in 0..r.below(16) {
+                let nodes: Vec<NodeId> = g.node_ids().collect();
+                let rels: Vec<RelId> = g.rel_ids().collect();
+                let node = |r: &mut Rng| nodes[r.below(nodes.len())];
+                let rel = |r: &mut Rng| rels.get(r.below(rels.len())).copied();
+                let key = |r: &mut Rng| ["p", "q", "x"][r.below(3)];
+                let mark = g.mark();
+                let _ = match r.below(20) {
+                    0..=6 => {
+                        let mut p = Props::new();
+                        for k in ["p", "q", "x"] {
+                            if r.below(3) > 0 {
+                                p.insert(Sym::new(k), random_value(&mut r));
+                            }
+                        }
+                        let t = ["R", "S", "T"][r.below(3)];
+                        let (a, b) = (node(&mut r), node(&mut r));
+                        g.create_rel(a, b, t.into(), p).map(|_| ())
+                    }
+                    7..=11 => match rel(&mut r) {
+                        Some(id) => g.set_rel_prop(id, key(&mut r), random_value(&mut r)),
+                        None => Ok(()),
+                    },
+                    12..=14 => rel(&mut r).map_or(Ok(()), |id| g.delete_rel(id)),
+                    15 => g.detach_delete_node(node(&mut r)).map(|_| ()),
+                    16 => g.create_node(vec![], Props::new()).map(|_| ()),
+                    17 if g.constraints.named("rk").is_some() => g.drop_constraint("rk"),
+                    // Made only when the graph holds it (else refused).
+                    17 => g
+                        .create_constraint(def("rk", Kind::Unique, "R", &["p", "q"]))
+                        .map(|_| ()),
+                    _ => {
+                        let unbuilt = g.constraints.named("rk").is_some()
+                            && g.constraints.rel_keys_built("rk").is_none();
+                        // One that "rk" covers, so that its check needs
+                        // the keys.
+                        let keyed: Vec<RelId> = g
+                            .rels_of_type(Sym::new("R"))
+                            .filter(|&id| {
+                                let p = g.rel_props_of(id);
+                                p.get("p").is_some() && p.get("q").is_some()
+                            })
+                            .collect();
+                        let one = keyed.get(r.below(keyed.len())).copied();
+                        let touched: Vec<RelId> = one.into_iter().collect();
+                        for c in g.constraints.iter() {
+                            let t = Touched::Rels(touched.as_slice().into());
+                            let _ = g.check_constraint(c, &t, false);
+                        }
+                        built_in_a_statement +=
+                            usize::from(unbuilt && g.constraints.rel_keys_built("rk").is_some());
+                        Ok(())
+                    }
+                };
+                if r.below(5) == 0 {
+                    g.rollback_to(mark);
+                }
+                tally(assert_rel_keys_agree(&g, &mut r));
+            }
+            end_statement(&mut g, &before, round % 3 == 0);
+            tally(assert_rel_keys_agree(&g, &mut r));
+        }
+        assert!(checks > 1000, "{checks} checks of built keys");
+        assert!(clashes > 100, "{clashes} clashes found");
+        assert!(built_in_a_statement > 3, "{built_in_a_statement}");
+        let held = |name: &str| {
+            g.constraints
+                .rel_keys_built(name)
+                .map(|k| k.entries().len())
+        };
+        assert!(held("u").is_some_and(|n| n > 0), "{:?}", held("u"));
+        assert!(held("k").is_some_and(|n| n > 0), "{:?}", held("k"));
     }
 
     #[test]
