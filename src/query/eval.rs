@@ -1307,6 +1307,17 @@ struct Engine<'g> {
 /// log there is nothing to write). On error nothing is committed.
 pub type BatchCommit<'a> = dyn FnMut(&mut Graph) -> Result<(), QueryError> + 'a;
 
+/// A `CALL { } IN TRANSACTIONS` clause as [`Engine::in_batches`] runs it.
+#[derive(Clone, Copy)]
+struct Batched<'q> {
+    optional: bool,
+    scope: &'q SubqueryScope,
+    query: &'q Query,
+    tx: &'q InTransactions,
+    /// Whether the rows are wanted (not by a last clause).
+    keep_rows: bool,
+}
+
 /// The batch size of `IN TRANSACTIONS` without `OF n ROWS`, as in Neo4j.
 const BATCH_DEFAULT: usize = 1000;
 
@@ -1548,6 +1559,38 @@ impl<'g> Engine<'g> {
                             match_project(&self.ev(), t, c, p, false, position)?
                         }
                         (
+                            Some(Clause::Subquery {
+                                optional,
+                                scope,
+                                query,
+                                in_transactions: Some(tx),
+                                ..
+                            }),
+                            Clause::LoadCsv {
+                                headers,
+                                url,
+                                alias,
+                                sep,
+                                ..
+                            },
+                        ) if !profiling => {
+                            fused = true;
+                            let call = Batched {
+                                optional: *optional,
+                                scope,
+                                query,
+                                tx,
+                                // The last clause: its rows are no one's.
+                                keep_rows: rest.len() > 1,
+                            };
+                            self.load_csv_in_batches(
+                                t,
+                                (*headers, url, *sep, position),
+                                &alias.name,
+                                &call,
+                            )?
+                        }
+                        (
                             _,
                             Clause::LoadCsv {
                                 headers,
@@ -1662,26 +1705,16 @@ impl<'g> Engine<'g> {
                 let Some(tx) = in_transactions else {
                     return self.subquery(&t.names, &t.rows, *optional, scope, query);
                 };
-                let size = match &tx.rows {
-                    None => BATCH_DEFAULT,
-                    Some(e) => match self.ev().eval(e, &Env::Empty)? {
-                        Value::Int(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX),
-                        v => {
-                            return Err(QueryError::argument(
-                                "InvalidArgumentValue",
-                                format!("IN TRANSACTIONS OF needs a positive integer, not {v}"),
-                            )
-                            .at(e.span));
-                        }
-                    },
+                let size = self.batch_size(tx, query)?;
+                let mut batches = t.rows.chunks(size).map(|b| Ok(b.to_vec()));
+                let call = Batched {
+                    optional: *optional,
+                    scope,
+                    query,
+                    tx,
+                    keep_rows: true,
                 };
-                if self.batch_commit.is_none() && is_updating(query) {
-                    let note = "CALL { } IN TRANSACTIONS runs inside a statement its caller opened: its batches commit with that statement";
-                    if !self.notices.borrow().iter().any(|n| n == note) {
-                        self.notices.borrow_mut().push(note.to_string());
-                    }
-                }
-                self.in_batches(&t, *optional, scope, query, size, tx)
+                self.in_batches(&t.names, &mut batches, &call)
             }
         }
     }
@@ -1725,16 +1758,21 @@ impl<'g> Engine<'g> {
     /// then fails the statement (the batches before it stay committed, and
     /// the error says how many), or with ON ERROR CONTINUE / BREAK gives
     /// its rows (and with BREAK every later row) nulls for what the
-    /// subquery returns; REPORT STATUS adds each row's batch status.
+    /// subquery returns; REPORT STATUS adds each row's batch status. The
+    /// rows are kept only with `keep_rows` (a last clause's are no one's).
     fn in_batches(
         &mut self,
-        t: &Table,
-        optional: bool,
-        scope: &SubqueryScope,
-        q: &Query,
-        size: usize,
-        tx: &InTransactions,
+        in_names: &[String],
+        batches: &mut dyn Iterator<Item = R<Vec<Vec<Value>>>>,
+        call: &Batched,
     ) -> R<Table> {
+        let Batched {
+            optional,
+            scope,
+            query: q,
+            tx,
+            keep_rows,
+        } = *call;
         let returned = if matches!(q.first.clauses.last(), Some(Clause::Return(_))) {
             super::check::returned_columns(q).len()
         } else {
@@ -1763,15 +1801,26 @@ impl<'g> Engine<'g> {
         let mut names = None;
         let mut rows = Vec::new();
         let mut broken = false;
-        for (k, batch) in t.rows.chunks(size).enumerate() {
+        for (k, batch) in batches.enumerate() {
+            // The rows of a batch may be read as the batches go (LOAD CSV
+            // streams into IN TRANSACTIONS): a read error stops it all.
+            let batch = batch.map_err(|mut e| {
+                e.message = format!(
+                    "{} (Transactions committed: {})",
+                    e.message, self.committed.transactions_committed
+                );
+                e
+            })?;
             if broken {
                 let s = || tx.report.as_ref().map(|_| status(false, false, None, None));
-                rows.extend(batch.iter().map(|r| failed_row(r, s())));
+                if keep_rows {
+                    rows.extend(batch.iter().map(|r| failed_row(r, s())));
+                }
                 continue;
             }
             let id = format!("transaction-{}", k + 1);
             let run = self
-                .subquery(&t.names, batch, optional, scope, q)
+                .subquery(in_names, &batch, optional, scope, q)
                 .and_then(|part| self.commit_batch().map(|()| part));
             match run {
                 Ok(part) => {
@@ -1781,10 +1830,12 @@ impl<'g> Engine<'g> {
                             .as_ref()
                             .map(|_| status(true, true, Some(id.clone()), None))
                     };
-                    rows.extend(part.rows.into_iter().map(|mut r| {
-                        r.extend(s());
-                        r
-                    }));
+                    if keep_rows {
+                        rows.extend(part.rows.into_iter().map(|mut r| {
+                            r.extend(s());
+                            r
+                        }));
+                    }
                 }
                 Err(mut e) if tx.on_error == OnError::Fail || e.class == ErrorClass::Cancelled => {
                     e.message = format!(
@@ -1800,7 +1851,9 @@ impl<'g> Engine<'g> {
                             .as_ref()
                             .map(|_| status(true, false, Some(id.clone()), Some(e.message.clone())))
                     };
-                    rows.extend(batch.iter().map(|r| failed_row(r, s())));
+                    if keep_rows {
+                        rows.extend(batch.iter().map(|r| failed_row(r, s())));
+                    }
                     broken = tx.on_error == OnError::Break;
                 }
             }
@@ -1808,12 +1861,113 @@ impl<'g> Engine<'g> {
         let mut names = match names {
             Some(n) => n,
             // No batch succeeded: the columns from the query itself.
-            None => self.subquery(&t.names, &[], optional, scope, q)?.names,
+            None => self.subquery(in_names, &[], optional, scope, q)?.names,
         };
         if let Some(s) = &tx.report {
             names.push(s.name.clone());
         }
         Ok(Table { names, rows })
+    }
+
+    /// The rows a batch of `tx` takes (its `OF n ROWS`); says once when the
+    /// batches of `q` cannot commit on their own.
+    fn batch_size(&self, tx: &InTransactions, q: &Query) -> R<usize> {
+        let size = match &tx.rows {
+            None => BATCH_DEFAULT,
+            Some(e) => match self.ev().eval(e, &Env::Empty)? {
+                Value::Int(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX),
+                v => {
+                    return Err(QueryError::argument(
+                        "InvalidArgumentValue",
+                        format!("IN TRANSACTIONS OF needs a positive integer, not {v}"),
+                    )
+                    .at(e.span));
+                }
+            },
+        };
+        if self.batch_commit.is_none() && is_updating(q) {
+            let note = "CALL { } IN TRANSACTIONS runs inside a statement its caller opened: its batches commit with that statement";
+            if !self.notices.borrow().iter().any(|n| n == note) {
+                self.notices.borrow_mut().push(note.to_string());
+            }
+        }
+        Ok(size)
+    }
+
+    /// `LOAD CSV ... CALL { } IN TRANSACTIONS`: the records read on a
+    /// second thread and handed over a batch at a time, so that no more
+    /// than two batches of rows are held however long the file (the file's
+    /// text is read whole, as LOAD CSV alone reads it). A read error ends
+    /// the statement after the batches before it.
+    fn load_csv_in_batches(
+        &mut self,
+        t: Table,
+        (headers, url, sep, position): LoadCsvArgs<'_>,
+        alias: &str,
+        call: &Batched,
+    ) -> R<Table> {
+        let names = load_csv_names(&t, alias, position);
+        let size = self.batch_size(call.tx, call.query)?;
+        // Each row's file, named on this thread (the URL may read the row).
+        let mut sources = Vec::with_capacity(t.rows.len());
+        for r in t.rows {
+            let location = match self.ev().eval(url, &Env::row(&t.names, &r))? {
+                Value::String(s) => s,
+                v => {
+                    return Err(QueryError::new(
+                        ErrorClass::TypeError,
+                        "InvalidArgumentType",
+                        format!("LOAD CSV FROM takes a string, not {}", v.type_name()),
+                    )
+                    .at(url.span));
+                }
+            };
+            sources.push((r, location));
+        }
+        let span = url.span;
+        std::thread::scope(|s| {
+            // One batch waiting while one is written.
+            let (send, batches) = std::sync::mpsc::sync_channel::<R<Vec<Vec<Value>>>>(1);
+            let reader = s.spawn(move || {
+                let mut batch = Vec::with_capacity(size.min(BATCH_DEFAULT));
+                for (r, location) in sources {
+                    let mut file: Option<Value> = None;
+                    let read =
+                        super::load_csv::each_row(&location, headers, sep, |rec, line, path| {
+                            let mut row = Vec::with_capacity(r.len() + 3);
+                            row.extend_from_slice(&r);
+                            row.push(rec);
+                            if position {
+                                row.push(Value::Int(line));
+                                row.push(
+                                    file.get_or_insert_with(|| Value::String(path.to_string()))
+                                        .clone(),
+                                );
+                            }
+                            batch.push(row);
+                            if batch.len() >= size {
+                                // The writer has stopped (it failed): stop reading.
+                                send.send(Ok(std::mem::take(&mut batch))).map_err(|_| {
+                                    QueryError::semantic("Stopped", "the statement stopped")
+                                })?;
+                            }
+                            Ok(())
+                        });
+                    if let Err(e) = read {
+                        let _ = send.send(Err(if e.span.is_none() { e.at(span) } else { e }));
+                        return;
+                    }
+                }
+                if !batch.is_empty() {
+                    let _ = send.send(Ok(batch));
+                }
+            });
+            let out = self.in_batches(&names, &mut batches.iter(), call);
+            // A reader still going finds the channel closed at its next batch.
+            drop(batches);
+            let _ = reader.join();
+            out
+        })
     }
 
     /// The writes since [`Engine::mark`] pass the schema and the

@@ -6,7 +6,10 @@
 //! more fields than the header is an error. The file is CSV in UTF-8 (a
 //! byte-order mark is skipped); its text is read whole and each record
 //! becomes a row as it is parsed (a million rows of three columns: 1.4 s
-//! and 0.77 GB, most of it the rows' maps). The fields are separated by
+//! and 0.77 GB, most of it the rows' maps). Followed by `CALL { } IN
+//! TRANSACTIONS`, the records are read on a second thread and handed over a
+//! batch at a time (`Engine::load_csv_in_batches`): a million rows into a
+//! CREATE each peak at 0.13 GB in memory instead of 1.0. The fields are separated by
 //! `,` or FIELDTERMINATOR's character, any one character but a quote or a
 //! line break (`'\t'`, `'\u00A6'` and `'¦'` alike).
 //!

@@ -3585,6 +3585,68 @@ fn load_csv_reads_what_neo4j_reads() {
     );
 }
 
+/// `LOAD CSV ... CALL { } IN TRANSACTIONS` reads the file on a second
+/// thread a batch at a time (bounded memory): the same rows and counts as
+/// the rows read first, `linenumber()` too; a record the reader refuses
+/// ends the statement, whatever ON ERROR says, after the batches before it.
+#[test]
+fn load_csv_streams_into_in_transactions_a_batch_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "n\n1\n2\n3\n4\n5\n").unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "n\n1\n2\n3\n4,x\n5\n").unwrap();
+    let url = |p: &std::path::Path| format!("file://{}", p.display());
+    let mut g = Graph::new();
+    let q = format!(
+        "LOAD CSV WITH HEADERS FROM '{}' AS r CALL (r) {{ CREATE (n:N {{n: toInteger(r.n)}}) RETURN n.n * 10 AS x }} \
+         IN TRANSACTIONS OF 2 ROWS RETURN r.n, x, linenumber() AS line",
+        url(&good)
+    );
+    let r = run(&mut g, &q).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        rendered(&r),
+        [
+            "'1' | 10 | 2",
+            "'2' | 20 | 3",
+            "'3' | 30 | 4",
+            "'4' | 40 | 5",
+            "'5' | 50 | 6"
+        ]
+    );
+    assert_eq!(
+        (r.stats.nodes_created, r.stats.transactions_committed),
+        (5, 3)
+    );
+    // Ending the statement, the rows are kept by no one: the same writes.
+    let q = format!(
+        "LOAD CSV WITH HEADERS FROM '{}' AS r CALL (r) {{ CREATE (:L {{n: r.n}}) }} IN TRANSACTIONS OF 2 ROWS",
+        url(&good)
+    );
+    let r = run(&mut g, &q).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        (r.stats.nodes_created, r.stats.transactions_committed),
+        (5, 3)
+    );
+    assert!(r.rows.is_empty());
+    for on_error in ["", "ON ERROR CONTINUE"] {
+        let q = format!(
+            "LOAD CSV WITH HEADERS FROM '{}' AS r CALL (r) {{ CREATE (:M {{n: r.n}}) }} IN TRANSACTIONS OF 2 ROWS {on_error}",
+            url(&bad)
+        );
+        let e = err(&mut g, &q);
+        assert!(
+            e.message.contains("bad.csv:5") && e.message.ends_with("(Transactions committed: 1)"),
+            "{e:?}"
+        );
+    }
+    // Each time the first batch (1 and 2) stayed; 3 went with the failure.
+    assert_eq!(
+        rows(&mut g, "MATCH (m:M) RETURN m.n, count(*) ORDER BY m.n"),
+        ["'1' | 2", "'2' | 2"]
+    );
+}
+
 /// A variable may be any quoted name, one starting with a space too: none
 /// is taken for one of the evaluator's own columns (which start with NUL,
 /// refused in an identifier), so `RETURN *` lists it and `linenumber()`
