@@ -574,6 +574,43 @@ fn ctrl_c_cancels_a_writing_statement_and_keeps_none_of_its_writes() {
     assert!(s.contains("│    0 │"), "{s}");
 }
 
+/// Ctrl-C in a `CALL { } IN TRANSACTIONS` keeps the batches committed
+/// before it, takes back the one it was in, and says how many it kept.
+#[test]
+fn ctrl_c_in_transactions_keeps_the_committed_batches_and_says_how_many() {
+    tmux_present();
+    let t = Term::run_args(140, "--memory");
+    t.wait_for("type :help for help");
+    t.type_text("UNWIND range(1, 200) AS i CREATE (:Seed {i: i});");
+    t.press(&["Enter"]);
+    t.wait_for("created 200 nodes");
+    // 200^2 rows of about 10 ms each, ten a batch: minutes, unless cancelled.
+    t.type_text(
+        "MATCH (a), (b) CALL (a) { CREATE (:Slow {n: size([x IN range(1, 1000000) | x])}) } \
+         IN TRANSACTIONS OF 10 ROWS;",
+    );
+    t.press(&["Enter"]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    t.press(&["C-c"]);
+    let s = t.wait_for("Transactions committed: ");
+    assert!(s.contains("the batches committed before it stay"), "{s}");
+    let committed: usize = s
+        .split("Transactions committed: ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count in {s}"));
+    assert!(committed > 0, "{s}");
+    t.type_text("MATCH (n:Slow) RETURN count(*) AS kept;");
+    t.press(&["Enter"]);
+    let s = t.wait_for("1 row");
+    let want = format!("│ {:>4} │", committed * 10);
+    assert!(
+        s.contains(&want),
+        "{committed} batches of ten, so {want}: {s}"
+    );
+}
+
 #[test]
 fn input_that_cannot_parse_turns_red_from_the_bad_token() {
     tmux_present();

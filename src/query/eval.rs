@@ -1804,13 +1804,7 @@ impl<'g> Engine<'g> {
         for (k, batch) in batches.enumerate() {
             // The rows of a batch may be read as the batches go (LOAD CSV
             // streams into IN TRANSACTIONS): a read error stops it all.
-            let batch = batch.map_err(|mut e| {
-                e.message = format!(
-                    "{} (Transactions committed: {})",
-                    e.message, self.committed.transactions_committed
-                );
-                e
-            })?;
+            let batch = batch.map_err(|e| self.after_batches(e))?;
             if broken {
                 let s = || tx.report.as_ref().map(|_| status(false, false, None, None));
                 if keep_rows {
@@ -1837,12 +1831,8 @@ impl<'g> Engine<'g> {
                         }));
                     }
                 }
-                Err(mut e) if tx.on_error == OnError::Fail || e.class == ErrorClass::Cancelled => {
-                    e.message = format!(
-                        "{} (Transactions committed: {})",
-                        e.message, self.committed.transactions_committed
-                    );
-                    return Err(e);
+                Err(e) if tx.on_error == OnError::Fail || e.class == ErrorClass::Cancelled => {
+                    return Err(self.after_batches(e));
                 }
                 Err(e) => {
                     self.rollback_batch();
@@ -1867,6 +1857,20 @@ impl<'g> Engine<'g> {
             names.push(s.name.clone());
         }
         Ok(Table { names, rows })
+    }
+
+    /// `e`, which ends a statement of batches, saying how many were
+    /// committed (as Neo4j does); a cancellation no longer says nothing
+    /// was kept when some were.
+    fn after_batches(&self, mut e: QueryError) -> QueryError {
+        let n = self.committed.transactions_committed;
+        if e.class == ErrorClass::Cancelled && e.detail == "Terminated" && n > 0 {
+            e.message = "the statement was cancelled; the batches committed before it stay, \
+                         the one it was in was taken back"
+                .to_string();
+        }
+        e.message = format!("{} (Transactions committed: {n})", e.message);
+        e
     }
 
     /// The rows a batch of `tx` takes (its `OF n ROWS`); says once when the
