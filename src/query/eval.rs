@@ -2534,6 +2534,21 @@ impl<'g> Engine<'g> {
                 }
             }
         }
+        if detach {
+            // The relationships of every node to go, newest first, before
+            // the nodes: petgraph unlinks a relationship by walking its
+            // ends' lists from their newest, so the oldest first would walk
+            // a hub's whole list for each (quadratic in its degree).
+            let mut seen = HashSet::new();
+            let mut attached = BTreeSet::new();
+            for &n in &nodes {
+                if seen.insert(n) {
+                    attached.extend(self.graph.out_rels(n).map(|(r, _)| r));
+                    attached.extend(self.graph.in_rels(n).map(|(r, _)| r));
+                }
+            }
+            rels.extend(attached.into_iter().rev());
+        }
         let mut seen = HashSet::new();
         for r in rels {
             self.ev().check()?;

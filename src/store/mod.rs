@@ -1989,12 +1989,15 @@ impl Graph {
         if self.node(id).is_none() {
             return Err(missing_node(id));
         }
+        // Newest first: petgraph unlinks by walking the ends' lists from
+        // their newest relationship.
         let rels: Vec<RelId> = self
             .out_rels(id)
             .map(|(r, _)| r)
             .chain(self.in_rels(id).map(|(r, _)| r))
             .collect::<BTreeSet<_>>()
             .into_iter()
+            .rev()
             .collect();
         for r in &rels {
             self.remove_rel_logged(*r)?;
