@@ -988,7 +988,7 @@ fn check_projection(
         }
     }
     after.extend(out.iter().map(|(k, v)| (k.clone(), *v)));
-    let g = Grouping::new(p, &out);
+    let g = Grouping::new(p, scope, &out);
     if aggregating {
         for it in &p.items {
             if contains_aggregate(&it.expr) {
@@ -1060,7 +1060,18 @@ fn check_projection(
 /// What may be referred to once a projection has grouped rows (by
 /// aggregation or DISTINCT): the projected expressions themselves, the
 /// projected names, and (in an item's own aggregation) the grouping keys.
-struct Grouping {
+///
+/// This is Neo4j's rule (AmbiguousAggregation, GQL status 42I18): outside
+/// its aggregations, an item that aggregates may read a variable only if
+/// the variable, or the property of it read, is a grouping key of its own.
+/// The rule looks inside pattern comprehensions, pattern predicates and
+/// EXISTS, COUNT and COLLECT subqueries too: there a variable of the
+/// projection's scope is read from outside, and only the variables the
+/// pattern or subquery binds itself are free. (A subquery's own
+/// aggregation does not make an outer variable in it a key: it aggregates
+/// the subquery's rows, which the outer variable would still pick from
+/// one row of the group.)
+struct Grouping<'a> {
     /// Printed form of every non-aggregating item: the grouping keys.
     keys: Vec<String>,
     /// Printed form of every item.
@@ -1071,16 +1082,22 @@ struct Grouping {
     out: Vec<String>,
     /// Variables mentioned anywhere in the items.
     mentioned: Vec<String>,
+    /// The scope before the projection, whose variables (but the dropped)
+    /// a pattern or subquery in an item sees: inside one, any other
+    /// variable is its own. (In ORDER BY or WHERE after grouping, one sees
+    /// only `out`.)
+    outer: &'a Scope,
 }
 
-impl Grouping {
-    fn new(p: &Projection, out: &Scope) -> Grouping {
+impl<'a> Grouping<'a> {
+    fn new(p: &Projection, scope: &'a Scope, out: &Scope) -> Grouping<'a> {
         let mut g = Grouping {
             keys: Vec::new(),
             items: Vec::new(),
             key_vars: Vec::new(),
             out: out.keys().cloned().collect(),
             mentioned: Vec::new(),
+            outer: scope,
         };
         for it in &p.items {
             let text = it.expr.to_string();
@@ -1102,6 +1119,18 @@ impl Grouping {
     /// Checks `e`, an item with an aggregation (`order_by` false) or an
     /// ORDER BY expression after grouping (`order_by` true).
     fn walk(&self, e: &Expr, order_by: bool, locals: &mut Vec<String>) -> Result<(), QueryError> {
+        self.walk_in(e, order_by, false, locals)
+    }
+
+    /// [`Grouping::walk`]; `sub` is true inside a pattern or subquery of
+    /// the expression.
+    fn walk_in(
+        &self,
+        e: &Expr,
+        order_by: bool,
+        sub: bool,
+        locals: &mut Vec<String>,
+    ) -> Result<(), QueryError> {
         let is_agg = matches!(&e.kind, ExprKind::CountStar)
             || matches!(&e.kind, ExprKind::FnCall { name, .. } if is_aggregate(name));
         let text = e.to_string();
@@ -1109,7 +1138,7 @@ impl Grouping {
         {
             return Ok(());
         }
-        if is_agg {
+        if is_agg && !sub {
             if !order_by || self.items.contains(&text) {
                 return Ok(());
             }
@@ -1117,46 +1146,23 @@ impl Grouping {
             let mut inner: Vec<String> = locals.iter().filter(|l| *l != " agg").cloned().collect();
             return super::eval::children(e)
                 .into_iter()
-                .try_for_each(|c| self.walk(c, order_by, &mut inner));
+                .try_for_each(|c| self.walk_in(c, order_by, sub, &mut inner));
         }
         match &e.kind {
-            ExprKind::Var(v) => {
-                if locals.contains(v)
-                    || self.key_vars.contains(v)
-                    || (order_by && self.out.contains(v))
-                {
-                    return Ok(());
-                }
-                if order_by && !(self.mentioned.contains(v) && locals.iter().any(|l| l == " agg")) {
-                    return Err(sem(
-                        "UndefinedVariable",
-                        format!(
-                            "variable `{v}` is not defined here: the projection before this ORDER BY or WHERE does not keep it"
-                        ),
-                        e.span,
-                    ));
-                }
-                Err(sem(
-                    "AmbiguousAggregationExpression",
-                    format!(
-                        "`{v}` is used next to an aggregation but is not a grouping key of its own"
-                    ),
-                    e.span,
-                ))
-            }
+            ExprKind::Var(v) => self.var(v, e.span, order_by, sub, locals),
             ExprKind::Property(base, _) => {
                 if let ExprKind::Var(v) = &base.kind
                     && (self.key_vars.contains(v) || locals.contains(v))
                 {
                     return Ok(());
                 }
-                self.walk(base, order_by, locals)
+                self.walk_in(base, order_by, sub, locals)
             }
             ExprKind::ListComprehension { var, .. } | ExprKind::Quantified { var, .. } => {
                 locals.push(var.name.clone());
                 let r = super::eval::children(e)
                     .into_iter()
-                    .try_for_each(|c| self.walk(c, order_by, locals));
+                    .try_for_each(|c| self.walk_in(c, order_by, sub, locals));
                 locals.pop();
                 r
             }
@@ -1165,16 +1171,219 @@ impl Grouping {
                 locals.push(var.name.clone());
                 let r = super::eval::children(e)
                     .into_iter()
-                    .try_for_each(|c| self.walk(c, order_by, locals));
+                    .try_for_each(|c| self.walk_in(c, order_by, sub, locals));
                 locals.truncate(locals.len() - 2);
                 r
             }
-            ExprKind::PatternComprehension { .. }
-            | ExprKind::PatternPredicate(_)
-            | ExprKind::ExistsSubquery { .. } => Ok(()),
+            ExprKind::PatternComprehension {
+                element,
+                filter,
+                map,
+                ..
+            } => {
+                let mut reads = Reads::default();
+                reads.element(element);
+                reads.exprs.extend(filter.as_deref());
+                reads.exprs.push(map);
+                self.reads(&reads, order_by, locals)
+            }
+            ExprKind::PatternPredicate(element) => {
+                let mut reads = Reads::default();
+                reads.element(element);
+                self.reads(&reads, order_by, locals)
+            }
+            ExprKind::ExistsSubquery {
+                pattern,
+                where_,
+                query,
+                ..
+            } => {
+                let mut reads = Reads::default();
+                match query {
+                    Some(q) => reads.query(q),
+                    None => {
+                        reads.parts(&pattern.parts);
+                        reads.exprs.extend(where_.as_deref());
+                    }
+                }
+                self.reads(&reads, order_by, locals)
+            }
+            ExprKind::MapProjection(base, items) => {
+                self.walk_in(base, order_by, sub, locals)?;
+                for it in items {
+                    match it {
+                        MapProjItem::Literal(_, x) => self.walk_in(x, order_by, sub, locals)?,
+                        MapProjItem::Variable(v) => {
+                            self.var(&v.name, v.span, order_by, sub, locals)?
+                        }
+                        MapProjItem::Property(_) | MapProjItem::AllProperties => {}
+                    }
+                }
+                Ok(())
+            }
             _ => super::eval::children(e)
                 .into_iter()
-                .try_for_each(|c| self.walk(c, order_by, locals)),
+                .try_for_each(|c| self.walk_in(c, order_by, sub, locals)),
+        }
+    }
+
+    /// Checks what a pattern or subquery of the expression reads.
+    fn reads(&self, r: &Reads, order_by: bool, locals: &mut Vec<String>) -> Result<(), QueryError> {
+        for v in &r.vars {
+            self.var(&v.name, v.span, order_by, true, locals)?;
+        }
+        r.exprs
+            .iter()
+            .try_for_each(|x| self.walk_in(x, order_by, true, locals))
+    }
+
+    /// Checks a read of the variable `v`.
+    fn var(
+        &self,
+        v: &str,
+        span: crate::error::Span,
+        order_by: bool,
+        sub: bool,
+        locals: &[String],
+    ) -> Result<(), QueryError> {
+        if locals.iter().any(|l| l == v)
+            || self.key_vars.iter().any(|k| k == v)
+            || (order_by && self.out.iter().any(|o| o == v))
+            // A variable a pattern or subquery binds itself. After grouping,
+            // one in ORDER BY or WHERE sees only the projected names.
+            || (sub
+                && (order_by || self.outer.get(v).is_none_or(|k| *k == Kind::Dropped)))
+        {
+            return Ok(());
+        }
+        if order_by
+            && !(self.mentioned.iter().any(|m| m == v) && locals.iter().any(|l| l == " agg"))
+        {
+            return Err(sem(
+                "UndefinedVariable",
+                format!(
+                    "variable `{v}` is not defined here: the projection before this ORDER BY or WHERE does not keep it"
+                ),
+                span,
+            ));
+        }
+        Err(sem(
+            "AmbiguousAggregationExpression",
+            format!("`{v}` is used next to an aggregation but is not a grouping key of its own"),
+            span,
+        ))
+    }
+}
+
+/// What a pattern or subquery inside an expression may read from the scope
+/// around it: the variables its patterns name (and CALL imports) and
+/// every expression in it. Names it binds itself are among them too;
+/// [`Grouping::var`] tells them apart.
+#[derive(Default)]
+struct Reads<'a> {
+    vars: Vec<&'a Ident>,
+    exprs: Vec<&'a Expr>,
+}
+
+impl<'a> Reads<'a> {
+    fn element(&mut self, el: &'a PatternElement) {
+        self.vars
+            .extend(element_vars(el).into_iter().map(|(v, _)| v));
+        self.exprs.extend(el.start.props.as_deref());
+        for (r, n) in &el.chain {
+            self.exprs.extend(r.props.as_deref());
+            self.exprs.extend(n.props.as_deref());
+        }
+    }
+
+    fn parts(&mut self, parts: &'a [PatternPart]) {
+        for part in parts {
+            self.vars.extend(part.var.as_ref());
+            self.element(&part.element);
+        }
+    }
+
+    fn query(&mut self, q: &'a Query) {
+        for sq in std::iter::once(&q.first).chain(q.unions.iter().map(|(_, s)| s)) {
+            self.clauses(&sq.clauses);
+        }
+    }
+
+    fn set_item(&mut self, it: &'a SetItem) {
+        match it {
+            SetItem::Property { target, value, .. } => {
+                self.exprs.push(target);
+                self.exprs.push(value);
+            }
+            SetItem::Replace { var, value } | SetItem::Merge { var, value } => {
+                self.vars.push(var);
+                self.exprs.push(value);
+            }
+            SetItem::Labels { var, .. } => self.vars.push(var),
+        }
+    }
+
+    fn clauses(&mut self, clauses: &'a [Clause]) {
+        for c in clauses {
+            match c {
+                Clause::Match {
+                    pattern, where_, ..
+                } => {
+                    self.parts(&pattern.parts);
+                    self.exprs.extend(where_.as_ref());
+                }
+                Clause::Unwind { expr, .. } => self.exprs.push(expr),
+                Clause::LoadCsv { url, .. } => self.exprs.push(url),
+                Clause::With(p) | Clause::Return(p) => {
+                    self.exprs.extend(p.items.iter().map(|it| &it.expr));
+                    self.exprs.extend(p.order_by.iter().map(|s| &s.expr));
+                    self.exprs
+                        .extend([&p.skip, &p.limit, &p.where_].into_iter().flatten());
+                }
+                Clause::Create { pattern, .. } => self.parts(&pattern.parts),
+                Clause::Merge {
+                    part,
+                    on_create,
+                    on_match,
+                    ..
+                } => {
+                    self.parts(std::slice::from_ref(part));
+                    on_create
+                        .iter()
+                        .chain(on_match)
+                        .for_each(|it| self.set_item(it));
+                }
+                Clause::Set { items, .. } => items.iter().for_each(|it| self.set_item(it)),
+                Clause::Remove { items, .. } => {
+                    for it in items {
+                        match it {
+                            RemoveItem::Property { target, .. } => self.exprs.push(target),
+                            RemoveItem::Labels { var, .. } => self.vars.push(var),
+                        }
+                    }
+                }
+                Clause::Delete { exprs, .. } => self.exprs.extend(exprs),
+                Clause::Subquery {
+                    scope,
+                    query,
+                    in_transactions,
+                    ..
+                } => {
+                    if let SubqueryScope::Vars(vs) = scope {
+                        self.vars.extend(vs);
+                    }
+                    self.query(query);
+                    self.exprs.extend(in_transactions.iter().flatten());
+                }
+                Clause::Foreach { list, clauses, .. } => {
+                    self.exprs.push(list);
+                    self.clauses(clauses);
+                }
+                Clause::Call { args, where_, .. } => {
+                    self.exprs.extend(args.iter().flatten());
+                    self.exprs.extend(where_.as_ref());
+                }
+            }
         }
     }
 }

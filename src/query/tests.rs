@@ -1571,6 +1571,123 @@ fn ambiguous_order_by_aggregation_is_reported_before_a_missing_alias() {
 }
 
 #[test]
+fn an_aggregating_item_reads_only_grouping_keys_inside_patterns_and_subqueries() {
+    // a (x 1) has one :T, b (x 1) none, c (x 2) two.
+    let mut g = graph(
+        "CREATE (a:P {n: 1, x: 1})-[:T]->(:Q {v: 1}), (:P {n: 2, x: 1}), \
+         (c:P {n: 3, x: 2})-[:T]->(:Q {v: 2}), (c)-[:T]->(:Q {v: 2})",
+    );
+    // Neo4j's rule (42I18) looks inside a pattern comprehension, a pattern
+    // predicate, an EXISTS, COUNT or COLLECT subquery and a map projection:
+    // a variable from outside that is not a grouping key is ambiguous
+    // there too, not read from the group's first row.
+    for q in [
+        "MATCH (p:P) RETURN count(*) + size([(p)-->() | 1])",
+        "MATCH (p:P) RETURN count(*) + size([(q:Q)<--() WHERE q.v = p.x | q])",
+        "MATCH (p:P) RETURN collect(1) + [(q:Q)<--() | p.n]",
+        "MATCH (p:P) RETURN p.x, count(*) + size([(p)-->() | 1])",
+        "MATCH (p:P) RETURN count(*) > 1 AND exists((p)-->()) AS b",
+        "MATCH (p:P) RETURN CASE WHEN exists((p)-[:T]->(:Q {v: 2})) THEN count(*) END AS c",
+        "MATCH (p:P) RETURN count(*) + size([x IN [1] WHERE (p)-->() | x])",
+        "MATCH (p:P) RETURN count(*) + COUNT { (p)-->() }",
+        "MATCH (p:P) RETURN EXISTS { MATCH (p)-->(q) WHERE q.v > 1 } OR count(*) > 5 AS e",
+        "MATCH (p:P) RETURN count(*) + COUNT { MATCH (q:Q) WHERE q.v = p.x }",
+        "MATCH (p:P) RETURN collect(p.n) + COLLECT { MATCH (p)-->(q) RETURN q.v }",
+        "MATCH (p:P) RETURN collect(0) + COLLECT { MATCH (q:Q) RETURN q.v AS v ORDER BY v + p.n }",
+        // The subquery's own aggregation aggregates its rows: `p` is still
+        // one row's.
+        "MATCH (p:P) RETURN count(*) + COUNT { MATCH (q:Q) WITH count(p) AS c RETURN c }",
+        // With `p.x` a key, `p` itself is not one.
+        "MATCH (p:P) RETURN p.x, count(*) + COUNT { (p)-->() }",
+        "MATCH (p:P) WITH p.x AS x, count(*) + size([(p)-->() | 1]) AS k RETURN x, k",
+        "MATCH (p:P) RETURN [p {.n}, count(*)]",
+        "MATCH (p:P)-[:T]->(q) RETURN p, [p {.n, q}, count(*)]",
+        "MATCH (p:P)-[:T]->(q) RETURN p, [p {.n, v: q.v}, count(*)]",
+    ] {
+        let e = err(&mut g, q);
+        assert_eq!(
+            (e.class, e.detail.as_str()),
+            (ErrorClass::SyntaxError, "AmbiguousAggregationExpression"),
+            "{q}: {e:?}"
+        );
+    }
+    // A grouping key may be read there (so each group's value is its own),
+    // and so may what the pattern or subquery binds itself, or a variable
+    // inside the item's own aggregation.
+    for (q, want) in [
+        (
+            "MATCH (p:P) WITH p, count(*) * 10 + size([(p)-->() | 1]) AS k \
+             RETURN p.n, k ORDER BY p.n",
+            vec!["1 | 11", "2 | 10", "3 | 12"],
+        ),
+        (
+            "MATCH (p:P) WITH p, exists((p)-->()) AND count(*) = 1 AS b, \
+             count(*) + size([x IN [1] WHERE (p)-->() | x]) AS k RETURN p.n, b, k ORDER BY p.n",
+            vec!["1 | true | 2", "2 | false | 1", "3 | true | 2"],
+        ),
+        (
+            "MATCH (p:P) WITH p, count(*) AS c WHERE (p)-->() RETURN p.n, c ORDER BY p.n",
+            vec!["1 | 1", "3 | 1"],
+        ),
+        (
+            "MATCH (p:P) WITH p, count(*) * 10 + COUNT { (p)-->() } AS k, \
+             EXISTS { (p)-->(:Q {v: 2}) } OR count(*) > 5 AS e RETURN p.n, k, e ORDER BY p.n",
+            vec!["1 | 11 | false", "2 | 10 | false", "3 | 12 | true"],
+        ),
+        (
+            "MATCH (p:P) WITH p, COLLECT { MATCH (p)-->(q) RETURN q.v } + collect(p.n) AS l \
+             RETURN p.n, l ORDER BY p.n",
+            vec!["1 | [1, 1]", "2 | [2]", "3 | [2, 2, 3]"],
+        ),
+        // A property key: `p.x` in the subquery is the group's.
+        (
+            "MATCH (p:P) RETURN p.x AS x, count(*) * 10 + COUNT { MATCH (q:Q) WHERE q.v = p.x } AS k \
+             ORDER BY x",
+            vec!["1 | 21", "2 | 12"],
+        ),
+        // Only the pattern's or subquery's own variables.
+        (
+            "MATCH (p:P) RETURN count(*) + size([(q:Q)<--() | q.v]) AS k",
+            vec!["6"],
+        ),
+        (
+            "MATCH (p:P) RETURN count(*) + COUNT { MATCH (q:Q) WHERE q.v = 2 } AS k",
+            vec!["5"],
+        ),
+        (
+            "MATCH (p:P) RETURN count(*) + COUNT { MATCH (q:Q) WITH q.v AS v WHERE v = 2 RETURN v } AS k",
+            vec!["5"],
+        ),
+        (
+            "MATCH (p:P) RETURN count(*) + \
+             reduce(s = 0, x IN [1, 2] | s + size([(q:Q)<--() WHERE q.v = x | 1])) AS k",
+            vec!["6"],
+        ),
+        // Inside the aggregation a variable is the aggregated rows'.
+        (
+            "MATCH (p:P) RETURN sum(size([(p)-->() | 1])) + 1 AS k",
+            vec!["4"],
+        ),
+        (
+            "MATCH (p:P) RETURN sum(COUNT { (p)-->() }) * 10 + count(*) AS k",
+            vec!["33"],
+        ),
+        // Map projections of a key.
+        (
+            "MATCH (p:P) WITH p, p {.n, c: count(*)} AS m RETURN m.n, m.c ORDER BY m.n",
+            vec!["1 | 1", "2 | 1", "3 | 1"],
+        ),
+        (
+            "MATCH (p:P)-[:T]->(q) WITH p, q, p {.n, q, c: count(*)} AS m \
+             RETURN m.n, m.q.v, m.c ORDER BY m.n",
+            vec!["1 | 1 | 1", "3 | 2 | 1", "3 | 2 | 1"],
+        ),
+    ] {
+        assert_eq!(rows(&mut g, q), want, "{q}");
+    }
+}
+
+#[test]
 fn unknown_procedure_with_yield_fails_at_compile_time() {
     let mut g = Graph::new();
     let e = err(&mut g, "CALL test.my.proc() YIELD out RETURN out");
