@@ -1373,7 +1373,8 @@ impl<'a> Reads<'a> {
                         self.vars.extend(vs);
                     }
                     self.query(query);
-                    self.exprs.extend(in_transactions.iter().flatten());
+                    self.exprs
+                        .extend(in_transactions.iter().filter_map(|tx| tx.rows.as_ref()));
                 }
                 Clause::Foreach { list, clauses, .. } => {
                     self.exprs.push(list);
